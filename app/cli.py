@@ -1,0 +1,41 @@
+"""Flask CLI commands: deploy the shipped diagrams, seed demo data."""
+import sys
+
+import click
+from flask import current_app
+
+from .errors import DomainError
+from .services import processes
+from .services.uow import UnitOfWork
+
+
+def register(app):
+    app.cli.add_command(deploy_processes)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("deploy-processes")
+@click.option("--comment", default="shipped diagrams", help="Comment recorded on the new version.")
+def deploy_processes(comment):
+    """Deploy bpmn/ and forms/ as a new process version (no-op when unchanged)."""
+    try:
+        with UnitOfWork() as uow:
+            files, forms = processes.read_directory(current_app.config["BPMN_DIR"], current_app.config["FORMS_DIR"])
+            version, created = processes.deploy(uow, files, forms, comment=comment)
+            uow.commit()
+    except DomainError as exc:
+        click.echo(f"error: {exc.message} {exc.fields or ''}", err=True)
+        sys.exit(2)
+    click.echo(f"{'deployed' if created else 'unchanged'}: hazard_case version {version.version} "
+               f"({version.content_hash[:12]})")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when users already exist.")
+def seed_demo(if_empty):
+    """Create demo users (one per role), enterprises and cases at different steps."""
+    from .services.demo import seed
+    with UnitOfWork() as uow:
+        created = seed(uow, current_app.config["DEMO_PASSWORD"], only_if_empty=if_empty)
+        uow.commit()
+    click.echo("seeded demo data" if created else "database not empty: demo data not seeded")

@@ -1,0 +1,46 @@
+"""Every configuration key, declared once with its default and its environment override."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def _bool(name, default=False):
+    return str(_env(name, "1" if default else "0")).lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    INSTANCE_DIR = Path(_env("INSTANCE_DIR", str(BASE_DIR / "instance")))
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hazards.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SENTRY_DSN = _env("SENTRY_DSN")
+    SENTRY_ENVIRONMENT = _env("SENTRY_ENVIRONMENT", "production")
+    # Attachments live outside the web root, under random names.
+    UPLOAD_DIR = Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")))
+    MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
+    BPMN_DIR = Path(_env("BPMN_DIR", str(BASE_DIR / "bpmn")))
+    FORMS_DIR = Path(_env("FORMS_DIR", str(BASE_DIR / "forms")))
+    DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo-pass-2026")
+    API_TOKEN_MAX_AGE = int(_env("API_TOKEN_MAX_AGE", str(12 * 3600)))
+    ALLOW_CLOCK_OVERRIDE = _bool("ALLOW_CLOCK_OVERRIDE")
+    TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+    SCHEDULER_SWEEP_SECONDS = int(_env("SCHEDULER_SWEEP_SECONDS", "15"))
+    INBOX_PAGE_SIZE = 50
+    TESTING = False
+    PRODUCTION = _bool("PRODUCTION")
+
+
+def check_production(config):
+    """Refuse to start a production deployment that runs on the development secret."""
+    if config.get("PRODUCTION") and config.get("SECRET_KEY") == "dev-only-not-secret":
+        raise RuntimeError("SECRET_KEY must be set when PRODUCTION=1")

@@ -1,0 +1,183 @@
+"""One case's workflow behind a small interface: start, load, complete a task, fire timers, read state.
+
+Nothing outside `app.engine` sees a SpiffWorkflow object; callers get plain `ReadyTask`, `WaitingTimer`
+and `ThrownEvent` values.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import serializer
+from .sandbox import RestrictedScriptEngine, SandboxError
+
+
+class EngineError(Exception):
+    """A step of the diagram failed (bad expression, missing data); `bpmn_id` names the element."""
+
+    def __init__(self, message, bpmn_id=None):
+        super().__init__(message)
+        self.bpmn_id = bpmn_id
+
+
+class TaskNotReadyError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    guid: str
+    bpmn_id: str
+    name: str
+    lane: str
+    form_key: str
+    case_status: str
+    data: dict
+    boundary_timer_due: datetime | None
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    guid: str
+    bpmn_id: str
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ThrownEvent:
+    name: str
+
+
+def _timer_due(task):
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(value, dict):  # cycle timers keep {"next": iso, ...}
+        value = value.get("next")
+    return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+
+
+def _is_timer(task):
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+class CaseRuntime:
+    def __init__(self, workflow):
+        self._wf = workflow
+
+    # ---- construction ------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, parsed, functions, initial_data):
+        wf = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=RestrictedScriptEngine(functions))
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(initial_data)
+        runtime = cls(wf)
+        runtime._run_engine()
+        return runtime
+
+    @classmethod
+    def load(cls, parsed, functions, state_text):
+        wf = serializer.loads(state_text, parsed.spec, parsed.subprocess_specs)
+        # The script engine is not serialized: without this line the sandbox would be silently lost.
+        wf.script_engine = RestrictedScriptEngine(functions)
+        return cls(wf)
+
+    def dump(self):
+        return serializer.dumps(self._wf)
+
+    # ---- reading -----------------------------------------------------------------------------------
+    @property
+    def is_completed(self):
+        return self._wf.completed
+
+    def ready_tasks(self):
+        result = []
+        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
+            props = task.task_spec.extensions.get("properties", {}) if hasattr(task.task_spec, "extensions") else {}
+            result.append(ReadyTask(
+                guid=str(task.id), bpmn_id=task.task_spec.bpmn_id or task.task_spec.name,
+                name=task.task_spec.bpmn_name or task.task_spec.name, lane=task.task_spec.lane or "",
+                form_key=props.get("formKey", ""), case_status=props.get("caseStatus", ""),
+                data=dict(task.data), boundary_timer_due=self._boundary_due(task)))
+        return result
+
+    def _boundary_due(self, task):
+        """Earliest timer on the task's boundary (its siblings under the boundary-event split)."""
+        if task.parent is None:
+            return None
+        dues = [_timer_due(t) for t in task.parent.children if t is not task and _is_timer(t)
+                and t.state == TaskState.WAITING]
+        dues = [d for d in dues if d is not None]
+        return min(dues) if dues else None
+
+    def waiting_timers(self):
+        result = []
+        for task in self._wf.get_tasks(state=TaskState.WAITING):
+            if _is_timer(task):
+                due = _timer_due(task)
+                if due is not None:
+                    result.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
+                                               task.task_spec.bpmn_name or "", due))
+        return result
+
+    def latest_data(self):
+        """Where the diagram's variables stand: the newest READY tasks win over the last completed one."""
+        merged = dict(self._wf.last_task.data) if self._wf.last_task else dict(self._wf.data or {})
+        if self._wf.completed:
+            merged.update(self._wf.data or {})
+            return merged
+        ready = self._wf.get_tasks(state=TaskState.READY, manual=True)
+        for task in sorted(ready, key=lambda t: t.last_state_change):
+            merged.update(task.data)
+        return merged
+
+    def drain_events(self):
+        return [ThrownEvent(getattr(e.event_definition, "name", "") or "") for e in self._wf.get_events()]
+
+    def task_data(self, guid):
+        return dict(self._get(guid).data)
+
+    # ---- acting ------------------------------------------------------------------------------------
+    def complete(self, guid, data):
+        task = self._get(guid)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReadyError(f"task {guid} is not ready")
+        task.data.update(data)
+        try:
+            task.run()
+        except (SpiffWorkflowException, SandboxError) as exc:
+            raise EngineError(str(exc), task.task_spec.bpmn_id) from exc
+        self._run_engine()
+
+    def fire_due_timers(self):
+        """Fire what the clock says is due; a just-fired task needs a second pass to run."""
+        self._run_engine()
+
+    def _run_engine(self):
+        try:
+            for _ in range(10):
+                self._wf.refresh_timers()
+                self._wf.do_engine_steps()
+                if not any(not t.task_spec.manual for t in self._wf.get_tasks(state=TaskState.READY)):
+                    break
+        except (SpiffWorkflowException, SandboxError, TypeError, ValueError, KeyError, NameError) as exc:
+            raise EngineError(str(exc), getattr(getattr(exc, "task", None), "task_spec", None)
+                              and exc.task.task_spec.bpmn_id) from exc
+
+    def _get(self, guid):
+        try:
+            task = self._wf.get_task_from_id(UUID(guid))
+        except (ValueError, KeyError):
+            task = None
+        if task is None:
+            raise TaskNotReadyError(f"task {guid} does not exist in this case")
+        return task
+
+
+def utc(moment):
+    return moment.astimezone(timezone.utc)

@@ -1,0 +1,10 @@
+"""SQLAlchemy models, one module per aggregate."""
+from .user import ROLES, User, UserRole  # noqa: F401
+from .enterprise import Enterprise  # noqa: F401
+from .process import ProcessVersion  # noqa: F401
+from .hazard_case import HazardCase, GRADES  # noqa: F401
+from .workflow import WorkflowState, HumanTask, Timer  # noqa: F401
+from .attachment import Attachment  # noqa: F401
+from .audit import AuditEvent  # noqa: F401
+from .notification import Notification  # noqa: F401
+from .calendar import CalendarDay  # noqa: F401

@@ -1,0 +1,22 @@
+from ..extensions import db
+
+
+class Enterprise(db.Model):
+    __tablename__ = "enterprise"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False)
+    credit_code = db.Column(db.String(18), nullable=False, unique=True)  # 统一社会信用代码
+    address = db.Column(db.String(300), nullable=False, default="")
+    township = db.Column(db.String(100), nullable=False, default="")  # 乡镇/园区
+    industry = db.Column(db.String(100), nullable=False, default="")
+    main_products = db.Column(db.String(300), nullable=False, default="")
+    employees = db.Column(db.Integer, nullable=False, default=0)
+    safety_managers = db.Column(db.Integer, nullable=False, default=0)
+    special_workers = db.Column(db.Integer, nullable=False, default=0)  # 特种作业人员
+    main_risks = db.Column(db.Text, nullable=False, default="")
+    major_hazard_sources = db.Column(db.Text, nullable=False, default="")  # 重大危险源
+    contact_person = db.Column(db.String(64), nullable=False, default="")
+    contact_phone = db.Column(db.String(32), nullable=False, default="")
+
+    def __repr__(self):
+        return f"<Enterprise {self.name}>"

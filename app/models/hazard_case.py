@@ -1,0 +1,57 @@
+from ..extensions import db
+from .types import UTCDateTime
+
+GRADES = {
+    "general": ("一般隐患", "General"),
+    "larger": ("较大隐患", "Larger"),
+    "major": ("重大隐患", "Major"),
+    "especially_major": ("特别重大隐患", "Especially major"),
+}
+STATUSES = {
+    "registered": ("已登记", "Registered"),
+    "assigning": ("待指派", "Awaiting assignment"),
+    "rectifying": ("整改中", "Rectifying"),
+    "verifying": ("待复核", "Awaiting verification"),
+    "stop_work": ("停产整改", "Stop-work order"),
+    "enforcement": ("移送执法", "Enforcement referral"),
+    "closed": ("已销号", "Closed"),
+}
+
+
+class HazardCase(db.Model):
+    """The domain row of a hazard; deadlines are plain columns so "overdue" is SQL."""
+
+    __tablename__ = "hazard_case"
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(32), unique=True)  # YH-2026-000123, set right after insert
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=False, index=True)
+    inspector_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+    hazard_type = db.Column(db.String(64), nullable=False)
+    place = db.Column(db.String(200), nullable=False)
+    latitude = db.Column(db.Float)
+    longitude = db.Column(db.Float)
+    description = db.Column(db.Text, nullable=False)
+    score = db.Column(db.Integer, nullable=False)
+    legal_major = db.Column(db.Boolean, nullable=False, default=False)
+    grade = db.Column(db.String(24), index=True)
+    status = db.Column(db.String(24), nullable=False, default="registered", index=True)
+    current_step = db.Column(db.String(200), nullable=False, default="")
+    round = db.Column(db.Integer, nullable=False, default=1)
+    assignment_due = db.Column(UTCDateTime)
+    rectification_due = db.Column(UTCDateTime, index=True)
+    verification_due = db.Column(UTCDateTime)
+    registered_at = db.Column(UTCDateTime, nullable=False)
+    closed_at = db.Column(UTCDateTime)
+    updated_at = db.Column(UTCDateTime, nullable=False)
+    process_version_id = db.Column(db.Integer, db.ForeignKey("process_version.id"), nullable=False)
+
+    enterprise = db.relationship("Enterprise", lazy="joined")
+    inspector = db.relationship("User", lazy="joined")
+    process_version = db.relationship("ProcessVersion", lazy="select")
+
+    def assign_code(self):
+        self.code = f"YH-{self.registered_at.year}-{self.id:06d}"
+
+    @property
+    def is_closed(self):
+        return self.status == "closed"

@@ -1,0 +1,64 @@
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime
+
+# Role codes and their Chinese/English names (DOMAIN.md "Who uses it").
+ROLES = {
+    "inspector": ("现场排查人员", "Inspector"),
+    "project_lead": ("项目负责人", "Project lead"),
+    "enterprise": ("企业安全员", "Enterprise safety officer"),
+    "project_team": ("项目执行小组", "Project team"),
+    "supervision": ("督导组", "Supervision group"),
+    "expert": ("专家组成员", "Expert"),
+    "bureau": ("应急管理局", "Emergency management bureau"),
+    "quality": ("质量监督专员", "Quality supervisor"),
+    "process_owner": ("流程管理员", "Process owner"),
+    "manager": ("管理人员", "Manager"),
+    "admin": ("系统管理员", "Administrator"),
+}
+# Roles that may see every case, whoever it belongs to.
+OVERSIGHT_ROLES = {"bureau", "manager", "admin", "quality", "project_lead", "project_team", "supervision",
+                   "expert", "inspector"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "app_user"
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False, unique=True)
+    display_name = db.Column(db.String(128), nullable=False)
+    password_hash = db.Column(db.String(256), nullable=False)
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=True, index=True)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    phone = db.Column(db.String(32))
+    created_at = db.Column(UTCDateTime, nullable=False)
+    roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
+    enterprise = db.relationship("Enterprise", lazy="joined")
+
+    @property
+    def roles(self):
+        return {r.role for r in self.roles_rel}
+
+    def has_role(self, *codes):
+        return bool(self.roles.intersection(codes))
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        # werkzeug's scrypt hash is salted per password.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    user_id = db.Column(db.Integer, db.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    role = db.Column(db.String(32), primary_key=True)

@@ -1,0 +1,51 @@
+from ..extensions import db
+from .types import UTCDateTime
+
+
+class WorkflowState(db.Model):
+    """The serialized SpiffWorkflow of one case (spec excluded) with an optimistic-lock version."""
+
+    __tablename__ = "workflow_state"
+    case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), primary_key=True)
+    state = db.Column(db.Text, nullable=False)
+    version = db.Column(db.Integer, nullable=False, default=1)
+    updated_at = db.Column(UTCDateTime, nullable=False)
+
+
+class HumanTask(db.Model):
+    """One row per READY manual task; the inbox is a query on this table only."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        db.Index("ix_human_task_role_due", "role", "due_at"),
+        db.Index("ix_human_task_enterprise_due", "enterprise_id", "due_at"),
+    )
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=False, index=True)
+    task_guid = db.Column(db.String(64), nullable=False, unique=True)
+    bpmn_id = db.Column(db.String(128), nullable=False)
+    name = db.Column(db.String(200), nullable=False)
+    role = db.Column(db.String(32), nullable=False)
+    form_key = db.Column(db.String(64), nullable=False)
+    enterprise_id = db.Column(db.Integer, nullable=False)
+    grade = db.Column(db.String(24))
+    assignee_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=True, index=True)
+    claimed_at = db.Column(UTCDateTime)
+    created_at = db.Column(UTCDateTime, nullable=False)
+    due_at = db.Column(UTCDateTime)
+
+    case = db.relationship("HazardCase", lazy="joined")
+    assignee = db.relationship("User", lazy="joined")
+
+
+class Timer(db.Model):
+    """One row per WAITING timer event with its absolute due time; the sweep reads only this table."""
+
+    __tablename__ = "timer"
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=False, index=True)
+    task_guid = db.Column(db.String(64), nullable=False, unique=True)
+    bpmn_id = db.Column(db.String(128), nullable=False)
+    name = db.Column(db.String(200), nullable=False, default="")
+    due_at = db.Column(UTCDateTime, nullable=False, index=True)
+    created_at = db.Column(UTCDateTime, nullable=False)

@@ -1,0 +1,54 @@
+"""Who may see which case and act on which task. Every check here is also tested over HTTP."""
+from sqlalchemy import and_, false, or_
+
+from ..errors import NotAllowed, NotFound
+from ..models import HazardCase, HumanTask
+
+
+def sees_all_cases(user):
+    """Anyone with a role besides `enterprise` works across enterprises; enterprise staff see their own."""
+    return bool(user.roles - {"enterprise"})
+
+
+def visible_cases(session, user):
+    query = session.query(HazardCase)
+    if sees_all_cases(user):
+        return query
+    if "enterprise" in user.roles and user.enterprise_id:
+        return query.filter(HazardCase.enterprise_id == user.enterprise_id)
+    return query.filter(false())
+
+
+def get_visible_case(session, user, case_id):
+    case = visible_cases(session, user).filter(HazardCase.id == case_id).first()
+    if case is None:
+        raise NotFound("hazard case not found")  # also for other enterprises' cases: no existence leak
+    return case
+
+
+def task_filter(user):
+    """SQL condition for the tasks in this user's inbox."""
+    roles = user.roles
+    other_roles = sorted(roles - {"enterprise"})
+    parts = []
+    if other_roles:
+        parts.append(HumanTask.role.in_(other_roles))
+    if "enterprise" in roles and user.enterprise_id:
+        parts.append(and_(HumanTask.role == "enterprise", HumanTask.enterprise_id == user.enterprise_id))
+    return or_(*parts) if parts else false()
+
+
+def may_work_on(user, task):
+    if task.role not in user.roles:
+        return False
+    return task.role != "enterprise" or task.enterprise_id == user.enterprise_id
+
+
+def get_workable_task(session, user, task_id):
+    """The task if the user may work on it; 404 when they may not even see its case, 403 otherwise."""
+    task = session.get(HumanTask, task_id)
+    if task is None or visible_cases(session, user).filter(HazardCase.id == task.case_id).first() is None:
+        raise NotFound("task not found")
+    if not may_work_on(user, task):
+        raise NotAllowed("this task belongs to a role you do not hold")
+    return task

@@ -1,0 +1,79 @@
+"""Photos and files: sniffed by content, size-limited, stored outside the web root under random names."""
+import hashlib
+import secrets
+from pathlib import Path
+
+from ..clock import clock
+from ..errors import NotFound, ValidationFailed
+from ..models import Attachment
+from .access import get_visible_case
+
+# Accepted kinds, recognised by their first bytes (the client's content type is not trusted).
+_SIGNATURES = [
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+]
+
+
+def sniff(head):
+    for signature, content_type, suffix in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type, suffix
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    return None, None
+
+
+def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field=""):
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValidationFailed(f"文件超过大小限制 {max_bytes // (1024 * 1024)} MB / file too large",
+                               fields={field or "file": "too large"})
+    if not data:
+        raise ValidationFailed("空文件 / empty file", fields={field or "file": "empty"})
+    content_type, suffix = sniff(data[:16])
+    if content_type is None:
+        raise ValidationFailed("只接受 JPEG、PNG、GIF、WebP 图片或 PDF 文件 / only images and PDF are accepted",
+                               fields={field or "file": "unsupported type"})
+    stored_name = secrets.token_hex(16) + suffix
+    directory = Path(upload_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / stored_name).write_bytes(data)
+    attachment = Attachment(public_id=secrets.token_hex(8), uploader_id=actor.id,
+                            original_name=(filename or "upload")[:255], stored_name=stored_name,
+                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                            field=field or "", created_at=clock.now())
+    uow.session.add(attachment)
+    uow.session.flush()
+    return attachment
+
+
+def link(uow, actor, case, public_ids, field):
+    """Attach uploads to a case; only the uploader's own, not yet linked elsewhere."""
+    for public_id in public_ids:
+        attachment = uow.session.query(Attachment).filter_by(public_id=str(public_id)).first()
+        if attachment is None or attachment.uploader_id != actor.id or \
+                attachment.case_id not in (None, case.id):
+            raise ValidationFailed("附件无效 / unknown attachment", fields={field: f"unknown attachment {public_id}"})
+        attachment.case_id = case.id
+        attachment.field = field
+
+
+def for_case(session, case_id):
+    return session.query(Attachment).filter_by(case_id=case_id).order_by(Attachment.id).all()
+
+
+def open_for_user(uow, user, public_id, upload_dir):
+    """(attachment, path) if the user may see it: the uploader, or anyone who may see its case."""
+    attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
+    if attachment is None:
+        raise NotFound("attachment not found")
+    if attachment.case_id is None:
+        if attachment.uploader_id != user.id:
+            raise NotFound("attachment not found")
+    else:
+        get_visible_case(uow.session, user, attachment.case_id)
+    return attachment, Path(upload_dir) / attachment.stored_name

@@ -1,0 +1,27 @@
+"""Append-only audit trail of domain events."""
+from ..clock import clock
+from ..models import AuditEvent
+
+
+def record(uow, case_id, actor, action, task_name="", changes=None, details=None, reason=""):
+    event = AuditEvent(case_id=case_id, actor_id=getattr(actor, "id", None),
+                       actor_name=getattr(actor, "username", None) or "system", action=action,
+                       task_name=task_name or "", changes=_jsonable(changes or {}),
+                       details=_jsonable(details or {}), reason=reason or "", created_at=clock.now())
+    uow.session.add(event)
+    return event
+
+
+def history(uow, case_id):
+    return uow.session.query(AuditEvent).filter_by(case_id=case_id) \
+        .order_by(AuditEvent.created_at, AuditEvent.id).all()
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

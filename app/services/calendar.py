@@ -1,0 +1,71 @@
+"""Working days in Asia/Shanghai: admin overrides first, then the State Council schedule (chinesecalendar).
+
+A year the package has no official schedule for (published each November for the next year) is computed
+provisionally: weekdays minus the holidays fixed by law on Gregorian dates. Callers are told it is provisional.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import chinese_calendar
+
+from ..clock import SHANGHAI
+from ..errors import CalendarError
+from ..extensions import db
+from ..models import CalendarDay
+
+# Gregorian statutory holidays (全国年节及纪念日放假办法): New Year, Labour Day (2 days), National Day (3 days).
+_FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
+_MAX_STEPS = 3660  # ten years of days: a bound so a calendar with no working days cannot loop forever
+
+
+@dataclass(frozen=True)
+class Deadline:
+    moment: datetime
+    provisional: bool
+
+
+class WorkingCalendar:
+    def __init__(self, overrides):
+        self._overrides = overrides  # {date: bool}
+
+    @classmethod
+    def load(cls):
+        return cls({row.day: row.is_workday for row in db.session.query(CalendarDay).all()})
+
+    def is_workday(self, day):
+        """(is it a working day, is the answer provisional)."""
+        if day in self._overrides:
+            return self._overrides[day], False
+        try:
+            return chinese_calendar.is_workday(day), False
+        except NotImplementedError:
+            return day.weekday() < 5 and (day.month, day.day) not in _FIXED_HOLIDAYS, True
+
+    def add_workdays(self, moment, days):
+        """The moment `days` working days after (or before, if negative) `moment`, same local time."""
+        if moment.tzinfo is None:
+            raise CalendarError("add_workdays needs a moment with a time zone")
+        local = moment.astimezone(SHANGHAI)
+        day, step, remaining, provisional = local.date(), (1 if days >= 0 else -1), abs(int(days)), False
+        for _ in range(_MAX_STEPS):
+            if remaining == 0:
+                break
+            day += timedelta(days=step)
+            workday, guess = self.is_workday(day)
+            provisional |= guess
+            remaining -= 1 if workday else 0
+        else:
+            raise CalendarError(f"no {days} working days found within ten years of {local.date()}")
+        result = datetime.combine(day, local.timetz()).replace(tzinfo=SHANGHAI)
+        return Deadline(result, provisional)
+
+
+def add_workdays(moment, days):
+    return WorkingCalendar.load().add_workdays(moment, days)
+
+
+def parse_day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CalendarError(f"not a date (YYYY-MM-DD): {text}") from exc

@@ -1,0 +1,145 @@
+"""Persistence of a case's workflow: load with the sandbox attached, save state + projections together.
+
+Saving is an optimistic compare-and-set on `workflow_state.version`: of two requests that loaded the same
+version, the second one's UPDATE matches no row and raises StaleCase; its transaction rolls back whole.
+"""
+from datetime import datetime
+
+from sqlalchemy import update
+
+from ..clock import clock
+from ..engine import CaseRuntime, EngineError
+from ..errors import ProcessError, StaleCase
+from ..models import HumanTask, Timer, WorkflowState
+from . import audit, notifications
+from .processes import parsed_for
+from .script_functions import ScriptFunctions
+
+# Which data variable holds a task's deadline, by the task's caseStatus property.
+_DUE_VARIABLE = {"rectifying": "rectification_due", "verifying": "verification_due"}
+_STATUS_PRIORITY = ["verifying", "rectifying", "assigning", "enforcement", "stop_work"]
+TRACKED_FIELDS = ("grade", "status", "round", "current_step", "assignment_due", "rectification_due",
+                  "verification_due", "closed_at")
+
+
+class LoadedCase:
+    def __init__(self, case, runtime, state_version):
+        self.case = case
+        self.runtime = runtime
+        self.state_version = state_version
+
+
+def start(uow, case, version, initial_data):
+    runtime = _guard(case, lambda: CaseRuntime.start(parsed_for(version), ScriptFunctions().as_dict(),
+                                                       initial_data))
+    state = WorkflowState(case_id=case.id, state=runtime.dump(), version=1, updated_at=clock.now())
+    uow.session.add(state)
+    loaded = LoadedCase(case, runtime, 1)
+    _project(uow, loaded, actor=None)
+    return loaded
+
+
+def load(uow, case):
+    state = uow.session.get(WorkflowState, case.id)
+    runtime = CaseRuntime.load(parsed_for(case.process_version), ScriptFunctions().as_dict(), state.state)
+    return LoadedCase(case, runtime, state.version)
+
+
+def save(uow, loaded, actor):
+    result = uow.session.execute(
+        update(WorkflowState)
+        .where(WorkflowState.case_id == loaded.case.id, WorkflowState.version == loaded.state_version)
+        .values(state=loaded.runtime.dump(), version=loaded.state_version + 1, updated_at=clock.now()))
+    if result.rowcount != 1:
+        raise StaleCase("this case was changed by someone else a moment ago; reload it and try again")
+    loaded.state_version += 1
+    _project(uow, loaded, actor)
+
+
+def run(case, action):
+    """Run an engine action, turning a diagram failure into a domain error with the element named."""
+    return _guard(case, action)
+
+
+def _guard(case, action):
+    try:
+        return action()
+    except EngineError as exc:
+        raise ProcessError(f"case {case.code}: step {exc.bpmn_id or '?'} failed: {exc}",
+                           fields={"element": exc.bpmn_id}) from exc
+
+
+def _project(uow, loaded, actor):
+    case, runtime = loaded.case, loaded.runtime
+    before = {f: getattr(case, f) for f in TRACKED_FIELDS}
+    data = runtime.latest_data()
+    ready = runtime.ready_tasks()
+    _update_case(case, data, ready, runtime.is_completed)
+    _sync_tasks(uow, case, ready, data)
+    _sync_timers(uow, case, runtime.waiting_timers())
+    for event in runtime.drain_events():
+        notifications.on_process_event(uow, case, event.name, data.get("round", 1))
+    changes = {f: [before[f], getattr(case, f)] for f in TRACKED_FIELDS if before[f] != getattr(case, f)}
+    if changes:
+        audit.record(uow, case.id, actor, "case_updated", changes=changes)
+
+
+def _parse(value):
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _update_case(case, data, ready, completed):
+    case.grade = data.get("grade", case.grade)
+    case.round = int(data.get("round", case.round) or 1)
+    case.rectification_due = _parse(data.get("rectification_due")) or case.rectification_due
+    case.verification_due = _parse(data.get("verification_due")) or case.verification_due
+    statuses = {t.case_status for t in ready}
+    if completed or data.get("status") == "closed":
+        case.status = "closed"
+        case.closed_at = _parse(data.get("closed_at")) or case.closed_at or clock.now()
+    else:
+        case.status = next((s for s in _STATUS_PRIORITY if s in statuses), case.status)
+    for task in ready:
+        if task.case_status == "assigning":
+            case.assignment_due = task.boundary_timer_due or case.assignment_due
+    case.current_step = "、".join(t.name for t in ready) if ready else ("已销号" if case.status == "closed" else "")
+    case.updated_at = clock.now()
+
+
+def _task_due(task, data):
+    variable = _DUE_VARIABLE.get(task.case_status)
+    return _parse(task.data.get(variable) or data.get(variable)) if variable else task.boundary_timer_due
+
+
+def _sync_tasks(uow, case, ready, data):
+    existing = {t.task_guid: t for t in uow.session.query(HumanTask).filter_by(case_id=case.id)}
+    wanted = {t.guid: t for t in ready}
+    for guid, row in existing.items():
+        if guid not in wanted:
+            uow.session.delete(row)
+    for guid, task in wanted.items():
+        row = existing.get(guid)
+        if row is None:
+            row = HumanTask(case_id=case.id, task_guid=guid, created_at=clock.now())
+            uow.session.add(row)
+        row.bpmn_id, row.name, row.role, row.form_key = task.bpmn_id, task.name, task.lane, task.form_key
+        row.enterprise_id, row.grade, row.due_at = case.enterprise_id, case.grade, _task_due(task, data)
+
+
+def _sync_timers(uow, case, timers):
+    existing = {t.task_guid: t for t in uow.session.query(Timer).filter_by(case_id=case.id)}
+    wanted = {t.guid: t for t in timers}
+    for guid, row in existing.items():
+        if guid not in wanted:
+            uow.session.delete(row)
+    for guid, timer in wanted.items():
+        row = existing.get(guid)
+        if row is None:
+            row = Timer(case_id=case.id, task_guid=guid, created_at=clock.now())
+            uow.session.add(row)
+        row.bpmn_id, row.name, row.due_at = timer.bpmn_id, timer.name, timer.due_at

@@ -1,0 +1,70 @@
+"""Form schemas (JSON Schema + UI hints): coercion of submitted strings and server-side validation."""
+from jsonschema import Draft202012Validator, FormatChecker
+
+from ..errors import ValidationFailed
+
+_FORMATS = FormatChecker()
+
+
+def fields(form):
+    """[(name, property schema, ui hints)] in display order."""
+    schema, ui = form.get("schema", {}), form.get("ui", {})
+    props = schema.get("properties", {})
+    order = ui.get("order") or list(props)
+    names = [n for n in order if n in props] + [n for n in props if n not in order]
+    return [(name, props[name], ui.get(name, {})) for name in names]
+
+
+def coerce(form, multidict):
+    """Turn HTML form values (dict name -> list of strings) into JSON types by the schema.
+
+    Values that do not convert are kept as given so validation reports them next to their field.
+    """
+    result = {}
+    for name, prop, _ui in fields(form):
+        values = [v for v in multidict.get(name, []) if v is not None]
+        kind = prop.get("type")
+        if kind == "array":
+            result[name] = [v for v in values if v != ""]
+            continue
+        value = values[-1] if values else None
+        if kind == "boolean":
+            result[name] = value in ("true", "on", "1", "yes") if value is not None else False
+        elif value in (None, ""):
+            continue
+        elif kind == "integer":
+            result[name] = _number(value, int)
+        elif kind == "number":
+            result[name] = _number(value, float)
+        else:
+            result[name] = value.strip()
+    return result
+
+
+def _number(value, kind):
+    try:
+        return kind(value)
+    except ValueError:
+        return value
+
+
+def validate(form, data):
+    """Raise ValidationFailed with one message per field; return only the fields the schema knows."""
+    schema = form.get("schema", {})
+    errors = {}
+    for error in Draft202012Validator(schema, format_checker=_FORMATS).iter_errors(data):
+        if error.validator == "required":
+            field = error.message.split("'")[1] if "'" in error.message else "_form"
+            errors.setdefault(field, "必填项 / required")
+        else:
+            field = str(error.path[0]) if error.path else "_form"
+            errors.setdefault(field, error.message)
+    if errors:
+        raise ValidationFailed("表单有错误，请修改后再提交 / the form has errors", fields=errors)
+    known = schema.get("properties", {})
+    return {k: v for k, v in data.items() if k in known}
+
+
+def attachment_fields(form):
+    return [name for name, prop, ui in fields(form)
+            if prop.get("type") == "array" and ui.get("widget") in ("photos", "files")]

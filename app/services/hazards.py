@@ -1,0 +1,70 @@
+"""Registering hazards and reading cases."""
+from datetime import datetime
+
+from ..clock import SHANGHAI, clock
+from ..errors import NotAllowed, NotFound, ValidationFailed
+from ..models import Enterprise, HazardCase
+from . import attachments, audit, case_store, forms
+from .access import get_visible_case, visible_cases
+from .processes import deployed_version, form_for
+
+REGISTRATION_FORM = "hazard_registration"
+
+
+def register_hazard(uow, actor, data):
+    """data: the registration form's fields (validated here against the deployed form schema)."""
+    if not actor.has_role("inspector"):
+        raise NotAllowed("only inspectors register hazards")
+    version = deployed_version(uow)
+    form = form_for(version, REGISTRATION_FORM)
+    clean = forms.validate(form, data)
+    enterprise = uow.session.get(Enterprise, clean.get("enterprise_id"))
+    if enterprise is None:
+        raise ValidationFailed("企业不存在 / unknown enterprise", fields={"enterprise_id": "unknown enterprise"})
+    now = clock.now()
+    case = HazardCase(enterprise_id=enterprise.id, inspector_id=actor.id, hazard_type=clean["hazard_type"],
+                      place=clean["place"], description=clean["description"], score=int(clean["score"]),
+                      legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
+                      longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
+                      process_version_id=version.id, process_version=version)
+    uow.session.add(case)
+    uow.session.flush()
+    case.assign_code()
+    for field in forms.attachment_fields(form):
+        attachments.link(uow, actor, case, clean.get(field, []), field)
+    audit.record(uow, case.id, actor, "hazard_registered", task_name="隐患登记",
+                 changes={k: [None, v] for k, v in clean.items()})
+    initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise.id,
+               "score": case.score, "legal_major": case.legal_major, "hazard_type": case.hazard_type,
+               "description": case.description, "place": case.place, "inspector": actor.username,
+               "registered_at": now.astimezone(SHANGHAI).isoformat()}
+    case_store.start(uow, case, version, initial)
+    return case
+
+
+def get_case(uow, user, case_id):
+    return get_visible_case(uow.session, user, case_id)
+
+
+def list_cases(uow, user, status=None, grade=None, enterprise_id=None, limit=100, offset=0):
+    query = visible_cases(uow.session, user)
+    if status:
+        query = query.filter(HazardCase.status == status)
+    if grade:
+        query = query.filter(HazardCase.grade == grade)
+    if enterprise_id:
+        query = query.filter(HazardCase.enterprise_id == enterprise_id)
+    total = query.count()
+    rows = query.order_by(HazardCase.registered_at.desc(), HazardCase.id.desc()).limit(limit).offset(offset).all()
+    return rows, total
+
+
+def find_by_code(uow, user, code):
+    case = visible_cases(uow.session, user).filter(HazardCase.code == code).first()
+    if case is None:
+        raise NotFound("hazard case not found")
+    return case
+
+
+def local(moment):
+    return moment.astimezone(SHANGHAI) if isinstance(moment, datetime) else moment

@@ -1,0 +1,58 @@
+"""In-app notifications raised by the diagram's thrown signals, fanned out to every holder of a role."""
+from sqlalchemy import func
+
+from ..clock import clock
+from ..models import Notification, User, UserRole
+from . import audit
+
+# signal name -> (roles to notify, Chinese title). Enterprise recipients are the case's own enterprise.
+EVENT_RECIPIENTS = {
+    "major_hazard_report": (("bureau",), "重大隐患报告"),
+    "assignment_overdue": (("project_lead",), "隐患超过2小时未指派"),
+    "rectification_reminder": (("enterprise",), "整改期限即将届满提醒"),
+    "rectification_urging": (("enterprise", "bureau", "project_lead"), "催办通知：整改已逾期"),
+    "enforcement_referral": (("bureau",), "逾期未整改，移送执法"),
+    "verification_overdue": (("quality",), "复核验收超过3个工作日"),
+}
+
+
+def on_process_event(uow, case, event_name, round_no):
+    roles, title = EVENT_RECIPIENTS.get(event_name, ((), event_name))
+    key = f"case:{case.id}:{event_name}:round:{round_no}"
+    sent = 0
+    for user in _recipients(uow, roles, case.enterprise_id):
+        exists = uow.session.query(Notification.id).filter_by(user_id=user.id, dedup_key=key).first()
+        if exists:
+            continue  # the same event of the same round is sent once, however often the sweep runs
+        uow.session.add(Notification(case_id=case.id, user_id=user.id, kind=event_name,
+                                     title=f"{title}（{case.code}）", body=case.description[:200],
+                                     dedup_key=key, created_at=clock.now()))
+        sent += 1
+    audit.record(uow, case.id, None, "process_event", details={"event": event_name, "round": round_no,
+                                                                  "recipients": sent})
+
+
+def _recipients(uow, roles, enterprise_id):
+    users = []
+    for role in roles:
+        query = uow.session.query(User).join(UserRole).filter(UserRole.role == role, User.active.is_(True))
+        if role == "enterprise":
+            query = query.filter(User.enterprise_id == enterprise_id)
+        users.extend(query.all())
+    return list({u.id: u for u in users}.values())
+
+
+def unread_count(session, user):
+    return session.query(func.count(Notification.id)).filter_by(user_id=user.id, read_at=None).scalar()
+
+
+def for_user(session, user, limit=100):
+    return session.query(Notification).filter_by(user_id=user.id) \
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit).all()
+
+
+def mark_read(uow, user, notification_id=None):
+    query = uow.session.query(Notification).filter_by(user_id=user.id, read_at=None)
+    if notification_id is not None:
+        query = query.filter_by(id=notification_id)
+    return query.update({"read_at": clock.now()})

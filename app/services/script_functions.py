@@ -1,0 +1,39 @@
+"""The functions diagram expressions may call (documented in README): clock and working-day calendar."""
+from datetime import datetime, timedelta
+
+from ..clock import SHANGHAI, clock
+from .calendar import WorkingCalendar
+
+
+class ScriptFunctions:
+    """Built per engine run; remembers whether any deadline it computed was provisional."""
+
+    def __init__(self):
+        self._calendar = None
+        self.provisional = False
+
+    def _cal(self):
+        if self._calendar is None:
+            self._calendar = WorkingCalendar.load()
+        return self._calendar
+
+    def now(self):
+        return clock.local_now().isoformat()
+
+    def add_workdays(self, moment, days):
+        deadline = self._cal().add_workdays(_parse(moment), int(days))
+        self.provisional |= deadline.provisional
+        return deadline.moment.isoformat()
+
+    def add_hours(self, moment, hours):
+        return (_parse(moment) + timedelta(hours=float(hours))).astimezone(SHANGHAI).isoformat()
+
+    def as_dict(self):
+        return {"now": self.now, "add_workdays": self.add_workdays, "add_hours": self.add_hours}
+
+
+def _parse(moment):
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=SHANGHAI)
+    return value

@@ -1,0 +1,23 @@
+"""Blueprints and the request-level glue (login loader, error mapping, template helpers)."""
+from ..extensions import db, login_manager
+from ..models import User
+
+
+def register_web(app):
+    from . import auth, cases, inbox, template_helpers
+    from .api import api
+    from .errors import register_error_handlers
+
+    login_manager.login_view = "auth.login"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(api)
+    register_error_handlers(app)
+    template_helpers.register(app)

@@ -1,0 +1,41 @@
+"""Filters and globals for templates: local times, role/grade/status names in the current language."""
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..clock import SHANGHAI, clock
+from ..extensions import db
+from ..models import ROLES
+from ..models.hazard_case import GRADES, STATUSES
+
+
+def _label(table, code):
+    names = table.get(code)
+    if not names:
+        return code or ""
+    return names[1] if str(get_locale()) == "en" else names[0]
+
+
+def register(app):
+    @app.template_filter("local")
+    def local_time(moment, fmt="%Y-%m-%d %H:%M"):
+        return moment.astimezone(SHANGHAI).strftime(fmt) if moment else ""
+
+    @app.template_filter("grade_name")
+    def grade_name(code):
+        return _label(GRADES, code)
+
+    @app.template_filter("status_name")
+    def status_name(code):
+        return _label(STATUSES, code)
+
+    @app.template_filter("role_name")
+    def role_name(code):
+        return _label(ROLES, code)
+
+    @app.context_processor
+    def globals_for_templates():
+        from ..services.notifications import unread_count
+        unread = unread_count(db.session, current_user) if current_user.is_authenticated else 0
+        return {"now": clock.now(), "unread_notifications": unread, "locale": str(get_locale()),
+                "titled": lambda obj: (obj.get("title_en") if str(get_locale()) == "en" and obj.get("title_en")
+                                       else obj.get("title", ""))}
