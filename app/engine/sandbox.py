@@ -4,6 +4,7 @@ Diagrams are uploaded by people, so their expressions must not import modules, t
 reach the interpreter. Code is compiled with RestrictedPython (which rejects `__import__`, names and
 attributes starting with `_`) and runs with a small set of builtins and guarded attribute/item access.
 """
+import ast
 import operator
 from functools import lru_cache
 
@@ -59,6 +60,12 @@ def compile_expression(source):
 
 @lru_cache(maxsize=1024)
 def compile_script(source):
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise SandboxError(f"syntax error on line {exc.lineno}: {exc.msg}") from exc
+    if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
+        raise SandboxError("import statements are not allowed in diagram scripts")
     result = compile_restricted_exec(source, "<script>")
     if result.errors:
         raise SandboxError("; ".join(result.errors))

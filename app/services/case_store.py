@@ -51,7 +51,7 @@ def save(uow, loaded, actor):
         .where(WorkflowState.case_id == loaded.case.id, WorkflowState.version == loaded.state_version)
         .values(state=loaded.runtime.dump(), version=loaded.state_version + 1, updated_at=clock.now()))
     if result.rowcount != 1:
-        raise StaleCase("this case was changed by someone else a moment ago; reload it and try again")
+        raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1
     _project(uow, loaded, actor)
 

@@ -1,0 +1,118 @@
+"""Demo data for `make run`: one user per role, three enterprises, cases standing at different steps.
+
+Cases are driven through the real services (and the real engine) with the clock set back, so their
+history, deadlines and timers are what production would have recorded.
+"""
+import base64
+import io
+from datetime import timedelta
+
+from flask import current_app
+
+from ..clock import clock
+from ..models import Enterprise, HumanTask, User, UserRole
+from . import attachments, hazards, tasks
+
+# A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
+PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+ENTERPRISES = [
+    dict(name="华东精细化工有限公司", credit_code="91330100MA2H000001", industry="危险化学品", township="滨江工业园区",
+         address="滨江工业园区化工路8号", main_products="涂料、溶剂", employees=320, safety_managers=4,
+         special_workers=26, main_risks="易燃液体储存、动火作业、有限空间", major_hazard_sources="甲类仓库（三级重大危险源）",
+         contact_person="陈安全", contact_phone="0571-88000001"),
+    dict(name="新城机械制造厂", credit_code="91330100MA2H000002", industry="机械制造", township="城关镇",
+         address="城关镇工业路99号", main_products="机床零部件", employees=150, safety_managers=2,
+         special_workers=12, main_risks="机械伤害、起重作业、粉尘", major_hazard_sources="",
+         contact_person="李工", contact_phone="0571-88000002"),
+    dict(name="绿源食品有限公司", credit_code="91330100MA2H000003", industry="食品加工", township="南湖镇",
+         address="南湖镇食品园3号", main_products="速冻食品", employees=210, safety_managers=3,
+         special_workers=8, main_risks="液氨制冷、有限空间", major_hazard_sources="液氨储罐",
+         contact_person="王主任", contact_phone="0571-88000003"),
+]
+
+# username, display name, roles, enterprise index (None: not an enterprise user)
+USERS = [
+    ("inspector", "张排查", ["inspector"], None),
+    ("project_lead", "刘项目", ["project_lead"], None),
+    ("enterprise", "陈安全（华东精细化工）", ["enterprise"], 0),
+    ("enterprise2", "李工（新城机械）", ["enterprise"], 1),
+    ("enterprise3", "王主任（绿源食品）", ["enterprise"], 2),
+    ("project_team", "赵执行", ["project_team"], None),
+    ("supervision", "孙督导", ["supervision"], None),
+    ("expert", "周专家", ["expert"], None),
+    ("bureau", "吴局长", ["bureau"], None),
+    ("quality", "郑质检", ["quality"], None),
+    ("process_owner", "钱流程", ["process_owner"], None),
+    ("manager", "冯经理", ["manager"], None),
+    ("admin", "系统管理员", ["admin"], None),
+]
+
+
+def seed(uow, password, only_if_empty=True):
+    if only_if_empty and uow.session.query(User.id).first() is not None:
+        return False
+    enterprises = [Enterprise(**e) for e in ENTERPRISES]
+    uow.session.add_all(enterprises)
+    uow.session.flush()
+    users = {}
+    for username, name, roles, ent in USERS:
+        user = User(username=username, display_name=name, created_at=clock.now(),
+                    enterprise_id=enterprises[ent].id if ent is not None else None)
+        user.set_password(password)
+        user.roles_rel = [UserRole(role=r) for r in roles]
+        uow.session.add(user)
+        users[username] = user
+    uow.session.flush()
+    _seed_cases(uow, users, enterprises)
+    return True
+
+
+def _seed_cases(uow, users, enterprises):
+    saved = clock._fixed
+    start = clock.now() - timedelta(days=12)
+    try:
+        plans = [  # (enterprise, score, legal_major, type, place, description, steps to walk)
+            (0, 92, False, "fire_safety", "二号车间", "灭火器压力不足，部分过期未检", []),
+            (1, 78, False, "mechanical", "冲压车间", "冲床防护罩缺失，光电保护失效", ["assign"]),
+            (2, 88, False, "confined_space", "污水池", "有限空间作业未设置警示标识", ["assign", "rectify"]),
+            (0, 60, False, "hazardous_chemicals", "甲类仓库", "易燃液体超量储存，防火间距不足",
+             ["assign", "rectify"]),
+            (1, 90, False, "electrical", "配电房", "配电箱线路老化，未接地", ["assign", "rectify", "fail"]),
+            (2, 95, False, "site_management", "冷库通道", "安全通道堆放杂物", ["assign", "rectify", "pass"]),
+            (0, 45, True, "hazardous_chemicals", "反应釜区", "反应釜安全联锁被摘除，存在爆炸风险", []),
+        ]
+        for index, (ent, score, legal, kind, place, text, steps) in enumerate(plans):
+            clock.set(start + timedelta(hours=index))
+            photo = _photo(uow, users["inspector"])
+            case = hazards.register_hazard(uow, users["inspector"], {
+                "enterprise_id": enterprises[ent].id, "score": score, "legal_major": legal, "hazard_type": kind,
+                "place": place, "description": text, "photos": [photo]})
+            for step in steps:
+                clock.advance(hours=1)
+                _walk(uow, users, case, step)
+    finally:
+        clock._fixed = saved
+
+
+def _walk(uow, users, case, step):
+    for task in uow.session.query(HumanTask).filter_by(case_id=case.id).all():
+        if step == "assign" and task.form_key == "assignment":
+            tasks.complete(uow, users["project_lead"], task.id, {
+                "rectification_requirements": "按规范立即整改，整改完成后上传整改前后照片",
+                "contact_person": case.enterprise.contact_person, "contact_phone": case.enterprise.contact_phone})
+        elif step == "rectify" and task.form_key == "rectification":
+            owner = uow.session.query(User).filter_by(enterprise_id=case.enterprise_id).first()
+            tasks.complete(uow, owner, task.id, {
+                "measures": "已落实整改措施并组织复查", "progress_percent": 100, "completed": True,
+                "responsible_person": case.enterprise.contact_person, "after_photos": [_photo(uow, owner)]})
+        elif step in ("fail", "pass") and task.form_key == "verification":
+            reviewer = users["project_team"] if task.role == "project_team" else users["supervision"]
+            tasks.complete(uow, reviewer, task.id, {
+                "passed": step == "pass", "opinion": "复核合格，同意销号" if step == "pass" else "整改不彻底",
+                "added_requirements": "" if step == "pass" else "更换全部老化线路并做接地检测"})
+
+
+def _photo(uow, user):
+    return attachments.store_upload(uow, user, "demo.png", io.BytesIO(PNG_1X1), current_app.config["UPLOAD_DIR"],
+                                    current_app.config["MAX_UPLOAD_BYTES"], field="photos").public_id

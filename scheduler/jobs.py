@@ -1,0 +1,28 @@
+"""Scheduler jobs, listed as data with stable ids; each runs inside an app context and its own transaction."""
+import logging
+
+from app.errors import DomainError
+from app.services import timers
+from app.services.uow import UnitOfWork
+
+log = logging.getLogger("scheduler")
+
+
+def sweep_due_timers():
+    try:
+        with UnitOfWork() as uow:
+            fired = timers.fire_due_timers(uow)
+            uow.commit()
+    except DomainError as exc:
+        log.error("timer sweep failed: %s", exc.message)
+        return []
+    for timer in fired:
+        log.info("fired %s %s (due %s)", timer.case_code, timer.bpmn_id, timer.due_at.isoformat())
+    return fired
+
+
+def job_table(config):
+    return [
+        {"id": "sweep_due_timers", "func": sweep_due_timers, "trigger": "interval",
+         "seconds": config["SCHEDULER_SWEEP_SECONDS"]},
+    ]

@@ -1,0 +1,155 @@
+"""The hazard lifecycle through the service layer on the real engine and the real diagrams."""
+import io
+
+import pytest
+
+from app.errors import NotAllowed, StaleCase, TaskNotReady, ValidationFailed
+from app.extensions import db
+from app.models import AuditEvent, HumanTask, Timer, WorkflowState
+from app.services import attachments, hazards, tasks
+from app.services.demo import PNG_1X1
+from app.services.uow import UnitOfWork
+
+
+def photo(user):
+    with UnitOfWork() as uow:
+        a = attachments.store_upload(uow, user, "p.png", io.BytesIO(PNG_1X1), "/tmp/hz-test-uploads", 100_000)
+        uow.commit()
+        return a.public_id
+
+
+def register(people, score=90, legal_major=False, enterprise=None):
+    with UnitOfWork() as uow:
+        case = hazards.register_hazard(uow, people.inspector, {
+            "enterprise_id": (enterprise or people.enterprise_a).id, "score": score, "legal_major": legal_major,
+            "hazard_type": "electrical", "place": "配电房", "description": "线路老化",
+            "photos": [photo(people.inspector)]})
+        uow.commit()
+        return case.id
+
+
+def open_tasks(case_id):
+    return {t.form_key: t for t in db.session.query(HumanTask).filter_by(case_id=case_id)}
+
+
+def complete(user, task, data):
+    with UnitOfWork() as uow:
+        tasks.complete(uow, user, task.id, data)
+        uow.commit()
+
+
+ASSIGN = {"rectification_requirements": "立即整改", "contact_person": "陈", "contact_phone": "13800000000"}
+
+
+def rectify_data(user):
+    return {"measures": "更换线路", "progress_percent": 100, "completed": True, "responsible_person": "陈",
+            "after_photos": [photo(user)]}
+
+
+def case_row(case_id):
+    from app.models import HazardCase
+    db.session.expire_all()
+    return db.session.get(HazardCase, case_id)
+
+
+def test_general_hazard_walks_to_closed_with_a_second_round(people):
+    case_id = register(people, score=90)
+    case = case_row(case_id)
+    assert case.code.startswith("YH-2026-") and case.grade == "general" and case.status == "assigning"
+    assert case.assignment_due is not None
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    case = case_row(case_id)
+    assert case.status == "rectifying" and case.rectification_due is not None
+    # 7 working days after Monday 2026-11-23 is Wednesday 2026-12-02
+    assert case.rectification_due.astimezone().date().isoformat() == "2026-12-02"
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    assert case_row(case_id).status == "verifying"
+    verify = open_tasks(case_id)["verification"]
+    assert verify.role == "project_team"
+    complete(people.project_team, verify, {"passed": False, "opinion": "不合格", "added_requirements": "接地"})
+    case = case_row(case_id)
+    assert case.status == "rectifying" and case.round == 2
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    complete(people.project_team, open_tasks(case_id)["verification"], {"passed": True, "opinion": "合格"})
+    case = case_row(case_id)
+    assert case.status == "closed" and case.closed_at is not None
+    assert not open_tasks(case_id)
+    actions = [e.action for e in db.session.query(AuditEvent).filter_by(case_id=case_id)]
+    assert actions.count("task_completed") == 5 and "hazard_registered" in actions
+
+
+def test_major_hazard_needs_bureau_and_expert(people):
+    case_id = register(people, score=60)
+    assert case_row(case_id).grade == "major"
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    current = open_tasks(case_id)
+    assert {"joint_verification_bureau", "joint_verification_expert"} <= set(current)
+    complete(people.bureau, current["joint_verification_bureau"], {"bureau_passed": True, "bureau_opinion": "同意"})
+    assert case_row(case_id).status == "verifying"
+    complete(people.expert, open_tasks(case_id)["joint_verification_expert"],
+             {"expert_passed": True, "expert_opinion": "同意"})
+    assert case_row(case_id).status == "closed"
+
+
+def test_legal_criterion_makes_a_high_score_major(people):
+    assert case_row(register(people, score=95, legal_major=True)).grade == "major"
+
+
+def test_enterprise_user_cannot_complete_another_enterprises_task(people):
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    task = open_tasks(case_id)["rectification"]
+    with UnitOfWork() as uow, pytest.raises(Exception) as info:
+        tasks.complete(uow, people.ent_b, task.id, rectify_data(people.ent_b))
+    assert info.value.status == 404
+
+
+def test_wrong_role_is_refused_and_nothing_changes(people):
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    with UnitOfWork() as uow, pytest.raises(NotAllowed):
+        tasks.complete(uow, people.inspector, task.id, ASSIGN)
+
+
+def test_invalid_form_is_refused_with_field_errors(people):
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    with UnitOfWork() as uow, pytest.raises(ValidationFailed) as info:
+        tasks.complete(uow, people.project_lead, task.id, {"contact_person": "陈"})
+    assert "rectification_requirements" in info.value.fields
+
+
+def test_stale_state_version_is_a_conflict_and_rolls_back(people):
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    before = db.session.get(WorkflowState, case_id).version
+    with UnitOfWork() as uow:
+        # Another request saves first: bump the version behind this one's back.
+        from app.services import case_store
+        loaded = case_store.load(uow, task.case)
+        db.session.query(WorkflowState).filter_by(case_id=case_id).update({"version": before + 1})
+        loaded.runtime.complete(task.task_guid, ASSIGN)
+        with pytest.raises(StaleCase):
+            case_store.save(uow, loaded, people.project_lead)
+    db.session.expire_all()
+    assert db.session.get(WorkflowState, case_id).version == before
+    assert open_tasks(case_id)["assignment"].task_guid == task.task_guid
+
+
+def test_completing_twice_is_a_conflict(people):
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    task_id = task.id
+    complete(people.project_lead, task, ASSIGN)
+    with UnitOfWork() as uow, pytest.raises(Exception) as info:
+        tasks.complete(uow, people.project_lead, task_id, ASSIGN)
+    assert info.value.status in (404, 409)
+
+
+def test_timers_are_projected_with_absolute_due_times(people):
+    case_id = register(people)
+    timers = db.session.query(Timer).filter_by(case_id=case_id).all()
+    assert len(timers) == 1
+    registered = case_row(case_id).registered_at
+    assert (timers[0].due_at - registered).total_seconds() == 2 * 3600
