@@ -2,7 +2,7 @@
 from flask import Flask
 
 from .config import BASE_DIR, Config, check_production
-from .extensions import babel, db, login_manager, migrate
+from .extensions import babel, configure_sqlite, db, login_manager, migrate
 
 
 def create_app(config=None):
@@ -14,6 +14,8 @@ def create_app(config=None):
     _init_sentry(app)
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
     from .web.i18n import select_locale

@@ -27,6 +27,7 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
     BPMN_DIR = Path(_env("BPMN_DIR", str(BASE_DIR / "bpmn")))
     FORMS_DIR = Path(_env("FORMS_DIR", str(BASE_DIR / "forms")))
+    PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo-pass-2026")
     API_TOKEN_MAX_AGE = int(_env("API_TOKEN_MAX_AGE", str(12 * 3600)))
     ALLOW_CLOCK_OVERRIDE = _bool("ALLOW_CLOCK_OVERRIDE")

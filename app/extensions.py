@@ -16,3 +16,21 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=naming))
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
+
+
+def configure_sqlite(engine):
+    """WAL lets the web server and the scheduler read while the other writes; NORMAL sync is durable
+    across application crashes and costs no fsync per commit; foreign keys are off in SQLite by default."""
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

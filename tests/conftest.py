@@ -42,7 +42,8 @@ def app(tmp_path_factory):
     url, options, drop = _database(tmp_path_factory)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
                       "UPLOAD_DIR": tmp_path_factory.mktemp("uploads"), "SECRET_KEY": "test-secret",
-                      "MAX_UPLOAD_BYTES": 200_000})
+                      "MAX_UPLOAD_BYTES": 200_000,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         upgrade()
         with UnitOfWork() as uow:

@@ -87,6 +87,10 @@ class CaseRuntime:
         wf.script_engine = RestrictedScriptEngine(functions)
         return cls(wf)
 
+    def rebind(self, functions):
+        """Attach a fresh script environment (new clock reads, a new calendar snapshot) to a cached runtime."""
+        self._wf.script_engine = RestrictedScriptEngine(functions)
+
     def dump(self):
         return serializer.dumps(self._wf)
 

@@ -18,7 +18,7 @@ class Attachment(db.Model):
     field = db.Column(db.String(64), nullable=False, default="")
     created_at = db.Column(UTCDateTime, nullable=False)
 
-    uploader = db.relationship("User", lazy="joined")
+    uploader = db.relationship("User")
 
     @property
     def is_image(self):

@@ -45,9 +45,9 @@ class HazardCase(db.Model):
     updated_at = db.Column(UTCDateTime, nullable=False)
     process_version_id = db.Column(db.Integer, db.ForeignKey("process_version.id"), nullable=False)
 
-    enterprise = db.relationship("Enterprise", lazy="joined")
-    inspector = db.relationship("User", lazy="joined")
-    process_version = db.relationship("ProcessVersion", lazy="select")
+    enterprise = db.relationship("Enterprise")
+    inspector = db.relationship("User")
+    process_version = db.relationship("ProcessVersion")
 
     def assign_code(self):
         self.code = f"YH-{self.registered_at.year}-{self.id:06d}"

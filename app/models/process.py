@@ -11,8 +11,9 @@ class ProcessVersion(db.Model):
     process_id = db.Column(db.String(64), nullable=False, index=True)
     version = db.Column(db.Integer, nullable=False)
     content_hash = db.Column(db.String(64), nullable=False)
-    files = db.Column(db.JSON, nullable=False)  # {"hazard_case.bpmn": "<xml>", "hazard_grading.dmn": ...}
-    forms = db.Column(db.JSON, nullable=False)  # {"assignment": {...schema + ui...}}
+    # Deferred: the content is large and immutable, so services read it through a per-process cache.
+    files = db.deferred(db.Column(db.JSON, nullable=False))  # {"hazard_case.bpmn": "<xml>", "hazard_grading.dmn": ...}
+    forms = db.deferred(db.Column(db.JSON, nullable=False))  # {"assignment": {...schema + ui...}}
     author_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=True)
     comment = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(UTCDateTime, nullable=False)

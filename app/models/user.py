@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,7 +35,7 @@ class User(UserMixin, db.Model):
     phone = db.Column(db.String(32))
     created_at = db.Column(UTCDateTime, nullable=False)
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
-    enterprise = db.relationship("Enterprise", lazy="joined")
+    enterprise = db.relationship("Enterprise")
 
     @property
     def roles(self):
@@ -48,8 +49,8 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password):
-        # werkzeug's scrypt hash is salted per password.
-        self.password_hash = generate_password_hash(password)
+        # Salted per password; scrypt unless PASSWORD_HASH_METHOD says otherwise (tests use a cheap one).
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

@@ -3,11 +3,11 @@ from .types import UTCDateTime
 
 
 class WorkflowState(db.Model):
-    """The serialized SpiffWorkflow of one case (spec excluded) with an optimistic-lock version."""
+    """The serialized SpiffWorkflow of one case (spec excluded, compressed) with an optimistic-lock version."""
 
     __tablename__ = "workflow_state"
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), primary_key=True)
-    state = db.Column(db.Text, nullable=False)
+    state = db.Column(db.LargeBinary, nullable=False)  # zlib-compressed JSON
     version = db.Column(db.Integer, nullable=False, default=1)
     updated_at = db.Column(UTCDateTime, nullable=False)
 
@@ -34,8 +34,8 @@ class HumanTask(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False)
     due_at = db.Column(UTCDateTime)
 
-    case = db.relationship("HazardCase", lazy="joined")
-    assignee = db.relationship("User", lazy="joined")
+    case = db.relationship("HazardCase")
+    assignee = db.relationship("User")
 
 
 class Timer(db.Model):

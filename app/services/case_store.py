@@ -3,6 +3,8 @@
 Saving is an optimistic compare-and-set on `workflow_state.version`: of two requests that loaded the same
 version, the second one's UPDATE matches no row and raises StaleCase; its transaction rolls back whole.
 """
+import threading
+from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import update
@@ -22,6 +24,35 @@ TRACKED_FIELDS = ("grade", "status", "round", "current_step", "assignment_due", 
                   "verification_due", "closed_at")
 
 
+class RuntimeCache:
+    """Committed runtimes by case id and state version. A runtime is taken out while a request works on
+    it and put back only after that request committed, so a failed or concurrent request never sees a
+    half-run workflow; any version mismatch falls back to the database."""
+
+    def __init__(self, size=512):
+        self._size = size
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, case_id, version):
+        with self._lock:
+            entry = self._entries.pop(case_id, None)
+        return entry[1] if entry is not None and entry[0] == version else None
+
+    def put(self, case_id, version, runtime):
+        with self._lock:
+            self._entries[case_id] = (version, runtime)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+_cache = RuntimeCache()
+
+
 class LoadedCase:
     def __init__(self, case, runtime, state_version):
         self.case = case
@@ -36,13 +67,22 @@ def start(uow, case, version, initial_data):
     uow.session.add(state)
     loaded = LoadedCase(case, runtime, 1)
     _project(uow, loaded, actor=None)
+    uow.after_commit(lambda: _cache.put(case.id, 1, runtime))
     return loaded
 
 
 def load(uow, case):
-    state = uow.session.get(WorkflowState, case.id)
-    runtime = CaseRuntime.load(parsed_for(case.process_version), ScriptFunctions().as_dict(), state.state)
-    return LoadedCase(case, runtime, state.version)
+    """The case's runtime at the version in the database: from this process's cache when it holds exactly
+    that version (saves a deserialization), else from the stored state."""
+    state_version = uow.session.query(WorkflowState.version).filter_by(case_id=case.id).scalar()
+    functions = ScriptFunctions().as_dict()
+    runtime = _cache.take(case.id, state_version)
+    if runtime is not None:
+        runtime.rebind(functions)
+    else:
+        state = uow.session.query(WorkflowState.state).filter_by(case_id=case.id).scalar()
+        runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
+    return LoadedCase(case, runtime, state_version)
 
 
 def save(uow, loaded, actor):
@@ -54,6 +94,7 @@ def save(uow, loaded, actor):
         raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1
     _project(uow, loaded, actor)
+    uow.after_commit(lambda: _cache.put(loaded.case.id, loaded.state_version, loaded.runtime))
 
 
 def run(case, action):

@@ -1,4 +1,7 @@
 """Form schemas (JSON Schema + UI hints): coercion of submitted strings and server-side validation."""
+import json
+from functools import lru_cache
+
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..errors import ValidationFailed
@@ -52,7 +55,7 @@ def validate(form, data):
     """Raise ValidationFailed with one message per field; return only the fields the schema knows."""
     schema = form.get("schema", {})
     errors = {}
-    for error in Draft202012Validator(schema, format_checker=_FORMATS).iter_errors(data):
+    for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(data):
         if error.validator == "required":
             field = error.message.split("'")[1] if "'" in error.message else "_form"
             errors.setdefault(field, "必填项 / required")
@@ -63,6 +66,11 @@ def validate(form, data):
         raise ValidationFailed("表单有错误，请修改后再提交 / the form has errors", fields=errors)
     known = schema.get("properties", {})
     return {k: v for k, v in data.items() if k in known}
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_json):
+    return Draft202012Validator(json.loads(schema_json), format_checker=_FORMATS)
 
 
 def attachment_fields(form):

@@ -70,12 +70,28 @@ def deployed_version(uow, process_id=PROCESS_ID, required=True):
     return version
 
 
+# Versions are immutable: their content is read from the database once per process.
+_content_cache = {}
+
+
+def _content(version):
+    key = (version.id, version.content_hash)
+    content = _content_cache.get(key)
+    if content is None:
+        content = _content_cache[key] = (version.files, version.forms or {})
+    return content
+
+
 def parsed_for(version):
-    return spec_cache.get(version.content_hash, version.files, version.process_id)
+    return spec_cache.get(version.content_hash, _content(version)[0], version.process_id)
+
+
+def forms_of(version):
+    return _content(version)[1]
 
 
 def form_for(version, form_key):
-    form = (version.forms or {}).get(form_key)
+    form = forms_of(version).get(form_key)
     if form is None:
         raise ProcessError(f"process version {version.version} has no form '{form_key}'")
     return form

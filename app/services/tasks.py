@@ -6,9 +6,9 @@ from sqlalchemy import func, update
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, TaskNotReady, ValidationFailed
-from ..models import HumanTask, User
+from ..models import AuditEvent, HumanTask, User
 from . import attachments, audit, case_store, forms
-from .access import get_workable_task, may_work_on, task_filter
+from .access import get_visible_case, get_workable_task, may_work_on, task_filter
 from .processes import form_for
 
 
@@ -108,7 +108,11 @@ def reassign(uow, user, task_id, username, reason):
 
 def complete(uow, user, task_id, data):
     """Validate the form, run the task in the engine, save state + projections + audit together."""
-    task = get_workable_task(uow.session, user, task_id)
+    try:
+        task = get_workable_task(uow.session, user, task_id)
+    except NotFound:
+        _raise_if_completed(uow.session, user, task_id)
+        raise
     if task.assignee_id not in (None, user.id):
         raise Conflict(f"这个任务已由 {task.assignee.display_name} 认领 / the task is claimed by someone else")
     case = task.case
@@ -123,9 +127,18 @@ def complete(uow, user, task_id, data):
     task_name, case_id = task.name, case.id
     case_store.run(case, lambda: loaded.runtime.complete(task.task_guid, clean))
     case_store.save(uow, loaded, user)
-    audit.record(uow, case_id, user, "task_completed", task_name=task_name,
+    audit.record(uow, case_id, user, "task_completed", task_name=task_name, details={"task_id": task_id},
                  changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})
     return case
+
+
+def _raise_if_completed(session, user, task_id):
+    """A task's row is deleted once it is done; the audit trail tells a second submit it came too late."""
+    event = session.query(AuditEvent).filter(AuditEvent.action == "task_completed",
+                                             AuditEvent.details["task_id"].as_integer() == task_id).first()
+    if event is not None:
+        get_visible_case(session, user, event.case_id)  # 404 still, for those who may not see the case
+        raise TaskNotReady("这个任务已经完成 / this task was already completed")
 
 
 def _exists(loaded, task):

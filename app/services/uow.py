@@ -6,6 +6,7 @@ class UnitOfWork:
     def __init__(self):
         self.session = db.session
         self._committed = False
+        self._after_commit = []
 
     def __enter__(self):
         return self
@@ -17,6 +18,13 @@ class UnitOfWork:
     def commit(self):
         self.session.commit()
         self._committed = True
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback):
+        """Run callback only once this unit of work has really committed (e.g. to fill in-process caches)."""
+        self._after_commit.append(callback)
 
     def rollback(self):
         self.session.rollback()

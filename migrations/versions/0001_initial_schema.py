@@ -217,7 +217,7 @@ def upgrade():
 
     op.create_table('workflow_state',
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('state', sa.Text(), nullable=False),
+    sa.Column('state', sa.LargeBinary(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['hazard_case.id'], name=op.f('fk_workflow_state_case_id_hazard_case')),
