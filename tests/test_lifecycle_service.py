@@ -153,3 +153,31 @@ def test_timers_are_projected_with_absolute_due_times(people):
     assert len(timers) == 1
     registered = case_row(case_id).registered_at
     assert (timers[0].due_at - registered).total_seconds() == 2 * 3600
+
+
+def test_especially_major_stop_work_side_branch_cannot_reopen_a_closed_case(people):
+    case_id = register(people, score=40)
+    current = open_tasks(case_id)
+    assert case_row(case_id).grade == "especially_major"
+    assert {"stop_work_order", "assignment"} <= set(current) and current["stop_work_order"].role == "bureau"
+    complete(people.project_lead, current["assignment"], ASSIGN)
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    current = open_tasks(case_id)
+    complete(people.bureau, current["joint_verification_bureau"], {"bureau_passed": True, "bureau_opinion": "同意"})
+    complete(people.expert, open_tasks(case_id)["joint_verification_expert"],
+             {"expert_passed": True, "expert_opinion": "同意"})
+    case = case_row(case_id)
+    assert case.status == "closed" and case.round == 1
+    # The stop-work order, still open on its side branch, is issued after the close.
+    complete(people.bureau, open_tasks(case_id)["stop_work_order"], {
+        "order_number": "停-2026-001", "scope": "反应釜区", "reason": "联锁摘除",
+        "effective_at": "2026-11-23T10:00:00+08:00"})
+    case = case_row(case_id)
+    assert case.status == "closed" and case.round == 1 and not open_tasks(case_id)
+
+
+def test_major_hazard_notifies_the_bureau_once(people):
+    from app.models import Notification
+    case_id = register(people, score=60)
+    notes = db.session.query(Notification).filter_by(case_id=case_id, kind="major_hazard_report").all()
+    assert [n.user_id for n in notes] == [people.bureau.id]

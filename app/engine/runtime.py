@@ -36,6 +36,7 @@ class ReadyTask:
     lane: str
     form_key: str
     case_status: str
+    due_variable: str
     data: dict
     boundary_timer_due: datetime | None
 
@@ -107,6 +108,7 @@ class CaseRuntime:
                 guid=str(task.id), bpmn_id=task.task_spec.bpmn_id or task.task_spec.name,
                 name=task.task_spec.bpmn_name or task.task_spec.name, lane=task.task_spec.lane or "",
                 form_key=props.get("formKey", ""), case_status=props.get("caseStatus", ""),
+                due_variable=props.get("dueVariable", ""),
                 data=dict(task.data), boundary_timer_due=self._boundary_due(task)))
         return result
 
@@ -131,7 +133,9 @@ class CaseRuntime:
 
     def latest_data(self):
         """Where the diagram's variables stand: the newest READY tasks win over the last completed one."""
-        merged = dict(self._wf.last_task.data) if self._wf.last_task else dict(self._wf.data or {})
+        last = self._wf.last_task
+        # The newest task can be an internal join with no data; then the workflow's data is the answer.
+        merged = dict(last.data) if last is not None and last.data else dict(self._wf.data or {})
         if self._wf.completed:
             merged.update(self._wf.data or {})
             return merged

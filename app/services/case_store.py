@@ -17,8 +17,6 @@ from . import audit, notifications
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
 
-# Which data variable holds a task's deadline, by the task's caseStatus property.
-_DUE_VARIABLE = {"rectifying": "rectification_due", "verifying": "verification_due"}
 _STATUS_PRIORITY = ["verifying", "rectifying", "assigning", "enforcement", "stop_work"]
 TRACKED_FIELDS = ("grade", "status", "round", "current_step", "assignment_due", "rectification_due",
                   "verification_due", "closed_at")
@@ -135,26 +133,33 @@ def _parse(value):
 
 
 def _update_case(case, data, ready, completed):
+    """Side branches (stop-work order, enforcement referral) carry the data of the moment they split off,
+    so projected fields never move backwards: the round only grows, deadlines follow the newest round,
+    and a closed case stays closed."""
     case.grade = data.get("grade", case.grade)
-    case.round = int(data.get("round", case.round) or 1)
-    case.rectification_due = _parse(data.get("rectification_due")) or case.rectification_due
-    case.verification_due = _parse(data.get("verification_due")) or case.verification_due
+    data_round = int(data.get("round") or case.round or 1)
+    if data_round >= case.round:
+        case.round = data_round
+        case.rectification_due = _parse(data.get("rectification_due")) or case.rectification_due
+        case.verification_due = _parse(data.get("verification_due")) or case.verification_due
+        case.assignment_due = _parse(data.get("assignment_due")) or case.assignment_due
     statuses = {t.case_status for t in ready}
-    if completed or data.get("status") == "closed":
+    if case.status == "closed":
+        pass
+    elif completed or data.get("status") == "closed":
         case.status = "closed"
         case.closed_at = _parse(data.get("closed_at")) or case.closed_at or clock.now()
     else:
         case.status = next((s for s in _STATUS_PRIORITY if s in statuses), case.status)
-    for task in ready:
-        if task.case_status == "assigning":
-            case.assignment_due = task.boundary_timer_due or case.assignment_due
     case.current_step = "、".join(t.name for t in ready) if ready else ("已销号" if case.status == "closed" else "")
     case.updated_at = clock.now()
 
 
 def _task_due(task, data):
-    variable = _DUE_VARIABLE.get(task.case_status)
-    return _parse(task.data.get(variable) or data.get(variable)) if variable else task.boundary_timer_due
+    """The task's own deadline variable (its `dueVariable` property), else its earliest boundary timer."""
+    variable = task.due_variable
+    due = _parse(task.data.get(variable) or data.get(variable)) if variable else None
+    return due or task.boundary_timer_due
 
 
 def _sync_tasks(uow, case, ready, data):

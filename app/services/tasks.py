@@ -79,7 +79,7 @@ def release(uow, user, task_id):
     if task.assignee_id != user.id and not user.has_role("project_lead", "admin"):
         raise NotAllowed("only the assignee, a project lead or an admin can release this task")
     previous = task.assignee.username if task.assignee else None
-    task.assignee_id, task.claimed_at = None, None
+    task.assignee, task.claimed_at = None, None
     audit.record(uow, task.case_id, user, "task_released", task_name=task.name,
                  changes={"assignee": [previous, None]})
     return task
@@ -100,7 +100,7 @@ def reassign(uow, user, task_id, username, reason):
         raise ValidationFailed("该用户不能处理此任务 / that user may not work on this task",
                                fields={"username": "not allowed on this task"})
     previous = task.assignee.username if task.assignee else None
-    task.assignee_id, task.claimed_at = target.id, clock.now()
+    task.assignee, task.claimed_at = target, clock.now()
     audit.record(uow, task.case_id, user, "task_reassigned", task_name=task.name,
                  changes={"assignee": [previous, target.username]}, reason=reason.strip())
     return task
