@@ -11,7 +11,7 @@ log = logging.getLogger("scheduler")
 def sweep_due_timers():
     try:
         with UnitOfWork() as uow:
-            fired = timers.fire_due_timers(uow)
+            fired, _failures = timers.fire_due_timers(uow)
             uow.commit()
     except DomainError as exc:
         log.error("timer sweep failed: %s", exc.message)

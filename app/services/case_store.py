@@ -79,7 +79,10 @@ def load(uow, case):
         runtime.rebind(functions)
     else:
         state = uow.session.query(WorkflowState.state).filter_by(case_id=case.id).scalar()
-        runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
+        try:
+            runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
+        except Exception as exc:  # a damaged or foreign state must become a reportable error, not a crash
+            raise ProcessError(f"case {case.code}: stored workflow state cannot be loaded ({exc})") from exc
     return LoadedCase(case, runtime, state_version)
 
 

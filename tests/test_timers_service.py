@@ -1,0 +1,103 @@
+"""SLA timers from the diagram: projected with absolute due times and fired by a service call."""
+from datetime import timedelta
+
+from app.clock import SHANGHAI, clock
+from app.extensions import db
+from app.models import AuditEvent, Notification, Timer
+from app.services import timers
+from app.services.uow import UnitOfWork
+from tests.test_lifecycle_service import ASSIGN, case_row, complete, open_tasks, rectify_data, register
+
+
+def sweep():
+    with UnitOfWork() as uow:
+        fired, failures = timers.fire_due_timers(uow)
+        uow.commit()
+    assert failures == []
+    db.session.expire_all()
+    return fired
+
+
+def kinds(case_id):
+    return sorted({n.kind for n in db.session.query(Notification).filter_by(case_id=case_id)})
+
+
+def test_assignment_overdue_after_two_hours(people):
+    case_id = register(people)
+    assert sweep() == []
+    clock.advance(hours=2, seconds=1)
+    fired = sweep()
+    assert [f.bpmn_id for f in fired] and "assignment_overdue" in kinds(case_id)
+    # The task is still there for the project lead: the timer is non-interrupting.
+    assert "assignment" in open_tasks(case_id)
+    assert sweep() == []  # nothing fires twice
+
+
+def test_rectification_reminder_urging_and_referral_fire_at_working_day_moments(people):
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    case = case_row(case_id)
+    due = case.rectification_due.astimezone(SHANGHAI)
+    assert due.date().isoformat() == "2026-12-02"  # 7 working days after Mon 2026-11-23
+    dues = sorted(t.due_at.astimezone(SHANGHAI).date().isoformat()
+                  for t in db.session.query(Timer).filter_by(case_id=case_id))
+    # reminder 5 working days before, the deadline, and 5 working days of grace after it
+    assert dues == ["2026-11-25", "2026-12-02", "2026-12-09"]
+
+    clock.set(due - timedelta(days=7) + timedelta(minutes=1))
+    sweep()
+    assert kinds(case_id) == ["rectification_reminder"]
+    clock.set(due + timedelta(minutes=1))
+    sweep()
+    assert "rectification_urging" in kinds(case_id)
+    clock.set(due + timedelta(days=7, minutes=1))
+    sweep()
+    assert "enforcement_referral" in kinds(case_id)
+    assert open_tasks(case_id)["enforcement_referral"].role == "bureau"
+    fired = db.session.query(AuditEvent).filter_by(case_id=case_id, action="timer_fired").count()
+    assert fired == 3
+
+
+def test_a_rectified_case_gets_no_reminders_and_round_one_timers_do_not_fire_late(people):
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    complete(people.project_team, open_tasks(case_id)["verification"],
+             {"passed": False, "opinion": "不合格", "added_requirements": "补充"})
+    assert case_row(case_id).round == 2
+    clock.advance(days=1)
+    sweep()
+    assert kinds(case_id) == []
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    complete(people.project_team, open_tasks(case_id)["verification"], {"passed": True, "opinion": "合格"})
+    clock.advance(days=60)
+    assert sweep() == []
+    assert kinds(case_id) == [] and case_row(case_id).status == "closed"
+    assert db.session.query(Timer).filter_by(case_id=case_id).count() == 0
+
+
+def test_verification_overdue_escalates_to_quality(people):
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    case = case_row(case_id)
+    clock.set(case.verification_due + timedelta(minutes=1))
+    sweep()
+    notes = db.session.query(Notification).filter_by(case_id=case_id, kind="verification_overdue").all()
+    assert [n.user_id for n in notes] == [people.quality.id]
+
+
+def test_a_broken_case_does_not_stop_the_sweep(people):
+    from app.models import WorkflowState
+    from app.services.case_store import _cache
+    broken, healthy = register(people), register(people)
+    db.session.query(WorkflowState).filter_by(case_id=broken).update({"state": b"not a workflow"})
+    db.session.commit()
+    _cache.clear()
+    clock.advance(hours=3)
+    with UnitOfWork() as uow:
+        fired, failures = timers.fire_due_timers(uow)
+        uow.commit()
+    assert [case_id for case_id, _ in failures] == [broken]
+    assert [f.case_code for f in fired] == [case_row(healthy).code]
+    assert "assignment_overdue" in kinds(healthy) and kinds(broken) == []
