@@ -1,3 +1,28 @@
-from flask import Blueprint
+"""JSON API under /api/v1: bearer-token auth, marshmallow in and out, domain errors as JSON.
+
+Route modules register themselves on `api` when imported at the bottom of this file.
+"""
+from flask import Blueprint, jsonify
+from marshmallow import ValidationError
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _flatten(messages):
+    """marshmallow's {field: [msg, ...]} as {field: "msg; msg"}, like the services' ValidationFailed fields."""
+    if isinstance(messages, dict):
+        return {str(k): _flatten(v) for k, v in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        if all(isinstance(m, str) for m in messages):
+            return "; ".join(messages)
+        return [_flatten(m) for m in messages]
+    return messages
+
+
+@api.errorhandler(ValidationError)
+def _validation_error(exc):
+    fields = _flatten(exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages})
+    return jsonify({"error": "validation_failed", "message": "请求参数有误 / invalid request", "fields": fields}), 400
+
+
+from . import attachments, auth, hazards, openapi, tasks  # noqa: E402,F401  (routes register on `api`)

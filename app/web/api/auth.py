@@ -1,0 +1,93 @@
+"""Bearer tokens: signed (itsdangerous), time-limited, revoked by a password change; `token_required`.
+
+The API never reads Flask-Login's session cookie: every request names its user by its token.
+"""
+import hashlib
+import hmac
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import User
+from . import api
+from .helpers import json_body
+from .schemas import TokenRequestSchema, TokenSchema
+
+SALT = "api-token"
+_dummy_hash = None
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+@api.errorhandler(Unauthenticated)
+def _unauthenticated(exc):
+    response = jsonify({"error": exc.code, "message": exc.message})
+    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response, 401
+
+
+def serializer(signer=TimestampSigner):
+    """`signer` lets a test sign with a timestamp in the past instead of sleeping."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT, signer=signer)
+
+
+def password_fingerprint(user):
+    """Changes whenever the password does; keyed so the token does not carry a hash of the hash."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def issue_token(user, signer=TimestampSigner):
+    return serializer(signer).dumps({"uid": user.id, "pwf": password_fingerprint(user)})
+
+
+def user_for_token(token):
+    try:
+        payload = serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
+    except SignatureExpired as exc:
+        raise Unauthenticated("令牌已过期 / the token has expired") from exc
+    except BadSignature as exc:
+        raise Unauthenticated("令牌无效 / invalid token") from exc
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    if user is None or not user.active or \
+            not hmac.compare_digest(str(payload.get("pwf", "")), password_fingerprint(user)):
+        raise Unauthenticated("令牌无效 / invalid token")
+    return user
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("需要登录令牌 / a bearer token is required")
+        g.api_user = user_for_token(token.strip())
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _check_credentials(username, password):
+    global _dummy_hash
+    user = db.session.query(User).filter_by(username=username).first()
+    if user is None:
+        # Spend the same hashing time as for a real user, so timing does not tell which usernames exist.
+        _dummy_hash = _dummy_hash or generate_password_hash("not-a-password")
+        check_password_hash(_dummy_hash, password)
+        return None
+    return user if user.active and user.check_password(password) else None
+
+
+@api.post("/auth/token")
+def create_token():
+    body = json_body(TokenRequestSchema())
+    user = _check_credentials(body["username"].strip(), body["password"])
+    if user is None:
+        raise Unauthenticated("用户名或密码错误 / wrong username or password")
+    return TokenSchema().dump({"token": issue_token(user), "expires_in": current_app.config["API_TOKEN_MAX_AGE"]})

@@ -1,0 +1,58 @@
+"""Hazard cases: register, read, list, history, open tasks."""
+from flask import g, url_for
+
+from ...models import HumanTask
+from ...services import audit, hazards
+from ...services.uow import UnitOfWork
+from . import api
+from .auth import token_required
+from .helpers import json_body, query_args
+from .schemas import CaseListSchema, CaseQuery, CaseSchema, CaseTasksSchema, HistorySchema
+
+
+@api.post("/hazards")
+@token_required
+def register_hazard():
+    # The body is the registration form; its versioned JSON Schema (forms/hazard_registration.json) is the
+    # contract and the service validates against it, so it is not duplicated in a marshmallow schema here.
+    data = json_body()
+    with UnitOfWork() as uow:
+        case = hazards.register_hazard(uow, g.api_user, data)
+        uow.commit()
+        body = CaseSchema().dump(case)
+    return body, 201, {"Location": url_for("api.get_hazard", case_id=body["id"])}
+
+
+@api.get("/hazards/<int:case_id>")
+@token_required
+def get_hazard(case_id):
+    with UnitOfWork() as uow:
+        return CaseSchema().dump(hazards.get_case(uow, g.api_user, case_id))
+
+
+@api.get("/hazards")
+@token_required
+def list_hazards():
+    args = query_args(CaseQuery())
+    with UnitOfWork() as uow:
+        rows, total = hazards.list_cases(uow, g.api_user, **args)
+        return CaseListSchema().dump({"items": rows, "total": total})
+
+
+@api.get("/hazards/<int:case_id>/history")
+@token_required
+def hazard_history(case_id):
+    with UnitOfWork() as uow:
+        case = hazards.get_case(uow, g.api_user, case_id)  # 404 unless the caller may see the case
+        return HistorySchema().dump({"items": audit.history(uow, case.id)})
+
+
+@api.get("/hazards/<int:case_id>/tasks")
+@token_required
+def hazard_tasks(case_id):
+    """Every open task of a case the caller may see (who works on it is part of the case's state)."""
+    with UnitOfWork() as uow:
+        case = hazards.get_case(uow, g.api_user, case_id)
+        # A read of the task projection; belongs in services.tasks as `for_case` once that module is free.
+        rows = uow.session.query(HumanTask).filter_by(case_id=case.id).order_by(HumanTask.id).all()
+        return CaseTasksSchema().dump({"items": rows})

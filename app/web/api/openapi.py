@@ -1,0 +1,200 @@
+"""GET /api/v1/openapi.json: OpenAPI 3.1 generated from the URL map and the marshmallow schemas.
+
+Paths come from the blueprint's routes, so a route cannot be missing from the document; `OPERATIONS` adds what
+each one takes and returns. Form bodies are JSON Schemas of the deployed process version, copied in as they are.
+"""
+import re
+
+from flask import current_app
+from marshmallow import fields, missing, validate
+
+from ...services import processes
+from ...services.hazards import REGISTRATION_FORM
+from ...services.uow import UnitOfWork
+from . import api, schemas as s
+
+_SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
+                 (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
+_ERROR_STATUSES = {"400": "invalid input", "401": "missing, invalid or expired token", "403": "not allowed",
+                   "404": "not found or not visible to the caller", "409": "conflict with the task's or case's state"}
+
+# endpoint -> (summary, tag, request body, query schema, {status: response schema or description})
+OPERATIONS = {
+    "create_token": ("Exchange username and password for a bearer token", "auth", s.TokenRequestSchema, None,
+                     {"200": s.TokenSchema}),
+    "openapi_document": ("This document", "meta", None, None, {"200": "OpenAPI 3.1 document"}),
+    "register_hazard": ("Register a hazard (inspector)", "hazards", "HazardRegistration", None,
+                        {"201": s.CaseSchema}),
+    "list_hazards": ("List visible hazard cases", "hazards", None, s.CaseQuery, {"200": s.CaseListSchema}),
+    "get_hazard": ("One hazard case", "hazards", None, None, {"200": s.CaseSchema}),
+    "hazard_history": ("Audit trail of a case", "hazards", None, None, {"200": s.HistorySchema}),
+    "hazard_tasks": ("Open tasks of a case", "hazards", None, None, {"200": s.CaseTasksSchema}),
+    "list_tasks": ("The caller's task inbox", "tasks", None, s.TaskQuery, {"200": s.TaskListSchema}),
+    "get_task": ("A task with its form", "tasks", None, None, {"200": s.TaskDetailSchema}),
+    "claim_task": ("Claim a task", "tasks", None, None, {"200": s.TaskSchema}),
+    "release_task": ("Release a claimed task", "tasks", None, None, {"200": s.TaskSchema}),
+    "reassign_task": ("Reassign a task (project lead, admin)", "tasks", s.ReassignSchema, None,
+                      {"200": s.TaskSchema}),
+    "complete_task": ("Submit a task's form; returns the updated case", "tasks", s.CompleteSchema, None,
+                      {"200": s.CaseSchema}),
+    "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
+    "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
+}
+PUBLIC = {"create_token", "openapi_document"}
+
+
+def _name(schema_cls):
+    return schema_cls.__name__.removesuffix("Schema")
+
+
+class _Converter:
+    """marshmallow schema classes -> JSON Schema (2020-12, as OpenAPI 3.1 uses), collecting components."""
+
+    def __init__(self):
+        self.components = {}
+
+    def ref(self, schema_cls):
+        name = _name(schema_cls)
+        if name not in self.components:
+            self.components[name] = {}  # placeholder first: schemas may refer to themselves
+            self.components[name] = self.object(schema_cls)
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def object(self, schema_cls):
+        instance = schema_cls() if isinstance(schema_cls, type) else schema_cls
+        props, required = {}, []
+        for name, field in instance.fields.items():
+            key = field.data_key or name
+            props[key] = self.field(field)
+            if field.required:
+                required.append(key)
+        result = {"type": "object", "properties": props}
+        return {**result, "required": required} if required else result
+
+    def field(self, field):
+        if isinstance(field, fields.Nested):
+            nested = field.nested if isinstance(field.nested, type) else type(field.nested)
+            result = self.ref(nested)
+            return {"anyOf": [result, {"type": "null"}]} if field.allow_none else result
+        result = {}
+        if isinstance(field, fields.DateTime):
+            result = {"type": "string", "format": "date-time"}
+        else:
+            kind = next((t for cls, t in _SIMPLE_TYPES if isinstance(field, cls)), field.metadata.get("type"))
+            if kind:
+                result["type"] = kind
+        if isinstance(field, fields.List):
+            result["items"] = self.field(field.inner)
+        if isinstance(field, fields.Dict) and field.value_field is not None:
+            result["additionalProperties"] = self.field(field.value_field)
+        for validator in field.validators:
+            result.update(_validator(validator))
+        for key in ("description", "enum"):
+            if key in field.metadata:
+                result[key] = field.metadata[key]
+        if field.load_default not in (None, missing) and not callable(field.load_default):
+            result["default"] = field.load_default
+        if field.allow_none and "type" in result:
+            result["type"] = [result["type"], "null"]
+        return result
+
+    def parameters(self, schema_cls):
+        return [{"name": field.data_key or name, "in": "query", "required": field.required,
+                 "schema": self.field(field)} for name, field in schema_cls().fields.items()]
+
+
+def _validator(v):
+    if isinstance(v, validate.OneOf):
+        return {"enum": list(v.choices)}
+    if isinstance(v, validate.Range):
+        out = {}
+        if v.min is not None:
+            out["minimum" if v.min_inclusive else "exclusiveMinimum"] = v.min
+        if v.max is not None:
+            out["maximum" if v.max_inclusive else "exclusiveMaximum"] = v.max
+        return out
+    if isinstance(v, validate.Length):
+        return {k: n for k, n in (("minLength", v.min), ("maxLength", v.max)) if n is not None}
+    return {}
+
+
+def _form_schema(form_key):
+    """The deployed version's JSON Schema of a form (the live contract), or a plain object if none is deployed."""
+    with UnitOfWork() as uow:
+        version = processes.deployed_version(uow, required=False)
+        form = processes.forms_of(version).get(form_key) if version else None
+    schema = dict((form or {}).get("schema") or {"type": "object"})
+    schema.pop("$schema", None)
+    return schema
+
+
+def _body(conv, body):
+    if body is None:
+        return None
+    if body == "multipart":
+        content = {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                           "field": {"type": "string", "description": "the form field it is meant for"}}}}}
+    elif isinstance(body, str):
+        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}
+    else:
+        content = {"application/json": {"schema": conv.ref(body)}}
+    return {"required": True, "content": content}
+
+
+def _operation(conv, endpoint, rule):
+    summary, tag, body, query, responses = OPERATIONS[endpoint]
+    op = {"operationId": endpoint, "summary": summary, "tags": [tag], "responses": {}}
+    params = [{"name": name, "in": "path", "required": True,
+               "schema": {"type": "integer" if converter == "int" else "string"}}
+              for converter, name in re.findall(r"<(?:([^:<>]+):)?([^<>]+)>", rule.rule)]
+    if query is not None:
+        params += conv.parameters(query)
+    if params:
+        op["parameters"] = params
+    if (request_body := _body(conv, body)) is not None:
+        op["requestBody"] = request_body
+    for status, schema in responses.items():
+        if isinstance(schema, str):
+            op["responses"][status] = {"description": schema}
+        else:
+            op["responses"][status] = {"description": summary,
+                                       "content": {"application/json": {"schema": conv.ref(schema)}}}
+    for status, text in _ERROR_STATUSES.items():
+        op["responses"][status] = {"description": text, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}}
+    if endpoint in PUBLIC:
+        op["security"] = []
+    return op
+
+
+def build_document():
+    conv = _Converter()
+    conv.ref(s.ErrorSchema)
+    paths = {}
+    for rule in current_app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        endpoint = rule.endpoint.split(".", 1)[1]
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(conv, endpoint, rule)
+    conv.components["HazardRegistration"] = _form_schema(REGISTRATION_FORM)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "隐患排查治理 API / Hazard case management API", "version": "1"},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": dict(sorted(paths.items())),
+        "components": {"schemas": conv.components, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "itsdangerous signed token",
+                       "description": "POST /api/v1/auth/token, then `Authorization: Bearer <token>`"}}},
+    }
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    """Public, like any API description: it holds the shapes of requests, never data."""
+    return build_document()
+

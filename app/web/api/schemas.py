@@ -1,0 +1,160 @@
+"""marshmallow schemas of the API: request bodies, query strings and responses (also feed openapi.json)."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from ...clock import SHANGHAI, clock
+from ...models import GRADES
+from ...models.hazard_case import STATUSES
+
+MAX_PAGE = 200
+
+
+class LocalDateTime(fields.DateTime):
+    """Aware datetimes out as ISO 8601 in Asia/Shanghai (+08:00); naive input is taken as Shanghai time."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(SHANGHAI).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+class QuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # stray query parameters (cache busters) are ignored, typos in known ones are not
+
+
+class PageQuery(QuerySchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+# ---- auth ---------------------------------------------------------------------------------------------
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, validate=validate.Length(1, 256))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+
+
+# ---- hazard cases -------------------------------------------------------------------------------------
+class CaseSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    grade = fields.String(allow_none=True, metadata={"enum": list(GRADES)})
+    score = fields.Integer()
+    enterprise_id = fields.Integer()
+    enterprise_name = fields.Function(lambda case: case.enterprise.name, metadata={"type": "string"})
+    current_step = fields.String()
+    round = fields.Integer()
+    registered_at = LocalDateTime()
+    assignment_due = LocalDateTime(allow_none=True)
+    rectification_due = LocalDateTime(allow_none=True)
+    verification_due = LocalDateTime(allow_none=True)
+    closed_at = LocalDateTime(allow_none=True)
+    hazard_type = fields.String()
+    place = fields.String()
+    description = fields.String()
+    legal_major = fields.Boolean()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    process_version = fields.Function(lambda case: case.process_version.version, metadata={"type": "integer"})
+
+
+class CaseListSchema(Schema):
+    items = fields.List(fields.Nested(CaseSchema))
+    total = fields.Integer()
+
+
+class CaseQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(list(STATUSES)))
+    grade = fields.String(validate=validate.OneOf(list(GRADES)))
+    enterprise_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class HistoryEventSchema(Schema):
+    at = LocalDateTime(attribute="created_at")
+    actor = fields.String(attribute="actor_name")
+    action = fields.String()
+    task = fields.String(attribute="task_name")
+    changes = fields.Dict(keys=fields.String(), metadata={"description": "{field: [before, after]}"})
+    details = fields.Dict()
+    reason = fields.String()
+
+
+class HistorySchema(Schema):
+    items = fields.List(fields.Nested(HistoryEventSchema))
+
+
+# ---- tasks --------------------------------------------------------------------------------------------
+def _is_overdue(task):
+    return task.due_at is not None and task.due_at < clock.now()
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    case_code = fields.Function(lambda task: task.case.code, metadata={"type": "string"})
+    name = fields.String()
+    role = fields.String()
+    form_key = fields.String()
+    grade = fields.String(allow_none=True)
+    due_at = LocalDateTime(allow_none=True)
+    overdue = fields.Function(_is_overdue, metadata={"type": "boolean"})
+    assignee = fields.Function(lambda task: task.assignee.username if task.assignee else None,
+                               allow_none=True, metadata={"type": "string"})
+    claimed_at = LocalDateTime(allow_none=True)
+    enterprise_id = fields.Integer()
+
+
+class TaskListSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "all, mine, overdue and grade:<grade>"})
+
+
+class CaseTasksSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+
+
+class TaskDetailSchema(TaskSchema):
+    form = fields.Dict(metadata={"description": "the task's form: {schema: JSON Schema, ui: display hints}"})
+    can_work = fields.Boolean(metadata={"description": "whether the caller may claim and complete it"})
+    case = fields.Nested(CaseSchema)
+
+
+class TaskQuery(PageQuery):
+    grade = fields.String(validate=validate.OneOf(list(GRADES)))
+    overdue = fields.Boolean(load_default=False)
+    enterprise_id = fields.Integer(validate=validate.Range(min=1))
+    due_before = LocalDateTime()
+    mine = fields.Boolean(load_default=False)
+
+
+class ReassignSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(keys=fields.String(), required=True,
+                       metadata={"description": "the fields of the task's form (see GET /tasks/{id})"})
+
+
+# ---- attachments and errors ---------------------------------------------------------------------------
+class AttachmentSchema(Schema):
+    id = fields.String(attribute="public_id")
+    content_type = fields.String()
+    size = fields.Integer()
+    name = fields.String(attribute="original_name")
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    field_errors = fields.Dict(data_key="fields", metadata={"description": "field name -> message"})
