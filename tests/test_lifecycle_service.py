@@ -181,3 +181,10 @@ def test_major_hazard_notifies_the_bureau_once(people):
     case_id = register(people, score=60)
     notes = db.session.query(Notification).filter_by(case_id=case_id, kind="major_hazard_report").all()
     assert [n.user_id for n in notes] == [people.bureau.id]
+
+
+def test_task_ids_are_never_reused(people):
+    case_id = register(people)
+    old_id = open_tasks(case_id)["assignment"].id
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    assert open_tasks(case_id)["rectification"].id > old_id

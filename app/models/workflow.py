@@ -19,6 +19,8 @@ class HumanTask(db.Model):
     __table_args__ = (
         db.Index("ix_human_task_role_due", "role", "due_at"),
         db.Index("ix_human_task_enterprise_due", "enterprise_id", "due_at"),
+        # Task ids appear in links and API calls: never reuse one for another task (SQLite would).
+        {"sqlite_autoincrement": True},
     )
     id = db.Column(db.Integer, primary_key=True)
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=False, index=True)
@@ -42,6 +44,7 @@ class Timer(db.Model):
     """One row per WAITING timer event with its absolute due time; the sweep reads only this table."""
 
     __tablename__ = "timer"
+    __table_args__ = {"sqlite_autoincrement": True}
     id = db.Column(db.Integer, primary_key=True)
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=False, index=True)
     task_guid = db.Column(db.String(64), nullable=False, unique=True)

@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, insert, select, update
 
 from ..clock import clock
 from ..engine import CaseRuntime, EngineError
@@ -166,29 +166,33 @@ def _task_due(task, data):
 
 
 def _sync_tasks(uow, case, ready, data):
-    existing = {t.task_guid: t for t in uow.session.query(HumanTask).filter_by(case_id=case.id)}
-    wanted = {t.guid: t for t in ready}
-    for guid, row in existing.items():
-        if guid not in wanted:
-            uow.session.delete(row)
-    for guid, task in wanted.items():
-        row = existing.get(guid)
-        if row is None:
-            row = HumanTask(case_id=case.id, task_guid=guid, created_at=clock.now())
-            uow.session.add(row)
-        row.bpmn_id, row.name, row.role, row.form_key = task.bpmn_id, task.name, task.lane, task.form_key
-        row.enterprise_id, row.grade, row.due_at = case.enterprise_id, case.grade, _task_due(task, data)
+    wanted = {t.guid: dict(bpmn_id=t.bpmn_id, name=t.name, role=t.lane, form_key=t.form_key,
+                           enterprise_id=case.enterprise_id, grade=case.grade, due_at=_task_due(t, data))
+              for t in ready}
+    _sync_rows(uow, HumanTask, case.id, wanted)
 
 
 def _sync_timers(uow, case, timers):
-    existing = {t.task_guid: t for t in uow.session.query(Timer).filter_by(case_id=case.id)}
-    wanted = {t.guid: t for t in timers}
-    for guid, row in existing.items():
-        if guid not in wanted:
-            uow.session.delete(row)
-    for guid, timer in wanted.items():
-        row = existing.get(guid)
-        if row is None:
-            row = Timer(case_id=case.id, task_guid=guid, created_at=clock.now())
-            uow.session.add(row)
-        row.bpmn_id, row.name, row.due_at = timer.bpmn_id, timer.name, timer.due_at
+    wanted = {t.guid: dict(bpmn_id=t.bpmn_id, name=t.name, due_at=t.due_at) for t in timers}
+    _sync_rows(uow, Timer, case.id, wanted)
+
+
+def _sync_rows(uow, model, case_id, wanted):
+    """Make the case's projection rows match `wanted` ({guid: values}) with set-based statements.
+
+    Rows that stay keep their other columns (a claim on a task survives); only changed values are written.
+    """
+    session = uow.session
+    existing = {guid: due for guid, due in session.execute(
+        select(model.task_guid, model.due_at).where(model.case_id == case_id))}
+    stale = [guid for guid in existing if guid not in wanted]
+    if stale:
+        session.execute(delete(model).where(model.case_id == case_id, model.task_guid.in_(stale))
+                        .execution_options(synchronize_session="fetch"))
+    new = [dict(values, case_id=case_id, task_guid=guid, created_at=clock.now())
+           for guid, values in wanted.items() if guid not in existing]
+    if new:
+        session.execute(insert(model), new)
+    for guid, values in wanted.items():
+        if guid in existing and existing[guid] != values["due_at"]:
+            session.execute(update(model).where(model.task_guid == guid).values(**values))

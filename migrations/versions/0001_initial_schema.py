@@ -172,7 +172,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['assignee_id'], ['app_user.id'], name=op.f('fk_human_task_assignee_id_app_user')),
     sa.ForeignKeyConstraint(['case_id'], ['hazard_case.id'], name=op.f('fk_human_task_case_id_hazard_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task')),
-    sa.UniqueConstraint('task_guid', name=op.f('uq_human_task_task_guid'))
+    sa.UniqueConstraint('task_guid', name=op.f('uq_human_task_task_guid')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_human_task_assignee_id'), ['assignee_id'], unique=False)
@@ -209,7 +210,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['hazard_case.id'], name=op.f('fk_timer_case_id_hazard_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timer')),
-    sa.UniqueConstraint('task_guid', name=op.f('uq_timer_task_guid'))
+    sa.UniqueConstraint('task_guid', name=op.f('uq_timer_task_guid')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('timer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_timer_case_id'), ['case_id'], unique=False)
