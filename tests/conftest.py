@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -37,6 +38,18 @@ def _database(tmp_path_factory):
     return f"sqlite:///{path}", {}, lambda: None
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in production. The test body keeps an app context open
+    for direct database access; without this, requests would reuse it and share `g` (the logged-in user,
+    the locale) and the database session across requests and clients."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test body's session then reads what the request committed
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url, options, drop = _database(tmp_path_factory)
@@ -44,6 +57,7 @@ def app(tmp_path_factory):
                       "UPLOAD_DIR": tmp_path_factory.mktemp("uploads"), "SECRET_KEY": "test-secret",
                       "MAX_UPLOAD_BYTES": 200_000,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
         with UnitOfWork() as uow:

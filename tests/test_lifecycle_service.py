@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from app.errors import NotAllowed, StaleCase, TaskNotReady, ValidationFailed
+from app.errors import NotAllowed, StaleCase, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, Timer, WorkflowState
 from app.services import attachments, hazards, tasks

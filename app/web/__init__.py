@@ -4,7 +4,7 @@ from ..models import User
 
 
 def register_web(app):
-    from . import auth, cases, inbox, template_helpers
+    from . import auth, cases, inbox, notifications, template_helpers
     from .api import api
     from .errors import register_error_handlers
 
@@ -18,6 +18,7 @@ def register_web(app):
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(api)
     register_error_handlers(app)
     template_helpers.register(app)

@@ -1,3 +1,184 @@
-from flask import Blueprint
+"""Hazard cases: the list, one case with its history, registering a hazard, and attachments."""
+from math import ceil
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import SHANGHAI, clock
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import GRADES, Enterprise, HumanTask, User, UserRole
+from ..models.hazard_case import STATUSES
+from ..services import attachments, audit, forms, hazards
+from ..services.access import may_work_on, sees_all_cases
+from ..services.processes import deployed_version, form_for
+from ..services.uow import UnitOfWork
+from . import forms_render
 
 bp = Blueprint("cases", __name__)
+PAGE_SIZE = 50
+
+
+# ---- list and one case ------------------------------------------------------------------------------------
+@bp.route("/cases")
+@login_required
+def index():
+    args = request.args
+    page = max(_int(args.get("page")) or 1, 1)
+    rows, total = hazards.list_cases(UnitOfWork(), current_user, status=_known(args.get("status"), STATUSES),
+                                     grade=_known(args.get("grade"), GRADES),
+                                     enterprise_id=_int(args.get("enterprise_id")),
+                                     limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render_template("cases.html", cases=rows, total=total, page=page, pages=max(1, ceil(total / PAGE_SIZE)),
+                           args=args, grades=GRADES, statuses=STATUSES,
+                           enterprises=enterprise_choices(current_user))
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def show(case_id):
+    case = hazards.get_case(UnitOfWork(), current_user, case_id)  # 404 for cases the user may not see
+    return render_template("case.html", case=case, **case_context(case))
+
+
+def case_context(case):
+    """What the case and task pages show about a case: facts, deadlines, open tasks, files and history."""
+    catalog = forms_render.Catalog(case.process_version.forms)
+    catalog.labels["enterprise_id"] = {str(case.enterprise_id): case.enterprise.name}
+    files = attachments.for_case(db.session, case.id)
+    events = audit.history(UnitOfWork(), case.id)
+    names = dict(db.session.query(User.id, User.display_name)
+                 .filter(User.id.in_({e.actor_id for e in events if e.actor_id})))
+    open_tasks = db.session.query(HumanTask).filter_by(case_id=case.id).order_by(HumanTask.due_at).all()
+    submissions = [e for e in events if e.action == "task_completed"]
+    return {"catalog": catalog, "files_by_id": {a.public_id: a for a in files},
+            "attachment_rows": _attachment_rows(files, catalog), "events": events, "actor_names": names,
+            "open_tasks": open_tasks, "deadlines": _deadlines(case), "last_submission": submissions[-1]
+            if submissions else None, "may_work_on": lambda t: may_work_on(current_user, t),
+            "may_reassign": may_reassign(current_user), "candidates_for": reassign_candidates}
+
+
+def _deadlines(case):
+    """(label, moment, is the running one) for each deadline the case has had."""
+    running = {"assigning": "assignment_due", "rectifying": "rectification_due", "verifying": "verification_due"}
+    current = running.get(case.status)
+    return [(label, getattr(case, name), name == current)
+            for name, label in (("assignment_due", _("指派期限")), ("rectification_due", _("整改期限")),
+                                ("verification_due", _("复核期限"))) if getattr(case, name)]
+
+
+def _attachment_rows(files, catalog):
+    """Attachments grouped by form field; before/after photos share a row so they can be compared."""
+    groups = {}
+    for item in files:
+        groups.setdefault(item.field or "", []).append(item)
+    rows, placed = [], set()
+    for name, items in groups.items():
+        if name in placed:
+            continue
+        group = [(name, catalog.title(name) if name else _("附件"), items)]
+        partner = "after_" + name[len("before_"):] if name.startswith("before_") else None
+        if partner in groups:
+            group.append((partner, catalog.title(partner), groups[partner]))
+            placed.add(partner)
+        rows.append(group)
+    return rows
+
+
+def may_reassign(user):
+    return user.has_role("project_lead", "admin")
+
+
+def reassign_candidates(task):
+    query = db.session.query(User).join(UserRole).filter(UserRole.role == task.role, User.active.is_(True))
+    if task.role == "enterprise":
+        query = query.filter(User.enterprise_id == task.enterprise_id)
+    return query.order_by(User.display_name).all()
+
+
+def enterprise_choices(user):
+    """Enterprises for a filter or the registration form; none for enterprise staff, who see only their own."""
+    if not sees_all_cases(user):
+        return []
+    return db.session.query(Enterprise).order_by(Enterprise.name).all()
+
+
+# ---- registering a hazard -------------------------------------------------------------------------------------
+@bp.route("/hazards/new", methods=["GET", "POST"])
+@login_required
+def register():
+    if not current_user.has_role("inspector"):
+        abort(403, _("只有现场排查人员可以登记隐患"))
+    form = form_for(deployed_version(UnitOfWork()), hazards.REGISTRATION_FORM)
+    if request.method == "GET":
+        found = clock.now().astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+        return _register_page(form, {"found_at": [found], "legal_major": ["false"]})
+    raw = request.form.to_dict(flat=False)
+    data = forms.coerce(form, forms_render.normalize(form, raw))
+    try:
+        with UnitOfWork() as uow:
+            case = hazards.register_hazard(uow, current_user, data)
+            case_id, code = case.id, case.code
+            uow.commit()
+    except ValidationFailed as exc:
+        return _register_page(form, raw, exc.fields, exc.message), 400
+    flash(_("隐患已登记，编号 %(code)s", code=code), "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _register_page(form, raw, errors=None, message=None):
+    errors = errors or {}
+    rows = forms_render.build(form, raw, errors, enterprises=enterprise_choices(current_user),
+                              files=forms_render.describe_files(db.session, current_user,
+                                                                forms_render.file_ids(form, raw)))
+    known = {f.name for row in rows for f in row}
+    return render_template("register.html", form=form, rows=rows, message=message,
+                           other_errors={k: v for k, v in errors.items() if k not in known})
+
+
+# ---- attachments ---------------------------------------------------------------------------------------------
+@bp.route("/attachments", methods=["POST"])
+@login_required
+def upload():
+    upload = request.files.get("file")
+    field = request.form.get("field", "")[:64]
+    if upload is None or not upload.filename:
+        return jsonify(error="validation_failed", message=_("请选择要上传的文件"), fields={"file": "required"}), 400
+    try:
+        with UnitOfWork() as uow:
+            stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
+                                              upload_dir=current_app.config["UPLOAD_DIR"],
+                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field)
+            body = {"id": stored.public_id, "name": stored.original_name, "content_type": stored.content_type,
+                    "size": stored.size, "url": url_for("cases.attachment", public_id=stored.public_id)}
+            uow.commit()
+    except ValidationFailed as exc:
+        return jsonify(error=exc.code, message=forms_render.bilingual(exc.message), fields=exc.fields), 400
+    return jsonify(body), 201
+
+
+@bp.route("/attachments/<public_id>")
+@login_required
+def attachment(public_id):
+    item, path = attachments.open_for_user(UnitOfWork(), current_user, public_id, current_app.config["UPLOAD_DIR"])
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
+                         download_name=item.original_name, max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.cache_control.private = True
+    response.cache_control.public = False
+    return response
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _known(value, table):
+    return value if value in table else None
