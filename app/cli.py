@@ -10,8 +10,11 @@ from .services.uow import UnitOfWork
 
 
 def register(app):
+    from .cli_sla import calendar_cli, timers_cli
     app.cli.add_command(deploy_processes)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(timers_cli)
+    app.cli.add_command(calendar_cli)
 
 
 @click.command("deploy-processes")

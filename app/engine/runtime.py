@@ -147,6 +147,31 @@ class CaseRuntime:
     def drain_events(self):
         return [ThrownEvent(getattr(e.event_definition, "name", "") or "") for e in self._wf.get_events()]
 
+    def replace_values(self, mapping):
+        """Replace every data value (and timer expiry) equal to a key of `mapping` by its value.
+
+        Used when provisional deadlines are recomputed: the recorded old moments are exact ISO strings,
+        so they are found wherever scripts copied them. Returns how many places changed."""
+        changed = 0
+
+        def swap(value):
+            nonlocal changed
+            if isinstance(value, str) and value in mapping:
+                changed += 1
+                return mapping[value]
+            if isinstance(value, list):
+                return [swap(v) for v in value]
+            if isinstance(value, dict):
+                return {k: swap(v) for k, v in value.items()}
+            return value
+
+        for task in self._wf.get_tasks():
+            task.data = swap(task.data)
+            if isinstance(task.internal_data.get("event_value"), str):
+                task.internal_data["event_value"] = swap(task.internal_data["event_value"])
+        self._wf.data = swap(self._wf.data)
+        return changed
+
     def task_data(self, guid):
         return dict(self._get(guid).data)
 

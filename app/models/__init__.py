@@ -8,3 +8,5 @@ from .attachment import Attachment  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .notification import Notification  # noqa: F401
 from .calendar import CalendarDay  # noqa: F401
+from .sla import (CalendarYear, CreditRecord, EnforcementReferral, Incident, KeySupervisionEntry,  # noqa: F401
+                  OutboxMessage, TimerFiring)

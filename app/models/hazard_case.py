@@ -42,6 +42,10 @@ class HazardCase(db.Model):
     verification_due = db.Column(UTCDateTime)
     registered_at = db.Column(UTCDateTime, nullable=False)
     closed_at = db.Column(UTCDateTime)
+    # A deadline computed into a year with no official holiday schedule yet (see services.calendar).
+    deadlines_provisional = db.Column(db.Boolean, nullable=False, default=False, server_default="0")
+    # [{"moment", "days", "result"}] of each provisional computation, so an import can redo exactly those.
+    provisional_computations = db.Column(db.JSON, nullable=True)
     updated_at = db.Column(UTCDateTime, nullable=False)
     process_version_id = db.Column(db.Integer, db.ForeignKey("process_version.id"), nullable=False)
 

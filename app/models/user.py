@@ -33,6 +33,7 @@ class User(UserMixin, db.Model):
     enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=True, index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     phone = db.Column(db.String(32))
+    email = db.Column(db.String(200))
     created_at = db.Column(UTCDateTime, nullable=False)
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
     enterprise = db.relationship("Enterprise")

@@ -11,7 +11,7 @@ import chinese_calendar
 from ..clock import SHANGHAI
 from ..errors import CalendarError
 from ..extensions import db
-from ..models import CalendarDay
+from ..models import CalendarDay, CalendarYear
 
 # Gregorian statutory holidays (全国年节及纪念日放假办法): New Year, Labour Day (2 days), National Day (3 days).
 _FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
@@ -25,21 +25,34 @@ class Deadline:
 
 
 class WorkingCalendar:
-    def __init__(self, overrides):
+    def __init__(self, overrides, imported_years=()):
         self._overrides = overrides  # {date: bool}
+        self._imported_years = set(imported_years)
 
     @classmethod
     def load(cls):
-        return cls({row.day: row.is_workday for row in db.session.query(CalendarDay).all()})
+        return cls({row.day: row.is_workday for row in db.session.query(CalendarDay).all()},
+                   [y for (y,) in db.session.query(CalendarYear.year)])
 
     def is_workday(self, day):
         """(is it a working day, is the answer provisional)."""
         if day in self._overrides:
             return self._overrides[day], False
+        if day.year in self._imported_years:  # the imported schedule lists every exception of its year
+            return day.weekday() < 5, False
         try:
             return chinese_calendar.is_workday(day), False
         except NotImplementedError:
             return day.weekday() < 5 and (day.month, day.day) not in _FIXED_HOLIDAYS, True
+
+    def has_official_data(self, year):
+        if year in self._imported_years:
+            return True
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+            return True
+        except NotImplementedError:
+            return False
 
     def add_workdays(self, moment, days):
         """The moment `days` working days after (or before, if negative) `moment`, same local time."""

@@ -13,7 +13,7 @@ from ..clock import clock
 from ..engine import CaseRuntime, EngineError
 from ..errors import ProcessError, StaleCase
 from ..models import HumanTask, Timer, WorkflowState
-from . import audit, notifications
+from . import audit, notifications, sla
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
 
@@ -52,18 +52,19 @@ _cache = RuntimeCache()
 
 
 class LoadedCase:
-    def __init__(self, case, runtime, state_version):
+    def __init__(self, case, runtime, state_version, functions):
         self.case = case
         self.runtime = runtime
         self.state_version = state_version
+        self.functions = functions  # the ScriptFunctions the engine used: tells of provisional deadlines
 
 
 def start(uow, case, version, initial_data):
-    runtime = _guard(case, lambda: CaseRuntime.start(parsed_for(version), ScriptFunctions().as_dict(),
-                                                       initial_data))
+    functions = ScriptFunctions()
+    runtime = _guard(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
     state = WorkflowState(case_id=case.id, state=runtime.dump(), version=1, updated_at=clock.now())
     uow.session.add(state)
-    loaded = LoadedCase(case, runtime, 1)
+    loaded = LoadedCase(case, runtime, 1, functions)
     _project(uow, loaded, actor=None)
     uow.after_commit(lambda: _cache.put(case.id, 1, runtime))
     return loaded
@@ -73,7 +74,8 @@ def load(uow, case):
     """The case's runtime at the version in the database: from this process's cache when it holds exactly
     that version (saves a deserialization), else from the stored state."""
     state_version = uow.session.query(WorkflowState.version).filter_by(case_id=case.id).scalar()
-    functions = ScriptFunctions().as_dict()
+    script_functions = ScriptFunctions()
+    functions = script_functions.as_dict()
     runtime = _cache.take(case.id, state_version)
     if runtime is not None:
         runtime.rebind(functions)
@@ -83,7 +85,7 @@ def load(uow, case):
             runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
         except Exception as exc:  # a damaged or foreign state must become a reportable error, not a crash
             raise ProcessError(f"case {case.code}: stored workflow state cannot be loaded ({exc})") from exc
-    return LoadedCase(case, runtime, state_version)
+    return LoadedCase(case, runtime, state_version, script_functions)
 
 
 def save(uow, loaded, actor):
@@ -117,10 +119,18 @@ def _project(uow, loaded, actor):
     data = runtime.latest_data()
     ready = runtime.ready_tasks()
     _update_case(case, data, ready, runtime.is_completed)
+    if loaded.functions.provisional_computations:
+        case.provisional_computations = (case.provisional_computations or []) + \
+            loaded.functions.provisional_computations
+        loaded.functions.provisional_computations = []
+        case.deadlines_provisional = True
     _sync_tasks(uow, case, ready, data)
     _sync_timers(uow, case, runtime.waiting_timers())
     for event in runtime.drain_events():
         notifications.on_process_event(uow, case, event.name, data.get("round", 1))
+        sla.on_process_event(uow, case, event.name, data.get("round", 1))
+    if before["status"] != "closed" and case.status == "closed":
+        sla.on_case_closed(uow, case)
     changes = {f: [before[f], getattr(case, f)] for f in TRACKED_FIELDS if before[f] != getattr(case, f)}
     if changes:
         audit.record(uow, case.id, actor, "case_updated", changes=changes)

@@ -10,7 +10,7 @@ class ScriptFunctions:
 
     def __init__(self):
         self._calendar = None
-        self.provisional = False
+        self.provisional_computations = []  # [{"moment", "days", "result"}] computed without official data
 
     def _cal(self):
         if self._calendar is None:
@@ -22,8 +22,10 @@ class ScriptFunctions:
 
     def add_workdays(self, moment, days):
         deadline = self._cal().add_workdays(_parse(moment), int(days))
-        self.provisional |= deadline.provisional
-        return deadline.moment.isoformat()
+        result = deadline.moment.isoformat()
+        if deadline.provisional:
+            self.provisional_computations.append({"moment": str(moment), "days": int(days), "result": result})
+        return result
 
     def add_hours(self, moment, hours):
         return (_parse(moment) + timedelta(hours=float(hours))).astimezone(SHANGHAI).isoformat()

@@ -1,0 +1,93 @@
+"""What the bureau works from when deadlines pass: the key-supervision list, enforcement referrals and the
+credit record; plus lateness statistics of fired timers. Every movement is audited."""
+from sqlalchemy import func
+
+from ..clock import clock
+from ..models import CreditRecord, EnforcementReferral, HazardCase, KeySupervisionEntry, TimerFiring
+from . import audit
+
+
+def on_process_event(uow, case, event_name, round_no):
+    if event_name == "rectification_urging":
+        put_on_key_supervision(uow, case, round_no)
+    elif event_name == "enforcement_referral":
+        refer_to_enforcement(uow, case, round_no)
+
+
+def put_on_key_supervision(uow, case, round_no):
+    active = uow.session.query(KeySupervisionEntry).filter_by(enterprise_id=case.enterprise_id, case_id=case.id,
+                                                              left_at=None).first()
+    if active is not None:
+        return active
+    entry = KeySupervisionEntry(enterprise_id=case.enterprise_id, case_id=case.id, since=clock.now(),
+                                reason=f"隐患 {case.code} 第{round_no}轮整改逾期未完成 / rectification overdue")
+    uow.session.add(entry)
+    audit.record(uow, case.id, None, "key_supervision_added", details={"enterprise_id": case.enterprise_id,
+                                                                        "round": round_no})
+    return entry
+
+
+def refer_to_enforcement(uow, case, round_no):
+    exists = uow.session.query(EnforcementReferral.id).filter_by(case_id=case.id, round=round_no).first()
+    if exists:
+        return
+    reason = f"隐患 {case.code} 逾期后宽限期内仍未整改 / not rectified after the grace period"
+    uow.session.add(EnforcementReferral(enterprise_id=case.enterprise_id, case_id=case.id, round=round_no,
+                                        reason=reason, referred_at=clock.now()))
+    uow.session.add(CreditRecord(enterprise_id=case.enterprise_id, case_id=case.id, kind="enforcement_referral",
+                                 note=reason, created_at=clock.now()))
+    audit.record(uow, case.id, None, "enforcement_referred", details={"enterprise_id": case.enterprise_id,
+                                                                       "round": round_no})
+
+
+def on_case_closed(uow, case):
+    """The enterprise leaves the key-supervision list once none of its cases is open past its deadline."""
+    still_overdue = uow.session.query(HazardCase.id).filter(
+        HazardCase.enterprise_id == case.enterprise_id, HazardCase.status != "closed", HazardCase.id != case.id,
+        HazardCase.rectification_due < clock.now()).first()
+    if still_overdue:
+        return
+    for entry in uow.session.query(KeySupervisionEntry).filter_by(enterprise_id=case.enterprise_id, left_at=None):
+        entry.left_at = clock.now()
+        audit.record(uow, entry.case_id, None, "key_supervision_removed",
+                     details={"enterprise_id": case.enterprise_id, "closed_case": case.code})
+
+
+def key_supervision_list(session, include_left=False):
+    query = session.query(KeySupervisionEntry)
+    if not include_left:
+        query = query.filter(KeySupervisionEntry.left_at.is_(None))
+    return query.order_by(KeySupervisionEntry.since.desc()).all()
+
+
+def enforcement_list(session):
+    return session.query(EnforcementReferral).order_by(EnforcementReferral.referred_at.desc()).all()
+
+
+def record_firing(uow, case_id, bpmn_id, name, due_at):
+    now = clock.now()
+    uow.session.add(TimerFiring(case_id=case_id, bpmn_id=bpmn_id, name=name or "", due_at=due_at, fired_at=now,
+                                lateness_seconds=max(0.0, (now - due_at).total_seconds())))
+
+
+def lateness_stats(session, since=None):
+    """p50 / p95 / max seconds between a timer's due time and its firing."""
+    query = session.query(TimerFiring.lateness_seconds)
+    if since is not None:
+        query = query.filter(TimerFiring.fired_at >= since)
+    values = sorted(v for (v,) in query)
+    if not values:
+        return {"count": 0, "p50": None, "p95": None, "max": None}
+
+    def pct(p):
+        return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
+    return {"count": len(values), "p50": pct(0.5), "p95": pct(0.95), "max": values[-1]}
+
+
+def credit_records(session, enterprise_id):
+    return session.query(CreditRecord).filter_by(enterprise_id=enterprise_id) \
+        .order_by(CreditRecord.created_at.desc()).all()
+
+
+def count_active_key_supervision(session):
+    return session.query(func.count(KeySupervisionEntry.id)).filter(KeySupervisionEntry.left_at.is_(None)).scalar()
