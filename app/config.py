@@ -19,6 +19,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hazards.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")  # set to 1 behind HTTPS
     SENTRY_DSN = _env("SENTRY_DSN")
     SENTRY_ENVIRONMENT = _env("SENTRY_ENVIRONMENT", "production")
     # Attachments live outside the web root, under random names.

@@ -44,10 +44,24 @@ class IsolatedClient(FlaskClient):
     the locale) and the database session across requests and clients."""
 
     def open(self, *args, **kwargs):
+        # Like the browser, send the session's CSRF token (the page's meta tag) with every request.
+        token = self._csrf_token()
+        if token:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRF-Token", token)
+            kwargs["headers"] = headers
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()  # the test body's session then reads what the request committed
         return response
+
+
+    def _csrf_token(self):
+        if self._cookies is None or not self.get_cookie("session"):
+            with self.session_transaction() as sess:
+                sess.setdefault("_csrf", "test-csrf-token")
+        with self.session_transaction() as sess:
+            return sess.get("_csrf")
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,8 @@
     body.append("file", file);
     body.append("field", box.dataset.field);
     return fetch(box.dataset.url, { method: "POST", body: body, credentials: "same-origin",
-      headers: { "Accept": "application/json" } })
+      headers: { "Accept": "application/json",
+                 "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content } })
       .then(function (resp) {
         return resp.json().catch(function () { return null; }).then(function (json) {
           if (!resp.ok || !json || !json.id) {

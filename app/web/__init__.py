@@ -6,6 +6,7 @@ from ..models import User
 def register_web(app):
     from . import auth, cases, inbox, notifications, template_helpers
     from .api import api
+    from .csrf import init_csrf
     from .errors import register_error_handlers
 
     login_manager.login_view = "auth.login"
@@ -20,5 +21,6 @@ def register_web(app):
     app.register_blueprint(cases.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(api)
+    init_csrf(app)
     register_error_handlers(app)
     template_helpers.register(app)
