@@ -28,6 +28,8 @@ class Config:
     UPLOAD_DIR = Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")))
     MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
+    # Per uploaded .bpmn / .dmn / form file in the process editor.
+    MAX_DIAGRAM_BYTES = int(_env("MAX_DIAGRAM_BYTES", str(2 * 1024 * 1024)))
     BPMN_DIR = Path(_env("BPMN_DIR", str(BASE_DIR / "bpmn")))
     FORMS_DIR = Path(_env("FORMS_DIR", str(BASE_DIR / "forms")))
     PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
@@ -38,6 +40,14 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh", "en")
+    NOTIFY_CHANNELS = tuple(c for c in _env("NOTIFY_CHANNELS", "email,sms,wechat").split(",") if c)
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = int(_env("SMTP_PORT", "25"))
+    SMTP_USER = _env("SMTP_USER")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_FROM = _env("SMTP_FROM", "hazards@localhost")
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS")
+    OUTBOX_DISPATCH_SECONDS = int(_env("OUTBOX_DISPATCH_SECONDS", "30"))
     SCHEDULER_SWEEP_SECONDS = int(_env("SCHEDULER_SWEEP_SECONDS", "15"))
     INBOX_PAGE_SIZE = 50
     TESTING = False

@@ -2,7 +2,7 @@
 import logging
 
 from app.errors import DomainError
-from app.services import timers
+from app.services import outbox, timers
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -21,8 +21,20 @@ def sweep_due_timers():
     return fired
 
 
+def dispatch_outbox():
+    from flask import current_app
+    with UnitOfWork() as uow:
+        counts = outbox.dispatch(uow, current_app.config)
+        uow.commit()
+    if counts:
+        log.info("outbox: %s", counts)
+    return counts
+
+
 def job_table(config):
     return [
         {"id": "sweep_due_timers", "func": sweep_due_timers, "trigger": "interval",
          "seconds": config["SCHEDULER_SWEEP_SECONDS"]},
+        {"id": "dispatch_outbox", "func": dispatch_outbox, "trigger": "interval",
+         "seconds": config["OUTBOX_DISPATCH_SECONDS"]},
     ]

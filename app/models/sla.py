@@ -91,6 +91,8 @@ class OutboxMessage(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False)
     sent_at = db.Column(UTCDateTime)
 
+    notification = db.relationship("Notification")
+
 
 class CalendarYear(db.Model):
     """A year whose official schedule (holidays and make-up working days) an admin imported."""

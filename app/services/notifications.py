@@ -1,9 +1,10 @@
 """In-app notifications raised by the diagram's thrown signals, fanned out to every holder of a role."""
+from flask import current_app
 from sqlalchemy import func
 
 from ..clock import clock
 from ..models import Notification, User, UserRole
-from . import audit
+from . import audit, outbox
 
 # signal name -> (roles to notify, Chinese title). Enterprise recipients are the case's own enterprise.
 EVENT_RECIPIENTS = {
@@ -24,9 +25,11 @@ def on_process_event(uow, case, event_name, round_no):
         exists = uow.session.query(Notification.id).filter_by(user_id=user.id, dedup_key=key).first()
         if exists:
             continue  # the same event of the same round is sent once, however often the sweep runs
-        uow.session.add(Notification(case_id=case.id, user_id=user.id, kind=event_name,
-                                     title=f"{title}（{case.code}）", body=case.description[:200],
-                                     dedup_key=key, created_at=clock.now()))
+        notification = Notification(case_id=case.id, user_id=user.id, kind=event_name,
+                                    title=f"{title}（{case.code}）", body=case.description[:200],
+                                    dedup_key=key, created_at=clock.now())
+        uow.session.add(notification)
+        outbox.enqueue(uow, notification, user, current_app.config["NOTIFY_CHANNELS"])
         sent += 1
     audit.record(uow, case.id, None, "process_event", details={"event": event_name, "round": round_no,
                                                                   "recipients": sent})

@@ -41,13 +41,15 @@ def refer_to_enforcement(uow, case, round_no):
 
 
 def on_case_closed(uow, case):
-    """The enterprise leaves the key-supervision list once none of its cases is open past its deadline."""
+    """The closed case's own entry ends; the enterprise leaves the list once none of its cases is open
+    past its deadline (entries of cases that are still overdue keep it listed)."""
     still_overdue = uow.session.query(HazardCase.id).filter(
         HazardCase.enterprise_id == case.enterprise_id, HazardCase.status != "closed", HazardCase.id != case.id,
         HazardCase.rectification_due < clock.now()).first()
+    entries = uow.session.query(KeySupervisionEntry).filter_by(enterprise_id=case.enterprise_id, left_at=None)
     if still_overdue:
-        return
-    for entry in uow.session.query(KeySupervisionEntry).filter_by(enterprise_id=case.enterprise_id, left_at=None):
+        entries = entries.filter_by(case_id=case.id)
+    for entry in entries:
         entry.left_at = clock.now()
         audit.record(uow, entry.case_id, None, "key_supervision_removed",
                      details={"enterprise_id": case.enterprise_id, "closed_case": case.code})

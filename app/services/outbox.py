@@ -1,0 +1,78 @@
+"""Delivery of notifications over external channels through an outbox table.
+
+Each notification gets one outbox row per channel the recipient can be reached on; a dispatch job sends
+pending rows. Adapters that are not configured record "not_configured" rather than failing, so nothing is
+retried forever and an operator sees exactly what was not sent.
+"""
+import smtplib
+from email.message import EmailMessage
+
+from ..clock import clock
+from ..models import OutboxMessage
+
+MAX_ATTEMPTS = 5
+
+
+def enqueue(uow, notification, user, channels):
+    for channel in channels:
+        recipient = {"email": user.email, "sms": user.phone, "wechat": user.phone or user.username}.get(channel)
+        if not recipient:
+            continue
+        uow.session.add(OutboxMessage(notification=notification, channel=channel, recipient=recipient,
+                                      subject=notification.title, body=notification.body or notification.title,
+                                      created_at=clock.now()))
+
+
+class EmailAdapter:
+    def __init__(self, config):
+        self.host, self.port = config.get("SMTP_HOST"), int(config.get("SMTP_PORT") or 25)
+        self.user, self.password = config.get("SMTP_USER"), config.get("SMTP_PASSWORD")
+        self.sender, self.tls = config.get("SMTP_FROM") or "noreply@localhost", config.get("SMTP_STARTTLS")
+
+    def send(self, message):
+        if not self.host:
+            return "not_configured", "SMTP_HOST is not set"
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = self.sender, message.recipient, message.subject
+        email.set_content(message.body)
+        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+            if self.tls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(email)
+        return "sent", ""
+
+
+class NotConfiguredAdapter:
+    """SMS and WeChat gateways are contracted per county; until one is configured, say so."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def send(self, message):
+        return "not_configured", f"no {self.name} gateway configured"
+
+
+def adapters(config):
+    return {"email": EmailAdapter(config), "sms": NotConfiguredAdapter("SMS"),
+            "wechat": NotConfiguredAdapter("WeChat")}
+
+
+def dispatch(uow, config, limit=100):
+    """Send pending messages; returns {status: count}."""
+    by_channel = adapters(config)
+    counts = {}
+    pending = uow.session.query(OutboxMessage).filter(OutboxMessage.status == "pending") \
+        .order_by(OutboxMessage.id).limit(limit).all()
+    for message in pending:
+        message.attempts += 1
+        try:
+            status, error = by_channel[message.channel].send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            status, error = ("failed" if message.attempts >= MAX_ATTEMPTS else "pending"), str(exc)
+        message.status, message.error = status, error[:1000]
+        if status == "sent":
+            message.sent_at = clock.now()
+        counts[status] = counts.get(status, 0) + 1
+    return counts

@@ -1,0 +1,225 @@
+"""The element-level checks of one BPMN file (see process_lint): lanes, forms, timers, expressions, gateways,
+reachability. Expressions are compiled in the restricted environment the engine runs them in, and timers are
+evaluated there with stub calendar functions and sample data."""
+import re
+
+from ..engine import SandboxError, compile_expression, compile_script
+from ..engine.inspection import TIMER_KINDS, timer_value_problem
+from ..engine.sandbox import RestrictedEnvironment
+from ..models import ROLES
+
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+SAMPLE_MOMENT = "2026-11-23T09:00:00+08:00"
+# An ISO 8601 duration / cycle / date typed without quotes: Python reads it as a name or a syntax error.
+_BARE_ISO = re.compile(r"^(R\d*/)?P(\d+[YMWD])*(T(\d+([.,]\d+)?[HMS])+)?$|^\d{4}-\d{2}-\d{2}(T[\d:.+\-Z]*)?$", re.I)
+FLOW_NODES = {"task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
+              "businessRuleTask", "callActivity", "subProcess", "transaction", "startEvent", "endEvent",
+              "intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent", "exclusiveGateway",
+              "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway"}
+HUMAN_TASKS = ("userTask", "manualTask")
+
+
+def problem(file, message, element=None, element_id=None, name=None, level="error"):
+    if element is not None:
+        element_id, name = element.get("id"), element.get("name")
+    return {"element_id": element_id or "", "element_name": name or "", "file": file, "message": message,
+            "level": level}
+
+
+def local(element):
+    return etree_local(element.tag)
+
+
+def etree_local(tag):
+    """The tag without its namespace; comments and processing instructions have none."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# ---- expressions ----------------------------------------------------------------------------------------------
+def stub_functions():
+    """Stand-ins with the signatures of ScriptFunctions: they return sample moments and read no calendar."""
+    return {"now": lambda: SAMPLE_MOMENT,
+            "add_workdays": lambda moment, days: SAMPLE_MOMENT,
+            "add_hours": lambda moment, hours: SAMPLE_MOMENT}
+
+
+def _sample_eval(text, known):
+    return RestrictedEnvironment(stub_functions()).evaluate(text, dict.fromkeys(known, SAMPLE_MOMENT))
+
+
+def expression_problem(source, known):
+    """Compile in the restricted environment, then evaluate with sample data to find names nothing sets."""
+    text = (source or "").strip()
+    if not text:
+        return "empty expression"
+    if _BARE_ISO.match(text):
+        return f"{text} is an ISO 8601 value written as Python code; quote it: '{text}'"
+    try:
+        compile_expression(text)
+    except SandboxError as exc:
+        return f"not allowed in the restricted environment: {exc}"
+    try:
+        _sample_eval(text, known)
+    except NameError as exc:
+        return f"uses a name that no script, decision, form or start data sets ({exc})"
+    except Exception:  # noqa: BLE001 - sample values of the wrong type are not the diagram's fault
+        pass
+    return None
+
+
+def script_problem(source):
+    try:
+        compile_script(source or "")
+    except SandboxError as exc:
+        return f"not allowed in the restricted environment: {exc}"
+    return None
+
+
+def timer_problem(kind, source, known):
+    found = expression_problem(source, known)
+    if found:
+        return found
+    try:
+        value = _sample_eval(source.strip(), known)
+    except Exception as exc:  # noqa: BLE001
+        return f"cannot be evaluated with sample data: {type(exc).__name__}: {exc}"
+    return timer_value_problem(kind, value)
+
+
+# ---- one BPMN file --------------------------------------------------------------------------------------------
+class BpmnLint:
+    def __init__(self, file, tree, forms, known, held, problems):
+        self.file, self.tree, self.forms, self.known, self.held = file, tree, forms, known, held
+        self.problems = problems
+
+    def run(self):
+        self.lanes()
+        self.human_tasks()
+        self.timers()
+        self.expressions()
+        self.gateways()
+        for container in self.tree.xpath("//bpmn:process | //bpmn:subProcess | //bpmn:transaction",
+                                         namespaces=NS):
+            self.reachability(container)
+
+    def add(self, element, message, level="error"):
+        self.problems.append(problem(self.file, message, element=element, level=level))
+
+    def owner(self, element):
+        """The nearest element with an id (the task that owns a script, the flow that owns a condition)."""
+        return element if element.get("id") else next((a for a in element.iterancestors() if a.get("id")),
+                                                       element)
+
+    # ---- lanes and human tasks ----
+    def lanes(self):
+        humans = {t.get("id") for kind in HUMAN_TASKS for t in self.tree.iter(f"{{{NS['bpmn']}}}{kind}")}
+        for lane in self.tree.iter(f"{{{NS['bpmn']}}}lane"):
+            role = (lane.get("name") or "").strip()
+            refs = {r.text.strip() for r in lane.findall("bpmn:flowNodeRef", NS) if r.text}
+            if role not in ROLES:
+                self.add(lane, f"lane name {role!r} is not a role code; use one of: {', '.join(ROLES)}")
+            elif self.held is not None and refs & humans and role not in self.held:
+                self.add(lane, f"nobody holds the role {role} ({ROLES[role][0]}): its tasks would wait in no "
+                               f"one's inbox; give the role to an active user first")
+
+    def human_tasks(self):
+        in_lane = {r.text.strip() for r in self.tree.iter(f"{{{NS['bpmn']}}}flowNodeRef") if r.text}
+        for kind in HUMAN_TASKS:
+            for task in self.tree.iter(f"{{{NS['bpmn']}}}{kind}"):
+                if task.get("id") not in in_lane:
+                    self.add(task, "this task is in no lane, so no role would see it in an inbox")
+                keys = task.xpath("bpmn:extensionElements/spiffworkflow:properties/"
+                                  "spiffworkflow:property[@name='formKey']/@value", namespaces=NS)
+                key = keys[0].strip() if keys else ""
+                if not key:
+                    self.add(task, "no formKey property: pick the form this task shows")
+                elif key not in self.forms:
+                    self.add(task, f"form {key!r} does not exist (forms: {', '.join(sorted(self.forms))})")
+
+    # ---- timers, scripts, conditions ----
+    def timers(self):
+        for definition in self.tree.iter(f"{{{NS['bpmn']}}}timerEventDefinition"):
+            event = definition.getparent()  # the event, not the definition element (which has an id too)
+            parts = [child for child in definition if etree_local(child.tag) in TIMER_KINDS]
+            if not parts:
+                self.add(event, "timer without a timeDate, timeDuration or timeCycle expression")
+            for part in parts:
+                found = timer_problem(etree_local(part.tag), part.text or "", self.known)
+                if found:
+                    self.add(event, f"timer {etree_local(part.tag)} {(part.text or '').strip()!r}: {found}")
+
+    def expressions(self):
+        for script in self.tree.xpath("//bpmn:script | //spiffworkflow:preScript | //spiffworkflow:postScript",
+                                      namespaces=NS):
+            found = script_problem(script.text)
+            if found:
+                self.add(self.owner(script), f"{etree_local(script.tag)}: {found}")
+        for condition in self.tree.xpath("//bpmn:conditionExpression | //bpmn:completionCondition | "
+                                         "//bpmn:loopCardinality | //spiffworkflow:payloadExpression",
+                                         namespaces=NS):
+            found = expression_problem(condition.text, self.known)
+            if found:
+                self.add(self.owner(condition), f"{etree_local(condition.tag)} "
+                                                f"{(condition.text or '').strip()!r}: {found}")
+
+    def gateways(self):
+        flows = self.tree.xpath("//bpmn:sequenceFlow", namespaces=NS)
+        for gateway in self.tree.xpath("//bpmn:exclusiveGateway | //bpmn:inclusiveGateway", namespaces=NS):
+            outgoing = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
+            if len(outgoing) < 2:
+                continue
+            default = gateway.get("default")
+            if default and default not in {f.get("id") for f in outgoing}:
+                self.add(gateway, f"default flow {default} is not one of this gateway's outgoing flows")
+            bare = [f for f in outgoing if f.get("id") != default
+                    and not (f.findtext("bpmn:conditionExpression", default="", namespaces=NS) or "").strip()]
+            for flow in bare:
+                self.add(gateway, f"outgoing flow {flow.get('id')}{' ' + repr(flow.get('name')) if flow.get('name') else ''}"
+                                  f" has no condition{'' if default else ' and the gateway has no default flow'}")
+
+    # ---- reachability ----
+    def reachability(self, container):
+        nodes = {n.get("id"): n for n in container if local(n) in FLOW_NODES}
+        edges = {node_id: set() for node_id in nodes}
+        for flow in container.findall("bpmn:sequenceFlow", NS):
+            if flow.get("sourceRef") in edges and flow.get("targetRef") in nodes:
+                edges[flow.get("sourceRef")].add(flow.get("targetRef"))
+        for node in nodes.values():
+            if local(node) == "boundaryEvent" and node.get("attachedToRef") in edges:
+                edges[node.get("attachedToRef")].add(node.get("id"))
+        self._link_events(nodes, edges)
+        event_subs = {i for i, n in nodes.items() if n.get("triggeredByEvent") == "true"}
+        starts = {i for i, n in nodes.items() if local(n) == "startEvent"} | event_subs
+        if not starts and nodes:
+            self.add(container, "no start event")
+            return
+        reached = _closure(starts, edges)
+        reverse = {i: {s for s, targets in edges.items() if i in targets} for i in nodes}
+        ends = {i for i, n in nodes.items() if local(n) == "endEvent"}
+        finishing = _closure(ends, reverse)
+        for node_id, node in nodes.items():
+            if node_id not in reached:
+                self.add(node, "not reachable from a start event")
+            elif node_id not in finishing and node_id not in event_subs:
+                self.add(node, "no end event can be reached from here")
+
+    def _link_events(self, nodes, edges):
+        """A link throw event continues at the link catch event of the same name."""
+        def links(kind):
+            return {(n.find("bpmn:linkEventDefinition", NS).get("name") or n.get("name")): i
+                    for i, n in nodes.items() if local(n) == kind and n.find("bpmn:linkEventDefinition", NS) is not None}
+        catches = links("intermediateCatchEvent")
+        for name, throw_id in links("intermediateThrowEvent").items():
+            if name in catches:
+                edges[throw_id].add(catches[name])
+
+
+def _closure(seeds, edges):
+    seen, stack = set(seeds), list(seeds)
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
