@@ -8,6 +8,7 @@ from scheduler.jobs import job_table
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # the engine logs every task state change at INFO
     app = create_app()
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
 

@@ -1,6 +1,7 @@
 """Scheduler jobs, listed as data with stable ids; each runs inside an app context and its own transaction."""
 import logging
 
+from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.services import outbox, timers
 from app.services.uow import UnitOfWork
@@ -17,7 +18,8 @@ def sweep_due_timers():
         log.error("timer sweep failed: %s", exc.message)
         return []
     for timer in fired:
-        log.info("fired %s %s (due %s)", timer.case_code, timer.bpmn_id, timer.due_at.isoformat())
+        log.info("fired %s %s (due %s)", timer.case_code, timer.bpmn_id,
+                 timer.due_at.astimezone(SHANGHAI).isoformat(timespec="seconds"))
     return fired
 
 

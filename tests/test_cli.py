@@ -1,0 +1,66 @@
+"""Operator commands: seed-demo, deploy-processes, timers run-due, calendar."""
+import json
+
+from app.extensions import db
+from app.models import Enterprise, HazardCase, Notification, User
+
+
+def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "seeded" in result.output
+    roles = set()
+    for user in db.session.query(User):
+        roles |= user.roles
+    assert {"inspector", "project_lead", "enterprise", "project_team", "supervision", "expert", "bureau",
+            "quality", "process_owner", "manager", "admin"} <= roles
+    assert db.session.query(Enterprise).count() == 3
+    assert len({e.industry for e in db.session.query(Enterprise)}) == 3
+    statuses = {c.status for c in db.session.query(HazardCase)}
+    assert {"assigning", "rectifying", "verifying", "closed"} <= statuses
+    assert db.session.query(User).filter_by(username="enterprise").one().check_password(app.config["DEMO_PASSWORD"])
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "not seeded" in again.output and db.session.query(Enterprise).count() == 3
+
+
+def test_deploy_processes_is_a_no_op_when_unchanged(app):
+    result = app.test_cli_runner().invoke(args=["deploy-processes"])
+    assert result.exit_code == 0 and result.output.startswith("unchanged")
+
+
+def test_run_due_refuses_a_moved_clock_unless_allowed(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["timers", "run-due", "--now", "2026-12-03T09:00:00+08:00"])
+    assert result.exit_code == 2 and "ALLOW_CLOCK_OVERRIDE" in result.output
+    app.config["ALLOW_CLOCK_OVERRIDE"] = True
+    try:
+        runner.invoke(args=["seed-demo"])
+        result = runner.invoke(args=["timers", "run-due", "--now", "2026-12-03T09:00:00+08:00"])
+    finally:
+        app.config["ALLOW_CLOCK_OVERRIDE"] = False
+    assert result.exit_code == 0 and "fired YH-" in result.output
+    assert db.session.query(Notification).count() > 0
+    bad = runner.invoke(args=["timers", "run-due", "--now", "2026-12-03T09:00:00"])
+    assert bad.exit_code == 2
+
+
+def test_calendar_add_workdays_examples(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["calendar", "add-workdays", "2026-09-28", "7"]).output.strip() == "2026-10-13"
+    assert runner.invoke(args=["calendar", "add-workdays", "2026-09-30", "3"]).output.strip() == "2026-10-10"
+    assert runner.invoke(args=["calendar", "add-workdays", "2026-02-12", "7"]).output.strip() == "2026-02-28"
+    assert "provisional" in runner.invoke(args=["calendar", "add-workdays", "2027-03-01", "3"]).output
+    bad = runner.invoke(args=["calendar", "add-workdays", "2026-13-01", "3"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_calendar_import_file(app, tmp_path):
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps({"year": 2027, "source": "国务院办公厅通知", "holidays": ["2027-03-02"],
+                                "workdays": ["2027-03-06"]}), encoding="utf-8")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["calendar", "import", str(path)]).exit_code == 0
+    out = runner.invoke(args=["calendar", "add-workdays", "2027-03-01", "3"]).output.strip()
+    assert out == "2027-03-05"  # 2nd off; 3rd, 4th, 5th
+    path.write_text("{not json", encoding="utf-8")
+    assert runner.invoke(args=["calendar", "import", str(path)]).exit_code == 2
