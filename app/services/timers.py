@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..clock import clock
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotFound, StaleCase
 from ..models import HazardCase, Incident, Timer
 from . import audit, case_store, sla
 
@@ -41,6 +41,8 @@ def fire_due_timers(uow, limit=1000):
         try:
             with uow.session.begin_nested():
                 fired.extend(_fire_case(uow, case_id))
+        except StaleCase:
+            continue  # another sweeper or a user changed the case meanwhile: its timers are theirs now
         except DomainError as exc:
             log.error("timer sweep: case %s failed: %s", case_id, exc.message)
             _open_incident(uow, case_id, exc.message)
