@@ -14,6 +14,7 @@ from app.clock import SHANGHAI, clock
 from app.extensions import db
 from app.models import Enterprise, User, UserRole
 from app.services import processes
+from app.services.case_store import _cache
 from app.services.uow import UnitOfWork
 
 PASSWORD = "test-pass-123"
@@ -87,7 +88,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean(app):
-    """Each test starts with empty tables (process versions kept) and a fixed clock."""
+    """Each test starts with empty tables (process versions kept), a fixed clock and no cached runtimes."""
+    _cache.clear()
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))  # a Monday, a working day
     with app.app_context():
         yield

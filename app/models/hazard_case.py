@@ -22,6 +22,8 @@ class HazardCase(db.Model):
     """The domain row of a hazard; deadlines are plain columns so "overdue" is SQL."""
 
     __tablename__ = "hazard_case"
+    # Case ids key the in-process runtime cache and the readable code: never reuse one (SQLite would).
+    __table_args__ = {"sqlite_autoincrement": True}
     id = db.Column(db.Integer, primary_key=True)
     code = db.Column(db.String(32), unique=True)  # YH-2026-000123, set right after insert
     enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=False, index=True)

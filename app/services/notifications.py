@@ -21,10 +21,13 @@ def on_process_event(uow, case, event_name, round_no):
     roles, title = EVENT_RECIPIENTS.get(event_name, ((), event_name))
     key = f"case:{case.id}:{event_name}:round:{round_no}"
     sent = 0
-    for user in _recipients(uow, roles, case.enterprise_id):
-        exists = uow.session.query(Notification.id).filter_by(user_id=user.id, dedup_key=key).first()
-        if exists:
-            continue  # the same event of the same round is sent once, however often the sweep runs
+    recipients = _recipients(uow, roles, case.enterprise_id)
+    # The same event of the same round is sent once, however often the sweep runs.
+    already = {uid for (uid,) in uow.session.query(Notification.user_id).filter(
+        Notification.dedup_key == key, Notification.user_id.in_([u.id for u in recipients]))} if recipients else set()
+    for user in recipients:
+        if user.id in already:
+            continue
         notification = Notification(case_id=case.id, user_id=user.id, kind=event_name,
                                     title=f"{title}（{case.code}）", body=case.description[:200],
                                     dedup_key=key, created_at=clock.now())
@@ -36,13 +39,18 @@ def on_process_event(uow, case, event_name, round_no):
 
 
 def _recipients(uow, roles, enterprise_id):
-    users = []
-    for role in roles:
-        query = uow.session.query(User).join(UserRole).filter(UserRole.role == role, User.active.is_(True))
-        if role == "enterprise":
-            query = query.filter(User.enterprise_id == enterprise_id)
-        users.extend(query.all())
-    return list({u.id: u for u in users}.values())
+    """Active holders of the roles (enterprise staff of this enterprise only); cached per unit of work,
+    since a sweep notifies the same groups for many cases."""
+    key = ("recipients", roles, enterprise_id if "enterprise" in roles else None)
+    if key not in uow.cache:
+        users = []
+        for role in roles:
+            query = uow.session.query(User).join(UserRole).filter(UserRole.role == role, User.active.is_(True))
+            if role == "enterprise":
+                query = query.filter(User.enterprise_id == enterprise_id)
+            users.extend(query.all())
+        uow.cache[key] = list({u.id: u for u in users}.values())
+    return uow.cache[key]
 
 
 def unread_count(session, user):

@@ -7,6 +7,7 @@ class UnitOfWork:
         self.session = db.session
         self._committed = False
         self._after_commit = []
+        self.cache = {}  # lookups that stay valid for this unit of work (e.g. who holds a role)
 
     def __enter__(self):
         return self

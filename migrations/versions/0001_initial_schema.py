@@ -126,7 +126,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['inspector_id'], ['app_user.id'], name=op.f('fk_hazard_case_inspector_id_app_user')),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_version.id'], name=op.f('fk_hazard_case_process_version_id_process_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hazard_case')),
-    sa.UniqueConstraint('code', name=op.f('uq_hazard_case_code'))
+    sa.UniqueConstraint('code', name=op.f('uq_hazard_case_code')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('hazard_case', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hazard_case_enterprise_id'), ['enterprise_id'], unique=False)
