@@ -188,3 +188,31 @@ def test_task_ids_are_never_reused(people):
     old_id = open_tasks(case_id)["assignment"].id
     complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
     assert open_tasks(case_id)["rectification"].id > old_id
+
+
+def test_a_failure_in_the_middle_of_a_step_leaves_everything_as_before(people, monkeypatch):
+    """The engine has run and the state is written when the audit insert fails: nothing of it stays,
+    and the in-process runtime cache does not keep the half-done workflow either."""
+    from app.services import audit as audit_service
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    state_before = db.session.get(WorkflowState, case_id)
+    version_before, blob_before = state_before.version, state_before.state
+    events_before = db.session.query(AuditEvent).filter_by(case_id=case_id).count()
+    real_record = audit_service.record
+
+    def failing_record(uow, case_id, actor, action, **kw):
+        if action == "task_completed":
+            raise RuntimeError("disk full")
+        return real_record(uow, case_id, actor, action, **kw)
+    monkeypatch.setattr(audit_service, "record", failing_record)
+    with pytest.raises(RuntimeError):
+        complete(people.project_lead, task, ASSIGN)
+    monkeypatch.undo()
+    db.session.expire_all()
+    state = db.session.get(WorkflowState, case_id)
+    assert (state.version, state.state) == (version_before, blob_before)
+    assert db.session.query(AuditEvent).filter_by(case_id=case_id).count() == events_before
+    assert set(open_tasks(case_id)) == {"assignment"} and case_row(case_id).status == "assigning"
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)  # and it can be done again
+    assert case_row(case_id).status == "rectifying"
