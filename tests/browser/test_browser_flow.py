@@ -9,6 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from app.extensions import db
 from app.models import HazardCase, HumanTask
 from conftest import PASSWORD
 from test_web_support import PNG
@@ -92,3 +93,53 @@ def test_inspector_registers_with_photo_and_lead_assigns(people, live_server, pa
     page.wait_for_url(re.compile(r"/$"))
     assert "已提交" in page.inner_text(".flashes")
     assert HumanTask.query.filter_by(case_id=case.id).one().form_key == "rectification"
+
+
+def open_task_of(page, code):
+    page.locator("table.tasks tbody tr", has_text=code).locator("a:has-text('办理')").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+
+
+def rectify(page, code, text):
+    open_task_of(page, code)
+    page.fill("#f-measures", text)
+    page.fill("#f-progress_percent", "100")
+    page.check("#f-completed")
+    page.fill("#f-responsible_person", "王安全")
+    page.set_input_files("#f-after_photos", files=[{"name": "整改后.png", "mimeType": "image/png", "buffer": PNG}])
+    page.wait_for_selector("#field-after_photos .thumb img")
+    page.click("button:has-text('提交')")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def verify(page, code, passed, opinion):
+    open_task_of(page, code)
+    page.check(f"input[name=passed][value={'true' if passed else 'false'}]")
+    page.fill("#f-opinion", opinion)
+    if not passed:
+        page.fill("#f-added_requirements", "疏散指示标志同时更换")
+    page.click("button:has-text('提交')")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_rectification_failed_verification_second_round_and_close(people, live_server, page):
+    from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, register
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    code = db.session.get(HazardCase, case_id).code
+
+    log_in(page, live_server, "ent_a")
+    rectify(page, code, "已补充灭火器 4 具并清理通道")
+    log_out(page)
+    log_in(page, live_server, "project_team")
+    verify(page, code, passed=False, opinion="疏散指示标志损坏未处理")
+    log_out(page)
+    log_in(page, live_server, "ent_a")
+    rectify(page, code, "更换疏散指示标志")
+    log_out(page)
+    log_in(page, live_server, "project_team")
+    verify(page, code, passed=True, opinion="复核合格，同意销号")
+    page.goto(f"{live_server}/cases/{case_id}")
+    assert "已销号" in page.inner_text("body")
+    case = db.session.get(HazardCase, case_id)
+    assert case.status == "closed" and case.round == 2
