@@ -59,7 +59,7 @@ def fill_open_cases(ent, people, version_id, total):
         db.session.execute(sa.insert(HumanTask), [dict(
             case_id=i, task_guid=uuid.uuid4().hex, bpmn_id="Task_rectify", name="企业整改", role="enterprise",
             form_key="rectification", enterprise_id=ent.id, grade="general", created_at=now,
-            due_at=now + timedelta(days=400)) for i in ids])
+            due_at=now + timedelta(days=400), sort_due=now + timedelta(days=400)) for i in ids])
         db.session.execute(sa.insert(Timer), [dict(
             case_id=i, task_guid=uuid.uuid4().hex, bpmn_id="Timer_rect_due", name="整改期限",
             due_at=now + timedelta(days=400 + k % 30), created_at=now) for k, i in enumerate(ids)])

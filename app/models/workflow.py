@@ -17,8 +17,11 @@ class HumanTask(db.Model):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        db.Index("ix_human_task_role_due", "role", "due_at"),
-        db.Index("ix_human_task_enterprise_due", "enterprise_id", "due_at"),
+        # The inbox filters by role (enterprise staff: by enterprise and role) and pages in due order.
+        db.Index("ix_human_task_role_sort", "role", "sort_due"),
+        db.Index("ix_human_task_enterprise_role_sort", "enterprise_id", "role", "sort_due"),
+        db.Index("ix_human_task_enterprise_role_grade_sort", "enterprise_id", "role", "grade", "sort_due"),
+        db.Index("ix_human_task_role_grade_sort", "role", "grade", "sort_due"),
         # Task ids appear in links and API calls: never reuse one for another task (SQLite would).
         {"sqlite_autoincrement": True},
     )
@@ -35,6 +38,9 @@ class HumanTask(db.Model):
     claimed_at = db.Column(UTCDateTime)
     created_at = db.Column(UTCDateTime, nullable=False)
     due_at = db.Column(UTCDateTime)
+    # due_at, or the end of time for tasks without a deadline: an index can serve "ORDER BY sort_due"
+    # with undated tasks last, which "due_at IS NULL, due_at" cannot.
+    sort_due = db.Column(UTCDateTime, nullable=False)
 
     case = db.relationship("HazardCase")
     assignee = db.relationship("User")

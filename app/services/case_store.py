@@ -5,7 +5,7 @@ version, the second one's UPDATE matches no row and raises StaleCase; its transa
 """
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, insert, select, update
 
@@ -17,6 +17,7 @@ from . import audit, notifications, sla
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
 
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _STATUS_PRIORITY = ["verifying", "rectifying", "assigning", "enforcement", "stop_work"]
 TRACKED_FIELDS = ("grade", "status", "round", "current_step", "assignment_due", "rectification_due",
                   "verification_due", "closed_at")
@@ -176,9 +177,12 @@ def _task_due(task, data):
 
 
 def _sync_tasks(uow, case, ready, data):
-    wanted = {t.guid: dict(bpmn_id=t.bpmn_id, name=t.name, role=t.lane, form_key=t.form_key,
-                           enterprise_id=case.enterprise_id, grade=case.grade, due_at=_task_due(t, data))
-              for t in ready}
+    wanted = {}
+    for t in ready:
+        due = _task_due(t, data)
+        wanted[t.guid] = dict(bpmn_id=t.bpmn_id, name=t.name, role=t.lane, form_key=t.form_key,
+                              enterprise_id=case.enterprise_id, grade=case.grade, due_at=due,
+                              sort_due=due or NO_DEADLINE)
     _sync_rows(uow, HumanTask, case.id, wanted)
 
 

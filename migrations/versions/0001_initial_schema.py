@@ -170,6 +170,7 @@ def upgrade():
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sort_due', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['app_user.id'], name=op.f('fk_human_task_assignee_id_app_user')),
     sa.ForeignKeyConstraint(['case_id'], ['hazard_case.id'], name=op.f('fk_human_task_case_id_hazard_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task')),
@@ -179,8 +180,10 @@ def upgrade():
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_human_task_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_human_task_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_human_task_enterprise_due', ['enterprise_id', 'due_at'], unique=False)
-        batch_op.create_index('ix_human_task_role_due', ['role', 'due_at'], unique=False)
+        batch_op.create_index('ix_human_task_enterprise_role_sort', ['enterprise_id', 'role', 'sort_due'], unique=False)
+        batch_op.create_index('ix_human_task_enterprise_role_grade_sort', ['enterprise_id', 'role', 'grade', 'sort_due'], unique=False)
+        batch_op.create_index('ix_human_task_role_sort', ['role', 'sort_due'], unique=False)
+        batch_op.create_index('ix_human_task_role_grade_sort', ['role', 'grade', 'sort_due'], unique=False)
 
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -243,8 +246,10 @@ def downgrade():
 
     op.drop_table('notification')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.drop_index('ix_human_task_role_due')
-        batch_op.drop_index('ix_human_task_enterprise_due')
+        batch_op.drop_index('ix_human_task_role_grade_sort')
+        batch_op.drop_index('ix_human_task_role_sort')
+        batch_op.drop_index('ix_human_task_enterprise_role_grade_sort')
+        batch_op.drop_index('ix_human_task_enterprise_role_sort')
         batch_op.drop_index(batch_op.f('ix_human_task_case_id'))
         batch_op.drop_index(batch_op.f('ix_human_task_assignee_id'))
 
