@@ -1,5 +1,5 @@
 """SLA timers from the diagram: projected with absolute due times and fired by a service call."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.clock import SHANGHAI, clock
 from app.extensions import db
@@ -101,3 +101,25 @@ def test_a_broken_case_does_not_stop_the_sweep(people):
     assert [case_id for case_id, _ in failures] == [broken]
     assert [f.case_code for f in fired] == [case_row(healthy).code]
     assert "assignment_overdue" in kinds(healthy) and kinds(broken) == []
+
+
+def test_untouched_general_hazard_escalates_at_working_day_moments_across_national_day(people):
+    from app.models import EnforcementReferral, KeySupervisionEntry
+    clock.set(datetime(2026, 9, 28, 9, 0, tzinfo=SHANGHAI))
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    moments = {  # reminder 5 working days before; deadline 7 working days after; grace 5 working days
+        "rectification_reminder": datetime(2026, 9, 30, 9, 0, tzinfo=SHANGHAI),
+        "rectification_urging": datetime(2026, 10, 13, 9, 0, tzinfo=SHANGHAI),  # holiday week skipped
+        "enforcement_referral": datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI),
+    }
+    assert case_row(case_id).rectification_due == moments["rectification_urging"]
+    for kind, moment in moments.items():
+        clock.set(moment - timedelta(minutes=1))
+        sweep()
+        assert kind not in kinds(case_id), f"{kind} fired early"
+        clock.set(moment + timedelta(minutes=1))
+        sweep()
+        assert kind in kinds(case_id), f"{kind} did not fire at {moment}"
+    assert db.session.query(KeySupervisionEntry).filter_by(case_id=case_id).count() == 1
+    assert db.session.query(EnforcementReferral).filter_by(case_id=case_id).count() == 1
