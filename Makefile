@@ -14,7 +14,12 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed translations
+# The browser libraries (bpmn-js, dmn-js) at the versions pinned in package-lock.json; served from node_modules.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed translations
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -q -d app/translations -f || true

@@ -1,7 +1,8 @@
 """Checks a set of diagrams and forms before it may be deployed, element by element.
 
-Each problem is `{element_id, element_name, file, message, level}`; level "error" blocks a deploy, "warning"
-is shown only. Uploaded files are hostile until proven otherwise: size-limited, no DTD or entities, strict XML.
+Each problem is `{element_id, element_name, file, message, level}` (message "中文 / English" like the other
+service messages); level "error" blocks a deploy, "warning" is shown only. Uploaded files are hostile until
+proven otherwise: size-limited, no DTD or entities, strict XML.
 The checks read the XML with lxml (so every problem names its element and file) after SpiffWorkflow itself
 parsed the set (so nothing passes here that the engine would refuse).
 """
@@ -15,7 +16,7 @@ from lxml import etree
 
 from ..engine import SandboxError, SpecError, compile_expression, content_hash, spec_cache
 from ..models import User, UserRole
-from .process_lint_bpmn import NS, BpmnLint, problem
+from .process_lint_bpmn import NS, BpmnLint, msg, problem
 from .processes import PROCESS_ID
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -41,18 +42,20 @@ def lint(files, forms, held=None, max_bytes=DEFAULT_MAX_BYTES, process_id=PROCES
     """files: {"x.bpmn" | "x.dmn": xml text}; forms: {key: form}; held: roles somebody holds (None: skip)."""
     problems = []
     if len(files) + len(forms) > MAX_FILES:
-        return [problem("", f"too many files ({len(files) + len(forms)} > {MAX_FILES})")]
+        return [problem("", msg(f"文件太多（{len(files) + len(forms)} > {MAX_FILES}）",
+                               f"too many files ({len(files) + len(forms)} > {MAX_FILES})"))]
     trees = {name: tree for name, text in sorted(files.items())
              if (tree := parse_xml(name, text, max_bytes, problems)) is not None}
     check_forms(forms, max_bytes, problems)
     if errors(problems):
         return problems  # nothing below is meaningful on files that do not even parse
     if not any(name.endswith(".bpmn") for name in files):
-        return [problem("", "no .bpmn file")]
+        return [problem("", msg("没有 .bpmn 文件", "no .bpmn file"))]
     try:
         spec_cache.get(content_hash(files, forms), files, process_id)
     except SpecError as exc:
-        problems.append(problem(exc.file_name or "", f"the engine cannot load the diagram: {exc}",
+        problems.append(problem(exc.file_name or "", msg(f"引擎无法加载流程图：{exc}",
+                                                         f"the engine cannot load the diagram: {exc}"),
                                 element_id=exc.element_id))
     known = known_variables(trees, forms)
     for name, tree in trees.items():
@@ -67,19 +70,22 @@ def lint(files, forms, held=None, max_bytes=DEFAULT_MAX_BYTES, process_id=PROCES
 def parse_xml(name, text, max_bytes, problems):
     """A tree, or None with the reason in `problems`: size, DTD/entities (XXE, billion laughs), malformed."""
     if not re.fullmatch(r"[\w.\-]{1,100}\.(bpmn|dmn)", name):
-        problems.append(problem(name, "file names must end in .bpmn or .dmn and use letters, digits, - _ ."))
+        problems.append(problem(name, msg("文件名须以 .bpmn 或 .dmn 结尾，只用字母、数字和 - _ .",
+                                          "file names must end in .bpmn or .dmn and use letters, digits, - _ .")))
         return None
     data = text.encode("utf-8") if isinstance(text, str) else text
     if len(data) > max_bytes:
-        problems.append(problem(name, f"file is {len(data)} bytes, over the limit of {max_bytes}"))
+        problems.append(problem(name, msg(f"文件有 {len(data)} 字节，超过上限 {max_bytes}",
+                                               f"file is {len(data)} bytes, over the limit of {max_bytes}")))
         return None
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):
-        problems.append(problem(name, "DTDs and entity declarations are not allowed (XXE / entity expansion)"))
+        problems.append(problem(name, msg("不允许 DTD 和实体声明（防 XXE、实体膨胀攻击）",
+                                          "DTDs and entity declarations are not allowed (XXE / entity expansion)")))
         return None
     try:
         return etree.fromstring(data, parser=_SAFE_XML)
     except etree.XMLSyntaxError as exc:
-        problems.append(problem(name, f"malformed XML: {exc}"))
+        problems.append(problem(name, msg(f"XML 格式错误：{exc}", f"malformed XML: {exc}")))
         return None
 
 
@@ -87,18 +93,26 @@ def check_forms(forms, max_bytes, problems):
     for key, form in sorted(forms.items()):
         file = f"forms/{key}.json"
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", key):
-            problems.append(problem(file, "form keys use lower-case letters, digits and _", element_id=key))
+            problems.append(problem(file, msg("表单 key 只能用小写字母、数字和下划线",
+                                              "form keys use lower-case letters, digits and _"),
+                                    element_id=key))
             continue
         if len(json.dumps(form, ensure_ascii=False).encode("utf-8")) > max_bytes:
-            problems.append(problem(file, f"form is over the limit of {max_bytes} bytes", element_id=key))
+            problems.append(problem(file, msg(f"表单超过 {max_bytes} 字节上限",
+                                              f"form is over the limit of {max_bytes} bytes"),
+                                    element_id=key))
             continue
         if not isinstance(form, dict) or not isinstance(form.get("schema"), dict):
-            problems.append(problem(file, "a form is an object with a \"schema\" (JSON Schema)", element_id=key))
+            problems.append(problem(file, msg("表单是含 schema（JSON Schema）的对象",
+                                              "a form is an object with a \"schema\" (JSON Schema)"),
+                                    element_id=key))
             continue
         try:
             Draft202012Validator.check_schema(form["schema"])
         except SchemaError as exc:
-            problems.append(problem(file, f"invalid JSON Schema (Draft 2020-12): {exc.message}", element_id=key))
+            problems.append(problem(file, msg(f"JSON Schema 无效（Draft 2020-12）：{exc.message}",
+                                              f"invalid JSON Schema (Draft 2020-12): {exc.message}"),
+                                    element_id=key))
 
 
 def known_variables(trees, forms):
@@ -155,5 +169,6 @@ def lint_dmn(name, tree, problems):
             except SandboxError as exc:
                 failures.append(str(exc))
         else:
-            problems.append(problem(name, f"cell {text!r} does not compile: {failures[0]}",
+            problems.append(problem(name, msg(f"单元格 {text!r} 无法编译：{failures[0]}",
+                                              f"cell {text!r} does not compile: {failures[0]}"),
                                     element_id=element.get("id") or element.getparent().get("id")))

@@ -20,6 +20,16 @@ FLOW_NODES = {"task", "userTask", "manualTask", "scriptTask", "serviceTask", "se
 HUMAN_TASKS = ("userTask", "manualTask")
 
 
+def msg(zh, en):
+    """A message in the app's "中文 / English" style (the web shows the half for the user's language)."""
+    return f"{zh} / {en}"
+
+
+def prefixed(zh_prefix, en_prefix, message):
+    zh, _sep, en = message.partition(" / ")
+    return msg(zh_prefix + zh, en_prefix + (en or zh))
+
+
 def problem(file, message, element=None, element_id=None, name=None, level="error"):
     if element is not None:
         element_id, name = element.get("id"), element.get("name")
@@ -52,17 +62,19 @@ def expression_problem(source, known):
     """Compile in the restricted environment, then evaluate with sample data to find names nothing sets."""
     text = (source or "").strip()
     if not text:
-        return "empty expression"
+        return msg("表达式为空", "empty expression")
     if _BARE_ISO.match(text):
-        return f"{text} is an ISO 8601 value written as Python code; quote it: '{text}'"
+        return msg(f"{text} 是写成 Python 代码的 ISO 8601 值，要加引号：'{text}'",
+                   f"{text} is an ISO 8601 value written as Python code; quote it: '{text}'")
     try:
         compile_expression(text)
     except SandboxError as exc:
-        return f"not allowed in the restricted environment: {exc}"
+        return restricted(exc)
     try:
         _sample_eval(text, known)
     except NameError as exc:
-        return f"uses a name that no script, decision, form or start data sets ({exc})"
+        return msg(f"用到了没有任何脚本、决策表、表单或登记数据设置的变量（{exc}）",
+                   f"uses a name that no script, decision, form or start data sets ({exc})")
     except Exception:  # noqa: BLE001 - sample values of the wrong type are not the diagram's fault
         pass
     return None
@@ -72,8 +84,12 @@ def script_problem(source):
     try:
         compile_script(source or "")
     except SandboxError as exc:
-        return f"not allowed in the restricted environment: {exc}"
+        return restricted(exc)
     return None
+
+
+def restricted(exc):
+    return msg(f"受限环境不允许：{exc}", f"not allowed in the restricted environment: {exc}")
 
 
 def timer_problem(kind, source, known):
@@ -83,8 +99,10 @@ def timer_problem(kind, source, known):
     try:
         value = _sample_eval(source.strip(), known)
     except Exception as exc:  # noqa: BLE001
-        return f"cannot be evaluated with sample data: {type(exc).__name__}: {exc}"
-    return timer_value_problem(kind, value)
+        return msg(f"无法用样例数据求值：{type(exc).__name__}: {exc}",
+                   f"cannot be evaluated with sample data: {type(exc).__name__}: {exc}")
+    found = timer_value_problem(kind, value)
+    return msg(f"取值不是有效的 {kind}：{found}", found) if found else None
 
 
 # ---- one BPMN file --------------------------------------------------------------------------------------------
@@ -118,24 +136,30 @@ class BpmnLint:
             role = (lane.get("name") or "").strip()
             refs = {r.text.strip() for r in lane.findall("bpmn:flowNodeRef", NS) if r.text}
             if role not in ROLES:
-                self.add(lane, f"lane name {role!r} is not a role code; use one of: {', '.join(ROLES)}")
+                self.add(lane, msg(f"泳道名 {role!r} 不是角色代码；可用：{'、'.join(ROLES)}",
+                                   f"lane name {role!r} is not a role code; use one of: {', '.join(ROLES)}"))
             elif self.held is not None and refs & humans and role not in self.held:
-                self.add(lane, f"nobody holds the role {role} ({ROLES[role][0]}): its tasks would wait in no "
-                               f"one's inbox; give the role to an active user first")
+                self.add(lane, msg(f"没有在职用户拥有角色 {role}（{ROLES[role][0]}）：它的任务不会进入任何人的待办；"
+                                   f"请先把这个角色分配给用户",
+                                   f"nobody holds the role {role} ({ROLES[role][1]}): its tasks would wait in no "
+                                   f"one's inbox; give the role to an active user first"))
 
     def human_tasks(self):
         in_lane = {r.text.strip() for r in self.tree.iter(f"{{{NS['bpmn']}}}flowNodeRef") if r.text}
         for kind in HUMAN_TASKS:
             for task in self.tree.iter(f"{{{NS['bpmn']}}}{kind}"):
                 if task.get("id") not in in_lane:
-                    self.add(task, "this task is in no lane, so no role would see it in an inbox")
+                    self.add(task, msg("此任务不在任何泳道中，没有角色能在待办中看到它",
+                                       "this task is in no lane, so no role would see it in an inbox"))
                 keys = task.xpath("bpmn:extensionElements/spiffworkflow:properties/"
                                   "spiffworkflow:property[@name='formKey']/@value", namespaces=NS)
                 key = keys[0].strip() if keys else ""
                 if not key:
-                    self.add(task, "no formKey property: pick the form this task shows")
+                    self.add(task, msg("没有 formKey 属性：请选择此任务显示的表单",
+                                       "no formKey property: pick the form this task shows"))
                 elif key not in self.forms:
-                    self.add(task, f"form {key!r} does not exist (forms: {', '.join(sorted(self.forms))})")
+                    self.add(task, msg(f"表单 {key!r} 不存在（现有：{'、'.join(sorted(self.forms))}）",
+                                       f"form {key!r} does not exist (forms: {', '.join(sorted(self.forms))})"))
 
     # ---- timers, scripts, conditions ----
     def timers(self):
@@ -143,25 +167,28 @@ class BpmnLint:
             event = definition.getparent()  # the event, not the definition element (which has an id too)
             parts = [child for child in definition if etree_local(child.tag) in TIMER_KINDS]
             if not parts:
-                self.add(event, "timer without a timeDate, timeDuration or timeCycle expression")
+                self.add(event, msg("定时器没有 timeDate、timeDuration 或 timeCycle 表达式",
+                                    "timer without a timeDate, timeDuration or timeCycle expression"))
             for part in parts:
                 found = timer_problem(etree_local(part.tag), part.text or "", self.known)
                 if found:
-                    self.add(event, f"timer {etree_local(part.tag)} {(part.text or '').strip()!r}: {found}")
+                    head = f"{etree_local(part.tag)} {(part.text or '').strip()!r}"
+                    self.add(event, prefixed(f"定时器 {head}：", f"timer {head}: ", found))
 
     def expressions(self):
         for script in self.tree.xpath("//bpmn:script | //spiffworkflow:preScript | //spiffworkflow:postScript",
                                       namespaces=NS):
             found = script_problem(script.text)
             if found:
-                self.add(self.owner(script), f"{etree_local(script.tag)}: {found}")
+                tag = etree_local(script.tag)
+                self.add(self.owner(script), prefixed(f"{tag}：", f"{tag}: ", found))
         for condition in self.tree.xpath("//bpmn:conditionExpression | //bpmn:completionCondition | "
                                          "//bpmn:loopCardinality | //spiffworkflow:payloadExpression",
                                          namespaces=NS):
             found = expression_problem(condition.text, self.known)
             if found:
-                self.add(self.owner(condition), f"{etree_local(condition.tag)} "
-                                                f"{(condition.text or '').strip()!r}: {found}")
+                head = f"{etree_local(condition.tag)} {(condition.text or '').strip()!r}"
+                self.add(self.owner(condition), prefixed(f"{head}：", f"{head}: ", found))
 
     def gateways(self):
         flows = self.tree.xpath("//bpmn:sequenceFlow", namespaces=NS)
@@ -171,12 +198,15 @@ class BpmnLint:
                 continue
             default = gateway.get("default")
             if default and default not in {f.get("id") for f in outgoing}:
-                self.add(gateway, f"default flow {default} is not one of this gateway's outgoing flows")
+                self.add(gateway, msg(f"默认流 {default} 不是此网关的出口",
+                                      f"default flow {default} is not one of this gateway's outgoing flows"))
             bare = [f for f in outgoing if f.get("id") != default
                     and not (f.findtext("bpmn:conditionExpression", default="", namespaces=NS) or "").strip()]
             for flow in bare:
-                self.add(gateway, f"outgoing flow {flow.get('id')}{' ' + repr(flow.get('name')) if flow.get('name') else ''}"
-                                  f" has no condition{'' if default else ' and the gateway has no default flow'}")
+                label = flow.get("id") + (f" {flow.get('name')!r}" if flow.get("name") else "")
+                self.add(gateway, msg(f"出口 {label} 没有条件{'' if default else '，且网关没有默认流'}",
+                                      f"outgoing flow {label} has no condition"
+                                      f"{'' if default else ' and the gateway has no default flow'}"))
 
     # ---- reachability ----
     def reachability(self, container):
@@ -192,7 +222,7 @@ class BpmnLint:
         event_subs = {i for i, n in nodes.items() if n.get("triggeredByEvent") == "true"}
         starts = {i for i, n in nodes.items() if local(n) == "startEvent"} | event_subs
         if not starts and nodes:
-            self.add(container, "no start event")
+            self.add(container, msg("没有开始事件", "no start event"))
             return
         reached = _closure(starts, edges)
         reverse = {i: {s for s, targets in edges.items() if i in targets} for i in nodes}
@@ -200,15 +230,19 @@ class BpmnLint:
         finishing = _closure(ends, reverse)
         for node_id, node in nodes.items():
             if node_id not in reached:
-                self.add(node, "not reachable from a start event")
+                self.add(node, msg("从开始事件无法到达", "not reachable from a start event"))
             elif node_id not in finishing and node_id not in event_subs:
-                self.add(node, "no end event can be reached from here")
+                self.add(node, msg("从这里无法到达任何结束事件", "no end event can be reached from here"))
 
     def _link_events(self, nodes, edges):
         """A link throw event continues at the link catch event of the same name."""
         def links(kind):
-            return {(n.find("bpmn:linkEventDefinition", NS).get("name") or n.get("name")): i
-                    for i, n in nodes.items() if local(n) == kind and n.find("bpmn:linkEventDefinition", NS) is not None}
+            found = {}
+            for node_id, node in nodes.items():
+                link = node.find("bpmn:linkEventDefinition", NS)
+                if local(node) == kind and link is not None:
+                    found[link.get("name") or node.get("name")] = node_id
+            return found
         catches = links("intermediateCatchEvent")
         for name, throw_id in links("intermediateThrowEvent").items():
             if name in catches:

@@ -4,7 +4,8 @@ from ..models import User
 
 
 def register_web(app):
-    from . import auth, cases, inbox, notifications, template_helpers
+    from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
+    from . import admin, supervision
     from .api import api
     from .csrf import init_csrf
     from .errors import register_error_handlers
@@ -20,6 +21,11 @@ def register_web(app):
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(supervision.bp)
+    app.register_blueprint(processes.bp)
+    app.register_blueprint(processes_api.bp)
+    app.register_blueprint(vendor.bp)
     app.register_blueprint(api)
     init_csrf(app)
     register_error_handlers(app)

@@ -63,6 +63,9 @@ class CaseSchema(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     process_version = fields.Function(lambda case: case.process_version.version, metadata={"type": "integer"})
+    deadlines_provisional = fields.Boolean(metadata={
+        "description": "a deadline reaches into a year without an official holiday schedule yet; it is "
+                       "recomputed when that year's schedule is imported"})
 
 
 class CaseListSchema(Schema):
@@ -109,6 +112,8 @@ class TaskSchema(Schema):
                                allow_none=True, metadata={"type": "string"})
     claimed_at = LocalDateTime(allow_none=True)
     enterprise_id = fields.Integer()
+    deadlines_provisional = fields.Function(lambda task: bool(task.case.deadlines_provisional), metadata={
+        "type": "boolean", "description": "the case's deadlines are provisional (see Case.deadlines_provisional)"})
 
 
 class TaskListSchema(Schema):

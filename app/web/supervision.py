@@ -1,0 +1,53 @@
+"""What the bureau works from: the key-supervision list (重点监管名单), enforcement referrals and each
+enterprise's credit record."""
+from functools import wraps
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..services import sla, sla_views
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+ROLES = ("bureau", "manager", "admin", "quality", "project_lead")
+
+
+def supervisor_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.has_role(*ROLES):
+            abort(403, _("只有应急管理局、管理人员、质量监督专员、项目负责人和系统管理员可以查看监管名单"))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.app_template_global()
+def may_see_supervision():
+    return current_user.is_authenticated and current_user.has_role(*ROLES)
+
+
+@bp.route("")
+@supervisor_required
+def index():
+    include_left = request.args.get("all") == "1"
+    entries = sla.key_supervision_list(db.session, include_left=include_left)
+    active = {e.enterprise_id for e in entries if e.left_at is None}
+    return render_template("supervision/index.html", entries=entries, include_left=include_left,
+                           active_enterprises=len(active), referrals=sla.enforcement_list(db.session),
+                           credit_counts=sla_views.credit_counts(db.session))
+
+
+@bp.route("/enterprises/<int:enterprise_id>")
+@supervisor_required
+def enterprise(enterprise_id):
+    company = sla_views.enterprise_or_none(db.session, enterprise_id)
+    if company is None:
+        abort(404, _("企业不存在"))
+    records = sla.credit_records(db.session, enterprise_id)
+    entries = sla_views.key_supervision_for(db.session, enterprise_id)
+    return render_template("supervision/enterprise.html", enterprise=company, records=records, entries=entries,
+                           referrals=sla_views.referrals_for(db.session, enterprise_id),
+                           listed=any(e.left_at is None for e in entries),
+                           codes=sla_views.case_codes(db.session, [r.case_id for r in records]))
