@@ -102,3 +102,11 @@ def test_attachments_on_case_page_before_after(people, login):
     compare = page.split('class="att-row compare"')[1].split('class="att-row')[0]
     assert compare.index(f"/attachments/{before}") < compare.index(f"/attachments/{after}")
     assert "整改前照片" in compare and "整改后照片" in compare
+
+
+def test_case_page_links_to_its_diagram(people, login):
+    case = register(login("inspector"), people.enterprise_a)
+    page = text(login("ent_a").get(f"/cases/{case.id}"))
+    assert f"/processes/case/{case.id}/diagram" in page
+    assert login("ent_a").get(f"/processes/case/{case.id}/diagram").status_code == 200
+    assert login("ent_b").get(f"/processes/case/{case.id}/diagram").status_code == 404

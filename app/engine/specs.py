@@ -7,7 +7,6 @@ from lxml import etree
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from .sandbox import RestrictedScriptEngine  # noqa: F401  (re-exported for callers that validate)
 
 
 class SpecError(Exception):

@@ -194,11 +194,14 @@ def _sync_timers(uow, case, timers):
 def _sync_rows(uow, model, case_id, wanted):
     """Make the case's projection rows match `wanted` ({guid: values}) with set-based statements.
 
-    Rows that stay keep their other columns (a claim on a task survives); only changed values are written.
+    Rows that stay keep their other columns (a claim on a task survives); projected values that changed
+    (a new deadline, or a new name, role or form after the case moved to another process version) are
+    written.
     """
     session = uow.session
-    existing = {guid: due for guid, due in session.execute(
-        select(model.task_guid, model.due_at).where(model.case_id == case_id))}
+    columns = [getattr(model, name) for name in next(iter(wanted.values()), {})] or [model.due_at]
+    existing = {row[0]: dict(zip((c.key for c in columns), row[1:])) for row in session.execute(
+        select(model.task_guid, *columns).where(model.case_id == case_id))}
     stale = [guid for guid in existing if guid not in wanted]
     if stale:
         session.execute(delete(model).where(model.case_id == case_id, model.task_guid.in_(stale))
@@ -208,5 +211,6 @@ def _sync_rows(uow, model, case_id, wanted):
     if new:
         session.execute(insert(model), new)
     for guid, values in wanted.items():
-        if guid in existing and existing[guid] != values["due_at"]:
-            session.execute(update(model).where(model.task_guid == guid).values(**values))
+        if guid in existing and existing[guid] != values:
+            session.execute(update(model).where(model.task_guid == guid).values(**values)
+                            .execution_options(synchronize_session="fetch"))

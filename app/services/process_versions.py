@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..engine import inspection, migration as engine_migration
 from ..errors import Conflict, DomainError, NotAllowed, NotFound, ProcessError
-from ..models import HazardCase, HumanTask, ProcessVersion, User
+from ..models import HazardCase, ProcessVersion, User
 from . import audit, case_store, hazards, process_lint, processes
 from .process_diff import diff_contents
 from .processes import PROCESS_ID
@@ -197,20 +197,11 @@ def _migrate_case(uow, actor, case, target):
     except ValueError as exc:
         raise ProcessError(f"{case.code}: {exc}") from exc
     case.process_version_id, case.process_version = target.id, target
-    case_store.save(uow, loaded, actor)
-    _refresh_task_rows(uow, case, loaded.runtime)
+    case_store.save(uow, loaded, actor)  # the projection follows the new version's names, roles and forms
     audit.record(uow, case.id, actor, "case_migrated",
                  changes={"process_version": [old.version, target.version]},
                  details={"from_version": old.version, "to_version": target.version,
                           "from_version_id": old.id, "to_version_id": target.id})
-
-
-def _refresh_task_rows(uow, case, runtime):
-    """A task that stays READY keeps its row (and its claim); its name, role and form follow the new version."""
-    for task in runtime.ready_tasks():
-        uow.session.query(HumanTask).filter(HumanTask.case_id == case.id, HumanTask.task_guid == task.guid) \
-            .update({"name": task.name, "role": task.lane, "form_key": task.form_key, "bpmn_id": task.bpmn_id},
-                    synchronize_session=False)
 
 
 # ---- where a case stands ----------------------------------------------------------------------------------------
