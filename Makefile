@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate deploy seed scheduler bench clean-db translations
+.PHONY: run test install migrate deploy seed scheduler bench translations
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed translations
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d app/translations -f || true
+	$(VENV)/bin/pybabel compile -d app/translations -f
 
 migrate: install
 	mkdir -p instance
@@ -48,3 +48,4 @@ test: install
 
 bench: install
 	$(PY) bench/lifecycle.py
+	$(PY) bench/timers.py
