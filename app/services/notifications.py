@@ -3,8 +3,9 @@ from flask import current_app
 from sqlalchemy import func
 
 from ..clock import clock
-from ..models import Notification, User, UserRole
+from ..models import Notification
 from . import audit, outbox
+from .users import holders_of_role
 
 # signal name -> (roles to notify, Chinese title). Enterprise recipients are the case's own enterprise.
 EVENT_RECIPIENTS = {
@@ -43,12 +44,7 @@ def _recipients(uow, roles, enterprise_id):
     since a sweep notifies the same groups for many cases."""
     key = ("recipients", roles, enterprise_id if "enterprise" in roles else None)
     if key not in uow.cache:
-        users = []
-        for role in roles:
-            query = uow.session.query(User).join(UserRole).filter(UserRole.role == role, User.active.is_(True))
-            if role == "enterprise":
-                query = query.filter(User.enterprise_id == enterprise_id)
-            users.extend(query.all())
+        users = [u for role in roles for u in holders_of_role(uow.session, role, enterprise_id)]
         uow.cache[key] = list({u.id: u for u in users}.values())
     return uow.cache[key]
 

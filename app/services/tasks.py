@@ -67,6 +67,11 @@ def inbox_counts(session, user):
     return counts
 
 
+def for_case(session, case_id):
+    """The open tasks of a case, in due order (the caller has checked the case is visible)."""
+    return session.query(HumanTask).filter_by(case_id=case_id).order_by(HumanTask.sort_due, HumanTask.id).all()
+
+
 def claim(uow, user, task_id):
     task = get_workable_task(uow.session, user, task_id)
     if task.assignee_id == user.id:

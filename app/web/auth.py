@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from ..extensions import db
-from ..models import User
+from ..services import users
 
 bp = Blueprint("auth", __name__)
 
@@ -15,9 +15,8 @@ bp = Blueprint("auth", __name__)
 def login():
     error = None
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        user = db.session.query(User).filter_by(username=username).first()
-        if user is None or not user.active or not user.check_password(request.form.get("password", "")):
+        user = users.authenticate(db.session, request.form.get("username"), request.form.get("password"))
+        if user is None:
             error = _("用户名或密码错误")
         else:
             login_user(user)

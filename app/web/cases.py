@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import GRADES, Enterprise, HumanTask, User, UserRole
+from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import attachments, audit, forms, hazards
+from ..services import attachments, audit, forms, hazards, tasks, users
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -48,9 +48,8 @@ def case_context(case):
     catalog.labels["enterprise_id"] = {str(case.enterprise_id): case.enterprise.name}
     files = attachments.for_case(db.session, case.id)
     events = audit.history(UnitOfWork(), case.id)
-    names = dict(db.session.query(User.id, User.display_name)
-                 .filter(User.id.in_({e.actor_id for e in events if e.actor_id})))
-    open_tasks = db.session.query(HumanTask).filter_by(case_id=case.id).order_by(HumanTask.due_at).all()
+    names = users.display_names(db.session, (e.actor_id for e in events))
+    open_tasks = tasks.for_case(db.session, case.id)
     submissions = [e for e in events if e.action == "task_completed"]
     return {"catalog": catalog, "files_by_id": {a.public_id: a for a in files},
             "attachment_rows": _attachment_rows(files, catalog), "events": events, "actor_names": names,
@@ -91,17 +90,14 @@ def may_reassign(user):
 
 
 def reassign_candidates(task):
-    query = db.session.query(User).join(UserRole).filter(UserRole.role == task.role, User.active.is_(True))
-    if task.role == "enterprise":
-        query = query.filter(User.enterprise_id == task.enterprise_id)
-    return query.order_by(User.display_name).all()
+    return users.holders_of_role(db.session, task.role, task.enterprise_id)
 
 
 def enterprise_choices(user):
     """Enterprises for a filter or the registration form; none for enterprise staff, who see only their own."""
     if not sees_all_cases(user):
         return []
-    return db.session.query(Enterprise).order_by(Enterprise.name).all()
+    return users.enterprises(db.session)
 
 
 # ---- registering a hazard -------------------------------------------------------------------------------------

@@ -8,17 +8,16 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...errors import DomainError
 from ...extensions import db
 from ...models import User
+from ...services import users
 from . import api
 from .helpers import json_body
 from .schemas import TokenRequestSchema, TokenSchema
 
 SALT = "api-token"
-_dummy_hash = None
 
 
 class Unauthenticated(DomainError):
@@ -74,14 +73,7 @@ def token_required(view):
 
 
 def _check_credentials(username, password):
-    global _dummy_hash
-    user = db.session.query(User).filter_by(username=username).first()
-    if user is None:
-        # Spend the same hashing time as for a real user, so timing does not tell which usernames exist.
-        _dummy_hash = _dummy_hash or generate_password_hash("not-a-password")
-        check_password_hash(_dummy_hash, password)
-        return None
-    return user if user.active and user.check_password(password) else None
+    return users.authenticate(db.session, username, password)
 
 
 @api.post("/auth/token")

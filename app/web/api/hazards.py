@@ -1,8 +1,7 @@
 """Hazard cases: register, read, list, history, open tasks."""
 from flask import g, url_for
 
-from ...models import HumanTask
-from ...services import audit, hazards
+from ...services import audit, hazards, tasks
 from ...services.uow import UnitOfWork
 from . import api
 from .auth import token_required
@@ -53,6 +52,5 @@ def hazard_tasks(case_id):
     """Every open task of a case the caller may see (who works on it is part of the case's state)."""
     with UnitOfWork() as uow:
         case = hazards.get_case(uow, g.api_user, case_id)
-        # A read of the task projection; belongs in services.tasks as `for_case` once that module is free.
-        rows = uow.session.query(HumanTask).filter_by(case_id=case.id).order_by(HumanTask.id).all()
+        rows = tasks.for_case(uow.session, case.id)
         return CaseTasksSchema().dump({"items": rows})
