@@ -55,6 +55,15 @@ def database():
     return f"sqlite:///{path}", {}, lambda: None
 
 
+def migrate_and_deploy(app):
+    upgrade()
+    with UnitOfWork() as uow:
+        files, forms = processes.read_directory(app.config["BPMN_DIR"], app.config["FORMS_DIR"])
+        version, _ = processes.deploy(uow, files, forms)
+        uow.commit()
+    return version
+
+
 def setup_people():
     ent = Enterprise(name="基准企业", credit_code="91330100BENCH0001", industry="化工")
     db.session.add(ent)
@@ -85,13 +94,17 @@ def step(user, case_id, form_key, data):
         uow.commit()
 
 
-def service_lifecycle(ent, people, photos):
+def register(ent, people, photo_id):
     with UnitOfWork() as uow:
         case = hazards.register_hazard(uow, people["inspector"], {
             "enterprise_id": ent.id, "score": 90, "legal_major": False, "hazard_type": "electrical",
-            "place": "p", "description": "d", "photos": [photos["inspector"].pop()]})
+            "place": "p", "description": "d", "photos": [photo_id]})
         uow.commit()
-        case_id = case.id
+        return case.id
+
+
+def service_lifecycle(ent, people, photos):
+    case_id = register(ent, people, photos["inspector"].pop())
     step(people["project_lead"], case_id, "assignment", ASSIGN)
     step(people["enterprise"], case_id, "rectification", dict(RECTIFY, after_photos=[photos["ent"].pop()]))
     step(people["project_team"], case_id, "verification", FAIL)
@@ -180,11 +193,7 @@ def main():
     results = []
     try:
         with app.app_context():
-            upgrade()
-            with UnitOfWork() as uow:
-                files, forms = processes.read_directory(app.config["BPMN_DIR"], app.config["FORMS_DIR"])
-                version, _ = processes.deploy(uow, files, forms)
-                uow.commit()
+            version = migrate_and_deploy(app)
             parsed = processes.parsed_for(version)
             ent, people = setup_people()
             from app.services.calendar import WorkingCalendar
@@ -238,12 +247,7 @@ def main():
 
 
 def service_open_case(ent, people, photos):
-    with UnitOfWork() as uow:
-        case = hazards.register_hazard(uow, people["inspector"], {
-            "enterprise_id": ent.id, "score": 90, "legal_major": False, "hazard_type": "electrical",
-            "place": "p", "description": "d", "photos": [photos["inspector"].pop()]})
-        uow.commit()
-        case_id = case.id
+    case_id = register(ent, people, photos["inspector"].pop())
     step(people["project_lead"], case_id, "assignment", ASSIGN)
     return case_id
 

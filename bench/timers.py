@@ -17,16 +17,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.clock import SHANGHAI, clock  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import HazardCase, HumanTask, Timer  # noqa: E402
-from app.services import hazards, processes, timers  # noqa: E402
+from app.services import timers  # noqa: E402
 from app.services.case_store import _cache  # noqa: E402
 from app.services.uow import UnitOfWork  # noqa: E402
-from lifecycle import database, photo, setup_people  # noqa: E402
+from lifecycle import database, migrate_and_deploy, photo, register, setup_people  # noqa: E402
 
 DUE = int(os.environ.get("BENCH_DUE", "1000"))
 SIZES = [int(n) for n in os.environ.get("BENCH_OPEN_SIZES", "10000,100000").split(",")]
@@ -34,11 +33,7 @@ SIZES = [int(n) for n in os.environ.get("BENCH_OPEN_SIZES", "10000,100000").spli
 
 def register_due_cases(ent, people, upload_dir, count):
     for _ in range(count):
-        with UnitOfWork() as uow:
-            hazards.register_hazard(uow, people["inspector"], {
-                "enterprise_id": ent.id, "score": 90, "legal_major": False, "hazard_type": "electrical",
-                "place": "p", "description": "d", "photos": [photo(people["inspector"], upload_dir)]})
-            uow.commit()
+        register(ent, people, photo(people["inspector"], upload_dir))
 
 
 def fill_open_cases(ent, people, version_id, total):
@@ -91,11 +86,7 @@ def main():
     start = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
     try:
         with app.app_context():
-            upgrade()
-            with UnitOfWork() as uow:
-                files, forms = processes.read_directory(app.config["BPMN_DIR"], app.config["FORMS_DIR"])
-                version, _ = processes.deploy(uow, files, forms)
-                uow.commit()
+            version = migrate_and_deploy(app)
             ent, people = setup_people()
             for n, size in enumerate(SIZES):
                 clock.set(start + timedelta(days=n))

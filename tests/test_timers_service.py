@@ -87,13 +87,20 @@ def test_verification_overdue_escalates_to_quality(people):
     assert [n.user_id for n in notes] == [people.quality.id]
 
 
-def test_a_broken_case_does_not_stop_the_sweep(people):
+def corrupt_state(case_id):
+    """Damage a case's stored workflow state; returns the original bytes so a test can repair it."""
     from app.models import WorkflowState
     from app.services.case_store import _cache
-    broken, healthy = register(people), register(people)
-    db.session.query(WorkflowState).filter_by(case_id=broken).update({"state": b"not a workflow"})
+    original = db.session.get(WorkflowState, case_id).state
+    db.session.query(WorkflowState).filter_by(case_id=case_id).update({"state": b"not a workflow"})
     db.session.commit()
     _cache.clear()
+    return original
+
+
+def test_a_broken_case_does_not_stop_the_sweep(people):
+    broken, healthy = register(people), register(people)
+    corrupt_state(broken)
     clock.advance(hours=3)
     with UnitOfWork() as uow:
         fired, failures = timers.fire_due_timers(uow)

@@ -13,7 +13,7 @@ from app.services import timers
 from app.services.case_store import _cache
 from app.services.uow import UnitOfWork
 from tests.test_lifecycle_service import ASSIGN, case_row, complete, open_tasks, register
-from tests.test_timers_service import sweep
+from tests.test_timers_service import corrupt_state, sweep
 from tests.test_web_support import compile_translations, field_html, text
 
 ADMIN_PAGES = ["/admin/incidents", "/admin/timers", "/admin/calendar"]
@@ -51,10 +51,7 @@ def make_incident(people):
     """A case whose stored workflow state is corrupt, swept once its 2-hour timer is due; returns its id and
     the original state so a test can repair it."""
     case_id = register(people)
-    original = db.session.get(WorkflowState, case_id).state
-    db.session.query(WorkflowState).filter_by(case_id=case_id).update({"state": b"not a workflow"})
-    db.session.commit()
-    _cache.clear()
+    original = corrupt_state(case_id)
     clock.advance(hours=3)
     with UnitOfWork() as uow:
         _fired, failures = timers.fire_due_timers(uow)
