@@ -1,10 +1,11 @@
-"""Locale choice: an explicit switch (stored in the session) wins, Simplified Chinese is the default."""
-from flask import current_app, request, session
+"""Locale choice: the language switch (kept in the session) wins, then `?lang=`; Simplified Chinese by default."""
+from flask import current_app, has_request_context, request, session
 
 
 def select_locale():
-    chosen = session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"] if not request else \
-        (request.args.get("lang") if request.args.get("lang") in current_app.config["LANGUAGES"] else "zh")
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        for chosen in (session.get("lang"), request.args.get("lang")):
+            if chosen in languages:
+                return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
