@@ -11,10 +11,13 @@ from .services.uow import UnitOfWork
 
 def register(app):
     from .cli_sla import calendar_cli, timers_cli
+    from .cli_users import enterprises_cli, users_cli
     app.cli.add_command(deploy_processes)
     app.cli.add_command(seed_demo)
     app.cli.add_command(timers_cli)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(enterprises_cli)
 
 
 @click.command("deploy-processes")

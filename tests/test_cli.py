@@ -64,3 +64,28 @@ def test_calendar_import_file(app, tmp_path):
     assert out == "2027-03-05"  # 2nd off; 3rd, 4th, 5th
     path.write_text("{not json", encoding="utf-8")
     assert runner.invoke(args=["calendar", "import", str(path)]).exit_code == 2
+
+
+def test_users_and_enterprises_from_the_cli(app):
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["enterprises", "add", "--name", "城南化工", "--credit-code", "91330100MA2H00009X",
+                              "--industry", "化工"])
+    assert out.exit_code == 0 and "城南化工" in out.output
+    assert runner.invoke(args=["enterprises", "add", "--name", "x", "--credit-code", "123"]).exit_code == 2
+    out = runner.invoke(args=["users", "create", "chen", "--role", "enterprise", "--enterprise", "91330100MA2H00009X",
+                              "--name", "陈安全", "--password", "long-enough-1"])
+    assert out.exit_code == 0, out.output
+    user = db.session.query(User).filter_by(username="chen").one()
+    assert user.roles == {"enterprise"} and user.enterprise.name == "城南化工"
+    assert user.check_password("long-enough-1")
+    assert runner.invoke(args=["users", "create", "chen", "--role", "inspector", "--password",
+                               "long-enough-1"]).exit_code == 2  # exists
+    assert runner.invoke(args=["users", "create", "wu", "--role", "wizard", "--password",
+                               "long-enough-1"]).exit_code == 2  # unknown role
+    assert runner.invoke(args=["users", "create", "li", "--role", "enterprise", "--password",
+                               "long-enough-1"]).exit_code == 2  # enterprise user without enterprise
+    assert runner.invoke(args=["users", "set-password", "chen", "--password", "short"]).exit_code == 2
+    assert runner.invoke(args=["users", "set-password", "chen", "--password", "another-long-2"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.query(User).filter_by(username="chen").one().check_password("another-long-2")
+    assert runner.invoke(args=["users", "deactivate", "chen"]).exit_code == 0
