@@ -4,7 +4,19 @@
   'use strict';
   var E = window.ProcessEditorParts;
   var $ = E.$;
-  var LEVELS = { error: '错误', warning: '警告' };
+  var EN = /^en\b/.test(document.documentElement.lang) ? {
+    '错误': 'error', '警告': 'warning', '{e} 个错误，{w} 个警告': 'Errors: {e}, warnings: {w}',
+    '✓ 没有发现问题': '✓ No problems found', '（{name}）': ' ({name})', '正在校验…': 'Validating…',
+    '校验通过，可以部署': 'Valid, ready to deploy', '校验未通过：修正标红的元素后再部署': 'Validation failed: fix the elements marked in red, then deploy',
+    '请填写版本说明': 'Please enter a version note', '正在校验并部署…': 'Validating and deploying…',
+    '已部署版本 {n}': 'Deployed version {n}', '正在上传 {name}…': 'Uploading {name}…',
+    '上传被拒绝：{m}': 'Upload rejected: {m}', '已载入 {name}（尚未部署）': 'Loaded {name} (not deployed yet)'
+  } : null;
+  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
+    var s = (EN && EN[zh]) || zh;
+    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
+  }
+  var LEVELS = { error: t('错误'), warning: t('警告') };
 
   function content() {
     return { files: E.state.files, forms: E.state.forms };
@@ -16,11 +28,11 @@
     var list = $('problems');
     list.innerHTML = '';
     var errors = E.state.problems.filter(function (p) { return p.level === 'error'; }).length;
-    $('problem-count').textContent = errors + ' 个错误，' + (E.state.problems.length - errors) + ' 个警告';
+    $('problem-count').textContent = t('{e} 个错误，{w} 个警告', { e: errors, w: E.state.problems.length - errors });
     if (!E.state.problems.length) {
       var ok = document.createElement('li');
       ok.className = 'ok';
-      ok.textContent = '✓ 没有发现问题';
+      ok.textContent = t('✓ 没有发现问题');
       list.appendChild(ok);
     }
     E.state.problems.forEach(function (p) {
@@ -31,7 +43,7 @@
       head.type = 'button';
       head.className = 'linkish';
       head.textContent = '[' + (LEVELS[p.level] || p.level) + '] ' + (p.file || '') +
-        (p.element_id ? ' · ' + p.element_id : '') + (p.element_name ? '（' + p.element_name + '）' : '');
+        (p.element_id ? ' · ' + p.element_id : '') + (p.element_name ? t('（{name}）', { name: p.element_name }) : '');
       head.addEventListener('click', function () { reveal(p); });
       var message = document.createElement('div');
       message.className = 'problem-message';
@@ -63,20 +75,20 @@
 
   // ---- validate and deploy ------------------------------------------------------------------------------
   function validate() {
-    E.status('正在校验…');
+    E.status(t('正在校验…'));
     return E.sync().then(function () { return E.request(E.data.api.validate, content()); }).then(function (r) {
       if (!r.ok) { E.status(r.json.message, 'error'); return; }
       renderProblems(r.json.problems);
-      E.status(r.json.ok ? '校验通过，可以部署' : '校验未通过：修正标红的元素后再部署', r.json.ok ? 'success' : 'error');
+      E.status(t(r.json.ok ? '校验通过，可以部署' : '校验未通过：修正标红的元素后再部署'), r.json.ok ? 'success' : 'error');
     });
   }
 
   function deploy(event) {
     event.preventDefault();
     var comment = $('deploy-comment').value.trim();
-    if (!comment) { E.status('请填写版本说明', 'error'); $('deploy-comment').focus(); return; }
+    if (!comment) { E.status(t('请填写版本说明'), 'error'); $('deploy-comment').focus(); return; }
     $('deploy-btn').disabled = true;
-    E.status('正在校验并部署…');
+    E.status(t('正在校验并部署…'));
     E.sync().then(function () {
       var body = content();
       body.comment = comment;
@@ -85,7 +97,7 @@
       $('deploy-btn').disabled = false;
       if (r.ok) {
         E.state.dirty = false;
-        E.status('已部署版本 ' + r.json.version, 'success');
+        E.status(t('已部署版本 {n}', { n: r.json.version }), 'success');
         window.location.href = r.json.url;
         return;
       }
@@ -101,10 +113,10 @@
     if (!file) { return; }
     var body = new FormData();
     body.append('file', file);
-    E.status('正在上传 ' + file.name + '…');
+    E.status(t('正在上传 {name}…', { name: file.name }));
     E.sync().then(function () { return E.request(E.data.api.upload, body, true); }).then(function (r) {
       input.value = '';
-      if (!r.ok) { E.status('上传被拒绝：' + r.json.message, 'error'); return; }
+      if (!r.ok) { E.status(t('上传被拒绝：{m}', { m: r.json.message }), 'error'); return; }
       E.state.dirty = true;
       if (r.json.kind === 'form') {
         E.state.forms[r.json.name] = r.json.form;
@@ -116,7 +128,7 @@
         E.renderTabs();
         E.openTab({ kind: r.json.kind, name: r.json.name });
       }
-      E.status('已载入 ' + r.json.name + '（尚未部署）', 'success');
+      E.status(t('已载入 {name}（尚未部署）', { name: r.json.name }), 'success');
     });
   }
 

@@ -9,6 +9,16 @@
     tab: null, dirty: false, problems: [], form: null };
   var bpmn = null; var dmn = null; var shownBpmn = null; var shownDmn = null; var markers = [];
   var $ = function (id) { return document.getElementById(id); };
+  var EN = /^en\b/.test(document.documentElement.lang) ? {
+    '流程图 {n}': 'Diagram {n}', '决策表 {n}': 'Decision table {n}', '表单（{n}）': 'Forms ({n})',
+    '无法打开：{m}': 'Cannot open: {m}', '导入时有 {n} 条警告：{m}': 'Import warnings ({n}): {m}',
+    'JSON 格式错误：{m}': 'Invalid JSON: {m}', '新表单的 key（小写字母、数字、下划线）：': 'Key of the new form (lowercase letters, digits, underscores):',
+    '表单 key 无效或已存在：{k}': 'Form key invalid or already in use: {k}', '删除表单 {k}？': 'Delete form {k}?'
+  } : null;
+  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
+    var s = (EN && EN[zh]) || zh;
+    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
+  }
 
   function names(ext) { return Object.keys(state.files).filter(function (n) { return n.slice(-ext.length) === ext; }).sort(); }
 
@@ -33,9 +43,9 @@
   function renderTabs() {
     var box = $('file-tabs');
     box.innerHTML = '';
-    var tabs = names('.bpmn').map(function (n) { return { kind: 'bpmn', name: n, label: '流程图 ' + n }; })
-      .concat(names('.dmn').map(function (n) { return { kind: 'dmn', name: n, label: '决策表 ' + n }; }))
-      .concat([{ kind: 'forms', name: 'forms', label: '表单（' + Object.keys(state.forms).length + '）' }]);
+    var tabs = names('.bpmn').map(function (n) { return { kind: 'bpmn', name: n, label: t('流程图 {n}', { n: n }) }; })
+      .concat(names('.dmn').map(function (n) { return { kind: 'dmn', name: n, label: t('决策表 {n}', { n: n }) }; }))
+      .concat([{ kind: 'forms', name: 'forms', label: t('表单（{n}）', { n: Object.keys(state.forms).length }) }]);
     tabs.forEach(function (tab) {
       var on = state.tab && state.tab.kind === tab.kind && state.tab.name === tab.name;
       var button = document.createElement('button');
@@ -72,7 +82,7 @@
       if (tab.kind === 'bpmn') { return showBpmn(tab.name); }
       if (tab.kind === 'dmn') { return showDmn(tab.name); }
       renderForms();
-    }).catch(function (err) { status('无法打开：' + err.message, 'error'); });
+    }).catch(function (err) { status(t('无法打开：{m}', { m: err.message }), 'error'); });
   }
 
   // ---- BPMN ---------------------------------------------------------------------------------------------
@@ -92,7 +102,7 @@
       bpmn.get('canvas').zoom('fit-viewport');
       applyMarkers();
       if (result.warnings && result.warnings.length) {
-        status('导入时有 ' + result.warnings.length + ' 条警告：' + result.warnings[0].message, 'warning');
+        status(t('导入时有 {n} 条警告：{m}', { n: result.warnings.length, m: result.warnings[0].message }), 'warning');
       }
       window.processEditor.bpmn = bpmn;
     });
@@ -180,16 +190,16 @@
         error.hidden = true;
         preview();
       } catch (err) {
-        error.textContent = 'JSON 格式错误：' + err.message;
+        error.textContent = t('JSON 格式错误：{m}', { m: err.message });
         error.hidden = false;
       }
     }, 350);
   }
 
   function addForm() {
-    var key = (window.prompt('新表单的 key（小写字母、数字、下划线）：') || '').trim();
+    var key = (window.prompt(t('新表单的 key（小写字母、数字、下划线）：')) || '').trim();
     if (!key) { return; }
-    if (!/^[a-z][a-z0-9_]{0,63}$/.test(key) || state.forms[key]) { status('表单 key 无效或已存在：' + key, 'error'); return; }
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(key) || state.forms[key]) { status(t('表单 key 无效或已存在：{k}', { k: key }), 'error'); return; }
     state.forms[key] = { schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', title: key, type: 'object',
       properties: {}, required: [] }, ui: { order: [] } };
     state.form = key;
@@ -199,7 +209,7 @@
   }
 
   function deleteForm() {
-    if (!state.form || !window.confirm('删除表单 ' + state.form + '？')) { return; }
+    if (!state.form || !window.confirm(t('删除表单 {k}？', { k: state.form }))) { return; }
     delete state.forms[state.form];
     state.form = null;
     state.dirty = true;

@@ -4,7 +4,15 @@
   'use strict';
   var data = JSON.parse(document.getElementById('case-diagram-data').textContent);
   var viewer = new window.BpmnJS({ container: '#case-canvas' });
-  var TITLES = { completed: '已完成', current: '当前步骤', waiting: '等待中' };
+  var EN = /^en\b/.test(document.documentElement.lang) ? {
+    '已完成': 'Completed', '当前步骤': 'Current step', '等待中': 'Waiting', '{name}：{due}': '{name}: {due}',
+    '{name} · 到期 {due}': '{name} · due {due}', '流程图无法显示：{m}': 'Cannot display the diagram: {m}'
+  } : null;
+  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
+    var s = (EN && EN[zh]) || zh;
+    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
+  }
+  var TITLES = { completed: t('已完成'), current: t('当前步骤'), waiting: t('等待中') };
 
   function svgTitle(gfx, text) {
     var title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
@@ -27,9 +35,9 @@
       var badge = document.createElement('div');
       badge.className = 'timer-due';
       badge.textContent = '⏰ ' + timer.due;
-      badge.title = (timer.name || timer.id) + '：' + timer.due;
+      badge.title = t('{name}：{due}', { name: timer.name || timer.id, due: timer.due });
       overlays.add(timer.id, { position: { bottom: 6, left: -30 }, html: badge });
-      svgTitle(registry.getGraphics(timer.id), (timer.name || timer.id) + ' · 到期 ' + timer.due);
+      svgTitle(registry.getGraphics(timer.id), t('{name} · 到期 {due}', { name: timer.name || timer.id, due: timer.due }));
     });
     document.querySelectorAll('.timer-list li[data-element]').forEach(function (item) {
       var id = item.dataset.element;
@@ -38,6 +46,6 @@
     });
     document.getElementById('case-canvas').dataset.ready = 'true';
   }).catch(function (err) {
-    document.getElementById('case-canvas').textContent = '流程图无法显示：' + err.message;
+    document.getElementById('case-canvas').textContent = t('流程图无法显示：{m}', { m: err.message });
   });
 }());

@@ -1,0 +1,134 @@
+"""English coverage: the catalog is complete (nothing untranslated or fuzzy, placeholders intact), the process
+editor's scripts have an English entry for every Chinese string, and a sample of pages viewed in English shows
+no Chinese outside user data (enterprise names, case text, diagram element names, stored notification titles)."""
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import get_domain
+from markupsafe import escape
+
+from app.clock import clock
+from app.extensions import db
+from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, Notification, ProcessVersion,
+                        TimerFiring, User)
+from test_lifecycle_service import case_row
+from test_sla_service import overdue_case
+from test_timers_service import sweep
+from test_web_support import compile_translations, text
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+# Chrome and page words that must never reach an English page.
+UI_WORDS = ("我的任务", "隐患案件", "通知", "流程管理", "重点监管", "移送执法", "退出", "版本", "部署", "迁移", "校验",
+            "编辑器", "流程图", "定时器", "催办", "整改", "节假日", "操作", "状态", "企业")
+ALLOWED = {"中文"}  # the link back to Chinese
+
+
+@pytest.fixture(autouse=True)
+def catalogs(app):
+    compile_translations()
+    get_domain().cache.clear()  # a catalog looked up before compiling would otherwise stay cached
+
+
+def test_catalog_is_complete():
+    with PO.open("rb") as source:
+        catalog = read_po(source)
+    messages = [m for m in catalog if m.id]
+    untranslated = [m.id for m in messages if not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+    fuzzy = [m.id for m in messages if m.fuzzy]
+    assert untranslated == [] and fuzzy == []
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert problems == []  # e.g. a %(n)s missing or renamed in the English
+    assert len(messages) > 300
+
+
+STRING = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"")
+
+
+def literal(match):
+    return re.sub(r"\\(.)", r"\1", match.group(1) if match.group(1) is not None else match.group(2))
+
+
+def test_process_editor_scripts_have_english_for_every_string():
+    """Each script keeps its Chinese strings as keys of a small `EN` table used when <html lang="en">."""
+    for script in sorted((ROOT / "app/static/processes").glob("*.js")):
+        source = script.read_text(encoding="utf-8")
+        if not CJK.search(source):
+            continue
+        table = re.search(r"var EN = .*?\? \{(.*?)\n  \} : null;", source, re.S)
+        assert table, f"{script.name} shows Chinese but has no EN table"
+        keys = {literal(m) for m in STRING.finditer(table.group(1)) if table.group(1)[m.end():].lstrip().startswith(":")}
+        # Outside the table: Chinese only in t('...') keys, plus the tables English derives on its own.
+        rest = source[:table.start()] + source[table.end():]
+        rest = re.sub(r"var (TYPE_NAMES|TIMER_HINT) = .*?;\n", "", rest, flags=re.S)
+        rest = re.sub(r"^\s*(/\*|\*).*$|\s//\s.*$", "", rest, flags=re.M)  # comments
+        literals = [literal(m) for m in STRING.finditer(rest) if CJK.search(m.group())]
+        missing = [s for s in literals if s not in keys]
+        assert missing == [], f"{script.name}: no English for {missing}"
+        if "TIMER_HINT" in source:
+            assert "TIMER_HINT:" in table.group(1)
+
+
+def user_data():
+    """Chinese text that comes from data rather than from the interface, longest first."""
+    strings = set()
+    for e in db.session.query(Enterprise):
+        strings |= {e.name, e.address, e.township, e.industry, e.main_products, e.main_risks, e.contact_person}
+    for c in db.session.query(HazardCase):
+        strings |= {c.place, c.description, c.current_step}
+    for a in db.session.query(AuditEvent):
+        strings |= {a.task_name, a.reason}
+        strings |= {str(v) for pair in (a.changes or {}).values() for v in (pair if isinstance(pair, list) else [pair])}
+    for n in db.session.query(Notification):
+        strings |= {n.title, n.body}
+    strings |= {u.display_name for u in db.session.query(User)}
+    strings |= {t.name for t in db.session.query(TimerFiring)}
+    strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
+    for version in db.session.query(ProcessVersion):
+        strings.add(version.comment)
+        for xml in version.files.values():
+            strings |= set(re.findall(r'name="([^"]*)"', xml))
+    return sorted((s for s in strings if s and CJK.search(s)), key=len, reverse=True)
+
+
+def without_user_data(page):
+    page = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)  # JSON data and scripts
+    page = re.sub(r'<pre class="sample">.*?</pre>', "", page, flags=re.S)  # an example import file
+    for value in user_data():
+        page = page.replace(str(escape(value)), "").replace(value, "")
+    return page
+
+
+def leftover_chinese(page):
+    """{Chinese run: its context} for what is left once scripts and user data are removed."""
+    return {m.group(): page[max(0, m.start() - 80):m.end() + 20] for m in CJK.finditer(page) if m.group() not in ALLOWED}
+
+
+def test_english_pages_show_no_chinese_outside_user_data(people, login):
+    case_id = overdue_case(people)  # urging notice, key-supervision list, timers fired
+    clock.set(case_row(case_id).rectification_due + timedelta(days=8))
+    sweep()  # enforcement referral and credit record
+    version = db.session.query(ProcessVersion).filter_by(is_deployed=True).first()
+    pages = {
+        "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications"],
+        "ent_a": ["/notifications"],
+        "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
+        "admin": ["/admin/calendar"],
+        "process_owner": ["/processes/", "/processes/editor", "/processes/diff",
+                          f"/processes/migrate?from={version.id}", f"/processes/case/{case_id}/diagram"],
+    }
+    for username, urls in pages.items():
+        client = login(username)
+        client.get("/lang/en")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            page = text(response)
+            assert '<html lang="en">' in page, url
+            page = without_user_data(page)
+            assert [w for w in UI_WORDS if w in page] == [], (username, url)
+            assert leftover_chinese(page) == {}, (username, url)
