@@ -4,7 +4,7 @@ behind the same guard."""
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, get_locale
 from flask_login import current_user
 
 from ..errors import DomainError
@@ -76,8 +76,9 @@ def editor():
     version_id = request.args.get("version", type=int)
     version = process_versions.get_version(uow, version_id) if version_id else deployed_version(uow)
     content = {"files": version.files, "forms": version.forms or {}}
-    roles = [{"code": code, "name": names[0]} for code, names in ROLES.items()]
-    statuses = [{"code": code, "name": names[0]} for code, names in STATUSES.items()]
+    pick = 1 if str(get_locale()) == "en" else 0  # (Chinese, English) names
+    roles = [{"code": code, "name": names[pick]} for code, names in ROLES.items()]
+    statuses = [{"code": code, "name": names[pick]} for code, names in STATUSES.items()]
     return render_template("processes/editor.html", version=version, content=content, roles=roles,
                            statuses=statuses, max_bytes=max_bytes())
 
