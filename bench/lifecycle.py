@@ -49,8 +49,12 @@ def database():
         admin = sa.create_engine(url)
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, \
-            lambda: admin.begin().__enter__().execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+        def drop():
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+        return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, drop
     path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     return f"sqlite:///{path}", {}, lambda: None
 
