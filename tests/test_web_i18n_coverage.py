@@ -54,13 +54,13 @@ def literal(match):
 
 
 def test_process_editor_scripts_have_english_for_every_string():
-    """Each script keeps its Chinese strings as keys of a small `EN` table used when <html lang="en">."""
+    """Each script keeps its Chinese strings as keys of its English table (`window.hazardI18n({...})`)."""
     for script in sorted((ROOT / "app/static/processes").glob("*.js")):
         source = script.read_text(encoding="utf-8")
         if not CJK.search(source):
             continue
-        table = re.search(r"var EN = .*?\? \{(.*?)\n  \} : null;", source, re.S)
-        assert table, f"{script.name} shows Chinese but has no EN table"
+        table = re.search(r"var t = window\.hazardI18n\(\{(.*?)\n  \}\);", source, re.S)
+        assert table, f"{script.name} shows Chinese but has no English table"
         keys = {literal(m) for m in STRING.finditer(table.group(1)) if table.group(1)[m.end():].lstrip().startswith(":")}
         # Outside the table: Chinese only in t('...') keys, plus the tables English derives on its own.
         rest = source[:table.start()] + source[table.end():]

@@ -4,18 +4,14 @@
   'use strict';
   var E = window.ProcessEditorParts;
   var $ = E.$;
-  var EN = /^en\b/.test(document.documentElement.lang) ? {
+  var t = window.hazardI18n({
     '错误': 'error', '警告': 'warning', '{e} 个错误，{w} 个警告': 'Errors: {e}, warnings: {w}',
     '✓ 没有发现问题': '✓ No problems found', '（{name}）': ' ({name})', '正在校验…': 'Validating…',
     '校验通过，可以部署': 'Valid, ready to deploy', '校验未通过：修正标红的元素后再部署': 'Validation failed: fix the elements marked in red, then deploy',
     '请填写版本说明': 'Please enter a version note', '正在校验并部署…': 'Validating and deploying…',
     '已部署版本 {n}': 'Deployed version {n}', '正在上传 {name}…': 'Uploading {name}…',
     '上传被拒绝：{m}': 'Upload rejected: {m}', '已载入 {name}（尚未部署）': 'Loaded {name} (not deployed yet)'
-  } : null;
-  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
-    var s = (EN && EN[zh]) || zh;
-    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
-  }
+  });
   var LEVELS = { error: t('错误'), warning: t('警告') };
 
   function content() {

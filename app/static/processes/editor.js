@@ -9,16 +9,12 @@
     tab: null, dirty: false, problems: [], form: null };
   var bpmn = null; var dmn = null; var shownBpmn = null; var shownDmn = null; var markers = [];
   var $ = function (id) { return document.getElementById(id); };
-  var EN = /^en\b/.test(document.documentElement.lang) ? {
+  var t = window.hazardI18n({
     '流程图 {n}': 'Diagram {n}', '决策表 {n}': 'Decision table {n}', '表单（{n}）': 'Forms ({n})',
     '无法打开：{m}': 'Cannot open: {m}', '导入时有 {n} 条警告：{m}': 'Import warnings ({n}): {m}',
     'JSON 格式错误：{m}': 'Invalid JSON: {m}', '新表单的 key（小写字母、数字、下划线）：': 'Key of the new form (lowercase letters, digits, underscores):',
     '表单 key 无效或已存在：{k}': 'Form key invalid or already in use: {k}', '删除表单 {k}？': 'Delete form {k}?'
-  } : null;
-  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
-    var s = (EN && EN[zh]) || zh;
-    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
-  }
+  });
 
   function names(ext) { return Object.keys(state.files).filter(function (n) { return n.slice(-ext.length) === ext; }).sort(); }
 

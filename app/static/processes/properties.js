@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var EN = /^en\b/.test(document.documentElement.lang) ? {
+  var t = window.hazardI18n({
     '{v}（未知）': '{v} (unknown)', '在图中选择一个元素以编辑它的属性。': 'Select an element in the diagram to edit its properties.',
     '名称': 'Name', '脚本（Python）': 'Script (Python)', '受限环境：不能 import，不能使用下划线开头的名字。': 'Sandboxed: no import, no names starting with an underscore.',
     '调用的流程 id': 'Called process id', '角色（泳道）': 'Role (lane)', '— 选择角色 —': '— choose a role —',
@@ -22,11 +22,7 @@
     TIMER_HINT: 'Expressions are sandboxed Python. Functions: now() the current time; add_workdays(time, n) n working days later ' +
       '(skipping weekends and public holidays, counting make-up working days); add_hours(time, n) n hours later. timeDate must give a ' +
       'date-time, e.g. add_workdays(rectification_started_at, rectification_days); ISO durations and cycles need quotes, e.g. \'PT2H\', \'R3/PT1H\'.'
-  } : null;
-  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
-    var s = (EN && EN[zh]) || zh;
-    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
-  }
+  });
 
   var TYPE_NAMES = {
     'bpmn:UserTask': '用户任务', 'bpmn:ManualTask': '人工任务', 'bpmn:ScriptTask': '脚本任务',
@@ -41,7 +37,8 @@
   var TIMER_HINT = '表达式是受限环境中的 Python。可用函数：now() 当前时间；add_workdays(时刻, n) n 个工作日后' +
     '（跳过周末和法定节假日，按调休补班）；add_hours(时刻, n) n 小时后。timeDate 要得到日期时间，例如 ' +
     'add_workdays(rectification_started_at, rectification_days)；ISO 时长和周期要加引号，例如 \'PT2H\'、\'R3/PT1H\'。';
-  if (EN) { TIMER_HINT = EN.TIMER_HINT; }
+  var ENGLISH = /^en\b/.test(document.documentElement.lang);
+  if (ENGLISH) { TIMER_HINT = t('TIMER_HINT'); }
 
   function h(tag, attrs) {
     var node = document.createElement(tag);
@@ -111,7 +108,7 @@
     }
     var bo = this.element.businessObject;
     var type = bo.$type.replace('bpmn:', '');
-    c.appendChild(h('h3', { text: EN ? type.replace(/([a-z])([A-Z])/g, '$1 $2') : TYPE_NAMES[bo.$type] || type }));
+    c.appendChild(h('h3', { text: ENGLISH ? type.replace(/([a-z])([A-Z])/g, '$1 $2') : TYPE_NAMES[bo.$type] || type }));
     c.appendChild(h('p', { 'class': 'prop-id' }, h('code', { text: bo.id })));
     var sections = this.sections(bo);
     for (var i = 0; i < sections.length; i++) { if (sections[i]) { c.appendChild(sections[i]); } }

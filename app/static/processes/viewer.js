@@ -4,14 +4,10 @@
   'use strict';
   var data = JSON.parse(document.getElementById('case-diagram-data').textContent);
   var viewer = new window.BpmnJS({ container: '#case-canvas' });
-  var EN = /^en\b/.test(document.documentElement.lang) ? {
+  var t = window.hazardI18n({
     '已完成': 'Completed', '当前步骤': 'Current step', '等待中': 'Waiting', '{name}：{due}': '{name}: {due}',
     '{name} · 到期 {due}': '{name} · due {due}', '流程图无法显示：{m}': 'Cannot display the diagram: {m}'
-  } : null;
-  function t(zh, values) {  // English when the page is <html lang="en">, else the Chinese source string
-    var s = (EN && EN[zh]) || zh;
-    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }) : s;
-  }
+  });
   var TITLES = { completed: t('已完成'), current: t('当前步骤'), waiting: t('等待中') };
 
   function svgTitle(gfx, text) {
