@@ -1,5 +1,6 @@
 """The hazard lifecycle through the service layer on the real engine and the real diagrams."""
 import io
+from datetime import datetime
 
 import pytest
 
@@ -216,3 +217,11 @@ def test_a_failure_in_the_middle_of_a_step_leaves_everything_as_before(people, m
     assert set(open_tasks(case_id)) == {"assignment"} and case_row(case_id).status == "assigning"
     complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)  # and it can be done again
     assert case_row(case_id).status == "rectifying"
+
+
+def test_deadline_variables_without_a_zone_are_read_as_shanghai_time():
+    from app.clock import SHANGHAI
+    from app.services.case_store import _parse
+    assert _parse("2026-12-02T09:00:00") == datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
+    assert _parse("2026-12-02T09:00:00+00:00").utcoffset().total_seconds() == 0
+    assert _parse("not a date") is None and _parse(None) is None

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, insert, select, update
 
-from ..clock import clock
+from ..clock import SHANGHAI, clock
 from ..engine import CaseRuntime, EngineError
 from ..errors import ProcessError, StaleCase
 from ..models import HumanTask, Timer, WorkflowState
@@ -138,12 +138,14 @@ def _project(uow, loaded, actor):
 
 
 def _parse(value):
+    """A deadline variable as an aware datetime; a diagram that wrote one without a zone means Shanghai time."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
 def _update_case(case, data, ready, completed):
