@@ -4,7 +4,7 @@ Nothing outside `app.engine` sees a SpiffWorkflow object; callers get plain `Rea
 and `ThrownEvent` values.
 """
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -172,8 +172,13 @@ class CaseRuntime:
         self._wf.data = swap(self._wf.data)
         return changed
 
-    def task_data(self, guid):
-        return dict(self._get(guid).data)
+    def ready_task_data(self, guid):
+        """A copy of the data of the READY manual task `guid`, or None when it is not (or no longer) ready."""
+        try:
+            task = self._get(guid)
+        except TaskNotReadyError:
+            return None
+        return dict(task.data) if task.state == TaskState.READY and task.task_spec.manual else None
 
     # ---- acting ------------------------------------------------------------------------------------
     def complete(self, guid, data):
@@ -211,6 +216,3 @@ class CaseRuntime:
             raise TaskNotReadyError(f"task {guid} does not exist in this case")
         return task
 
-
-def utc(moment):
-    return moment.astimezone(timezone.utc)

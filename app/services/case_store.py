@@ -62,7 +62,7 @@ class LoadedCase:
 
 def start(uow, case, version, initial_data):
     functions = ScriptFunctions()
-    runtime = _guard(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
+    runtime = run(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
     state = WorkflowState(case_id=case.id, state=runtime.dump(), version=1, updated_at=clock.now())
     uow.session.add(state)
     loaded = LoadedCase(case, runtime, 1, functions)
@@ -103,10 +103,6 @@ def save(uow, loaded, actor):
 
 def run(case, action):
     """Run an engine action, turning a diagram failure into a domain error with the element named."""
-    return _guard(case, action)
-
-
-def _guard(case, action):
     try:
         return action()
     except EngineError as exc:

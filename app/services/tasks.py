@@ -135,7 +135,7 @@ def complete(uow, user, task_id, data):
     for field in forms.attachment_fields(form):
         attachments.link(uow, user, case, clean.get(field, []), field)
     loaded = case_store.load(uow, case)
-    before = loaded.runtime.task_data(task.task_guid) if _exists(loaded, task) else None
+    before = loaded.runtime.ready_task_data(task.task_guid)
     if before is None:
         raise TaskNotReady("这个任务已经完成 / this task was already completed")
     task_name, case_id = task.name, case.id
@@ -154,6 +154,3 @@ def _raise_if_completed(session, user, task_id):
         get_visible_case(session, user, event.case_id)  # 404 still, for those who may not see the case
         raise TaskNotReady("这个任务已经完成 / this task was already completed")
 
-
-def _exists(loaded, task):
-    return any(t.guid == task.task_guid for t in loaded.runtime.ready_tasks())
