@@ -12,6 +12,8 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, filter_tasks, migrate_wo
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from . import serializer
+
 # Task specs are compared through their serialized form, so the registry must match the parser family.
 _registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
 _BLOCKING = TaskState.COMPLETED | TaskState.STARTED
@@ -78,5 +80,6 @@ def migrate(runtime, parsed):
     for sp_id, sub in workflow.subprocesses.items():
         migrate_workflow(sub_diffs[sp_id], sub, parsed.subprocess_specs.get(sub.spec.name))
     workflow.subprocess_specs = parsed.subprocess_specs
+    serializer.forget(workflow)  # finished tasks may now name other specs
     runtime.fire_due_timers()  # runs the engine: reset tasks become READY / WAITING again
     return result

@@ -170,6 +170,7 @@ class CaseRuntime:
             if isinstance(task.internal_data.get("event_value"), str):
                 task.internal_data["event_value"] = swap(task.internal_data["event_value"])
         self._wf.data = swap(self._wf.data)
+        serializer.forget(self._wf)  # finished tasks changed in place
         return changed
 
     def ready_task_data(self, guid):

@@ -1,17 +1,85 @@
-"""Serialized workflow state without the embedded spec, which is re-attached from the cached version."""
+"""Serialized workflow state without the embedded spec, which is re-attached from the cached version.
+
+Every step of a case stores its whole workflow, so `dumps` is on the hot path of every request. Two things
+keep it cheap: a finished task (COMPLETED or CANCELLED) never changes again, so its dictionary is kept on the
+workflow and reused while the task, its data and its parent's data are the very same objects; and the JSON is
+written by orjson. The stored format is exactly SpiffWorkflow's (spec-less), so `loads` needs neither trick.
+"""
 import json
 import zlib
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+_FINISHED = TaskState.COMPLETED | TaskState.CANCELLED  # not ERROR: an errored task can be retried
+_MEMO = "_hazard_task_dicts"  # attribute on a (sub)workflow: {task id: (signature, data, parent data, dict)}
+
+
+def _signature(task):
+    return (task.state, task.last_state_change, task.triggered, tuple(task._children), len(task.data),
+            id(task.internal_data), len(task.internal_data))
+
+
+def _tasks_to_dict(converter, workflow):
+    """Like `mapping_to_dict(workflow.tasks)`, reusing the dictionaries of unchanged finished tasks."""
+    previous = getattr(workflow, _MEMO, {})
+    memo, result = {}, {}
+    convert = converter.registry.convert
+    for task_id, task in workflow.tasks.items():
+        if not task.state & _FINISHED:
+            result[str(task_id)] = convert(task)
+            continue
+        parent = task.parent
+        parent_data = parent.data if parent is not None else None
+        signature = _signature(task)
+        entry = previous.get(task_id)
+        if entry is not None and entry[0] == signature and entry[1] is task.data and entry[2] is parent_data:
+            dct = entry[3]
+        else:
+            dct = convert(task)
+        memo[task_id] = (signature, task.data, parent_data, dct)
+        result[str(task_id)] = dct
+    setattr(workflow, _MEMO, memo)
+    return result
+
+
+def forget(workflow):
+    """Drop the reused task dictionaries after changing finished tasks in place (data rewrite, migration)."""
+    for wf in [workflow, *getattr(workflow, "subprocesses", {}).values()]:
+        if hasattr(wf, _MEMO):
+            delattr(wf, _MEMO)
+
+
+def _workflow_dict(converter, workflow):
+    registry = converter.registry
+    return {
+        "data": registry.convert(registry.clean(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "tasks": _tasks_to_dict(converter, workflow),
+        "root": str(workflow.task_tree.id),
+    }
+
+
+class MemoSubWorkflowConverter(BpmnSubWorkflowConverter):
+    def to_dict(self, workflow):
+        dct = _workflow_dict(self, workflow)
+        dct["parent_task_id"] = str(workflow.parent_task_id)
+        dct["spec"] = workflow.spec.name
+        return dct
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
+        dct = _workflow_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
@@ -31,6 +99,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = SpeclessWorkflowConverter
+_config[BpmnSubWorkflow] = MemoSubWorkflowConverter
 _serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
 FORMAT = "hazard-spiff-3.2/" + _serializer.VERSION
 
@@ -39,7 +108,7 @@ def dumps(workflow):
     dct = _serializer.to_dict(workflow)
     dct["format"] = FORMAT
     # Level 1: most of the size win of zlib for a fraction of its time.
-    return zlib.compress(json.dumps(dct, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+    return zlib.compress(orjson.dumps(dct, option=orjson.OPT_NON_STR_KEYS), 1)
 
 
 def loads(blob, spec, subprocess_specs):

@@ -1,0 +1,96 @@
+"""The stored state: `serializer.dumps` reuses finished tasks' dictionaries between steps; what it writes must
+be exactly what SpiffWorkflow's own serializer writes for the same workflow at every step (joint verification
+with its called subprocesses, a failed round, fired timers), and a rewrite of finished tasks must show."""
+import json
+import zlib
+from datetime import timedelta
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from app.clock import clock
+from app.engine import CaseRuntime, serializer
+from app.extensions import db
+from app.services import processes
+from app.services.script_functions import ScriptFunctions
+from app.services.uow import UnitOfWork
+
+_stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+SPEC_KEYS = ("spec", "subprocess_specs")
+
+
+def stored(runtime):
+    dct = json.loads(zlib.decompress(runtime.dump()))
+    assert dct.pop("format") == serializer.FORMAT
+    return dct
+
+
+def stock(runtime):
+    dct = _stock.to_dict(runtime._wf)
+    for key in SPEC_KEYS:
+        dct.pop(key)
+    return json.loads(json.dumps(dct))  # the same JSON types as a stored state (tuples become lists)
+
+
+def start(score):
+    with UnitOfWork() as uow:
+        version = processes.deployed_version(uow)
+    return CaseRuntime.start(processes.parsed_for(version), ScriptFunctions().as_dict(), {
+        "case_id": 1, "case_code": "YH-2026-000001", "enterprise_id": 1, "score": score, "legal_major": False,
+        "hazard_type": "electrical", "description": "d", "place": "p", "inspector": "insp",
+        "registered_at": clock.local_now().isoformat()}), version
+
+
+def complete(runtime, form_key, data):
+    task = next(t for t in runtime.ready_tasks() if t.form_key == form_key)
+    runtime.complete(task.guid, data)
+
+
+RECTIFY = {"measures": "m", "progress_percent": 100, "completed": True, "responsible_person": "陈"}
+
+
+def test_every_step_of_a_joint_verification_case_matches_the_stock_serializer():
+    runtime, version = start(score=60)  # major: bureau and expert verify in a called subprocess
+    steps = [
+        ("assignment", {"rectification_requirements": "整改", "contact_person": "陈", "contact_phone": "13800000000"}),
+        ("rectification", RECTIFY),
+        ("joint_verification_bureau", {"bureau_passed": True, "bureau_opinion": "同意"}),
+        ("joint_verification_expert", {"expert_passed": False, "expert_opinion": "不同意",
+                                       "expert_added_requirements": "补充"}),
+        ("rectification", RECTIFY),
+        ("joint_verification_expert", {"expert_passed": True, "expert_opinion": "同意"}),
+        ("joint_verification_bureau", {"bureau_passed": True, "bureau_opinion": "同意"}),
+    ]
+    assert stored(runtime) == stock(runtime)
+    for form_key, data in steps:
+        complete(runtime, form_key, data)
+        assert stored(runtime) == stock(runtime), form_key
+        assert stored(runtime) == stock(runtime), f"{form_key}, dumped twice"
+    assert runtime.is_completed
+    # and what was stored loads back into the same workflow
+    parsed = processes.parsed_for(version)
+    again = CaseRuntime.load(parsed, ScriptFunctions().as_dict(), runtime.dump())
+    assert stored(again) == stock(runtime)
+
+
+def test_fired_timers_and_rewritten_finished_tasks_show_in_the_next_dump():
+    runtime, _ = start(score=90)
+    runtime.dump()
+    clock.set(clock.now() + timedelta(hours=3))  # the 2-hour assignment deadline passes
+    runtime.fire_due_timers()
+    assert stored(runtime) == stock(runtime)
+    due = runtime.latest_data()["assignment_due"]  # also the fired timer's (finished task's) event value
+    # a provisional-deadline recomputation rewrites values inside finished tasks in place
+    assert runtime.replace_values({due: "2026-11-23T12:00:00+08:00"}) > 0
+    assert due not in json.dumps(stored(runtime)["tasks"], ensure_ascii=False)
+    assert stored(runtime) == stock(runtime)
+
+
+def test_a_runtime_loaded_from_storage_dumps_the_same_bytes_it_was_loaded_from():
+    runtime, version = start(score=90)
+    complete(runtime, "assignment", {"rectification_requirements": "整改", "contact_person": "陈",
+                                     "contact_phone": "13800000000"})
+    blob = runtime.dump()
+    again = CaseRuntime.load(processes.parsed_for(version), ScriptFunctions().as_dict(), blob)
+    assert zlib.decompress(again.dump()) == zlib.decompress(blob)
+    db.session.rollback()
