@@ -91,20 +91,33 @@ def photo(user, upload_dir):
         return a.public_id
 
 
+# Each call below is one request: it runs in a fresh session that is removed afterwards, as Flask does.
+# (The users are loaded once, as a login session would hold them; the task id is looked up as a client
+# would have it from the inbox.)
+_TASK_ID = sa.select(HumanTask.id).where(HumanTask.case_id == sa.bindparam("case_id"),
+                                         HumanTask.form_key == sa.bindparam("form_key"))
+
+
 def step(user, case_id, form_key, data):
-    task = db.session.query(HumanTask).filter_by(case_id=case_id, form_key=form_key).one()
-    with UnitOfWork() as uow:
-        tasks.complete(uow, user, task.id, data)
-        uow.commit()
+    task_id = db.session.execute(_TASK_ID, {"case_id": case_id, "form_key": form_key}).scalar_one()
+    try:
+        with UnitOfWork() as uow:
+            tasks.complete(uow, user, task_id, data)
+            uow.commit()
+    finally:
+        db.session.remove()
 
 
 def register(ent, people, photo_id):
-    with UnitOfWork() as uow:
-        case = hazards.register_hazard(uow, people["inspector"], {
-            "enterprise_id": ent.id, "score": 90, "legal_major": False, "hazard_type": "electrical",
-            "place": "p", "description": "d", "photos": [photo_id]})
-        uow.commit()
-        return case.id
+    try:
+        with UnitOfWork() as uow:
+            case = hazards.register_hazard(uow, people["inspector"], {
+                "enterprise_id": ent.id, "score": 90, "legal_major": False, "hazard_type": "electrical",
+                "place": "p", "description": "d", "photos": [photo_id]})
+            uow.commit()
+            return case.id
+    finally:
+        db.session.remove()
 
 
 def service_lifecycle(ent, people, photos):

@@ -18,7 +18,7 @@ from app.services.case_store import _cache
 from app.services.uow import UnitOfWork
 
 PASSWORD = "test-pass-123"
-KEEP_TABLES = {"process_version", "alembic_version"}
+KEEP_TABLES = {"process_version", "alembic_version", "calendar_revision"}
 
 
 def _database(tmp_path_factory):

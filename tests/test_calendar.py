@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.clock import SHANGHAI
 from app.errors import CalendarError
@@ -42,3 +43,24 @@ def test_admin_override_wins():
 def test_naive_moment_is_refused():
     with pytest.raises(CalendarError):
         WorkingCalendar({}).add_workdays(datetime(2026, 1, 1), 1)
+
+
+def test_the_calendar_is_kept_in_memory_until_any_write_to_its_tables():
+    first = WorkingCalendar.load()
+    assert WorkingCalendar.load() is first  # no change: the same object, no reload
+    # a write by hand, bypassing the app: the triggers still raise the revision
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO calendar_day (day, is_workday, note) VALUES (:d, :w, '')"),
+                     {"d": date(2026, 11, 24), "w": False})
+    db.session.rollback()
+    second = WorkingCalendar.load()
+    assert second is not first and second.is_workday(date(2026, 11, 24)) == (False, False)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE calendar_day SET is_workday = :w"), {"w": True})
+    db.session.rollback()
+    assert WorkingCalendar.load().is_workday(date(2026, 11, 24)) == (True, False)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO calendar_year (year, source, imported_at, imported_by) "
+                             "VALUES (2027, 'x', :t, 'admin')"), {"t": at(2026, 11, 23)})
+    db.session.rollback()
+    assert WorkingCalendar.load().has_official_data(2027)

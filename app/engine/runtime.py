@@ -50,6 +50,14 @@ class WaitingTimer:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    ready: list  # [ReadyTask] in tree order
+    timers: list  # [WaitingTimer]
+    data: dict  # the diagram's variables as they stand
+    completed: bool
+
+
+@dataclass(frozen=True)
 class ThrownEvent:
     name: str
 
@@ -100,38 +108,46 @@ class CaseRuntime:
     def is_completed(self):
         return self._wf.completed
 
-    def ready_tasks(self):
-        result = []
-        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
-            props = task.task_spec.extensions.get("properties", {}) if hasattr(task.task_spec, "extensions") else {}
-            result.append(ReadyTask(
-                guid=str(task.id), bpmn_id=task.task_spec.bpmn_id or task.task_spec.name,
-                name=task.task_spec.bpmn_name or task.task_spec.name, lane=task.task_spec.lane or "",
-                form_key=props.get("formKey", ""), case_status=props.get("caseStatus", ""),
-                due_variable=props.get("dueVariable", ""),
-                data=dict(task.data), boundary_timer_due=self._boundary_due(task)))
-        return result
+    def snapshot(self):
+        """Ready manual tasks, waiting timers and where the variables stand, read in one walk of the tree
+        (every save needs all three)."""
+        ready, timer_tasks = [], []
+        for task in self._wf.get_tasks():
+            if task.state == TaskState.READY and task.task_spec.manual:
+                ready.append(task)
+            elif task.state == TaskState.WAITING and _is_timer(task):
+                timer_tasks.append(task)
+        timers, dues_by_parent = [], {}
+        for task in timer_tasks:
+            due = _timer_due(task)
+            if due is not None:
+                timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
+                                           task.task_spec.bpmn_name or "", due))
+                dues_by_parent.setdefault(task._parent, []).append((task.id, due))
+        return Snapshot([self._ready_task(t, dues_by_parent) for t in ready], timers, self._latest_data(ready),
+                        self._wf.completed)
 
-    def _boundary_due(self, task):
-        """Earliest timer on the task's boundary (its siblings under the boundary-event split)."""
-        if task.parent is None:
-            return None
-        dues = [_timer_due(t) for t in task.parent.children if t is not task and _is_timer(t)
-                and t.state == TaskState.WAITING]
-        dues = [d for d in dues if d is not None]
-        return min(dues) if dues else None
+    def ready_tasks(self):
+        return self.snapshot().ready
 
     def waiting_timers(self):
-        result = []
-        for task in self._wf.get_tasks(state=TaskState.WAITING):
-            if _is_timer(task):
-                due = _timer_due(task)
-                if due is not None:
-                    result.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name,
-                                               task.task_spec.bpmn_name or "", due))
-        return result
+        return self.snapshot().timers
 
     def latest_data(self):
+        return self.snapshot().data
+
+    @staticmethod
+    def _ready_task(task, dues_by_parent):
+        spec = task.task_spec
+        props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
+        # A boundary timer is a sibling of its task under the boundary-event split: the earliest one counts.
+        boundary = [due for timer_id, due in dues_by_parent.get(task._parent, ()) if timer_id != task.id]
+        return ReadyTask(guid=str(task.id), bpmn_id=spec.bpmn_id or spec.name, name=spec.bpmn_name or spec.name,
+                         lane=spec.lane or "", form_key=props.get("formKey", ""),
+                         case_status=props.get("caseStatus", ""), due_variable=props.get("dueVariable", ""),
+                         data=dict(task.data), boundary_timer_due=min(boundary) if boundary else None)
+
+    def _latest_data(self, ready):
         """Where the diagram's variables stand: the newest READY tasks win over the last completed one."""
         last = self._wf.last_task
         # The newest task can be an internal join with no data; then the workflow's data is the answer.
@@ -139,7 +155,6 @@ class CaseRuntime:
         if self._wf.completed:
             merged.update(self._wf.data or {})
             return merged
-        ready = self._wf.get_tasks(state=TaskState.READY, manual=True)
         for task in sorted(ready, key=lambda t: t.last_state_change):
             merged.update(task.data)
         return merged

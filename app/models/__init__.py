@@ -7,6 +7,6 @@ from .workflow import WorkflowState, HumanTask, Timer  # noqa: F401
 from .attachment import Attachment  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .notification import Notification  # noqa: F401
-from .calendar import CalendarDay  # noqa: F401
+from .calendar import CalendarDay, CalendarRevision  # noqa: F401
 from .sla import (CalendarYear, CreditRecord, EnforcementReferral, Incident, KeySupervisionEntry,  # noqa: F401
                   OutboxMessage, TimerFiring)

@@ -3,6 +3,9 @@ import hashlib
 import secrets
 from pathlib import Path
 
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from ..clock import clock
 from ..errors import NotFound, ValidationFailed
 from ..models import Attachment
@@ -51,15 +54,31 @@ def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field=""):
     return attachment
 
 
+_table = Attachment.__table__
+_FIND = select(_table.c.id, _table.c.public_id, _table.c.uploader_id, _table.c.case_id) \
+    .where(_table.c.public_id.in_(bindparam("public_ids", expanding=True)))
+_LINK = update(_table).where(_table.c.id.in_(bindparam("ids", expanding=True))) \
+    .values(case_id=bindparam("case_id"), field=bindparam("field"))
+
+
 def link(uow, actor, case, public_ids, field):
     """Attach uploads to a case; only the uploader's own, not yet linked elsewhere."""
-    for public_id in public_ids:
-        attachment = uow.session.query(Attachment).filter_by(public_id=str(public_id)).first()
-        if attachment is None or attachment.uploader_id != actor.id or \
-                attachment.case_id not in (None, case.id):
+    wanted = [str(public_id) for public_id in public_ids]
+    if not wanted:
+        return
+    conn = uow.session.connection()
+    found = {row.public_id: row for row in conn.execute(_FIND, {"public_ids": wanted})}
+    for public_id in wanted:
+        row = found.get(public_id)
+        if row is None or row.uploader_id != actor.id or row.case_id not in (None, case.id):
             raise ValidationFailed("附件无效 / unknown attachment", fields={field: f"unknown attachment {public_id}"})
-        attachment.case_id = case.id
-        attachment.field = field
+    ids = [row.id for row in found.values()]
+    conn.execute(_LINK, {"ids": ids, "case_id": case.id, "field": field})
+    for row_id in ids:  # keep an object of the row already in this session in step with it
+        obj = uow.session.identity_map.get(uow.session.identity_key(Attachment, row_id))
+        if obj is not None:
+            set_committed_value(obj, "case_id", case.id)
+            set_committed_value(obj, "field", field)
 
 
 def for_case(session, case_id):

@@ -1,15 +1,20 @@
 """Append-only audit trail of domain events."""
+from sqlalchemy import insert
+
 from ..clock import clock
 from ..models import AuditEvent
 
+_INSERT = insert(AuditEvent.__table__)
+
 
 def record(uow, case_id, actor, action, task_name="", changes=None, details=None, reason=""):
-    event = AuditEvent(case_id=case_id, actor_id=getattr(actor, "id", None),
-                       actor_name=getattr(actor, "username", None) or "system", action=action,
-                       task_name=task_name or "", changes=_jsonable(changes or {}),
-                       details=_jsonable(details or {}), reason=reason or "", created_at=clock.now())
-    uow.session.add(event)
-    return event
+    """Written at once with a Core INSERT (it is on every step's path; nothing reads the row back as an
+    object), in the unit of work's transaction."""
+    uow.session.connection().execute(_INSERT, {
+        "case_id": case_id, "actor_id": getattr(actor, "id", None),
+        "actor_name": getattr(actor, "username", None) or "system", "action": action,
+        "task_name": task_name or "", "changes": _jsonable(changes or {}), "details": _jsonable(details or {}),
+        "reason": reason or "", "created_at": clock.now()})
 
 
 def history(uow, case_id):

@@ -7,15 +7,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
+from sqlalchemy import select
 
 from ..clock import SHANGHAI
 from ..errors import CalendarError
 from ..extensions import db
-from ..models import CalendarDay, CalendarYear
+from ..models import CalendarDay, CalendarRevision, CalendarYear
 
 # Gregorian statutory holidays (全国年节及纪念日放假办法): New Year, Labour Day (2 days), National Day (3 days).
 _FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 _MAX_STEPS = 3660  # ten years of days: a bound so a calendar with no working days cannot loop forever
+
+
+_REVISION = select(CalendarRevision.revision).where(CalendarRevision.id == 1)
+_OVERRIDES = select(CalendarDay.day, CalendarDay.is_workday)
+_YEARS = select(CalendarYear.year)
+_loaded = {}  # "calendar": (revision, WorkingCalendar); a calendar is never changed after it is built
 
 
 @dataclass(frozen=True)
@@ -28,14 +35,30 @@ class WorkingCalendar:
     def __init__(self, overrides, imported_years=()):
         self._overrides = overrides  # {date: bool}
         self._imported_years = set(imported_years)
+        self._answers = {}  # day -> answer: calendars are immutable and kept in memory between requests
 
     @classmethod
     def load(cls):
-        return cls({row.day: row.is_workday for row in db.session.query(CalendarDay).all()},
-                   [y for (y,) in db.session.query(CalendarYear.year)])
+        """The calendar as stored, kept in memory while the revision counter (raised by triggers on every
+        write to the calendar tables) stays where it was: one primary-key read per deadline computation."""
+        conn = db.session.connection()
+        revision = conn.execute(_REVISION).scalar()
+        cached = _loaded.get("calendar")
+        if revision is not None and cached is not None and cached[0] == revision:
+            return cached[1]
+        calendar = cls({day: is_workday for day, is_workday in conn.execute(_OVERRIDES)},
+                       [year for (year,) in conn.execute(_YEARS)])
+        _loaded["calendar"] = (revision, calendar)
+        return calendar
 
     def is_workday(self, day):
         """(is it a working day, is the answer provisional)."""
+        answer = self._answers.get(day)
+        if answer is None:
+            answer = self._answers[day] = self._is_workday(day)
+        return answer
+
+    def _is_workday(self, day):
         if day in self._overrides:
             return self._overrides[day], False
         if day.year in self._imported_years:  # the imported schedule lists every exception of its year
