@@ -20,11 +20,19 @@ def visible_cases(session, user):
     return query.filter(false())
 
 
-def may_see(user, case):
-    """The rule of `visible_cases` for a case already loaded."""
+def may_see(user, case_enterprise_id):
+    """The rule of `visible_cases` for a case whose enterprise is known."""
     if sees_all_cases(user):
         return True
-    return "enterprise" in user.roles and bool(user.enterprise_id) and case.enterprise_id == user.enterprise_id
+    return "enterprise" in user.roles and bool(user.enterprise_id) and case_enterprise_id == user.enterprise_id
+
+
+def check_workable(user, task, case_enterprise_id):
+    """404 when the user may not even see the task's case, 403 when it is another role's task."""
+    if not may_see(user, case_enterprise_id):
+        raise NotFound("task not found")
+    if not may_work_on(user, task):
+        raise NotAllowed("this task belongs to a role you do not hold")
 
 
 def get_visible_case(session, user, case_id):
@@ -59,8 +67,7 @@ def get_workable_task(session, user, task_id):
     """The task if the user may work on it; 404 when they may not even see its case, 403 otherwise."""
     # One query: completing needs the case and its process version (for the form and the spec) too.
     task = session.get(HumanTask, task_id, options=_WITH_CASE)
-    if task is None or not may_see(user, task.case):
+    if task is None:
         raise NotFound("task not found")
-    if not may_work_on(user, task):
-        raise NotAllowed("this task belongs to a role you do not hold")
+    check_workable(user, task, task.case.enterprise_id)
     return task

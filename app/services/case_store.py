@@ -75,17 +75,19 @@ def start(uow, case, version, initial_data):
     return loaded
 
 
-def load(uow, case):
-    """The case's runtime at the version in the database: from this process's cache when it holds exactly
-    that version (saves a deserialization), else from the stored state."""
-    state_version = uow.session.execute(_VERSION, {"case_id": case.id}).scalar()
+def load(uow, case, state_version=None):
+    """The case's runtime at the version in the database (`state_version` when the caller just read it):
+    from this process's cache when it holds exactly that version (saves a deserialization), else from the
+    stored state."""
+    if state_version is None:
+        state_version = uow.session.connection().execute(_VERSION, {"case_id": case.id}).scalar()
     script_functions = ScriptFunctions()
     functions = script_functions.as_dict()
     runtime, projection = _cache.take(case.id, state_version)
     if runtime is not None:
         runtime.rebind(functions)
     else:
-        state = uow.session.execute(_STATE, {"case_id": case.id}).scalar()
+        state = uow.session.connection().execute(_STATE, {"case_id": case.id}).scalar()
         try:
             runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
         except Exception as exc:  # a damaged or foreign state must become a reportable error, not a crash

@@ -181,7 +181,7 @@ def migrate(uow, actor, case_ids, to_version_id):
         if not move.can_move:
             continue
         try:
-            with uow.session.begin_nested():
+            with uow.savepoint():
                 _migrate_case(uow, actor, uow.session.get(HazardCase, move.case_id), target)
             move.moved = True
         except DomainError as exc:  # a diagram step that fails, or a case changed meanwhile (StaleCase)

@@ -1,13 +1,16 @@
 """Process versions: deploy the diagrams and forms as an immutable, content-hashed version."""
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+from sqlalchemy import bindparam, select
 
 from ..clock import clock
 from ..engine import SpecError, content_hash, spec_cache
 from ..errors import NotFound, ProcessError
+from ..extensions import db
 from ..models import ProcessVersion
 from . import audit
 
@@ -78,8 +81,25 @@ def _content(version):
     key = (version.id, version.content_hash)
     content = _content_cache.get(key)
     if content is None:
-        content = _content_cache[key] = (version.files, version.forms or {})
+        if isinstance(version, VersionInfo):
+            files, forms = db.session.execute(_CONTENT, {"id": version.id}).one()
+        else:
+            files, forms = version.files, version.forms
+        content = _content_cache[key] = (files, forms or {})
     return content
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """What the engine and forms need of a process version, without loading it as an ORM object."""
+    id: int
+    process_id: str
+    version: int
+    content_hash: str
+
+
+
+_CONTENT = select(ProcessVersion.files, ProcessVersion.forms).where(ProcessVersion.id == bindparam("id"))
 
 
 def parsed_for(version):

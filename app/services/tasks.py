@@ -2,14 +2,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, TaskNotReady, ValidationFailed
-from ..models import AuditEvent, HazardCase, HumanTask, User
-from . import attachments, audit, case_store, forms
-from .access import get_visible_case, get_workable_task, may_work_on, task_filter
+from ..models import AuditEvent, HazardCase, HumanTask, ProcessVersion, User, WorkflowState
+from . import attachments, audit, case_store, forms, processes
+from .access import check_workable, get_visible_case, get_workable_task, may_work_on, task_filter
 from .processes import form_for
 
 
@@ -120,28 +120,41 @@ def reassign(uow, user, task_id, username, reason):
     return task
 
 
+# Everything completing a task needs to decide, read in one statement (this is every step's first read):
+# the task, its case's enterprise and process version, and the state version the save will compare against.
+_FOR_COMPLETION = select(
+    HumanTask.id, HumanTask.case_id, HumanTask.task_guid, HumanTask.name, HumanTask.role, HumanTask.form_key,
+    HumanTask.enterprise_id, HumanTask.assignee_id, HazardCase.enterprise_id.label("case_enterprise_id"),
+    WorkflowState.version.label("state_version"), ProcessVersion.id.label("version_id"), ProcessVersion.process_id,
+    ProcessVersion.version, ProcessVersion.content_hash,
+).join(HazardCase, HazardCase.id == HumanTask.case_id).join(WorkflowState, WorkflowState.case_id == HumanTask.case_id) \
+    .join(ProcessVersion, ProcessVersion.id == HazardCase.process_version_id).where(HumanTask.id == bindparam("task_id"))
+
+
 def complete(uow, user, task_id, data):
     """Validate the form, run the task in the engine, save state + projections + audit together."""
-    try:
-        task = get_workable_task(uow.session, user, task_id)
-    except NotFound:
-        _raise_if_completed(uow.session, user, task_id)
-        raise
+    session = uow.session
+    task = session.connection().execute(_FOR_COMPLETION, {"task_id": task_id}).first()
+    if task is None:
+        _raise_if_completed(session, user, task_id)
+        raise NotFound("task not found")
+    check_workable(user, task, task.case_enterprise_id)
     if task.assignee_id not in (None, user.id):
-        raise Conflict(f"这个任务已由 {task.assignee.display_name} 认领 / the task is claimed by someone else")
-    case = task.case
-    form = form_for(case.process_version, task.form_key)
+        holder = session.get(User, task.assignee_id)
+        raise Conflict(f"这个任务已由 {holder.display_name} 认领 / the task is claimed by someone else")
+    version = processes.VersionInfo(task.version_id, task.process_id, task.version, task.content_hash)
+    form = form_for(version, task.form_key)
     clean = forms.validate(form, data)
+    case = session.get(HazardCase, task.case_id)
     for field in forms.attachment_fields(form):
         attachments.link(uow, user, case, clean.get(field, []), field)
-    loaded = case_store.load(uow, case)
+    loaded = case_store.load(uow, case, state_version=task.state_version)
     before = loaded.runtime.ready_task_data(task.task_guid)
     if before is None:
         raise TaskNotReady("这个任务已经完成 / this task was already completed")
-    task_name, case_id = task.name, case.id
     case_store.run(case, lambda: loaded.runtime.complete(task.task_guid, clean))
     case_store.save(uow, loaded, user)
-    audit.record(uow, case_id, user, "task_completed", task_name=task_name, details={"task_id": task_id},
+    audit.record(uow, case.id, user, "task_completed", task_name=task.name, details={"task_id": task_id},
                  changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})
     return case
 

@@ -39,7 +39,7 @@ def fire_due_timers(uow, limit=1000):
     fired, failures = [], []
     for case_id in due_case_ids(uow.session, limit):
         try:
-            with uow.session.begin_nested():
+            with uow.savepoint():
                 fired.extend(_fire_case(uow, case_id))
         except StaleCase:
             continue  # another sweeper or a user changed the case meanwhile: its timers are theirs now
@@ -83,7 +83,7 @@ def retry_incident(uow, actor, incident_id):
     incident.resolved_at, incident.resolved_by = clock.now(), actor.username
     audit.record(uow, incident.case_id, actor, "incident_retried", details={"incident": incident.id})
     try:
-        with uow.session.begin_nested():
+        with uow.savepoint():
             fired = _fire_case(uow, incident.case_id)
     except DomainError as exc:
         reopened = _open_incident(uow, incident.case_id, exc.message)
