@@ -35,6 +35,7 @@ from app.services.uow import UnitOfWork  # noqa: E402
 LIFECYCLES = int(os.environ.get("BENCH_LIFECYCLES", "100"))
 INBOX_SIZES = [int(n) for n in os.environ.get("BENCH_INBOX_SIZES", "10000,100000").split(",")]
 INBOX_QUERIES = 200
+BATCH = 10
 
 ASSIGN = {"rectification_requirements": "整改", "contact_person": "陈", "contact_phone": "13800000000"}
 RECTIFY = {"measures": "m", "progress_percent": 100, "completed": True, "responsible_person": "陈"}
@@ -99,7 +100,7 @@ _TASK_ID = sa.select(HumanTask.id).where(HumanTask.case_id == sa.bindparam("case
 
 
 def step(user, case_id, form_key, data):
-    task_id = db.session.execute(_TASK_ID, {"case_id": case_id, "form_key": form_key}).scalar_one()
+    task_id = db.session.connection().execute(_TASK_ID, {"case_id": case_id, "form_key": form_key}).scalar_one()
     try:
         with UnitOfWork() as uow:
             tasks.complete(uow, user, task_id, data)
@@ -220,13 +221,18 @@ def main():
             service_lifecycle(ent, people, photos)  # warm caches
             raw_lifecycle(parsed)
 
-            started = time.perf_counter()
-            case_ids = [service_lifecycle(ent, people, photos) for _ in range(LIFECYCLES)]
-            service_rate = LIFECYCLES / (time.perf_counter() - started)
-            started = time.perf_counter()
-            for _ in range(LIFECYCLES):
-                raw_lifecycle(parsed)
-            raw_rate = LIFECYCLES / (time.perf_counter() - started)
+            # Alternating batches, so that a slow minute of a shared machine weighs on both sides alike.
+            case_ids, service_seconds, raw_seconds = [], 0.0, 0.0
+            for batch in range(0, LIFECYCLES, BATCH):
+                size = min(BATCH, LIFECYCLES - batch)
+                started = time.perf_counter()
+                case_ids += [service_lifecycle(ent, people, photos) for _ in range(size)]
+                service_seconds += time.perf_counter() - started
+                started = time.perf_counter()
+                for _ in range(size):
+                    raw_lifecycle(parsed)
+                raw_seconds += time.perf_counter() - started
+            service_rate, raw_rate = LIFECYCLES / service_seconds, LIFECYCLES / raw_seconds
             results.append(("lifecycles/s, service layer + database", f"{service_rate:.1f}"))
             results.append(("lifecycles/s, raw SpiffWorkflow in memory", f"{raw_rate:.1f}"))
             results.append(("ratio service / raw (target >= 50 %)", f"{100 * service_rate / raw_rate:.0f} %"))

@@ -55,8 +55,9 @@ class HazardCase(db.Model):
     inspector = db.relationship("User")
     process_version = db.relationship("ProcessVersion")
 
-    def assign_code(self):
-        self.code = f"YH-{self.registered_at.year}-{self.id:06d}"
+    def code_for_id(self):
+        """The readable case code (YH-2026-000123), known once the row has its id."""
+        return f"YH-{self.registered_at.year}-{self.id:06d}"
 
     @property
     def is_closed(self):

@@ -1,14 +1,17 @@
 """Registering hazards and reading cases."""
 from datetime import datetime
 
+from sqlalchemy import bindparam, select
+
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Enterprise, HazardCase
-from . import attachments, audit, case_store, forms
+from . import attachments, audit, case_store, forms, projection
 from .access import get_visible_case, visible_cases
 from .processes import deployed_version, form_for
 
 REGISTRATION_FORM = "hazard_registration"
+_ENTERPRISE = select(Enterprise.id).where(Enterprise.id == bindparam("id"))
 
 
 def register_hazard(uow, actor, data):
@@ -18,23 +21,23 @@ def register_hazard(uow, actor, data):
     version = deployed_version(uow)
     form = form_for(version, REGISTRATION_FORM)
     clean = forms.validate(form, data)
-    enterprise = uow.session.get(Enterprise, clean.get("enterprise_id"))
-    if enterprise is None:
+    enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
+    if enterprise_id is None:
         raise ValidationFailed("企业不存在 / unknown enterprise", fields={"enterprise_id": "unknown enterprise"})
     now = clock.now()
-    case = HazardCase(enterprise_id=enterprise.id, inspector_id=actor.id, hazard_type=clean["hazard_type"],
+    case = HazardCase(enterprise_id=enterprise_id, inspector_id=actor.id, hazard_type=clean["hazard_type"],
                       place=clean["place"], description=clean["description"], score=int(clean["score"]),
                       legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
                       longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
                       process_version_id=version.id, process_version=version)
     uow.session.add(case)
     uow.session.flush()
-    case.assign_code()
+    projection.write_case(uow.session, case, {"code": case.code_for_id()})
     for field in forms.attachment_fields(form):
         attachments.link(uow, actor, case, clean.get(field, []), field)
     audit.record(uow, case.id, actor, "hazard_registered", task_name="隐患登记",
                  changes={k: [None, v] for k, v in clean.items()})
-    initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise.id,
+    initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise_id,
                "score": case.score, "legal_major": case.legal_major, "hazard_type": case.hazard_type,
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}

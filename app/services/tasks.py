@@ -130,6 +130,8 @@ _FOR_COMPLETION = select(
 ).join(HazardCase, HazardCase.id == HumanTask.case_id).join(WorkflowState, WorkflowState.case_id == HumanTask.case_id) \
     .join(ProcessVersion, ProcessVersion.id == HazardCase.process_version_id).where(HumanTask.id == bindparam("task_id"))
 
+_CASE = select(HazardCase).where(HazardCase.id == bindparam("case_id"))  # prebuilt: cheaper than session.get
+
 
 def complete(uow, user, task_id, data):
     """Validate the form, run the task in the engine, save state + projections + audit together."""
@@ -145,7 +147,7 @@ def complete(uow, user, task_id, data):
     version = processes.VersionInfo(task.version_id, task.process_id, task.version, task.content_hash)
     form = form_for(version, task.form_key)
     clean = forms.validate(form, data)
-    case = session.get(HazardCase, task.case_id)
+    case = session.execute(_CASE, {"case_id": task.case_id}).scalar_one()
     for field in forms.attachment_fields(form):
         attachments.link(uow, user, case, clean.get(field, []), field)
     loaded = case_store.load(uow, case, state_version=task.state_version)
