@@ -115,8 +115,10 @@ def save(uow, loaded, actor):
 
 
 def _cache_after_commit(uow, loaded):
+    """Keep the runtime for the case's next step; a finished case has none, so it is not kept."""
     version, runtime, rows = loaded.state_version, loaded.runtime, loaded.projection
-    uow.after_commit(lambda: _cache.put(loaded.case.id, version, runtime, rows))
+    if not runtime.is_completed:
+        uow.after_commit(lambda: _cache.put(loaded.case.id, version, runtime, rows))
 
 
 def run(case, action):
