@@ -31,6 +31,7 @@ from app.services import attachments, hazards, processes, tasks  # noqa: E402
 from app.services.demo import PNG_1X1  # noqa: E402
 from app.services.script_functions import ScriptFunctions  # noqa: E402
 from app.services.uow import UnitOfWork  # noqa: E402
+from app.scratch_db import throwaway_database  # noqa: E402
 
 LIFECYCLES = int(os.environ.get("BENCH_LIFECYCLES", "100"))
 INBOX_SIZES = [int(n) for n in os.environ.get("BENCH_INBOX_SIZES", "10000,100000").split(",")]
@@ -44,20 +45,7 @@ PASS = {"passed": True, "opinion": "合格"}
 
 
 def database():
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(url)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-        def drop():
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-        return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, drop
-    path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    return f"sqlite:///{path}", {}, lambda: None
+    return throwaway_database(os.environ.get("DATABASE_URL", ""), tempfile.mkdtemp(), "bench")
 
 
 def migrate_and_deploy(app):

@@ -1,17 +1,16 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL when DATABASE_URL says so) migrated by Alembic,
 the shipped diagrams deployed, the clock fixed, users per role, and logged-in HTTP clients."""
 import os
-import uuid
 from datetime import datetime
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
 from app.clock import SHANGHAI, clock
 from app.extensions import db
+from app.scratch_db import throwaway_database
 from app.models import Enterprise, User, UserRole
 from app.services import processes
 from app.services.case_store import _cache
@@ -22,21 +21,10 @@ KEEP_TABLES = {"process_version", "alembic_version", "calendar_revision"}
 
 
 def _database(tmp_path_factory):
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        schema = f"test_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(url)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
-
-        def drop():
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-        return url, options, drop
-    path = tmp_path_factory.mktemp("db") / "test.sqlite3"
-    return f"sqlite:///{path}", {}, lambda: None
+    url, options, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), tmp_path_factory.mktemp("db"), "test")
+    if options:
+        options["pool_pre_ping"] = True
+    return url, options, drop
 
 
 class IsolatedClient(FlaskClient):
