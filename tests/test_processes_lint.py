@@ -167,3 +167,11 @@ def test_a_diagram_the_engine_cannot_load_is_an_error(app):
     files, forms = edited('calledElement="hazard_joint_verification"', 'calledElement="no_such_process"')
     found = only_errors(lint(files, forms))
     assert any("engine cannot load" in p["message"] for p in found)
+
+
+def test_a_literal_date_without_a_time_zone_is_a_warning_not_an_error(app):
+    files, forms = edited(">assignment_due</bpmn:timeDate>", ">'2026-12-01T09:00:00'</bpmn:timeDate>")
+    problems = [p for p in lint(files, forms) if p.get("element_id") == "Timer_assignment_overdue"]
+    assert [p["level"] for p in problems] == ["warning"] and "+08:00" in problems[0]["message"]
+    files, forms = edited(">assignment_due</bpmn:timeDate>", ">'2026-12-01T09:00:00+08:00'</bpmn:timeDate>")
+    assert [p for p in lint(files, forms) if p.get("element_id") == "Timer_assignment_overdue"] == []

@@ -2,6 +2,7 @@
 reachability. Expressions are compiled in the restricted environment the engine runs them in, and timers are
 evaluated there with stub calendar functions and sample data."""
 import re
+from datetime import datetime
 
 from ..engine import SandboxError, compile_expression, compile_script
 from ..engine.inspection import TIMER_KINDS, timer_value_problem
@@ -105,6 +106,22 @@ def timer_problem(kind, source, known):
     return msg(f"取值不是有效的 {kind}：{found}", found) if found else None
 
 
+def timer_zone_warning(kind, source, known):
+    """A timeDate that names no time zone is read by the engine in the server's zone, not Shanghai's."""
+    if kind != "timeDate":
+        return None
+    try:
+        value = _sample_eval(source.strip(), known)
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except Exception:  # noqa: BLE001 - errors are timer_problem's to report
+        return None
+    if moment is not None and moment.tzinfo is None:
+        return msg(f"取值 {value!r} 没有时区，引擎会按服务器时区理解；请写 +08:00，或用 add_workdays / add_hours",
+                   f"{value!r} has no time zone, so the engine reads it in the server's zone; write +08:00, "
+                   f"or use add_workdays / add_hours")
+    return None
+
+
 # ---- one BPMN file --------------------------------------------------------------------------------------------
 class BpmnLint:
     def __init__(self, file, tree, forms, known, held, problems):
@@ -170,10 +187,12 @@ class BpmnLint:
                 self.add(event, msg("定时器没有 timeDate、timeDuration 或 timeCycle 表达式",
                                     "timer without a timeDate, timeDuration or timeCycle expression"))
             for part in parts:
-                found = timer_problem(etree_local(part.tag), part.text or "", self.known)
+                kind, head = etree_local(part.tag), f"{etree_local(part.tag)} {(part.text or '').strip()!r}"
+                found = timer_problem(kind, part.text or "", self.known)
                 if found:
-                    head = f"{etree_local(part.tag)} {(part.text or '').strip()!r}"
                     self.add(event, prefixed(f"定时器 {head}：", f"timer {head}: ", found))
+                elif warning := timer_zone_warning(kind, part.text or "", self.known):
+                    self.add(event, prefixed(f"定时器 {head}：", f"timer {head}: ", warning), level="warning")
 
     def expressions(self):
         for script in self.tree.xpath("//bpmn:script | //spiffworkflow:preScript | //spiffworkflow:postScript",
