@@ -42,7 +42,7 @@ def start(score):
 
 
 def complete(runtime, form_key, data):
-    task = next(t for t in runtime.ready_tasks() if t.form_key == form_key)
+    task = next(t for t in runtime.snapshot().ready if t.form_key == form_key)
     runtime.complete(task.guid, data)
 
 
@@ -79,7 +79,7 @@ def test_fired_timers_and_rewritten_finished_tasks_show_in_the_next_dump():
     clock.set(clock.now() + timedelta(hours=3))  # the 2-hour assignment deadline passes
     runtime.fire_due_timers()
     assert stored(runtime) == stock(runtime)
-    due = runtime.latest_data()["assignment_due"]  # also the fired timer's (finished task's) event value
+    due = runtime.snapshot().data["assignment_due"]  # also the fired timer's (finished task's) event value
     # a provisional-deadline recomputation rewrites values inside finished tasks in place
     assert runtime.replace_values({due: "2026-11-23T12:00:00+08:00"}) > 0
     assert due not in json.dumps(stored(runtime)["tasks"], ensure_ascii=False)

@@ -127,14 +127,8 @@ class CaseRuntime:
         return Snapshot([self._ready_task(t, dues_by_parent) for t in ready], timers, self._latest_data(ready),
                         self._wf.completed)
 
-    def ready_tasks(self):
-        return self.snapshot().ready
-
     def waiting_timers(self):
         return self.snapshot().timers
-
-    def latest_data(self):
-        return self.snapshot().data
 
     @staticmethod
     def _ready_task(task, dues_by_parent):

@@ -65,7 +65,7 @@ _WITH_CASE = [joinedload(HumanTask.case).joinedload(HazardCase.process_version)]
 
 def get_workable_task(session, user, task_id):
     """The task if the user may work on it; 404 when they may not even see its case, 403 otherwise."""
-    # One query: completing needs the case and its process version (for the form and the spec) too.
+    # One query: the task page needs the case and its process version (for the form) too.
     task = session.get(HumanTask, task_id, options=_WITH_CASE)
     if task is None:
         raise NotFound("task not found")

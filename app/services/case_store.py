@@ -60,8 +60,9 @@ class LoadedCase:
         self.runtime = runtime
         self.state_version = state_version
         self.functions = functions  # the ScriptFunctions the engine used: tells of provisional deadlines
-        # {HumanTask: {guid: values}, Timer: {...}} as stored for state_version; None = read them when saving
-        self.projection = projection
+        # {HumanTask: {guid: values}, Timer: {...}} as stored for state_version; a model missing is read
+        # from the database when saving
+        self.projection = projection if projection is not None else {}
 
 
 def start(uow, case, version, initial_data):
@@ -158,8 +159,6 @@ def _project(uow, loaded, actor):
         audit.record(uow, case.id, actor, "case_updated", changes=changes)
 
 
-
-
 def _parse(value):
     """A deadline variable as an aware datetime; a diagram that wrote one without a zone means Shanghai time."""
     if not value:
@@ -224,8 +223,6 @@ def _sync_timers(uow, loaded, timers):
 def _sync_rows(uow, loaded, model, wanted):
     """What is stored is known without a query when the runtime came from the cache: the rows written for
     its version travel with it."""
-    if loaded.projection is None:
-        loaded.projection = {}
     existing = loaded.projection.get(model)
     if existing is None:
         existing = projection.stored_rows(uow.session, model, loaded.case.id)

@@ -94,32 +94,32 @@ def restricted(exc):
 
 
 def timer_problem(kind, source, known):
+    """None, or (level, message): an error when the engine could not use the timer, a warning for a
+    timeDate without a time zone (the engine would read it in the server's zone, not Shanghai's)."""
     found = expression_problem(source, known)
     if found:
-        return found
+        return "error", found
     try:
         value = _sample_eval(source.strip(), known)
     except Exception as exc:  # noqa: BLE001
-        return msg(f"无法用样例数据求值：{type(exc).__name__}: {exc}",
-                   f"cannot be evaluated with sample data: {type(exc).__name__}: {exc}")
+        return "error", msg(f"无法用样例数据求值：{type(exc).__name__}: {exc}",
+                            f"cannot be evaluated with sample data: {type(exc).__name__}: {exc}")
     found = timer_value_problem(kind, value)
-    return msg(f"取值不是有效的 {kind}：{found}", found) if found else None
-
-
-def timer_zone_warning(kind, source, known):
-    """A timeDate that names no time zone is read by the engine in the server's zone, not Shanghai's."""
-    if kind != "timeDate":
-        return None
-    try:
-        value = _sample_eval(source.strip(), known)
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except Exception:  # noqa: BLE001 - errors are timer_problem's to report
-        return None
-    if moment is not None and moment.tzinfo is None:
-        return msg(f"取值 {value!r} 没有时区，引擎会按服务器时区理解；请写 +08:00，或用 add_workdays / add_hours",
-                   f"{value!r} has no time zone, so the engine reads it in the server's zone; write +08:00, "
-                   f"or use add_workdays / add_hours")
+    if found:
+        return "error", msg(f"取值不是有效的 {kind}：{found}", found)
+    if kind == "timeDate" and _naive_moment(value):
+        return "warning", msg(
+            f"取值 {value!r} 没有时区，引擎会按服务器时区理解；请写 +08:00，或用 add_workdays / add_hours",
+            f"{value!r} has no time zone, so the engine reads it in the server's zone; write +08:00, "
+            f"or use add_workdays / add_hours")
     return None
+
+
+def _naive_moment(value):
+    try:
+        return datetime.fromisoformat(value).tzinfo is None
+    except ValueError:  # a week date the engine reads another way: nothing to say about its zone
+        return False
 
 
 # ---- one BPMN file --------------------------------------------------------------------------------------------
@@ -190,9 +190,8 @@ class BpmnLint:
                 kind, head = etree_local(part.tag), f"{etree_local(part.tag)} {(part.text or '').strip()!r}"
                 found = timer_problem(kind, part.text or "", self.known)
                 if found:
-                    self.add(event, prefixed(f"定时器 {head}：", f"timer {head}: ", found))
-                elif warning := timer_zone_warning(kind, part.text or "", self.known):
-                    self.add(event, prefixed(f"定时器 {head}：", f"timer {head}: ", warning), level="warning")
+                    level, message = found
+                    self.add(event, prefixed(f"定时器 {head}：", f"timer {head}: ", message), level=level)
 
     def expressions(self):
         for script in self.tree.xpath("//bpmn:script | //spiffworkflow:preScript | //spiffworkflow:postScript",

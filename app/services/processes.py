@@ -98,7 +98,6 @@ class VersionInfo:
     content_hash: str
 
 
-
 _CONTENT = select(ProcessVersion.files, ProcessVersion.forms).where(ProcessVersion.id == bindparam("id"))
 
 
