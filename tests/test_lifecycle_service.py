@@ -200,13 +200,13 @@ def test_a_failure_in_the_middle_of_a_step_leaves_everything_as_before(people, m
     state_before = db.session.get(WorkflowState, case_id)
     version_before, blob_before = state_before.version, state_before.state
     events_before = db.session.query(AuditEvent).filter_by(case_id=case_id).count()
-    real_record = audit_service.record
+    real_write = audit_service.write
 
-    def failing_record(uow, case_id, actor, action, **kw):
-        if action == "task_completed":
+    def failing_write(uow, rows):
+        if any(row["action"] == "task_completed" for row in rows):
             raise RuntimeError("disk full")
-        return real_record(uow, case_id, actor, action, **kw)
-    monkeypatch.setattr(audit_service, "record", failing_record)
+        return real_write(uow, rows)
+    monkeypatch.setattr(audit_service, "write", failing_write)
     with pytest.raises(RuntimeError):
         complete(people.project_lead, task, ASSIGN)
     monkeypatch.undo()

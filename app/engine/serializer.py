@@ -2,7 +2,8 @@
 
 Every step of a case stores its whole workflow, so `dumps` is on the hot path of every request. Two things
 keep it cheap: a finished task (COMPLETED or CANCELLED) never changes again, so its dictionary is kept on the
-workflow and reused while the task, its data and its parent's data are the very same objects; and the JSON is
+workflow and reused while the task, its data and its parent's data are the very same objects (an unfinished
+task without data of its own, likewise, while its parent's keys stay the same); and the JSON is
 written by orjson. The stored format is exactly SpiffWorkflow's (spec-less), so `loads` needs neither trick.
 """
 import json
@@ -18,7 +19,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED  # not ERROR: an errored task can be retried
-_MEMO = "_hazard_task_dicts"  # attribute on a (sub)workflow: {task id: (signature, data, parent data, dict)}
+_MEMO = "_hazard_task_dicts"  # on a (sub)workflow: {task id: (signature, data, parent data, parent keys, dict)}
 
 
 def _signature(task):
@@ -27,23 +28,28 @@ def _signature(task):
 
 
 def _tasks_to_dict(converter, workflow):
-    """Like `mapping_to_dict(workflow.tasks)`, reusing the dictionaries of unchanged finished tasks."""
+    """Like `mapping_to_dict(workflow.tasks)`, reusing the dictionaries of unchanged tasks: finished ones, and
+    unfinished ones that hold no data of their own (predicted branches, mostly). The latter's dictionary
+    lists their parent's keys as deletions, so those keys are part of what must not have changed."""
     previous = getattr(workflow, _MEMO, {})
     memo, result = {}, {}
     convert = converter.registry.convert
     for task_id, task in workflow.tasks.items():
-        if not task.state & _FINISHED:
+        finished = task.state & _FINISHED
+        if not finished and (task.data or task.internal_data):
             result[str(task_id)] = convert(task)
             continue
         parent = task.parent
         parent_data = parent.data if parent is not None else None
+        parent_keys = None if finished or parent_data is None else tuple(parent_data)
         signature = _signature(task)
         entry = previous.get(task_id)
-        if entry is not None and entry[0] == signature and entry[1] is task.data and entry[2] is parent_data:
-            dct = entry[3]
+        if entry is not None and entry[0] == signature and entry[1] is task.data and entry[2] is parent_data \
+                and entry[3] == parent_keys:
+            dct = entry[4]
         else:
             dct = convert(task)
-        memo[task_id] = (signature, task.data, parent_data, dct)
+        memo[task_id] = (signature, task.data, parent_data, parent_keys, dct)
         result[str(task_id)] = dct
     setattr(workflow, _MEMO, memo)
     return result

@@ -7,14 +7,23 @@ from ..models import AuditEvent
 _INSERT = insert(AuditEvent.__table__)
 
 
+def entry(case_id, actor, action, task_name="", changes=None, details=None, reason=""):
+    """One audit row, to be written by `write` (several rows of one step go in one statement)."""
+    return {"case_id": case_id, "actor_id": getattr(actor, "id", None),
+            "actor_name": getattr(actor, "username", None) or "system", "action": action,
+            "task_name": task_name or "", "changes": _jsonable(changes or {}), "details": _jsonable(details or {}),
+            "reason": reason or "", "created_at": clock.now()}
+
+
+def write(uow, rows):
+    """Written at once with a Core INSERT (it is on every step's path; nothing reads the rows back as
+    objects), in the unit of work's transaction, in the order given."""
+    if rows:
+        uow.session.connection().execute(_INSERT, rows if len(rows) > 1 else rows[0])
+
+
 def record(uow, case_id, actor, action, task_name="", changes=None, details=None, reason=""):
-    """Written at once with a Core INSERT (it is on every step's path; nothing reads the row back as an
-    object), in the unit of work's transaction."""
-    uow.session.connection().execute(_INSERT, {
-        "case_id": case_id, "actor_id": getattr(actor, "id", None),
-        "actor_name": getattr(actor, "username", None) or "system", "action": action,
-        "task_name": task_name or "", "changes": _jsonable(changes or {}), "details": _jsonable(details or {}),
-        "reason": reason or "", "created_at": clock.now()})
+    write(uow, [entry(case_id, actor, action, task_name, changes, details, reason)])
 
 
 def history(uow, case_id):

@@ -71,7 +71,7 @@ def start(uow, case, version, initial_data):
     uow.session.connection().execute(_INSERT_STATE, {
         "case_id": case.id, "state": runtime.dump(), "version": 1, "updated_at": clock.now()})
     loaded = LoadedCase(case, runtime, 1, functions, projection={HumanTask: {}, Timer: {}})
-    _project(uow, loaded, actor=None)
+    audit.write(uow, _project(uow, loaded, actor=None))
     _cache_after_commit(uow, loaded)
     return loaded
 
@@ -104,14 +104,16 @@ _SAVE = (update(WorkflowState.__table__)
          .values(state=bindparam("state"), version=bindparam("version"), updated_at=bindparam("updated_at")))
 
 
-def save(uow, loaded, actor):
+def save(uow, loaded, actor, audit_rows=()):
+    """Store the runtime's state (compare-and-set), its projections and the step's audit rows: the case's
+    changes, then `audit_rows` (what the caller did), written together."""
     result = uow.session.connection().execute(_SAVE, {
         "b_case_id": loaded.case.id, "b_version": loaded.state_version, "state": loaded.runtime.dump(),
         "version": loaded.state_version + 1, "updated_at": clock.now()})
     if result.rowcount != 1:
         raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1
-    _project(uow, loaded, actor)
+    audit.write(uow, _project(uow, loaded, actor) + list(audit_rows))
     _cache_after_commit(uow, loaded)
 
 
@@ -135,6 +137,7 @@ _WRITTEN_FIELDS = TRACKED_FIELDS + ("updated_at", "deadlines_provisional", "prov
 
 
 def _project(uow, loaded, actor):
+    """Write the case's projections; returns the audit rows of the case's changes for the caller to write."""
     case, runtime = loaded.case, loaded.runtime
     before = {f: getattr(case, f) for f in _WRITTEN_FIELDS}
     snapshot = runtime.snapshot()
@@ -155,8 +158,7 @@ def _project(uow, loaded, actor):
     if before["status"] != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
     changes = {f: [before[f], after[f]] for f in TRACKED_FIELDS if before[f] != after[f]}
-    if changes:
-        audit.record(uow, case.id, actor, "case_updated", changes=changes)
+    return [audit.entry(case.id, actor, "case_updated", changes=changes)] if changes else []
 
 
 def _parse(value):

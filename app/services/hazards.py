@@ -8,7 +8,7 @@ from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Enterprise, HazardCase
 from . import attachments, audit, case_store, forms, projection
 from .access import get_visible_case, visible_cases
-from .processes import deployed_version, form_for
+from .processes import deployed_info, form_for
 
 REGISTRATION_FORM = "hazard_registration"
 _ENTERPRISE = select(Enterprise.id).where(Enterprise.id == bindparam("id"))
@@ -18,7 +18,7 @@ def register_hazard(uow, actor, data):
     """data: the registration form's fields (validated here against the deployed form schema)."""
     if not actor.has_role("inspector"):
         raise NotAllowed("only inspectors register hazards")
-    version = deployed_version(uow)
+    version = deployed_info(uow)
     form = form_for(version, REGISTRATION_FORM)
     clean = forms.validate(form, data)
     enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
@@ -29,7 +29,7 @@ def register_hazard(uow, actor, data):
                       place=clean["place"], description=clean["description"], score=int(clean["score"]),
                       legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
                       longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
-                      process_version_id=version.id, process_version=version)
+                      process_version_id=version.id)
     uow.session.add(case)
     uow.session.flush()
     projection.write_case(uow.session, case, {"code": case.code_for_id()})

@@ -73,6 +73,19 @@ def deployed_version(uow, process_id=PROCESS_ID, required=True):
     return version
 
 
+_DEPLOYED = select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
+                   ProcessVersion.content_hash).where(ProcessVersion.process_id == bindparam("process_id"),
+                                                      ProcessVersion.is_deployed.is_(True))
+
+
+def deployed_info(uow, process_id=PROCESS_ID):
+    """The deployed version as a VersionInfo, by one prebuilt statement (every registration asks)."""
+    row = uow.session.connection().execute(_DEPLOYED, {"process_id": process_id}).first()
+    if row is None:
+        raise NotFound(f"no deployed version of process {process_id}; run `flask --app wsgi deploy-processes`")
+    return VersionInfo(*row)
+
+
 # Versions are immutable: their content is read from the database once per process.
 _content_cache = {}
 

@@ -155,9 +155,9 @@ def complete(uow, user, task_id, data):
     if before is None:
         raise TaskNotReady("这个任务已经完成 / this task was already completed")
     case_store.run(case, lambda: loaded.runtime.complete(task.task_guid, clean))
-    case_store.save(uow, loaded, user)
-    audit.record(uow, case.id, user, "task_completed", task_name=task.name, details={"task_id": task_id},
-                 changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})
+    case_store.save(uow, loaded, user, audit_rows=[audit.entry(
+        case.id, user, "task_completed", task_name=task.name, details={"task_id": task_id},
+        changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})])
     return case
 
 
