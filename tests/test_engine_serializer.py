@@ -94,3 +94,14 @@ def test_a_runtime_loaded_from_storage_dumps_the_same_bytes_it_was_loaded_from()
     again = CaseRuntime.load(processes.parsed_for(version), ScriptFunctions().as_dict(), blob)
     assert zlib.decompress(again.dump()) == zlib.decompress(blob)
     db.session.rollback()
+
+
+def test_a_predicted_task_follows_its_parents_keys():
+    """A data-less unfinished task is stored as a delta listing its parent's keys as deletions: when the
+    parent's data gains a key in place, the reused dictionary must not be the old one."""
+    runtime, _ = start(score=90)
+    assert stored(runtime) == stock(runtime)
+    ready = next(t for t in runtime._wf.get_tasks() if t.task_spec.manual and t.children)
+    assert any(not child.data for child in ready.children)
+    ready.data["draft_note"] = "先记下"  # same dictionary object, one key more
+    assert stored(runtime) == stock(runtime)
