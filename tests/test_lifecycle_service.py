@@ -184,6 +184,16 @@ def test_major_hazard_notifies_the_bureau_once(people):
     assert [n.user_id for n in notes] == [people.bureau.id]
 
 
+def test_history_tells_the_action_then_the_case_change_then_what_it_caused(people):
+    """Each step's audit rows are written together; the order a reader sees is the order things happened."""
+    case_id = register(people, score=60)  # major: the registration raises an immediate report to the bureau
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    actions = [e.action for e in db.session.query(AuditEvent).filter_by(case_id=case_id)
+               .order_by(AuditEvent.created_at, AuditEvent.id)]
+    assert actions[:3] == ["hazard_registered", "case_updated", "process_event"]
+    assert actions[-2:] == ["task_completed", "case_updated"]
+
+
 def test_task_ids_are_never_reused(people):
     case_id = register(people)
     old_id = open_tasks(case_id)["assignment"].id

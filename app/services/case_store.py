@@ -65,13 +65,14 @@ class LoadedCase:
         self.projection = projection if projection is not None else {}
 
 
-def start(uow, case, version, initial_data):
+def start(uow, case, version, initial_data, audit_rows=()):
+    """Start the case's workflow and store it with its projections and audit rows (as `save`)."""
     functions = ScriptFunctions()
     runtime = run(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
     uow.session.connection().execute(_INSERT_STATE, {
         "case_id": case.id, "state": runtime.dump(), "version": 1, "updated_at": clock.now()})
     loaded = LoadedCase(case, runtime, 1, functions, projection={HumanTask: {}, Timer: {}})
-    audit.write(uow, _project(uow, loaded, actor=None))
+    _project(uow, loaded, None, audit_rows)
     _cache_after_commit(uow, loaded)
     return loaded
 
@@ -105,15 +106,15 @@ _SAVE = (update(WorkflowState.__table__)
 
 
 def save(uow, loaded, actor, audit_rows=()):
-    """Store the runtime's state (compare-and-set), its projections and the step's audit rows: the case's
-    changes, then `audit_rows` (what the caller did), written together."""
+    """Store the runtime's state (compare-and-set), its projections and the step's audit rows: `audit_rows`
+    (what the caller did), then the case's changes, in one statement."""
     result = uow.session.connection().execute(_SAVE, {
         "b_case_id": loaded.case.id, "b_version": loaded.state_version, "state": loaded.runtime.dump(),
         "version": loaded.state_version + 1, "updated_at": clock.now()})
     if result.rowcount != 1:
         raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1
-    audit.write(uow, _project(uow, loaded, actor) + list(audit_rows))
+    _project(uow, loaded, actor, audit_rows)
     _cache_after_commit(uow, loaded)
 
 
@@ -136,8 +137,9 @@ def run(case, action):
 _WRITTEN_FIELDS = TRACKED_FIELDS + ("updated_at", "deadlines_provisional", "provisional_computations")
 
 
-def _project(uow, loaded, actor):
-    """Write the case's projections; returns the audit rows of the case's changes for the caller to write."""
+def _project(uow, loaded, actor, audit_rows):
+    """Write the case's projections and the audit of the step: what the caller did (`audit_rows`) and how
+    the case changed, in one statement, before what the process's events cause (notices, lists)."""
     case, runtime = loaded.case, loaded.runtime
     before = {f: getattr(case, f) for f in _WRITTEN_FIELDS}
     snapshot = runtime.snapshot()
@@ -152,13 +154,14 @@ def _project(uow, loaded, actor):
     projection.write_case(uow.session, case, {f: v for f, v in after.items() if v != before[f]})
     _sync_tasks(uow, loaded, ready, data)
     _sync_timers(uow, loaded, snapshot.timers)
+    changes = {f: [before[f], after[f]] for f in TRACKED_FIELDS if before[f] != after[f]}
+    audit.write(uow, list(audit_rows) + ([audit.entry(case.id, actor, "case_updated", changes=changes)]
+                                         if changes else []))
     for event in runtime.drain_events():
         notifications.on_process_event(uow, case, event.name, data.get("round", 1))
         sla.on_process_event(uow, case, event.name, data.get("round", 1))
     if before["status"] != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
-    changes = {f: [before[f], after[f]] for f in TRACKED_FIELDS if before[f] != after[f]}
-    return [audit.entry(case.id, actor, "case_updated", changes=changes)] if changes else []
 
 
 def _parse(value):

@@ -35,13 +35,12 @@ def register_hazard(uow, actor, data):
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
     for field in forms.attachment_fields(form):
         attachments.link(uow, actor, case, clean.get(field, []), field)
-    audit.record(uow, case.id, actor, "hazard_registered", task_name="隐患登记",
-                 changes={k: [None, v] for k, v in clean.items()})
     initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise_id,
                "score": case.score, "legal_major": case.legal_major, "hazard_type": case.hazard_type,
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
-    case_store.start(uow, case, version, initial)
+    case_store.start(uow, case, version, initial, audit_rows=[audit.entry(
+        case.id, actor, "hazard_registered", task_name="隐患登记", changes={k: [None, v] for k, v in clean.items()})])
     return case
 
 
