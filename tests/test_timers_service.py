@@ -31,6 +31,9 @@ def test_assignment_overdue_after_two_hours(people):
     # The task is still there for the project lead: the timer is non-interrupting.
     assert "assignment" in open_tasks(case_id)
     assert sweep() == []  # nothing fires twice
+    history = [e.action for e in db.session.query(AuditEvent).filter_by(case_id=case_id)
+               .order_by(AuditEvent.created_at, AuditEvent.id)]
+    assert history[history.index("timer_fired") + 1:] == ["process_event"]  # the firing, then what it caused
 
 
 def test_rectification_reminder_urging_and_referral_fire_at_working_day_moments(people):

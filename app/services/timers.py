@@ -56,11 +56,12 @@ def _fire_case(uow, case_id):
     snapshot = [FiredTimer(case.code, t.bpmn_id, t.name, t.due_at) for t in due]
     loaded = case_store.load(uow, case)
     case_store.run(case, loaded.runtime.fire_due_timers)
-    case_store.save(uow, loaded, None)
+    # The firings go first in the history: they are what moved the case.
+    case_store.save(uow, loaded, None, audit_rows=[audit.entry(
+        case.id, None, "timer_fired", task_name=timer.name,
+        details={"bpmn_id": timer.bpmn_id, "due_at": timer.due_at, "fired_at": clock.now()}) for timer in snapshot])
     for timer in snapshot:
         sla.record_firing(uow, case.id, timer.bpmn_id, timer.name, timer.due_at)
-        audit.record(uow, case.id, None, "timer_fired", task_name=timer.name,
-                     details={"bpmn_id": timer.bpmn_id, "due_at": timer.due_at, "fired_at": clock.now()})
     return snapshot
 
 
