@@ -117,7 +117,9 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications"],
         "ent_a": ["/notifications"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
-        "admin": ["/admin/calendar"],
+        "admin": ["/admin/calendar", "/admin/enterprises", "/admin/enterprises/new",
+                  f"/admin/enterprises/{people.enterprise_a.id}", "/admin/users", "/admin/users/new",
+                  f"/admin/users/{people.ent_a.id}", f"/admin/users/{people.admin.id}"],
         "process_owner": ["/processes/", "/processes/editor", "/processes/diff",
                           f"/processes/migrate?from={version.id}", f"/processes/case/{case_id}/diagram"],
     }

@@ -1,81 +1,322 @@
-"""Administering users and enterprises (used by the CLI; the same rules would serve an admin page)."""
+"""Administering users and enterprises: the rules shared by the CLI (app/cli_users.py) and the admin pages
+(app/web/admin_people.py).
+
+Every change is audited with its before → after values (never a password or its hash). A rejected change
+raises with `fields` naming each wrong field and a message "中文 / English" for it, all at once, so a form can
+show every error next to its field.
+"""
+import re
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
 from ..clock import clock
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import ROLES, Enterprise, User, UserRole
 from . import audit
 
 MIN_PASSWORD = 10
+MAX_COUNT = 1_000_000
+# Text fields of the enterprise register with their longest length (the column sizes; the Text ones capped).
+ENTERPRISE_TEXT = {"name": 200, "address": 300, "township": 100, "industry": 100, "main_products": 300,
+                   "main_risks": 2000, "major_hazard_sources": 2000, "contact_person": 64, "contact_phone": 32}
+ENTERPRISE_COUNTS = ("employees", "safety_managers", "special_workers")
+ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
+                     *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone")
+CREDIT_CODE = re.compile(r"[0-9A-Z]{18}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+USER_TEXT = {"username": 64, "display_name": 128, "email": 200, "phone": 32}
 
 
-def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None):
-    roles = sorted(set(roles))
-    unknown = [r for r in roles if r not in ROLES]
-    if not roles or unknown:
-        raise ValidationFailed(f"unknown or missing roles: {unknown or 'none given'}; known: {', '.join(ROLES)}",
-                               fields={"roles": "invalid"})
-    if uow.session.query(User.id).filter_by(username=username).first():
-        raise Conflict(f"user {username} already exists")
-    enterprise = None
-    if "enterprise" in roles:
-        if not enterprise_code:
-            raise ValidationFailed("an enterprise user needs --enterprise (unified social credit code)",
-                                   fields={"enterprise": "required"})
-        enterprise = find_enterprise(uow, enterprise_code)
-    _check_password(password)
-    user = User(username=username, display_name=display_name or username, created_at=clock.now(),
-                enterprise_id=enterprise.id if enterprise else None, email=email, phone=phone)
-    user.set_password(password)
-    user.roles_rel = [UserRole(role=r) for r in roles]
-    uow.session.add(user)
-    uow.session.flush()
-    audit.record(uow, None, actor, "user_created", details={"username": username, "roles": roles,
-                                                            "enterprise_id": user.enterprise_id})
-    return user
-
-
-def set_password(uow, actor, username, password):
-    user = uow.session.query(User).filter_by(username=username).first()
-    if user is None:
-        raise NotFound(f"no user {username}")
-    _check_password(password)
-    user.set_password(password)  # also revokes the user's API tokens (they carry a hash fingerprint)
-    audit.record(uow, None, actor, "password_set", details={"username": username})
-    return user
-
-
-def set_active(uow, actor, username, active):
-    user = uow.session.query(User).filter_by(username=username).first()
-    if user is None:
-        raise NotFound(f"no user {username}")
-    user.active = bool(active)
-    audit.record(uow, None, actor, "user_activated" if active else "user_deactivated",
-                 details={"username": username})
-    return user
-
-
+# ---- enterprises ------------------------------------------------------------------------------------------
 def add_enterprise(uow, actor, **fields):
-    code = (fields.get("credit_code") or "").strip().upper()
-    if len(code) != 18 or not code.isalnum():
-        raise ValidationFailed("统一社会信用代码应为18位字母或数字 / the credit code has 18 letters or digits",
-                               fields={"credit_code": "invalid"})
-    if uow.session.query(Enterprise.id).filter_by(credit_code=code).first():
-        raise Conflict(f"enterprise {code} already exists")
-    if not (fields.get("name") or "").strip():
-        raise ValidationFailed("name is required", fields={"name": "required"})
-    enterprise = Enterprise(**dict(fields, credit_code=code))
+    """fields: any of ENTERPRISE_FIELDS (strings as typed, or numbers); the others get their defaults."""
+    _require_admin(actor)
+    values = _clean_enterprise(uow, fields)
+    enterprise = Enterprise(**values)
     uow.session.add(enterprise)
-    uow.session.flush()
-    audit.record(uow, None, actor, "enterprise_added", details={"credit_code": code, "name": enterprise.name})
+    _flush_unique(uow, "credit_code", _duplicate_code(values["credit_code"]))
+    audit.record(uow, None, actor, "enterprise_added", changes={k: [None, v] for k, v in values.items()},
+                 details={"enterprise_id": enterprise.id, "credit_code": enterprise.credit_code,
+                          "name": enterprise.name})
+    return enterprise
+
+
+def update_enterprise(uow, actor, enterprise_id, **fields):
+    """Changes the fields given (the others stay); returns {field: [before, after]} of what changed."""
+    _require_admin(actor)
+    enterprise = get_enterprise(uow.session, enterprise_id)
+    current = {name: getattr(enterprise, name) for name in ENTERPRISE_FIELDS}
+    values = _clean_enterprise(uow, {**current, **fields}, enterprise_id=enterprise.id)
+    changes = {name: [current[name], value] for name, value in values.items() if current[name] != value}
+    if not changes:
+        return {}
+    for name, (_before, after) in changes.items():
+        setattr(enterprise, name, after)
+    _flush_unique(uow, "credit_code", _duplicate_code(values["credit_code"]))
+    audit.record(uow, None, actor, "enterprise_updated", changes=changes,
+                 details={"enterprise_id": enterprise.id, "credit_code": enterprise.credit_code,
+                          "name": enterprise.name})
+    return changes
+
+
+def _clean_enterprise(uow, fields, enterprise_id=None):
+    errors, values = {}, {}
+    code = str(fields.get("credit_code") or "").strip().upper()
+    if not CREDIT_CODE.fullmatch(code):
+        errors["credit_code"] = "统一社会信用代码应为18位字母或数字 / the credit code has 18 letters or digits"
+    else:
+        clash = uow.session.query(Enterprise.id).filter(Enterprise.credit_code == code)
+        if enterprise_id is not None:
+            clash = clash.filter(Enterprise.id != enterprise_id)
+        if clash.first():
+            errors["credit_code"] = _duplicate_code(code)
+    values["credit_code"] = code
+    for name, longest in ENTERPRISE_TEXT.items():
+        values[name] = _text(fields.get(name), longest, name, errors)
+    if not values["name"] and "name" not in errors:
+        errors["name"] = "请填写企业名称 / the name is required"
+    for name in ENTERPRISE_COUNTS:
+        values[name] = _count(fields.get(name), name, errors)
+    duplicate_only = set(errors) == {"credit_code"} and errors["credit_code"] == _duplicate_code(code)
+    _raise_if(errors, Conflict if duplicate_only else ValidationFailed)
+    return values
+
+
+def _duplicate_code(code):
+    return f"统一社会信用代码 {code} 已被其他企业使用 / another enterprise has the credit code {code}"
+
+
+def _count(value, name, errors):
+    """A non-negative whole number from a form string or a number; empty is 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        errors[name] = "请填写不小于0的整数 / enter a whole number, 0 or more"
+        return value
+    if number < 0:
+        errors[name] = "请填写不小于0的整数 / enter a whole number, 0 or more"
+    elif number > MAX_COUNT:
+        errors[name] = f"不能超过 {MAX_COUNT} / at most {MAX_COUNT}"
+    return number
+
+
+def get_enterprise(session, enterprise_id):
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(f"没有该企业 / no enterprise {enterprise_id}")
     return enterprise
 
 
 def find_enterprise(uow, credit_code):
     enterprise = uow.session.query(Enterprise).filter_by(credit_code=(credit_code or "").strip().upper()).first()
     if enterprise is None:
-        raise NotFound(f"no enterprise with credit code {credit_code}")
+        raise NotFound(f"没有统一社会信用代码为 {credit_code} 的企业 / no enterprise with credit code {credit_code}",
+                       fields={"enterprise": "unknown"})
     return enterprise
+
+
+def list_enterprises(session, search="", limit=50, offset=0):
+    """(enterprises by name, total) whose name or credit code contains `search`."""
+    query = session.query(Enterprise)
+    if search:
+        query = query.filter(or_(_contains(Enterprise.name, search), _contains(Enterprise.credit_code, search)))
+    return query.order_by(Enterprise.name, Enterprise.id).limit(limit).offset(offset).all(), query.count()
+
+
+# ---- users --------------------------------------------------------------------------------------------------
+def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None):
+    _require_admin(actor)
+    errors = {}
+    username = _text(username, USER_TEXT["username"], "username", errors)
+    if "username" not in errors:
+        if not username or any(c.isspace() for c in username):
+            errors["username"] = "请填写用户名（不含空格） / a username without spaces is required"
+        elif uow.session.query(User.id).filter_by(username=username).first():
+            errors["username"] = _duplicate_user(username)
+    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors)
+    if len(password or "") < MIN_PASSWORD:
+        errors["password"] = _short_password()
+    duplicate_only = set(errors) == {"username"} and errors["username"] == _duplicate_user(username)
+    _raise_if(errors, Conflict if duplicate_only else ValidationFailed)
+    enterprise = profile.pop("enterprise")
+    user = User(username=username, display_name=profile["display_name"] or username, created_at=clock.now(),
+                enterprise_id=enterprise.id if enterprise else None, email=profile["email"], phone=profile["phone"])
+    user.set_password(password)
+    user.roles_rel = [UserRole(role=r) for r in profile["roles"]]
+    uow.session.add(user)
+    _flush_unique(uow, "username", _duplicate_user(username))
+    audit.record(uow, None, actor, "user_created",
+                 changes={"display_name": [None, user.display_name], "roles": [None, profile["roles"]],
+                          "enterprise": [None, enterprise.credit_code if enterprise else None],
+                          "email": [None, user.email], "phone": [None, user.phone]},
+                 details={"username": username, "user_id": user.id, "roles": profile["roles"],
+                          "enterprise_id": user.enterprise_id})
+    return user
+
+
+def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, email=None, phone=None):
+    """Display name, roles, enterprise, email and phone; returns {field: [before, after]} of what changed."""
+    _require_admin(actor)
+    user = get_user(uow.session, user_id)
+    errors = {}
+    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors)
+    if _is_self(actor, user) and "admin" not in profile["roles"] and "roles" not in errors:
+        errors["roles"] = "不能移除自己的系统管理员角色 / you cannot remove your own administrator role"
+    _raise_if(errors)
+    enterprise = profile.pop("enterprise")
+    profile["display_name"] = profile["display_name"] or user.username
+    before = _profile_of(user)
+    after = dict(profile, enterprise=enterprise.credit_code if enterprise else None)
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if not changes:
+        return {}
+    user.display_name, user.email, user.phone = profile["display_name"], profile["email"], profile["phone"]
+    user.enterprise = enterprise
+    if "roles" in changes:
+        user.roles_rel = [r for r in user.roles_rel if r.role in profile["roles"]] + \
+                         [UserRole(role=r) for r in profile["roles"] if r not in user.roles]
+    uow.session.flush()
+    audit.record(uow, None, actor, "user_updated", changes=changes,
+                 details={"username": user.username, "user_id": user.id})
+    return changes
+
+
+def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors):
+    """The checked roles, enterprise (only for the enterprise role), display name, email and phone."""
+    roles = sorted(set(roles or []))
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles or unknown:
+        errors["roles"] = (f"未知角色 {', '.join(unknown)} / unknown roles {', '.join(unknown)}; known: "
+                           f"{', '.join(ROLES)}" if unknown else "请至少选择一个角色 / choose at least one role")
+    enterprise = None
+    if "enterprise" in roles:  # staff of one enterprise; anyone else belongs to none
+        if not (enterprise_code or "").strip():
+            errors["enterprise"] = ("企业安全员必须属于一个企业，请填写其统一社会信用代码 / an enterprise user needs an "
+                                    "enterprise (its unified social credit code)")
+        else:
+            try:
+                enterprise = find_enterprise(uow, enterprise_code)
+            except NotFound as exc:
+                errors["enterprise"] = exc.message
+    profile = {"roles": roles, "enterprise": enterprise,
+               "display_name": _text(display_name, USER_TEXT["display_name"], "display_name", errors)}
+    for name in ("email", "phone"):
+        profile[name] = _text(email if name == "email" else phone, USER_TEXT[name], name, errors) or None
+    if profile["email"] and "email" not in errors and not EMAIL.fullmatch(profile["email"]):
+        errors["email"] = "邮箱格式不正确 / not an email address"
+    return profile
+
+
+def _profile_of(user):
+    return {"display_name": user.display_name, "roles": sorted(user.roles),
+            "enterprise": user.enterprise.credit_code if user.enterprise else None, "email": user.email,
+            "phone": user.phone}
+
+
+def set_password(uow, actor, username, password):
+    _require_admin(actor)
+    user = _user_named(uow, username)
+    _check_password(password)
+    user.set_password(password)  # also revokes the user's API tokens (they carry a hash fingerprint)
+    audit.record(uow, None, actor, "password_set", details={"username": username, "user_id": user.id})
+    return user
+
+
+def set_active(uow, actor, username, active):
+    _require_admin(actor)
+    user = _user_named(uow, username)
+    if not active and _is_self(actor, user):
+        message = "不能停用自己的账号 / you cannot deactivate your own account"
+        raise ValidationFailed(message, fields={"active": message})
+    if user.active != bool(active):
+        audit.record(uow, None, actor, "user_activated" if active else "user_deactivated",
+                     changes={"active": [user.active, bool(active)]},
+                     details={"username": username, "user_id": user.id})
+        user.active = bool(active)
+    return user
+
+
+def get_user(session, user_id):
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"没有该用户 / no user {user_id}")
+    return user
+
+
+def list_users(session, role=None, search="", active=None, limit=50, offset=0):
+    """(users by username, total): holders of `role`, username or display name containing `search`."""
+    query = session.query(User)
+    if role:
+        query = query.filter(User.roles_rel.any(UserRole.role == role))
+    if search:
+        query = query.filter(or_(_contains(User.username, search), _contains(User.display_name, search)))
+    if active is not None:
+        query = query.filter(User.active.is_(bool(active)))
+    rows = query.options(joinedload(User.enterprise)).order_by(User.username).limit(limit).offset(offset).all()
+    return rows, query.count()
+
+
+def _user_named(uow, username):
+    user = uow.session.query(User).filter_by(username=username).first()
+    if user is None:
+        raise NotFound(f"没有用户 {username} / no user {username}")
+    return user
+
+
+def _duplicate_user(username):
+    return f"用户名 {username} 已存在 / user {username} already exists"
+
+
+def _short_password():
+    return f"密码至少需要 {MIN_PASSWORD} 个字符 / the password needs at least {MIN_PASSWORD} characters"
 
 
 def _check_password(password):
     if len(password or "") < MIN_PASSWORD:
-        raise ValidationFailed(f"password needs at least {MIN_PASSWORD} characters", fields={"password": "too short"})
+        raise ValidationFailed(_short_password(), fields={"password": _short_password()})
+
+
+def _is_self(actor, user):
+    return getattr(actor, "id", None) is not None and actor.id == user.id
+
+
+# ---- shared -------------------------------------------------------------------------------------------------
+def _require_admin(actor):
+    if actor is not None and not actor.has_role("admin"):
+        raise NotAllowed("只有系统管理员可以管理用户和企业 / only administrators maintain users and enterprises")
+
+
+def _text(value, longest, name, errors):
+    text = "" if value is None else str(value).strip()
+    if len(text) > longest:
+        errors[name] = f"最多 {longest} 个字符 / at most {longest} characters"
+    return text
+
+
+def _contains(column, search):
+    """Case-insensitive substring match; % and _ typed by the user are matched literally."""
+    return func.lower(column).contains(search.strip().lower(), autoescape=True)
+
+
+def _raise_if(errors, kind=ValidationFailed):
+    """One exception for all field errors; its message joins the Chinese halves, then the English ones."""
+    if not errors:
+        return
+    halves = [message.split(" / ", 1) for message in errors.values()]
+    zh = "；".join(h[0] for h in halves)
+    en = "; ".join(h[-1] for h in halves)
+    raise kind(f"{zh} / {en}", fields=dict(errors))
+
+
+def _flush_unique(uow, field, message):
+    """Flush; a unique key taken by a concurrent transaction since the check is a conflict, not a crash."""
+    try:
+        uow.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(message, fields={field: message}) from exc

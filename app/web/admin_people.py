@@ -1,0 +1,217 @@
+"""The enterprise register and the users, for administrators: lists with search, add and edit forms,
+(de)activation and a new password. The rules are in services/user_admin.py; a rejected form comes back with
+status 400, each error next to its field and the typed values kept (never a typed password)."""
+from math import ceil
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import DomainError, ValidationFailed
+from ..extensions import db
+from ..models import ROLES
+from ..services import user_admin, users
+from ..services.uow import UnitOfWork
+from .admin import admin_required
+from .forms_render import bilingual
+
+bp = Blueprint("admin_people", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+MAX_SEARCH = 100
+ENTERPRISE_FIELDS = user_admin.ENTERPRISE_FIELDS
+PROFILE_FIELDS = ("display_name", "enterprise", "email", "phone")
+STATUSES = {"active": True, "inactive": False}
+
+
+# ---- enterprises --------------------------------------------------------------------------------------------
+@bp.route("/enterprises")
+@admin_required
+def enterprises():
+    search, page = _search(), _page()
+    rows, total = user_admin.list_enterprises(db.session, search, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return render_template("admin/enterprises.html", enterprises=rows, total=total, search=search, page=page,
+                           pages=_pages(total))
+
+
+@bp.route("/enterprises/new", methods=["GET", "POST"])
+@admin_required
+def new_enterprise():
+    if request.method == "GET":
+        return _enterprise_page(None, {})
+    form = _submitted(ENTERPRISE_FIELDS)
+    try:
+        with UnitOfWork() as uow:
+            name = user_admin.add_enterprise(uow, current_user, **form).name
+            uow.commit()
+    except DomainError as exc:
+        return _enterprise_page(None, form, exc)
+    flash(_("已添加企业：%(name)s", name=name), "success")
+    return redirect(url_for("admin_people.enterprises"))
+
+
+@bp.route("/enterprises/<int:enterprise_id>", methods=["GET", "POST"])
+@admin_required
+def edit_enterprise(enterprise_id):
+    enterprise = user_admin.get_enterprise(db.session, enterprise_id)  # 404 when there is none
+    if request.method == "GET":
+        return _enterprise_page(enterprise, {name: getattr(enterprise, name) for name in ENTERPRISE_FIELDS})
+    form = _submitted(ENTERPRISE_FIELDS)
+    try:
+        with UnitOfWork() as uow:
+            changes = user_admin.update_enterprise(uow, current_user, enterprise_id, **form)
+            uow.commit()
+    except DomainError as exc:
+        return _enterprise_page(enterprise, form, exc)
+    if changes:
+        flash(_("已保存企业 %(name)s 的 %(n)s 项修改", name=form["name"], n=len(changes)), "success")
+    else:
+        flash(_("没有修改"), "message")
+    return redirect(url_for("admin_people.enterprises"))
+
+
+def _enterprise_page(enterprise, form, exc=None):
+    errors, message, status = _errors(exc)
+    return render_template("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
+                           message=message), status
+
+
+# ---- users --------------------------------------------------------------------------------------------------
+@bp.route("/users")
+@admin_required
+def user_list():
+    search, page = _search(), _page()
+    role = request.args.get("role") if request.args.get("role") in ROLES else ""
+    status = request.args.get("status") if request.args.get("status") in STATUSES else ""
+    rows, total = user_admin.list_users(db.session, role or None, search, STATUSES.get(status), PAGE_SIZE,
+                                        (page - 1) * PAGE_SIZE)
+    return render_template("admin/users.html", users=rows, total=total, search=search, role=role, status=status,
+                           roles=ROLES, page=page, pages=_pages(total))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    if request.method == "GET":
+        return _user_page(None, {"roles": []})
+    form = dict(_submitted(("username",) + PROFILE_FIELDS), roles=request.form.getlist("roles"))
+    password = request.form.get("password", "")
+    mismatch = _mismatch(password)
+    try:
+        with UnitOfWork() as uow:
+            user_admin.create_user(uow, current_user, form["username"], form["display_name"], form["roles"],
+                                   password, form["enterprise"], form["email"], form["phone"])
+            if mismatch:
+                raise ValidationFailed(mismatch["password2"], fields=mismatch)
+            uow.commit()
+    except DomainError as exc:
+        return _user_page(None, form, exc, extra_errors=mismatch)
+    flash(_("已创建用户 %(username)s", username=form["username"]), "success")
+    return redirect(url_for("admin_people.user_list"))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id):
+    user = user_admin.get_user(db.session, user_id)  # 404 when there is none
+    if request.method == "GET":
+        return _user_page(user, _profile_of(user))
+    form = dict(_submitted(PROFILE_FIELDS), roles=request.form.getlist("roles"))
+    username = user.username
+    try:
+        with UnitOfWork() as uow:
+            changes = user_admin.update_user(uow, current_user, user_id, form["display_name"], form["roles"],
+                                             form["enterprise"], form["email"], form["phone"])
+            uow.commit()
+    except DomainError as exc:
+        return _user_page(user, form, exc)
+    if changes:
+        flash(_("已保存用户 %(username)s 的 %(n)s 项修改", username=username, n=len(changes)), "success")
+    else:
+        flash(_("没有修改"), "message")
+    return redirect(url_for("admin_people.user_list"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@admin_required
+def set_password(user_id):
+    user = user_admin.get_user(db.session, user_id)
+    username, password = user.username, request.form.get("password", "")
+    mismatch = _mismatch(password)
+    try:
+        with UnitOfWork() as uow:
+            user_admin.set_password(uow, current_user, username, password)
+            if mismatch:
+                raise ValidationFailed(mismatch["password2"], fields=mismatch)
+            uow.commit()
+    except DomainError as exc:
+        errors, _message, status = _errors(exc)
+        return _user_page(user, _profile_of(user), password_errors={**errors, **mismatch}, status=status)
+    flash(_("已为 %(username)s 设置新密码，其 API 令牌随之失效", username=username), "success")
+    return redirect(url_for("admin_people.edit_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def set_active(user_id):
+    user = user_admin.get_user(db.session, user_id)
+    username, active = user.username, request.form.get("active") == "1"
+    try:
+        with UnitOfWork() as uow:
+            user_admin.set_active(uow, current_user, username, active)
+            uow.commit()
+    except DomainError as exc:
+        return _user_page(user, _profile_of(user), active_error=bilingual(exc.message), status=_errors(exc)[2])
+    flash(_("已启用用户 %(username)s", username=username) if active else
+          _("已停用用户 %(username)s，其无法再登录", username=username), "success")
+    return redirect(url_for("admin_people.edit_user", user_id=user_id))
+
+
+def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, active_error="", status=None):
+    errors, message, exc_status = _errors(exc)
+    errors.update(extra_errors or {})
+    enterprises = users.enterprises(db.session)
+    return render_template("admin/user_form.html", user=user, form=form, errors=errors, message=message,
+                           roles=ROLES, enterprises=enterprises,
+                           enterprise_names={e.credit_code: e.name for e in enterprises},
+                           password_errors=password_errors or {}, active_error=active_error,
+                           is_self=user is not None and user.id == current_user.id), status or exc_status
+
+
+def _profile_of(user):
+    return {"display_name": user.display_name, "roles": sorted(user.roles), "email": user.email or "",
+            "phone": user.phone or "", "enterprise": user.enterprise.credit_code if user.enterprise else ""}
+
+
+def _mismatch(password):
+    if password != request.form.get("password2", ""):
+        return {"password2": _("两次输入的密码不一致")}
+    return {}
+
+
+# ---- shared -------------------------------------------------------------------------------------------------
+def _errors(exc):
+    """({field: message}, message for the page when no field is named, status) in the current language."""
+    if exc is None:
+        return {}, "", 200
+    fields = {name: bilingual(str(text)) for name, text in (exc.fields or {}).items()}
+    # A taken credit code or username (a conflict) is shown like any wrong field: the form again, status 400.
+    return fields, ("" if fields else bilingual(exc.message)), (400 if fields else exc.status)
+
+
+def _submitted(names):
+    return {name: request.form.get(name, "").strip() for name in names}
+
+
+def _search():
+    return request.args.get("q", "").strip()[:MAX_SEARCH]
+
+
+def _page():
+    try:
+        return max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def _pages(total):
+    return max(1, ceil(total / PAGE_SIZE))
