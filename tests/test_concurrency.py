@@ -25,9 +25,9 @@ def test_same_task_completed_concurrently_by_two_sessions(app, people, make_user
     barrier = threading.Barrier(2, timeout=20)
     real_save = case_store.save
 
-    def save_after_both_loaded(uow, loaded, actor):
+    def save_after_both_loaded(uow, loaded, actor, **kwargs):
         barrier.wait()
-        return real_save(uow, loaded, actor)
+        return real_save(uow, loaded, actor, **kwargs)
     monkeypatch.setattr(case_store, "save", save_after_both_loaded)
 
     outcomes = {}
