@@ -102,6 +102,26 @@ def test_outbox_sends_email_over_smtp_and_records_unconfigured_channels(app, peo
         assert outbox.dispatch(uow, config) == {}  # nothing is sent twice
 
 
+def test_each_recipient_of_an_event_gets_its_own_notice_and_outbox_rows(people):
+    """The urging notice goes to several people at once (written in one statement per table): every outbox
+    row belongs to the notice of the person it is addressed to, once per event and round."""
+    from app.models import Notification, User
+    for user, n in ((people.ent_a, 1), (people.bureau, 2), (people.project_lead, 3)):
+        user.email, user.phone = f"user{n}@example.org", f"1390000000{n}"
+    db.session.commit()
+    case_id = overdue_case(people)
+    sweep()  # again: nothing is sent twice
+    notices = db.session.query(Notification).filter_by(case_id=case_id, kind="rectification_urging").all()
+    assert sorted(n.user_id for n in notices) == sorted(u.id for u in (people.ent_a, people.bureau,
+                                                                       people.project_lead))
+    for notice in notices:
+        user = db.session.get(User, notice.user_id)
+        messages = db.session.query(OutboxMessage).filter_by(notification_id=notice.id).all()
+        assert sorted((m.channel, m.recipient) for m in messages) == [
+            ("email", user.email), ("sms", user.phone), ("wechat", user.phone)]
+        assert all(m.subject == notice.title and m.status == "pending" for m in messages)
+
+
 def test_provisional_deadline_is_recomputed_when_the_year_is_imported(people):
     clock.set(datetime(2026, 12, 21, 9, tzinfo=SHANGHAI))
     case_id = register(people, score=60)  # 30 working days: reaches into 2027, not yet published

@@ -1,6 +1,6 @@
 """In-app notifications raised by the diagram's thrown signals, fanned out to every holder of a role."""
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import func, insert
 
 from ..clock import clock
 from ..models import Notification
@@ -18,25 +18,30 @@ EVENT_RECIPIENTS = {
 }
 
 
+_INSERT = insert(Notification.__table__).returning(Notification.__table__.c.id, sort_by_parameter_order=True)
+
+
 def on_process_event(uow, case, event_name, round_no):
+    """One notice per recipient, and its outbox rows, each kind in one statement (a sweep may raise the same
+    event for hundreds of cases)."""
     roles, title = EVENT_RECIPIENTS.get(event_name, ((), event_name))
     key = f"case:{case.id}:{event_name}:round:{round_no}"
-    sent = 0
     recipients = _recipients(uow, roles, case.enterprise_id)
     # The same event of the same round is sent once, however often the sweep runs.
     already = {uid for (uid,) in uow.session.query(Notification.user_id).filter(
         Notification.dedup_key == key, Notification.user_id.in_([u.id for u in recipients]))} if recipients else set()
-    for user in recipients:
-        if user.id in already:
-            continue
-        notification = Notification(case_id=case.id, user_id=user.id, kind=event_name,
-                                    title=f"{title}（{case.code}）", body=case.description[:200],
-                                    dedup_key=key, created_at=clock.now())
-        uow.session.add(notification)
-        outbox.enqueue(uow, notification, user, current_app.config["NOTIFY_CHANNELS"])
-        sent += 1
+    recipients = [user for user in recipients if user.id not in already]
+    if recipients:
+        now = clock.now()
+        rows = [{"case_id": case.id, "user_id": user.id, "kind": event_name, "title": f"{title}（{case.code}）",
+                 "body": case.description[:200], "dedup_key": key, "created_at": now, "read_at": None}
+                for user in recipients]
+        ids = uow.session.connection().execute(_INSERT, rows).scalars().all()
+        outbox.enqueue(uow, [(notification_id, row["title"], row["body"], user)
+                             for notification_id, row, user in zip(ids, rows, recipients)],
+                       current_app.config["NOTIFY_CHANNELS"])
     audit.record(uow, case.id, None, "process_event", details={"event": event_name, "round": round_no,
-                                                                  "recipients": sent})
+                                                                  "recipients": len(recipients)})
 
 
 def _recipients(uow, roles, enterprise_id):

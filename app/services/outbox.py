@@ -7,20 +7,31 @@ retried forever and an operator sees exactly what was not sent.
 import smtplib
 from email.message import EmailMessage
 
+from sqlalchemy import insert
+
 from ..clock import clock
 from ..models import OutboxMessage
 
 MAX_ATTEMPTS = 5
 
 
-def enqueue(uow, notification, user, channels):
-    for channel in channels:
-        recipient = {"email": user.email, "sms": user.phone, "wechat": user.phone or user.username}.get(channel)
-        if not recipient:
-            continue
-        uow.session.add(OutboxMessage(notification=notification, channel=channel, recipient=recipient,
-                                      subject=notification.title, body=notification.body or notification.title,
-                                      created_at=clock.now()))
+_INSERT = insert(OutboxMessage.__table__)
+
+
+def enqueue(uow, notices, channels):
+    """Outbox rows for `notices` ([(notification id, title, body, user)]) on each channel the user has an
+    address for, in one statement."""
+    now = clock.now()
+    rows = []
+    for notification_id, title, body, user in notices:
+        for channel in channels:
+            recipient = {"email": user.email, "sms": user.phone, "wechat": user.phone or user.username}.get(channel)
+            if recipient:
+                rows.append({"notification_id": notification_id, "channel": channel, "recipient": recipient,
+                             "subject": title, "body": body or title, "status": "pending", "attempts": 0,
+                             "error": "", "created_at": now, "sent_at": None})
+    if rows:
+        uow.session.connection().execute(_INSERT, rows)
 
 
 class EmailAdapter:
