@@ -1,6 +1,6 @@
 """What the bureau works from when deadlines pass: the key-supervision list, enforcement referrals and the
 credit record; plus lateness statistics of fired timers. Every movement is audited."""
-from sqlalchemy import bindparam, func, inspect, or_, select, update
+from sqlalchemy import bindparam, func, insert, inspect, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import clock
@@ -80,10 +80,16 @@ def enforcement_list(session):
     return session.query(EnforcementReferral).order_by(EnforcementReferral.referred_at.desc()).all()
 
 
-def record_firing(uow, case_id, bpmn_id, name, due_at):
+_INSERT_FIRING = insert(TimerFiring.__table__)
+
+
+def record_firings(uow, case_id, timers):
+    """Due and fire time of each fired timer ([(bpmn_id, name, due_at)]), in one statement."""
     now = clock.now()
-    uow.session.add(TimerFiring(case_id=case_id, bpmn_id=bpmn_id, name=name or "", due_at=due_at, fired_at=now,
-                                lateness_seconds=max(0.0, (now - due_at).total_seconds())))
+    rows = [{"case_id": case_id, "bpmn_id": bpmn_id, "name": name or "", "due_at": due_at, "fired_at": now,
+             "lateness_seconds": max(0.0, (now - due_at).total_seconds())} for bpmn_id, name, due_at in timers]
+    if rows:
+        uow.session.connection().execute(_INSERT_FIRING, rows)
 
 
 def lateness_stats(session, since=None):

@@ -6,7 +6,7 @@ admin retries it, and the other cases' timers still fire.
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..clock import clock
 from ..errors import DomainError, NotFound, StaleCase
@@ -50,18 +50,21 @@ def fire_due_timers(uow, limit=1000):
     return fired, failures
 
 
+_DUE_OF_CASE = select(Timer.bpmn_id, Timer.name, Timer.due_at).where(
+    Timer.case_id == bindparam("case_id"), Timer.due_at <= bindparam("now"))
+
+
 def _fire_case(uow, case_id):
     case = uow.session.get(HazardCase, case_id)
-    due = uow.session.query(Timer).filter(Timer.case_id == case_id, Timer.due_at <= clock.now()).all()
-    snapshot = [FiredTimer(case.code, t.bpmn_id, t.name, t.due_at) for t in due]
+    due = uow.session.connection().execute(_DUE_OF_CASE, {"case_id": case_id, "now": clock.now()}).all()
+    snapshot = [FiredTimer(case.code, bpmn_id, name, due_at) for bpmn_id, name, due_at in due]
     loaded = case_store.load(uow, case)
     case_store.run(case, loaded.runtime.fire_due_timers)
     # The firings go first in the history: they are what moved the case.
     case_store.save(uow, loaded, None, audit_rows=[audit.entry(
         case.id, None, "timer_fired", task_name=timer.name,
         details={"bpmn_id": timer.bpmn_id, "due_at": timer.due_at, "fired_at": clock.now()}) for timer in snapshot])
-    for timer in snapshot:
-        sla.record_firing(uow, case.id, timer.bpmn_id, timer.name, timer.due_at)
+    sla.record_firings(uow, case.id, [(t.bpmn_id, t.name, t.due_at) for t in snapshot])
     return snapshot
 
 
