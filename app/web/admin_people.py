@@ -1,8 +1,6 @@
 """The enterprise register and the users, for administrators: lists with search, add and edit forms,
 (de)activation and a new password. The rules are in services/user_admin.py; a rejected form comes back with
 status 400, each error next to its field and the typed values kept (never a typed password)."""
-from math import ceil
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +12,7 @@ from ..services import user_admin, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
 from .forms_render import bilingual
+from .query_args import page_count, page_number
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -27,10 +26,10 @@ STATUSES = {"active": True, "inactive": False}
 @bp.route("/enterprises")
 @admin_required
 def enterprises():
-    search, page = _search(), _page()
+    search, page = _search(), page_number(request.args)
     rows, total = user_admin.list_enterprises(db.session, search, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return render_template("admin/enterprises.html", enterprises=rows, total=total, search=search, page=page,
-                           pages=_pages(total))
+                           pages=page_count(total, PAGE_SIZE))
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -79,13 +78,13 @@ def _enterprise_page(enterprise, form, exc=None):
 @bp.route("/users")
 @admin_required
 def user_list():
-    search, page = _search(), _page()
+    search, page = _search(), page_number(request.args)
     role = request.args.get("role") if request.args.get("role") in ROLES else ""
     status = request.args.get("status") if request.args.get("status") in STATUSES else ""
     rows, total = user_admin.list_users(db.session, role or None, search, STATUSES.get(status), PAGE_SIZE,
                                         (page - 1) * PAGE_SIZE)
     return render_template("admin/users.html", users=rows, total=total, search=search, role=role, status=status,
-                           roles=ROLES, page=page, pages=_pages(total))
+                           roles=ROLES, page=page, pages=page_count(total, PAGE_SIZE))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -204,14 +203,3 @@ def _submitted(names):
 
 def _search():
     return request.args.get("q", "").strip()[:MAX_SEARCH]
-
-
-def _page():
-    try:
-        return max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        return 1
-
-
-def _pages(total):
-    return max(1, ceil(total / PAGE_SIZE))

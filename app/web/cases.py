@@ -1,5 +1,4 @@
 """Hazard cases: the list, one case with its history, registering a hazard, and attachments."""
-from math import ceil
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
 from . import forms_render
+from .query_args import int_or_none, page_count, page_number
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
@@ -25,12 +25,12 @@ PAGE_SIZE = 50
 @login_required
 def index():
     args = request.args
-    page = max(_int(args.get("page")) or 1, 1)
+    page = page_number(args)
     rows, total = hazards.list_cases(UnitOfWork(), current_user, status=_known(args.get("status"), STATUSES),
                                      grade=_known(args.get("grade"), GRADES),
-                                     enterprise_id=_int(args.get("enterprise_id")),
+                                     enterprise_id=int_or_none(args.get("enterprise_id")),
                                      limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render_template("cases.html", cases=rows, total=total, page=page, pages=max(1, ceil(total / PAGE_SIZE)),
+    return render_template("cases.html", cases=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
                            args=args, grades=GRADES, statuses=STATUSES,
                            enterprises=enterprise_choices(current_user))
 
@@ -167,13 +167,6 @@ def attachment(public_id):
     response.cache_control.private = True
     response.cache_control.public = False
     return response
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _known(value, table):

@@ -1,5 +1,4 @@
 """My tasks: the role inbox, one task's page with its form, and claim / release / reassign / complete."""
-from math import ceil
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from ..services.uow import UnitOfWork
 from . import forms_render
 from .auth import _safe_next
 from .cases import case_context, enterprise_choices, may_reassign, reassign_candidates
+from .query_args import int_or_none, page_count, page_number
 
 bp = Blueprint("inbox", __name__)
 forms_render.install(bp)
@@ -44,28 +44,21 @@ def index():
     rows, total = tasks.inbox(db.session, current_user, flt)
     counts = tasks.inbox_counts(db.session, current_user)
     return render_template("inbox.html", tasks=rows, total=total, counts=counts, page=page,
-                           pages=max(1, ceil(total / flt.limit)), grades=GRADES, args=request.args,
+                           pages=page_count(total, flt.limit), grades=GRADES, args=request.args,
                            enterprises=enterprise_choices(current_user),
                            filtered=any(request.args.get(k) for k in
                                         ("grade", "overdue", "enterprise_id", "due_before", "mine")))
 
 
 def _inbox_filter(args):
-    page = max(_int(args.get("page")) or 1, 1)
+    page = page_number(args)
     size = current_app.config["INBOX_PAGE_SIZE"]
     due = forms_render.parse_date(args.get("due_before"))
     flt = InboxFilter(grade=args.get("grade") if args.get("grade") in GRADES else None,
-                      overdue=args.get("overdue") == "1", enterprise_id=_int(args.get("enterprise_id")),
+                      overdue=args.get("overdue") == "1", enterprise_id=int_or_none(args.get("enterprise_id")),
                       due_before=forms_render.end_of_local_day(due) if due else None,
                       mine=args.get("mine") == "1", limit=size, offset=(page - 1) * size)
     return flt, page
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # ---- one task ----------------------------------------------------------------------------------------------
