@@ -4,11 +4,11 @@ import secrets
 from pathlib import Path
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import clock
 from ..errors import NotFound, ValidationFailed
 from ..models import Attachment
+from . import projection
 from .access import get_visible_case
 
 # Accepted kinds, recognised by their first bytes (the client's content type is not trusted).
@@ -75,10 +75,9 @@ def link(uow, actor, case, public_ids, field):
     ids = [row.id for row in found.values()]
     conn.execute(_LINK, {"ids": ids, "case_id": case.id, "field": field})
     for row_id in ids:  # keep an object of the row already in this session in step with it
-        obj = uow.session.identity_map.get(uow.session.identity_key(Attachment, row_id))
+        obj = projection.loaded_object(uow.session, Attachment, row_id)
         if obj is not None:
-            set_committed_value(obj, "case_id", case.id)
-            set_committed_value(obj, "field", field)
+            projection.set_committed(obj, {"case_id": case.id, "field": field})
 
 
 def for_case(session, case_id):

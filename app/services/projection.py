@@ -2,6 +2,8 @@
 
 These run on every step of every case. The statements are built once here with bind parameters: building a
 SQLAlchemy statement per call (and its cache key) costs several times what SQLite needs to run it.
+`loaded_object` / `set_committed` keep an object the session already holds in step with such a Core write
+(used here and by other services that write with Core: attachments, the key-supervision list).
 """
 from sqlalchemy import bindparam, delete, insert, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,7 +19,6 @@ class _Statements:
     def __init__(self, model):
         table = model.__table__
         self.columns = _COLUMNS[model]
-        self.mapper = inspect(model)
         self.select = select(table.c.task_guid, *(table.c[name] for name in self.columns)) \
             .where(table.c.case_id == bindparam("case_id"))
         self.delete = delete(table).where(table.c.case_id == bindparam("case_id"),
@@ -51,7 +52,7 @@ def sync_rows(session, model, case_id, existing, wanted):
     stale = [guid for guid in existing if guid not in wanted]
     if stale:
         for (row_id,) in conn.execute(st.delete, {"case_id": case_id, "guids": stale}):
-            obj = session.identity_map.get(st.mapper.identity_key_from_primary_key((row_id,)))
+            obj = loaded_object(session, model, row_id)
             if obj is not None:
                 session.expunge(obj)
     now = clock.now()
@@ -62,7 +63,7 @@ def sync_rows(session, model, case_id, existing, wanted):
     for guid, values in wanted.items():
         if guid in existing and existing[guid] != values:
             row_id = conn.execute(st.update, dict(values, b_guid=guid)).scalar()
-            obj = session.identity_map.get(st.mapper.identity_key_from_primary_key((row_id,)))
+            obj = loaded_object(session, model, row_id)
             if obj is not None:
                 session.expire(obj)
     return {guid: dict(values) for guid, values in wanted.items()}
@@ -74,5 +75,16 @@ def write_case(session, case, values):
     if not values:
         return
     session.connection().execute(_UPDATE_CASE, dict(values, b_id=case.id))
+    set_committed(case, values)
+
+
+def loaded_object(session, model, row_id):
+    """The object of this row if the session has loaded it, else None (nothing is read)."""
+    return session.identity_map.get(inspect(model).identity_key_from_primary_key((row_id,)))
+
+
+def set_committed(obj, values):
+    """After a Core UPDATE wrote `values` to the object's row: the object holds them as committed values, so it
+    shows what is stored and the ORM does not write them again."""
     for field, value in values.items():
-        set_committed_value(case, field, value)
+        set_committed_value(obj, field, value)

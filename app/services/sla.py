@@ -1,11 +1,10 @@
 """What the bureau works from when deadlines pass: the key-supervision list, enforcement referrals and the
 credit record; plus lateness statistics of fired timers. Every movement is audited."""
-from sqlalchemy import bindparam, func, insert, inspect, or_, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from ..clock import clock
 from ..models import CreditRecord, EnforcementReferral, HazardCase, KeySupervisionEntry, TimerFiring
-from . import audit
+from . import audit, projection
 
 
 def on_process_event(uow, case, event_name, round_no):
@@ -60,11 +59,10 @@ def on_case_closed(uow, case):
     now = clock.now()
     left = session.connection().execute(_LEAVE, {"b_enterprise_id": case.enterprise_id, "b_case_id": case.id,
                                                  "b_now": now}).all()
-    mapper = inspect(KeySupervisionEntry)
     for entry_id, case_id in left:
-        entry = session.identity_map.get(mapper.identity_key_from_primary_key((entry_id,)))
+        entry = projection.loaded_object(session, KeySupervisionEntry, entry_id)
         if entry is not None:
-            set_committed_value(entry, "left_at", now)
+            projection.set_committed(entry, {"left_at": now})
         audit.record(uow, case_id, None, "key_supervision_removed",
                      details={"enterprise_id": case.enterprise_id, "closed_case": case.code})
 
