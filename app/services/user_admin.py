@@ -171,7 +171,7 @@ def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, 
     _raise_if(errors)
     enterprise = profile.pop("enterprise")
     profile["display_name"] = profile["display_name"] or user.username
-    before = _profile_of(user)
+    before = profile_of(user)
     after = dict(profile, enterprise=enterprise.credit_code if enterprise else None)
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if not changes:
@@ -213,7 +213,8 @@ def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, erro
     return profile
 
 
-def _profile_of(user):
+def profile_of(user):
+    """What `update_user` edits, as stored (None where there is no email, phone or enterprise)."""
     return {"display_name": user.display_name, "roles": sorted(user.roles),
             "enterprise": user.enterprise.credit_code if user.enterprise else None, "email": user.email,
             "phone": user.phone}

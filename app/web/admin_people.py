@@ -177,8 +177,8 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
 
 
 def _profile_of(user):
-    return {"display_name": user.display_name, "roles": sorted(user.roles), "email": user.email or "",
-            "phone": user.phone or "", "enterprise": user.enterprise.credit_code if user.enterprise else ""}
+    """The user's editable values as the form shows them (empty where the service has None)."""
+    return {name: "" if value is None else value for name, value in user_admin.profile_of(user).items()}
 
 
 def _mismatch(password):
