@@ -58,7 +58,7 @@ def migrate_and_deploy(app):
 
 
 def setup_people():
-    ent = Enterprise(name="基准企业", credit_code="91330100BENCH0001", industry="化工")
+    ent = Enterprise(name="基准企业", credit_code="91330100BENCH00011", industry="化工")
     db.session.add(ent)
     db.session.flush()
     people = {}

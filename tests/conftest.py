@@ -13,6 +13,7 @@ from app.extensions import db
 from app.scratch_db import throwaway_database
 from app.models import Enterprise, User, UserRole
 from app.services import processes
+from app.services.credit_code import with_check_character
 from app.services.case_store import _cache
 from app.services.uow import UnitOfWork
 
@@ -96,7 +97,7 @@ def make_enterprise():
 
     def make(name=None, industry="化工"):
         n = next(counter)
-        enterprise = Enterprise(name=name or f"测试企业{n}", credit_code=f"91330100MA{n:08d}",
+        enterprise = Enterprise(name=name or f"测试企业{n}", credit_code=with_check_character(f"91330100MA{n:07d}"),
                                 address="测试路1号", township="城关镇", industry=industry)
         db.session.add(enterprise)
         db.session.commit()

@@ -68,11 +68,13 @@ def test_calendar_import_file(app, tmp_path):
 
 def test_users_and_enterprises_from_the_cli(app):
     runner = app.test_cli_runner()
-    out = runner.invoke(args=["enterprises", "add", "--name", "城南化工", "--credit-code", "91330100MA2H00009X",
+    out = runner.invoke(args=["enterprises", "add", "--name", "城南化工", "--credit-code", "91330100MA2H00009G",
                               "--industry", "化工"])
     assert out.exit_code == 0 and "城南化工" in out.output
     assert runner.invoke(args=["enterprises", "add", "--name", "x", "--credit-code", "123"]).exit_code == 2
-    out = runner.invoke(args=["users", "create", "chen", "--role", "enterprise", "--enterprise", "91330100MA2H00009X",
+    out = runner.invoke(args=["enterprises", "add", "--name", "x", "--credit-code", "91330100MA2H00009H"])
+    assert out.exit_code == 2 and "check character" in out.output  # a mistyped last character
+    out = runner.invoke(args=["users", "create", "chen", "--role", "enterprise", "--enterprise", "91330100MA2H00009G",
                               "--name", "陈安全", "--password", "long-enough-1"])
     assert out.exit_code == 0, out.output
     user = db.session.query(User).filter_by(username="chen").one()

@@ -10,7 +10,7 @@ from tests.conftest import PASSWORD
 from tests.test_lifecycle_service import register
 from tests.test_web_support import compile_translations, field_html, text
 
-CODE = "91330100MA2H00017K"
+CODE = "91330100MA2H00017B"
 ENTERPRISE = {"name": "城北新材料有限公司", "credit_code": CODE.lower(), "address": "城北工业园 8 号",
               "township": "城北工业园", "industry": "新材料", "main_products": "改性塑料粒子", "employees": "120",
               "safety_managers": "3", "special_workers": "11", "main_risks": "粉尘爆炸；挤出机高温",
@@ -107,10 +107,26 @@ def test_editing_an_enterprise_changes_its_fields_and_audits_before_and_after(pe
     assert "没有修改" in text(admin.get("/admin/enterprises")) and len(audit_rows("enterprise_updated")) == 1
 
 
+def test_an_enterprise_entered_before_the_check_stays_editable_until_its_code_changes(people, login):
+    ent = people.enterprise_a
+    ent.credit_code = "91330100MA2H000001"  # an old demo code whose last character is not the check character
+    db.session.commit()
+    admin = login("admin")
+    form = dict(ENTERPRISE, credit_code=ent.credit_code, name="改名后的企业")
+    assert post_form(admin, f"/admin/enterprises/{ent.id}", form).status_code == 302
+    response = post_form(admin, f"/admin/enterprises/{ent.id}", dict(form, credit_code="91330100MA2H000002"))
+    assert response.status_code == 400 and "校验位不符" in field_html(text(response), "credit_code")
+    db.session.expire_all()
+    assert (ent.name, ent.credit_code) == ("改名后的企业", "91330100MA2H000001")
+
+
 @pytest.mark.parametrize("changes, field, message", [
-    ({"credit_code": "9133-0100"}, "credit_code", "统一社会信用代码应为18位字母或数字"),
-    ({"credit_code": "91330100MA2H00017中"}, "credit_code", "统一社会信用代码应为18位字母或数字"),
-    ({"credit_code": "91330100MA00000001"}, "credit_code", "已被其他企业使用"),  # the first of make_enterprise
+    ({"credit_code": "9133-0100"}, "credit_code", "统一社会信用代码应为18位"),
+    ({"credit_code": "91330100MA2H00017中"}, "credit_code", "统一社会信用代码应为18位"),
+    ({"credit_code": "91330100MI2H00017B"}, "credit_code", "统一社会信用代码应为18位"),  # no I in the code set
+    ({"credit_code": "91330100MA2H00017K"}, "credit_code", "校验位不符"),  # last character mistyped
+    ({"credit_code": "91330100MA2H00071B"}, "credit_code", "校验位不符"),  # two characters swapped
+    ({"credit_code": "91330100MA0000001F"}, "credit_code", "已被其他企业使用"),  # the first of make_enterprise
     ({"employees": "-5"}, "employees", "请填写不小于0的整数"),
     ({"safety_managers": "2.5"}, "safety_managers", "请填写不小于0的整数"),
     ({"name": "  "}, "name", "请填写企业名称"),
@@ -322,7 +338,7 @@ def test_errors_read_in_english(people, login):
     response = post_form(admin, "/admin/enterprises/new", dict(ENTERPRISE, credit_code="123", employees="-1"))
     page = text(response)
     assert response.status_code == 400
-    assert "the credit code has 18 letters or digits" in field_html(page, "credit_code")
+    assert "the credit code has 18 characters" in field_html(page, "credit_code")
     assert "enter a whole number, 0 or more" in field_html(page, "employees")
     typed = {v for v in ENTERPRISE.values() if v}  # kept in the form, so user data here
     stripped = without_user_data(page)

@@ -17,15 +17,15 @@ from . import attachments, hazards, tasks
 PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
 ENTERPRISES = [
-    dict(name="华东精细化工有限公司", credit_code="91330100MA2H000001", industry="危险化学品", township="滨江工业园区",
+    dict(name="华东精细化工有限公司", credit_code="91330100MA2H00001P", industry="危险化学品", township="滨江工业园区",
          address="滨江工业园区化工路8号", main_products="涂料、溶剂", employees=320, safety_managers=4,
          special_workers=26, main_risks="易燃液体储存、动火作业、有限空间", major_hazard_sources="甲类仓库（三级重大危险源）",
          contact_person="陈安全", contact_phone="0571-88000001"),
-    dict(name="新城机械制造厂", credit_code="91330100MA2H000002", industry="机械制造", township="城关镇",
+    dict(name="新城机械制造厂", credit_code="91330100MA2H00002T", industry="机械制造", township="城关镇",
          address="城关镇工业路99号", main_products="机床零部件", employees=150, safety_managers=2,
          special_workers=12, main_risks="机械伤害、起重作业、粉尘", major_hazard_sources="",
          contact_person="李工", contact_phone="0571-88000002"),
-    dict(name="绿源食品有限公司", credit_code="91330100MA2H000003", industry="食品加工", township="南湖镇",
+    dict(name="绿源食品有限公司", credit_code="91330100MA2H00003X", industry="食品加工", township="南湖镇",
          address="南湖镇食品园3号", main_products="速冻食品", employees=210, safety_managers=3,
          special_workers=8, main_risks="液氨制冷、有限空间", major_hazard_sources="液氨储罐",
          contact_person="王主任", contact_phone="0571-88000003"),

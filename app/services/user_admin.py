@@ -15,6 +15,7 @@ from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import ROLES, Enterprise, User, UserRole
 from . import audit
+from .credit_code import normalise as normalise_code, problem as code_problem
 
 MIN_PASSWORD = 10
 MAX_COUNT = 1_000_000
@@ -24,7 +25,6 @@ ENTERPRISE_TEXT = {"name": 200, "address": 300, "township": 100, "industry": 100
 ENTERPRISE_COUNTS = ("employees", "safety_managers", "special_workers")
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
                      *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone")
-CREDIT_CODE = re.compile(r"[0-9A-Z]{18}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 USER_TEXT = {"username": 64, "display_name": 128, "email": 200, "phone": 32}
 
@@ -48,7 +48,8 @@ def update_enterprise(uow, actor, enterprise_id, **fields):
     _require_admin(actor)
     enterprise = get_enterprise(uow.session, enterprise_id)
     current = {name: getattr(enterprise, name) for name in ENTERPRISE_FIELDS}
-    values = _clean_enterprise(uow, {**current, **fields}, enterprise_id=enterprise.id)
+    values = _clean_enterprise(uow, {**current, **fields}, enterprise_id=enterprise.id,
+                               stored_code=enterprise.credit_code)
     changes = {name: [current[name], value] for name, value in values.items() if current[name] != value}
     if not changes:
         return {}
@@ -61,11 +62,14 @@ def update_enterprise(uow, actor, enterprise_id, **fields):
     return changes
 
 
-def _clean_enterprise(uow, fields, enterprise_id=None):
+def _clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
     errors, values = {}, {}
-    code = str(fields.get("credit_code") or "").strip().upper()
-    if not CREDIT_CODE.fullmatch(code):
-        errors["credit_code"] = "统一社会信用代码应为18位字母或数字 / the credit code has 18 letters or digits"
+    code = normalise_code(fields.get("credit_code"))
+    # A code already on the register is not re-checked while unchanged, so that a record entered before the
+    # check existed stays editable; a new or changed code must be valid.
+    wrong = None if code == stored_code else code_problem(code)
+    if wrong:
+        errors["credit_code"] = wrong
     else:
         clash = uow.session.query(Enterprise.id).filter(Enterprise.credit_code == code)
         if enterprise_id is not None:
@@ -114,7 +118,7 @@ def get_enterprise(session, enterprise_id):
 
 
 def find_enterprise(uow, credit_code):
-    enterprise = uow.session.query(Enterprise).filter_by(credit_code=(credit_code or "").strip().upper()).first()
+    enterprise = uow.session.query(Enterprise).filter_by(credit_code=normalise_code(credit_code)).first()
     if enterprise is None:
         raise NotFound(f"没有统一社会信用代码为 {credit_code} 的企业 / no enterprise with credit code {credit_code}",
                        fields={"enterprise": "unknown"})
