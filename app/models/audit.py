@@ -16,3 +16,8 @@ class AuditEvent(db.Model):
     details = db.Column(db.JSON, nullable=False, default=dict)
     reason = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(UTCDateTime, nullable=False, index=True)
+    # What a row outside a case is about ("enterprise" / "user" and its id), so a record's page can show its
+    # history without searching the JSON details.
+    subject_type = db.Column(db.String(32), nullable=True)
+    subject_id = db.Column(db.Integer, nullable=True)
+    __table_args__ = (db.Index("ix_audit_event_subject", "subject_type", "subject_id"),)

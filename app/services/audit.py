@@ -7,12 +7,15 @@ from ..models import AuditEvent
 _INSERT = insert(AuditEvent.__table__)
 
 
-def entry(case_id, actor, action, task_name="", changes=None, details=None, reason=""):
-    """One audit row, to be written by `write` (several rows of one step go in one statement)."""
+def entry(case_id, actor, action, task_name="", changes=None, details=None, reason="", subject=None):
+    """One audit row, to be written by `write` (several rows of one step go in one statement).
+    subject: (type, id) of what a row outside a case is about, e.g. ("enterprise", 7)."""
+    subject_type, subject_id = subject or (None, None)
     return {"case_id": case_id, "actor_id": getattr(actor, "id", None),
             "actor_name": getattr(actor, "username", None) or "system", "action": action,
             "task_name": task_name or "", "changes": _jsonable(changes or {}), "details": _jsonable(details or {}),
-            "reason": reason or "", "created_at": clock.now()}
+            "reason": reason or "", "created_at": clock.now(), "subject_type": subject_type,
+            "subject_id": subject_id}
 
 
 def write(uow, rows):
@@ -22,13 +25,19 @@ def write(uow, rows):
         uow.session.connection().execute(_INSERT, rows if len(rows) > 1 else rows[0])
 
 
-def record(uow, case_id, actor, action, task_name="", changes=None, details=None, reason=""):
-    write(uow, [entry(case_id, actor, action, task_name, changes, details, reason)])
+def record(uow, case_id, actor, action, task_name="", changes=None, details=None, reason="", subject=None):
+    write(uow, [entry(case_id, actor, action, task_name, changes, details, reason, subject)])
 
 
 def history(uow, case_id):
     return uow.session.query(AuditEvent).filter_by(case_id=case_id) \
         .order_by(AuditEvent.created_at, AuditEvent.id).all()
+
+
+def subject_history(session, subject_type, subject_id, limit=200):
+    """The latest `limit` rows about one enterprise or user, newest first."""
+    return session.query(AuditEvent).filter_by(subject_type=subject_type, subject_id=subject_id) \
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit).all()
 
 
 def _jsonable(value):

@@ -39,7 +39,7 @@ def add_enterprise(uow, actor, **fields):
     _flush_unique(uow, "credit_code", _duplicate_code(values["credit_code"]))
     audit.record(uow, None, actor, "enterprise_added", changes={k: [None, v] for k, v in values.items()},
                  details={"enterprise_id": enterprise.id, "credit_code": enterprise.credit_code,
-                          "name": enterprise.name})
+                          "name": enterprise.name}, subject=("enterprise", enterprise.id))
     return enterprise
 
 
@@ -58,7 +58,7 @@ def update_enterprise(uow, actor, enterprise_id, **fields):
     _flush_unique(uow, "credit_code", _duplicate_code(values["credit_code"]))
     audit.record(uow, None, actor, "enterprise_updated", changes=changes,
                  details={"enterprise_id": enterprise.id, "credit_code": enterprise.credit_code,
-                          "name": enterprise.name})
+                          "name": enterprise.name}, subject=("enterprise", enterprise.id))
     return changes
 
 
@@ -160,7 +160,7 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
                           "enterprise": [None, enterprise.credit_code if enterprise else None],
                           "email": [None, user.email], "phone": [None, user.phone]},
                  details={"username": username, "user_id": user.id, "roles": profile["roles"],
-                          "enterprise_id": user.enterprise_id})
+                          "enterprise_id": user.enterprise_id}, subject=("user", user.id))
     return user
 
 
@@ -187,7 +187,7 @@ def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, 
                          [UserRole(role=r) for r in profile["roles"] if r not in user.roles]
     uow.session.flush()
     audit.record(uow, None, actor, "user_updated", changes=changes,
-                 details={"username": user.username, "user_id": user.id})
+                 details={"username": user.username, "user_id": user.id}, subject=("user", user.id))
     return changes
 
 
@@ -229,7 +229,8 @@ def set_password(uow, actor, username, password):
     user = _user_named(uow, username)
     _check_password(password)
     user.set_password(password)  # also revokes the user's API tokens (they carry a hash fingerprint)
-    audit.record(uow, None, actor, "password_set", details={"username": username, "user_id": user.id})
+    audit.record(uow, None, actor, "password_set", details={"username": username, "user_id": user.id},
+                 subject=("user", user.id))
     return user
 
 
@@ -242,7 +243,7 @@ def set_active(uow, actor, username, active):
     if user.active != bool(active):
         audit.record(uow, None, actor, "user_activated" if active else "user_deactivated",
                      changes={"active": [user.active, bool(active)]},
-                     details={"username": username, "user_id": user.id})
+                     details={"username": username, "user_id": user.id}, subject=("user", user.id))
         user.active = bool(active)
     return user
 

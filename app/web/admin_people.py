@@ -8,10 +8,10 @@ from flask_login import current_user
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import ROLES
-from ..services import user_admin, users
+from ..services import audit, user_admin, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
-from .forms_render import bilingual
+from .forms_render import N_, bilingual
 from .query_args import page_count, page_number
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
@@ -20,6 +20,15 @@ MAX_SEARCH = 100
 ENTERPRISE_FIELDS = user_admin.ENTERPRISE_FIELDS
 PROFILE_FIELDS = ("display_name", "enterprise", "email", "phone")
 STATUSES = {"active": True, "inactive": False}
+# The names of the audited fields, for the change history on an enterprise's and a user's page.
+ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会信用代码"), "address": N_("地址"),
+                     "township": N_("乡镇/园区"), "industry": N_("行业"), "main_products": N_("主要产品"),
+                     "employees": N_("从业人员数"), "safety_managers": N_("安全管理人员数"),
+                     "special_workers": N_("特种作业人员数"), "contact_person": N_("联系人"),
+                     "contact_phone": N_("联系电话"), "main_risks": N_("主要风险因素"),
+                     "major_hazard_sources": N_("重大危险源")}
+USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise": N_("所属企业（统一社会信用代码）"),
+               "email": N_("电子邮箱"), "phone": N_("手机号码"), "active": N_("账号状态")}
 
 
 # ---- enterprises --------------------------------------------------------------------------------------------
@@ -71,7 +80,8 @@ def edit_enterprise(enterprise_id):
 def _enterprise_page(enterprise, form, exc=None):
     errors, message, status = _errors(exc)
     return render_template("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
-                           message=message), status
+                           message=message, titles=ENTERPRISE_TITLES,
+                           history=_history("enterprise", enterprise)), status
 
 
 # ---- users --------------------------------------------------------------------------------------------------
@@ -173,7 +183,8 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
                            roles=ROLES, enterprises=enterprises,
                            enterprise_names={e.credit_code: e.name for e in enterprises},
                            password_errors=password_errors or {}, active_error=active_error,
-                           is_self=user is not None and user.id == current_user.id), status or exc_status
+                           is_self=user is not None and user.id == current_user.id, titles=USER_TITLES,
+                           history=_history("user", user)), status or exc_status
 
 
 def _profile_of(user):
@@ -188,6 +199,10 @@ def _mismatch(password):
 
 
 # ---- shared -------------------------------------------------------------------------------------------------
+def _history(subject_type, record):
+    return audit.subject_history(db.session, subject_type, record.id) if record is not None else []
+
+
 def _errors(exc):
     """({field: message}, message for the page when no field is named, status) in the current language."""
     if exc is None:

@@ -305,7 +305,15 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "verification_overdue": N_("复核验收超过3个工作日")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_completed": N_("完成"), "case_updated": N_("流程推进"),
-            "process_event": N_("流程事件"), "timer_fired": N_("期限到达")}
+            "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
+            "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
+            "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),
+            "key_supervision_added": N_("列入重点督办"), "key_supervision_removed": N_("移出重点督办"),
+            "calendar_imported": N_("导入节假日安排"), "calendar_override": N_("调整工作日"),
+            "calendar_override_removed": N_("取消工作日调整"), "process_deployed": N_("部署流程版本"),
+            "enterprise_added": N_("添加企业"), "enterprise_updated": N_("修改企业信息"), "user_created": N_("创建用户"),
+            "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
+            "user_deactivated": N_("停用账号")}
 
 
 def step_name(name):
