@@ -19,7 +19,19 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED  # not ERROR: an errored task can be retried
-_MEMO = "_hazard_task_dicts"  # on a (sub)workflow: {task id: (signature, data, parent data, parent keys, dict)}
+_MEMO = "_hazard_task_dicts"  # on a (sub)workflow: {id(task): _Entry}
+_UNKNOWN = object()  # the parent of an entry that only remembers the task's key
+
+
+class _Entry:
+    """What a task's dictionary was made from. Keyed by id(task) and holding the task itself (so the id
+    cannot be reused while the entry lives): an int key hashes in C, a UUID key in Python, and the task's
+    id string is kept instead of being formatted again on every save."""
+    __slots__ = ("task", "key", "signature", "data", "parent", "parent_data", "parent_keys", "dct")
+
+    def __init__(self, task, key, signature, data, parent, parent_data, parent_keys, dct):
+        self.task, self.key, self.signature, self.data = task, key, signature, data
+        self.parent, self.parent_data, self.parent_keys, self.dct = parent, parent_data, parent_keys, dct
 
 
 def _signature(task):
@@ -35,22 +47,28 @@ def _tasks_to_dict(converter, workflow):
     memo, result = {}, {}
     convert = converter.registry.convert
     for task_id, task in workflow.tasks.items():
+        entry = previous.get(id(task))
+        if entry is not None and entry.task is not task:
+            entry = None
         finished = task.state & _FINISHED
-        if not finished and (task.data or task.internal_data):
-            result[str(task_id)] = convert(task)
+        if not finished and (task.data or task.internal_data):  # changes with every step: converted afresh
+            key = entry.key if entry is not None else str(task_id)
+            memo[id(task)] = _Entry(task, key, None, None, _UNKNOWN, None, None, None)
+            result[key] = convert(task)
             continue
-        parent = task.parent
+        # A task's parent never changes, so a remembered parent object is still the right one.
+        parent = entry.parent if entry is not None and entry.parent is not _UNKNOWN else task.parent
         parent_data = parent.data if parent is not None else None
         parent_keys = None if finished or parent_data is None else tuple(parent_data)
         signature = _signature(task)
-        entry = previous.get(task_id)
-        if entry is not None and entry[0] == signature and entry[1] is task.data and entry[2] is parent_data \
-                and entry[3] == parent_keys:
-            dct = entry[4]
+        if entry is not None and entry.signature == signature and entry.data is task.data \
+                and entry.parent_data is parent_data and entry.parent_keys == parent_keys:
+            memo[id(task)] = entry
         else:
-            dct = convert(task)
-        memo[task_id] = (signature, task.data, parent_data, parent_keys, dct)
-        result[str(task_id)] = dct
+            key = entry.key if entry is not None else str(task_id)
+            entry = memo[id(task)] = _Entry(task, key, signature, task.data, parent, parent_data, parent_keys,
+                                            convert(task))
+        result[entry.key] = entry.dct
     setattr(workflow, _MEMO, memo)
     return result
 

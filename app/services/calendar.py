@@ -20,6 +20,7 @@ _MAX_STEPS = 3660  # ten years of days: a bound so a calendar with no working da
 
 
 _REVISION = select(CalendarRevision.revision).where(CalendarRevision.id == 1)
+REVISION_SUBQUERY = _REVISION.scalar_subquery()  # for a caller's query to read the counter along
 _OVERRIDES = select(CalendarDay.day, CalendarDay.is_workday)
 _YEARS = select(CalendarYear.year)
 _loaded = {}  # "calendar": (revision, WorkingCalendar); a calendar is never changed after it is built
@@ -38,11 +39,13 @@ class WorkingCalendar:
         self._answers = {}  # day -> answer: calendars are immutable and kept in memory between requests
 
     @classmethod
-    def load(cls):
+    def load(cls, revision=None):
         """The calendar as stored, kept in memory while the revision counter (raised by triggers on every
-        write to the calendar tables) stays where it was: one primary-key read per deadline computation."""
+        write to the calendar tables) stays where it was: one primary-key read per deadline computation,
+        none when the caller read the counter with its own first query (`revision`)."""
         conn = db.session.connection()
-        revision = conn.execute(_REVISION).scalar()
+        if revision is None:
+            revision = conn.execute(_REVISION).scalar()
         cached = _loaded.get("calendar")
         if revision is not None and cached is not None and cached[0] == revision:
             return cached[1]

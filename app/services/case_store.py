@@ -77,13 +77,13 @@ def start(uow, case, version, initial_data, audit_rows=()):
     return loaded
 
 
-def load(uow, case, state_version=None):
+def load(uow, case, state_version=None, calendar_revision=None):
     """The case's runtime at the version in the database (`state_version` when the caller just read it):
     from this process's cache when it holds exactly that version (saves a deserialization), else from the
-    stored state."""
+    stored state. `calendar_revision`: the working calendar's revision counter, when the caller read it."""
     if state_version is None:
         state_version = uow.session.connection().execute(_VERSION, {"case_id": case.id}).scalar()
-    script_functions = ScriptFunctions()
+    script_functions = ScriptFunctions(calendar_revision)
     functions = script_functions.as_dict()
     runtime, projection = _cache.take(case.id, state_version)
     if runtime is not None:

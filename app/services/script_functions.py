@@ -8,13 +8,15 @@ from .calendar import WorkingCalendar
 class ScriptFunctions:
     """Built per engine run; remembers whether any deadline it computed was provisional."""
 
-    def __init__(self):
+    def __init__(self, calendar_revision=None):
+        """calendar_revision: the calendar's revision counter when the caller has just read it."""
         self._calendar = None
+        self._calendar_revision = calendar_revision
         self.provisional_computations = []  # [{"moment", "days", "result"}] computed without official data
 
     def _cal(self):
         if self._calendar is None:
-            self._calendar = WorkingCalendar.load()
+            self._calendar = WorkingCalendar.load(self._calendar_revision)
         return self._calendar
 
     def now(self):

@@ -10,6 +10,7 @@ from ..errors import Conflict, NotAllowed, NotFound, TaskNotReady, ValidationFai
 from ..models import AuditEvent, HazardCase, HumanTask, ProcessVersion, User, WorkflowState
 from . import attachments, audit, case_store, forms, processes
 from .access import check_workable, get_visible_case, get_workable_task, may_work_on, task_filter
+from .calendar import REVISION_SUBQUERY
 from .processes import form_for
 
 
@@ -120,37 +121,37 @@ def reassign(uow, user, task_id, username, reason):
     return task
 
 
-# Everything completing a task needs to decide, read in one statement (this is every step's first read):
-# the task, its case's enterprise and process version, and the state version the save will compare against.
+# Everything completing a task needs, read in one statement (this is every step's first read): the task, its
+# case (as the object the step updates), the process version, the state version the save will compare against
+# and the working calendar's revision (so that computing a deadline needs no read of its own).
 _FOR_COMPLETION = select(
-    HumanTask.id, HumanTask.case_id, HumanTask.task_guid, HumanTask.name, HumanTask.role, HumanTask.form_key,
-    HumanTask.enterprise_id, HumanTask.assignee_id, HazardCase.enterprise_id.label("case_enterprise_id"),
+    HazardCase, HumanTask.id, HumanTask.case_id, HumanTask.task_guid, HumanTask.name, HumanTask.role,
+    HumanTask.form_key, HumanTask.enterprise_id, HumanTask.assignee_id,
     WorkflowState.version.label("state_version"), ProcessVersion.id.label("version_id"), ProcessVersion.process_id,
-    ProcessVersion.version, ProcessVersion.content_hash,
-).join(HazardCase, HazardCase.id == HumanTask.case_id).join(WorkflowState, WorkflowState.case_id == HumanTask.case_id) \
+    ProcessVersion.version, ProcessVersion.content_hash, REVISION_SUBQUERY.label("calendar_revision"),
+).select_from(HumanTask).join(HazardCase, HazardCase.id == HumanTask.case_id) \
+    .join(WorkflowState, WorkflowState.case_id == HumanTask.case_id) \
     .join(ProcessVersion, ProcessVersion.id == HazardCase.process_version_id).where(HumanTask.id == bindparam("task_id"))
-
-_CASE = select(HazardCase).where(HazardCase.id == bindparam("case_id"))  # prebuilt: cheaper than session.get
 
 
 def complete(uow, user, task_id, data):
     """Validate the form, run the task in the engine, save state + projections + audit together."""
     session = uow.session
-    task = session.connection().execute(_FOR_COMPLETION, {"task_id": task_id}).first()
+    task = session.execute(_FOR_COMPLETION, {"task_id": task_id}).first()
     if task is None:
         _raise_if_completed(session, user, task_id)
         raise NotFound("task not found")
-    check_workable(user, task, task.case_enterprise_id)
+    case = task.HazardCase
+    check_workable(user, task, case.enterprise_id)
     if task.assignee_id not in (None, user.id):
         holder = session.get(User, task.assignee_id)
         raise Conflict(f"这个任务已由 {holder.display_name} 认领 / the task is claimed by someone else")
     version = processes.VersionInfo(task.version_id, task.process_id, task.version, task.content_hash)
     form = form_for(version, task.form_key)
     clean = forms.validate(form, data)
-    case = session.execute(_CASE, {"case_id": task.case_id}).scalar_one()
     for field in forms.attachment_fields(form):
         attachments.link(uow, user, case, clean.get(field, []), field)
-    loaded = case_store.load(uow, case, state_version=task.state_version)
+    loaded = case_store.load(uow, case, state_version=task.state_version, calendar_revision=task.calendar_revision)
     before = loaded.runtime.ready_task_data(task.task_guid)
     if before is None:
         raise TaskNotReady("这个任务已经完成 / this task was already completed")
