@@ -119,16 +119,21 @@ def service_lifecycle(ent, people, photos):
     return case_id
 
 
-def raw_lifecycle(parsed):
+def raw_lifecycle(parsed, enterprise_id=1):
+    """The engine's part of a service lifecycle alone: the same diagram, the same variables at the start (what
+    register_hazard hands the engine) and the same form data (as validated, with the photo ids)."""
     functions = ScriptFunctions()
     functions._calendar = _cal_cache  # the same calendar as the service path, loaded once
     wf = BpmnWorkflow(parsed.spec, parsed.subprocess_specs,
                       script_engine=PythonScriptEngine(environment=TaskDataEnvironment(functions.as_dict())))
     for task in wf.get_tasks(state=TaskState.READY):
-        task.data.update({"score": 90, "legal_major": False, "registered_at": clock.local_now().isoformat()})
+        task.data.update({"case_id": 1, "case_code": "YH-2026-000001", "enterprise_id": enterprise_id,
+                          "score": 90, "legal_major": False, "hazard_type": "electrical", "description": "d",
+                          "place": "p", "inspector": "inspector", "registered_at": clock.local_now().isoformat()})
     wf.do_engine_steps()
-    for key, data in [("assignment", ASSIGN), ("rectification", RECTIFY), ("verification", FAIL),
-                      ("rectification", RECTIFY), ("verification", PASS)]:
+    rectify = dict(RECTIFY, after_photos=["0123456789abcdef"])  # a photo's public id, as the service passes it
+    for key, data in [("assignment", ASSIGN), ("rectification", rectify), ("verification", FAIL),
+                      ("rectification", rectify), ("verification", PASS)]:
         task = next(t for t in wf.get_tasks(state=TaskState.READY, manual=True)
                     if t.task_spec.extensions.get("properties", {}).get("formKey") == key)
         task.data.update(data)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 from app.clock import clock
 from app.engine import CaseRuntime, serializer
@@ -105,3 +106,18 @@ def test_a_predicted_task_follows_its_parents_keys():
     assert any(not child.data for child in ready.children)
     ready.data["draft_note"] = "先记下"  # same dictionary object, one key more
     assert stored(runtime) == stock(runtime)
+
+
+def test_tasks_take_the_direct_path_and_write_what_the_stock_converter_writes():
+    """Tasks are converted by `_task_dict` (not the registry's generic dispatch) as long as SpiffWorkflow's own
+    TaskConverter is the registered one, and each task's dictionary is the stock one, key order included."""
+    runtime, _ = start(score=90)
+    complete(runtime, "assignment", {"rectification_requirements": "整改", "contact_person": "陈",
+                                     "contact_phone": "13800000000"})
+    registry = serializer._serializer.registry
+    workflow_converter = registry.convert_to_dict["BpmnWorkflow"].args[1].__self__
+    convert = serializer._task_converter(workflow_converter)
+    for task in runtime._wf.get_tasks():
+        mine = convert(task, task.parent)
+        assert list(mine.items()) == list(registry.convert(task).items())
+    assert convert.fast_types == {Task: "Task"}

@@ -8,11 +8,13 @@ written by orjson. The stored format is exactly SpiffWorkflow's (spec-less), so 
 """
 import json
 import zlib
+from functools import partial
 from uuid import UUID
 
 import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnSubWorkflowConverter, BpmnWorkflowConverter,
+                                                             TaskConverter)
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -39,13 +41,58 @@ def _signature(task):
             id(task.internal_data), len(task.internal_data))
 
 
+def _task_converter(converter):
+    """convert(task, parent): `registry.convert(task)`, or `_task_dict` for the task classes whose registered
+    converter is SpiffWorkflow's own TaskConverter (the same dictionary without the registry's generic
+    dispatch). Built on first use, when every converter has registered."""
+    convert = getattr(converter, "_task_convert", None)
+    if convert is None:
+        convert = converter._task_convert = _build_task_converter(converter.registry)
+    return convert
+
+
+def _build_task_converter(registry):
+    fast = {}
+    for cls, typename in registry.typenames.items():
+        to_dict = registry.convert_to_dict.get(typename)
+        bound = to_dict.args[1] if isinstance(to_dict, partial) and len(to_dict.args) > 1 else None
+        if getattr(bound, "__func__", None) is TaskConverter.to_dict:
+            fast[cls] = typename
+
+    def convert(task, parent):
+        typename = fast.get(task.__class__)
+        return registry.convert(task) if typename is None else _task_dict(registry, task, parent, typename)
+    convert.fast_types = fast  # {task class: typename} taking the direct path
+    return convert
+
+
+def _task_dict(registry, task, parent, typename):
+    """What TaskConverter.to_dict writes (data as a delta from the parent's, see SpiffWorkflow's
+    serializer/default/workflow.py), key for key and in the same order: the stored bytes do not change."""
+    data = task.data
+    if parent is None:
+        delta = {}
+    else:
+        parent_data = parent.data
+        delta = {"updates": {key: value for key, value in data.items()
+                             if key not in parent_data or value != parent_data[key]},
+                 "deletions": [key for key in parent_data if key not in data]}
+        data = {}
+    internal = task.internal_data
+    return {"id": str(task.id), "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children], "last_state_change": task.last_state_change,
+            "state": task.state, "task_spec": task.task_spec.name, "triggered": task.triggered,
+            "internal_data": registry.convert(internal) if internal else {}, "data": data, "delta": delta,
+            "typename": typename}
+
+
 def _tasks_to_dict(converter, workflow):
     """Like `mapping_to_dict(workflow.tasks)`, reusing the dictionaries of unchanged tasks: finished ones, and
     unfinished ones that hold no data of their own (predicted branches, mostly). The latter's dictionary
     lists their parent's keys as deletions, so those keys are part of what must not have changed."""
     previous = getattr(workflow, _MEMO, {})
     memo, result = {}, {}
-    convert = converter.registry.convert
+    convert = _task_converter(converter)
     for task_id, task in workflow.tasks.items():
         entry = previous.get(id(task))
         if entry is not None and entry.task is not task:
@@ -54,7 +101,7 @@ def _tasks_to_dict(converter, workflow):
         if not finished and (task.data or task.internal_data):  # changes with every step: converted afresh
             key = entry.key if entry is not None else str(task_id)
             memo[id(task)] = _Entry(task, key, None, None, _UNKNOWN, None, None, None)
-            result[key] = convert(task)
+            result[key] = convert(task, task.parent)
             continue
         # A task's parent never changes, so a remembered parent object is still the right one.
         parent = entry.parent if entry is not None and entry.parent is not _UNKNOWN else task.parent
@@ -67,7 +114,7 @@ def _tasks_to_dict(converter, workflow):
         else:
             key = entry.key if entry is not None else str(task_id)
             entry = memo[id(task)] = _Entry(task, key, signature, task.data, parent, parent_data, parent_keys,
-                                            convert(task))
+                                            convert(task, parent))
         result[entry.key] = entry.dct
     setattr(workflow, _MEMO, memo)
     return result
