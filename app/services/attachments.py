@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, update
 
 from ..clock import clock
 from ..errors import NotFound, ValidationFailed
@@ -55,10 +55,12 @@ def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field=""):
 
 
 _table = Attachment.__table__
-_FIND = select(_table.c.id, _table.c.public_id, _table.c.uploader_id, _table.c.case_id) \
-    .where(_table.c.public_id.in_(bindparam("public_ids", expanding=True)))
-_LINK = update(_table).where(_table.c.id.in_(bindparam("ids", expanding=True))) \
-    .values(case_id=bindparam("case_id"), field=bindparam("field"))
+# Only the uploader's own uploads, not linked to another case; what it did not link is refused (and the
+# caller's transaction, with this statement, rolled back).
+_LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)),
+                             _table.c.uploader_id == bindparam("b_uploader_id"),
+                             or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))) \
+    .values(case_id=bindparam("case_id"), field=bindparam("field")).returning(_table.c.id, _table.c.public_id)
 
 
 def link(uow, actor, case, public_ids, field):
@@ -66,15 +68,13 @@ def link(uow, actor, case, public_ids, field):
     wanted = [str(public_id) for public_id in public_ids]
     if not wanted:
         return
-    conn = uow.session.connection()
-    found = {row.public_id: row for row in conn.execute(_FIND, {"public_ids": wanted})}
-    for public_id in wanted:
-        row = found.get(public_id)
-        if row is None or row.uploader_id != actor.id or row.case_id not in (None, case.id):
-            raise ValidationFailed("附件无效 / unknown attachment", fields={field: f"unknown attachment {public_id}"})
-    ids = [row.id for row in found.values()]
-    conn.execute(_LINK, {"ids": ids, "case_id": case.id, "field": field})
-    for row_id in ids:  # keep an object of the row already in this session in step with it
+    linked = dict(uow.session.connection().execute(_LINK, {
+        "b_public_ids": wanted, "b_uploader_id": actor.id, "b_case_id": case.id, "case_id": case.id,
+        "field": field}).all())
+    refused = [public_id for public_id in wanted if public_id not in linked.values()]
+    if refused:
+        raise ValidationFailed("附件无效 / unknown attachment", fields={field: f"unknown attachment {refused[0]}"})
+    for row_id in linked:  # keep an object of the row already in this session in step with it
         obj = projection.loaded_object(uow.session, Attachment, row_id)
         if obj is not None:
             projection.set_committed(obj, {"case_id": case.id, "field": field})

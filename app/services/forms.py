@@ -55,7 +55,7 @@ def validate(form, data):
     """Raise ValidationFailed with one message per field; return only the fields the schema knows."""
     schema = form.get("schema", {})
     errors = {}
-    for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(data):
+    for error in _validator_for(schema).iter_errors(data):
         if error.validator == "required":
             field = error.message.split("'")[1] if "'" in error.message else "_form"
             errors.setdefault(field, "必填项 / required")
@@ -66,6 +66,21 @@ def validate(form, data):
         raise ValidationFailed("表单有错误，请修改后再提交 / the form has errors", fields=errors)
     known = schema.get("properties", {})
     return {k: v for k, v in data.items() if k in known}
+
+
+_BY_IDENTITY = {}  # id(schema) -> (schema, validator); a deployed form's schema is one object, never changed
+_MAX_BY_IDENTITY = 512
+
+
+def _validator_for(schema):
+    """The compiled validator of a schema: by the schema object's identity (every step validates a deployed
+    form), else by its content."""
+    entry = _BY_IDENTITY.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_BY_IDENTITY) >= _MAX_BY_IDENTITY:
+            _BY_IDENTITY.clear()
+        entry = _BY_IDENTITY[id(schema)] = (schema, _validator(json.dumps(schema, sort_keys=True)))
+    return entry[1]
 
 
 @lru_cache(maxsize=256)

@@ -28,7 +28,9 @@ def upgrade():
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subject_type', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('subject_id', sa.Integer(), nullable=True))
-        batch_op.create_index('ix_audit_event_subject', ['subject_type', 'subject_id'], unique=False)
+        batch_op.create_index('ix_audit_event_subject', ['subject_type', 'subject_id'], unique=False,
+                              sqlite_where=sa.text('subject_type IS NOT NULL'),
+                              postgresql_where=sa.text('subject_type IS NOT NULL'))
     audit = sa.table('audit_event', sa.column('id', sa.Integer), sa.column('action', sa.String),
                      sa.column('details', sa.JSON), sa.column('subject_type', sa.String),
                      sa.column('subject_id', sa.Integer))
