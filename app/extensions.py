@@ -20,6 +20,13 @@ login_manager = LoginManager()
 babel = Babel()
 
 
+# Pages in the WAL before a commit checkpoints them itself (about 40 MB). The scheduler checkpoints every
+# minute (scheduler/jobs.py), off the request path: a checkpoint fsyncs, and with SQLite's default of 1,000
+# pages every few dozen steps paid for one. The limit stays as a safety net when no scheduler runs.
+SQLITE_WAL_AUTOCHECKPOINT = 10_000
+SQLITE_JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024  # the WAL file is truncated back to this after a checkpoint
+
+
 def configure_sqlite(engine):
     """WAL lets the web server and the scheduler read while the other writes; NORMAL sync is durable
     across application crashes and costs no fsync per commit; foreign keys are off in SQLite by default."""
@@ -35,4 +42,6 @@ def configure_sqlite(engine):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
+        cursor.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
         cursor.close()

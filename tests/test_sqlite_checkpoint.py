@@ -1,0 +1,27 @@
+"""SQLite's write-ahead log is checkpointed by the scheduler, off the request path; commits only checkpoint
+themselves past a large limit. (PostgreSQL has no such job.)"""
+import pytest
+from sqlalchemy import text
+
+from app.extensions import SQLITE_WAL_AUTOCHECKPOINT, db
+from scheduler.jobs import checkpoint_sqlite, job_table
+
+BASE = {"SCHEDULER_SWEEP_SECONDS": 15, "OUTBOX_DISPATCH_SECONDS": 30, "SQLITE_CHECKPOINT_SECONDS": 60}
+
+
+def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
+    sqlite = job_table(dict(BASE, SQLALCHEMY_DATABASE_URI="sqlite:///x.sqlite3"))
+    postgres = job_table(dict(BASE, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://u@h/db"))
+    assert [j["id"] for j in sqlite] == ["sweep_due_timers", "dispatch_outbox", "checkpoint_sqlite"]
+    assert [j["seconds"] for j in sqlite][-1] == 60
+    assert [j["id"] for j in postgres] == ["sweep_due_timers", "dispatch_outbox"]
+
+
+def test_commits_leave_the_wal_to_the_job_which_copies_it_into_the_database(app, people):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    assert db.session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == SQLITE_WAL_AUTOCHECKPOINT
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    db.session.remove()
+    busy, wal_pages, copied = checkpoint_sqlite()  # the people fixture's writes are in the WAL
+    assert busy == 0 and wal_pages > 0 and copied == wal_pages
