@@ -118,6 +118,6 @@ def test_tasks_take_the_direct_path_and_write_what_the_stock_converter_writes():
     workflow_converter = registry.convert_to_dict["BpmnWorkflow"].args[1].__self__
     convert = serializer._task_converter(workflow_converter)
     for task in runtime._wf.get_tasks():
-        mine = convert(task, task.parent)
+        mine = convert(task, task.parent, str(task.id))
         assert list(mine.items()) == list(registry.convert(task).items())
     assert convert.fast_types == {Task: "Task"}

@@ -42,7 +42,7 @@ def _signature(task):
 
 
 def _task_converter(converter):
-    """convert(task, parent): `registry.convert(task)`, or `_task_dict` for the task classes whose registered
+    """convert(task, parent, key): `registry.convert(task)`, or `_task_dict` for the task classes whose registered
     converter is SpiffWorkflow's own TaskConverter (the same dictionary without the registry's generic
     dispatch). Built on first use, when every converter has registered."""
     convert = getattr(converter, "_task_convert", None)
@@ -59,14 +59,14 @@ def _build_task_converter(registry):
         if getattr(bound, "__func__", None) is TaskConverter.to_dict:
             fast[cls] = typename
 
-    def convert(task, parent):
+    def convert(task, parent, key):
         typename = fast.get(task.__class__)
-        return registry.convert(task) if typename is None else _task_dict(registry, task, parent, typename)
+        return registry.convert(task) if typename is None else _task_dict(registry, task, parent, key, typename)
     convert.fast_types = fast  # {task class: typename} taking the direct path
     return convert
 
 
-def _task_dict(registry, task, parent, typename):
+def _task_dict(registry, task, parent, key, typename):
     """What TaskConverter.to_dict writes (data as a delta from the parent's, see SpiffWorkflow's
     serializer/default/workflow.py), key for key and in the same order: the stored bytes do not change."""
     data = task.data
@@ -79,7 +79,7 @@ def _task_dict(registry, task, parent, typename):
                  "deletions": [key for key in parent_data if key not in data]}
         data = {}
     internal = task.internal_data
-    return {"id": str(task.id), "parent": str(task._parent) if parent is not None else None,
+    return {"id": key, "parent": str(task._parent) if parent is not None else None,
             "children": [str(child) for child in task._children], "last_state_change": task.last_state_change,
             "state": task.state, "task_spec": task.task_spec.name, "triggered": task.triggered,
             "internal_data": registry.convert(internal) if internal else {}, "data": data, "delta": delta,
@@ -101,7 +101,7 @@ def _tasks_to_dict(converter, workflow):
         if not finished and (task.data or task.internal_data):  # changes with every step: converted afresh
             key = entry.key if entry is not None else str(task_id)
             memo[id(task)] = _Entry(task, key, None, None, _UNKNOWN, None, None, None)
-            result[key] = convert(task, task.parent)
+            result[key] = convert(task, task.parent, key)
             continue
         # A task's parent never changes, so a remembered parent object is still the right one.
         parent = entry.parent if entry is not None and entry.parent is not _UNKNOWN else task.parent
@@ -114,7 +114,7 @@ def _tasks_to_dict(converter, workflow):
         else:
             key = entry.key if entry is not None else str(task_id)
             entry = memo[id(task)] = _Entry(task, key, signature, task.data, parent, parent_data, parent_keys,
-                                            convert(task, parent))
+                                            convert(task, parent, key))
         result[entry.key] = entry.dct
     setattr(workflow, _MEMO, memo)
     return result
