@@ -74,9 +74,9 @@ def _task_dict(registry, task, parent, key, typename):
         delta = {}
     else:
         parent_data = parent.data
-        delta = {"updates": {key: value for key, value in data.items()
-                             if key not in parent_data or value != parent_data[key]},
-                 "deletions": [key for key in parent_data if key not in data]}
+        delta = {"updates": {name: value for name, value in data.items()
+                             if name not in parent_data or value != parent_data[name]},
+                 "deletions": [name for name in parent_data if name not in data]}
         data = {}
     internal = task.internal_data
     return {"id": key, "parent": str(task._parent) if parent is not None else None,
