@@ -212,10 +212,10 @@ def test_a_failure_in_the_middle_of_a_step_leaves_everything_as_before(people, m
     events_before = db.session.query(AuditEvent).filter_by(case_id=case_id).count()
     real_write = audit_service.write
 
-    def failing_write(uow, rows):
+    def failing_write(uow, rows, *pipe):  # in the middle of the step's writes (inside its pipeline on PostgreSQL)
         if any(row["action"] == "task_completed" for row in rows):
             raise RuntimeError("disk full")
-        return real_write(uow, rows)
+        return real_write(uow, rows, *pipe)
     monkeypatch.setattr(audit_service, "write", failing_write)
     with pytest.raises(RuntimeError):
         complete(people.project_lead, task, ASSIGN)

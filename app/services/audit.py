@@ -4,7 +4,7 @@ from sqlalchemy import insert
 from ..clock import clock
 from ..models import AuditEvent
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(AuditEvent.__table__).inline()  # no RETURNING of the new id: nothing reads it (and it may be pipelined)
 
 
 def entry(case_id, actor, action, task_name="", changes=None, details=None, reason="", subject=None):
@@ -18,11 +18,16 @@ def entry(case_id, actor, action, task_name="", changes=None, details=None, reas
             "subject_id": subject_id}
 
 
-def write(uow, rows):
+def write(uow, rows, pipe=None):
     """Written at once with a Core INSERT (it is on every step's path; nothing reads the rows back as
-    objects), in the unit of work's transaction, in the order given."""
+    objects), in the unit of work's transaction, in the order given; within `pipe` when a step's writes
+    travel together (see services.pipeline)."""
     if rows:
-        uow.session.connection().execute(_INSERT, rows if len(rows) > 1 else rows[0])
+        params = rows if len(rows) > 1 else rows[0]
+        if pipe is not None:
+            pipe.execute(_INSERT, params)
+        else:
+            uow.session.connection().execute(_INSERT, params)
 
 
 def record(uow, case_id, actor, action, task_name="", changes=None, details=None, reason="", subject=None):

@@ -5,6 +5,7 @@ version, the second one's UPDATE matches no row and raises StaleCase; its transa
 """
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, insert, select, update
@@ -14,6 +15,7 @@ from ..engine import CaseRuntime, EngineError
 from ..errors import ProcessError, StaleCase
 from ..models import HumanTask, Timer, WorkflowState
 from . import audit, notifications, projection, sla
+from .pipeline import pipelined
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
 
@@ -69,11 +71,13 @@ def start(uow, case, version, initial_data, audit_rows=()):
     """Start the case's workflow and store it with its projections and audit rows (as `save`)."""
     functions = ScriptFunctions()
     runtime = run(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
-    uow.session.connection().execute(_INSERT_STATE, {
-        "case_id": case.id, "state": runtime.dump(), "version": 1, "updated_at": clock.now()})
     loaded = LoadedCase(case, runtime, 1, functions, projection={HumanTask: {}, Timer: {}})
-    _project(uow, loaded, None, audit_rows)
-    _cache_after_commit(uow, loaded)
+    state = runtime.dump()
+    step = _plan(uow, loaded, None, audit_rows)
+    with pipelined(uow.session) as pipe:
+        pipe.execute(_INSERT_STATE, {"case_id": case.id, "state": state, "version": 1, "updated_at": clock.now()})
+        _write(uow, pipe, loaded, step)
+    _after_write(uow, loaded, step)
     return loaded
 
 
@@ -97,7 +101,7 @@ def load(uow, case, state_version=None, calendar_revision=None):
     return LoadedCase(case, runtime, state_version, script_functions, projection)
 
 
-_INSERT_STATE = insert(WorkflowState.__table__)
+_INSERT_STATE = insert(WorkflowState.__table__).inline()  # no RETURNING: it runs in a pipeline
 _VERSION = select(WorkflowState.version).where(WorkflowState.case_id == bindparam("case_id"))
 _STATE = select(WorkflowState.state).where(WorkflowState.case_id == bindparam("case_id"))
 _SAVE = (update(WorkflowState.__table__)
@@ -107,15 +111,19 @@ _SAVE = (update(WorkflowState.__table__)
 
 def save(uow, loaded, actor, audit_rows=()):
     """Store the runtime's state (compare-and-set), its projections and the step's audit rows: `audit_rows`
-    (what the caller did), then the case's changes, in one statement."""
-    result = uow.session.connection().execute(_SAVE, {
-        "b_case_id": loaded.case.id, "b_version": loaded.state_version, "state": loaded.runtime.dump(),
-        "version": loaded.state_version + 1, "updated_at": clock.now()})
-    if result.rowcount != 1:
+    (what the caller did), then the case's changes, in one statement. On PostgreSQL these writes travel in
+    one pipeline; the compare-and-set's answer is read when it ends, and a stale save rolls back whole."""
+    state = loaded.runtime.dump()
+    step = _plan(uow, loaded, actor, audit_rows)
+    with pipelined(uow.session) as pipe:
+        saved = pipe.counted(_SAVE, {
+            "b_case_id": loaded.case.id, "b_version": loaded.state_version, "state": state,
+            "version": loaded.state_version + 1, "updated_at": clock.now()})
+        _write(uow, pipe, loaded, step)
+    if saved.rowcount != 1:
         raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1
-    _project(uow, loaded, actor, audit_rows)
-    _cache_after_commit(uow, loaded)
+    _after_write(uow, loaded, step)
 
 
 def _cache_after_commit(uow, loaded):
@@ -137,12 +145,25 @@ def run(case, action):
 _WRITTEN_FIELDS = TRACKED_FIELDS + ("updated_at", "deadlines_provisional", "provisional_computations")
 
 
-def _project(uow, loaded, actor, audit_rows):
-    """Write the case's projections and the audit of the step: what the caller did (`audit_rows`) and how
-    the case changed, in one statement, before what the process's events cause (notices, lists)."""
-    case, runtime = loaded.case, loaded.runtime
+@dataclass
+class _StepWrites:
+    """What a save writes, worked out before its pipeline (where no attribute may be loaded lazily)."""
+    case_values: dict  # the case columns that changed
+    tasks: dict  # {guid: values} of the human_task rows wanted
+    timers: dict
+    audit_rows: list
+    data: dict  # the diagram's variables, for the events
+    status_before: str
+    held: list  # task and timer objects the session holds (projection.held_rows)
+    gone: dict = None  # {model: guids whose rows were deleted}, filled by _write
+    changed: dict = None
+
+
+def _plan(uow, loaded, actor, audit_rows):
+    """The case's projections and the audit of the step: what the caller did (`audit_rows`) and how the case
+    changed, in one statement."""
+    case, snapshot = loaded.case, loaded.runtime.snapshot()
     before = {f: getattr(case, f) for f in _WRITTEN_FIELDS}
-    snapshot = runtime.snapshot()
     data, ready = snapshot.data, snapshot.ready
     after = _case_values(before, data, ready, snapshot.completed)
     if loaded.functions.provisional_computations:
@@ -150,18 +171,36 @@ def _project(uow, loaded, actor, audit_rows):
             loaded.functions.provisional_computations
         loaded.functions.provisional_computations = []
         after["deadlines_provisional"] = True
-    # Written at once (Core), so the events and deadlines below see the case as it now stands.
-    projection.write_case(uow.session, case, {f: v for f, v in after.items() if v != before[f]})
-    _sync_tasks(uow, loaded, ready, data)
-    _sync_timers(uow, loaded, snapshot.timers)
     changes = {f: [before[f], after[f]] for f in TRACKED_FIELDS if before[f] != after[f]}
-    audit.write(uow, list(audit_rows) + ([audit.entry(case.id, actor, "case_updated", changes=changes)]
-                                         if changes else []))
-    for event in runtime.drain_events():
-        notifications.on_process_event(uow, case, event.name, data.get("round", 1))
-        sla.on_process_event(uow, case, event.name, data.get("round", 1))
-    if before["status"] != "closed" and case.status == "closed":
+    rows = list(audit_rows) + ([audit.entry(case.id, actor, "case_updated", changes=changes)] if changes else [])
+    _read_stored_projection(uow, loaded)
+    return _StepWrites({f: v for f, v in after.items() if v != before[f]}, _wanted_tasks(case, after, ready, data),
+                       {t.guid: dict(bpmn_id=t.bpmn_id, name=t.name, due_at=t.due_at) for t in snapshot.timers},
+                       rows, data, before["status"], projection.held_rows(uow.session))
+
+
+def _write(uow, pipe, loaded, step):
+    session, case_id = uow.session, loaded.case.id
+    # Written at once (Core), so the events and deadlines after it see the case as it now stands.
+    projection.write_case(session, loaded.case, step.case_values, pipe)
+    step.gone, step.changed = {}, {}
+    for model, wanted in ((HumanTask, step.tasks), (Timer, step.timers)):
+        loaded.projection[model], step.gone[model], step.changed[model] = projection.sync_rows(
+            pipe, model, case_id, loaded.projection[model], wanted)
+    audit.write(uow, step.audit_rows, pipe)
+
+
+def _after_write(uow, loaded, step):
+    """What the process's events cause (notices, lists; these may read), then keeping the runtime."""
+    case, round_no = loaded.case, step.data.get("round", 1)
+    if step.held:
+        projection.forget_held(uow.session, step.held, case.id, step.gone, step.changed)
+    for event in loaded.runtime.drain_events():
+        notifications.on_process_event(uow, case, event.name, round_no)
+        sla.on_process_event(uow, case, event.name, round_no)
+    if step.status_before != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
+    _cache_after_commit(uow, loaded)
 
 
 def _parse(value):
@@ -209,26 +248,19 @@ def _task_due(task, data):
     return due or task.boundary_timer_due
 
 
-def _sync_tasks(uow, loaded, ready, data):
-    case = loaded.case
+def _wanted_tasks(case, after, ready, data):
     wanted = {}
     for t in ready:
         due = _task_due(t, data)
         wanted[t.guid] = dict(bpmn_id=t.bpmn_id, name=t.name, role=t.lane, form_key=t.form_key,
-                              enterprise_id=case.enterprise_id, grade=case.grade, due_at=due,
+                              enterprise_id=case.enterprise_id, grade=after["grade"], due_at=due,
                               sort_due=due or NO_DEADLINE)
-    _sync_rows(uow, loaded, HumanTask, wanted)
+    return wanted
 
 
-def _sync_timers(uow, loaded, timers):
-    wanted = {t.guid: dict(bpmn_id=t.bpmn_id, name=t.name, due_at=t.due_at) for t in timers}
-    _sync_rows(uow, loaded, Timer, wanted)
-
-
-def _sync_rows(uow, loaded, model, wanted):
+def _read_stored_projection(uow, loaded):
     """What is stored is known without a query when the runtime came from the cache: the rows written for
-    its version travel with it."""
-    existing = loaded.projection.get(model)
-    if existing is None:
-        existing = projection.stored_rows(uow.session, model, loaded.case.id)
-    loaded.projection[model] = projection.sync_rows(uow.session, model, loaded.case.id, existing, wanted)
+    its version travel with it. Otherwise they are read here, before the writes."""
+    for model in (HumanTask, Timer):
+        if loaded.projection.get(model) is None:
+            loaded.projection[model] = projection.stored_rows(uow.session, model, loaded.case.id)

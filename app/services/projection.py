@@ -21,12 +21,12 @@ class _Statements:
         self.columns = _COLUMNS[model]
         self.select = select(table.c.task_guid, *(table.c[name] for name in self.columns)) \
             .where(table.c.case_id == bindparam("case_id"))
+        # No RETURNING here: these run in a step's pipeline (services.pipeline), where nothing is read back.
         self.delete = delete(table).where(table.c.case_id == bindparam("case_id"),
-                                          table.c.task_guid.in_(bindparam("guids", expanding=True))) \
-            .returning(table.c.id)
-        self.insert = insert(table)
+                                          table.c.task_guid.in_(bindparam("guids", expanding=True)))
+        self.insert = insert(table).inline()  # no RETURNING of new ids: the rows are written in a pipeline
         self.update = update(table).where(table.c.task_guid == bindparam("b_guid")) \
-            .values({name: bindparam(name) for name in self.columns}).returning(table.c.id)
+            .values({name: bindparam(name) for name in self.columns})
 
 
 _STATEMENTS = {model: _Statements(model) for model in _COLUMNS}
@@ -40,41 +40,65 @@ def stored_rows(session, model, case_id):
             for row in session.connection().execute(st.select, {"case_id": case_id})}
 
 
-def sync_rows(session, model, case_id, existing, wanted):
-    """Make the case's rows match `wanted` ({guid: values}), given what is stored (`existing`).
+def sync_rows(pipe, model, case_id, existing, wanted):
+    """Make the case's rows match `wanted` ({guid: values}), given what is stored (`existing`), with writes
+    sent through `pipe` (services.pipeline: nothing is read back, no object is touched; `forget_held`
+    does that after the pipeline). Returns (the rows now stored, guids deleted, guids rewritten).
 
     Rows that stay keep their other columns (a claim on a task survives); projected values that changed
     (a new deadline, or a new name, role or form after the case moved to another process version) are
-    written. Objects of changed rows already in the session are dropped or expired so none shows a stale row.
+    written.
     """
     st = _STATEMENTS[model]
-    conn = session.connection()
-    stale = [guid for guid in existing if guid not in wanted]
-    if stale:
-        for (row_id,) in conn.execute(st.delete, {"case_id": case_id, "guids": stale}):
-            obj = loaded_object(session, model, row_id)
-            if obj is not None:
-                session.expunge(obj)
+    gone = [guid for guid in existing if guid not in wanted]
+    changed = {guid: values for guid, values in wanted.items() if guid in existing and existing[guid] != values}
+    if gone:
+        pipe.execute(st.delete, {"case_id": case_id, "guids": gone})
     now = clock.now()
     new = [dict(values, case_id=case_id, task_guid=guid, created_at=now)
            for guid, values in wanted.items() if guid not in existing]
     if new:
-        conn.execute(st.insert, new)
-    for guid, values in wanted.items():
-        if guid in existing and existing[guid] != values:
-            row_id = conn.execute(st.update, dict(values, b_guid=guid)).scalar()
-            obj = loaded_object(session, model, row_id)
-            if obj is not None:
-                session.expire(obj)
-    return {guid: dict(values) for guid, values in wanted.items()}
+        pipe.execute(st.insert, new)
+    for guid, values in changed.items():
+        pipe.execute(st.update, dict(values, b_guid=guid))
+    return {guid: dict(values) for guid, values in wanted.items()}, set(gone), set(changed)
 
 
-def write_case(session, case, values):
-    """Write changed case columns in one UPDATE; the object then holds them as committed values, so the ORM
-    does not write them a second time at commit."""
+def held_rows(session):
+    """The task and timer objects the session holds: usually none, since steps write these rows with Core
+    (a keys-only look at the identity map, nothing is read)."""
+    identity_map = session.identity_map
+    return [obj for obj in (identity_map.get(key) for key in identity_map.keys() if key[0] in _COLUMNS)
+            if obj is not None]
+
+
+def forget_held(session, held, case_id, gone, changed):
+    """After `sync_rows` deleted (`gone`) or rewrote (`changed`) rows of the case, drop or expire the held
+    objects of those rows, so none shows a stale row. `gone` / `changed`: {model: guids}. An expired object
+    (its row not loaded, say after a commit) is dropped when its row no longer exists."""
+    unknown = []
+    for obj in held:
+        values = obj.__dict__
+        if "task_guid" not in values:
+            unknown.append(obj)
+        elif values.get("case_id") == case_id and values["task_guid"] in gone[type(obj)]:
+            session.expunge(obj)
+        elif values.get("case_id") == case_id and values["task_guid"] in changed[type(obj)]:
+            session.expire(obj)
+    for model in {type(obj) for obj in unknown}:
+        ids = {inspect(obj).identity[0]: obj for obj in unknown if type(obj) is model}
+        alive = set(session.connection().execute(select(model.id).where(model.id.in_(ids))).scalars())
+        for row_id, obj in ids.items():
+            if row_id not in alive:
+                session.expunge(obj)
+
+
+def write_case(session, case, values, pipe=None):
+    """Write changed case columns in one UPDATE (within `pipe` when given); the object then holds them as
+    committed values, so the ORM does not write them a second time at commit."""
     if not values:
         return
-    session.connection().execute(_UPDATE_CASE, dict(values, b_id=case.id))
+    (pipe or session.connection()).execute(_UPDATE_CASE, dict(values, b_id=case.id))
     set_committed(case, values)
 
 

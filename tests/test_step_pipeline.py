@@ -1,0 +1,90 @@
+"""A step's writes travel together (services.pipeline): on PostgreSQL in psycopg's pipeline mode, one round trip
+for the compare-and-set, the case row, the task and timer rows and the audit rows; on SQLite one by one. What
+must hold either way: the compare-and-set's row count, the database's errors as SQLAlchemy exceptions, and no
+object in the session showing a row the step deleted."""
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import HumanTask, User, WorkflowState
+from app.services import tasks
+from app.services.pipeline import pipelined
+from app.services.uow import UnitOfWork
+from tests.test_lifecycle_service import ASSIGN, open_tasks, register
+
+_STATE_CAS = sa.update(WorkflowState.__table__).where(
+    WorkflowState.case_id == sa.bindparam("b_case_id"), WorkflowState.version == sa.bindparam("b_version")) \
+    .values(version=sa.bindparam("version"))
+
+
+def on_postgresql():
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_counted_writes_report_their_row_count_after_the_block(people):
+    case_id = register(people)
+    version = db.session.get(WorkflowState, case_id).version
+    with UnitOfWork() as uow:
+        with pipelined(uow.session) as pipe:
+            hit = pipe.counted(_STATE_CAS, {"b_case_id": case_id, "b_version": version, "version": version + 1})
+            miss = pipe.counted(_STATE_CAS, {"b_case_id": case_id, "b_version": version, "version": version + 2})
+        assert (hit.rowcount, miss.rowcount) == (1, 0)  # the second saw the first one's write
+        uow.commit()
+    db.session.expire_all()
+    assert db.session.get(WorkflowState, case_id).version == version + 1
+
+
+def test_a_database_error_in_the_block_is_sqlalchemys_and_loses_the_whole_block(people):
+    users = User.__table__
+    rename = sa.update(users).where(users.c.id == sa.bindparam("b_id")).values(display_name=sa.bindparam("name"))
+    duplicate = sa.update(users).where(users.c.id == sa.bindparam("b_id")).values(username=sa.bindparam("name"))
+    with UnitOfWork() as uow:
+        with pytest.raises(sa.exc.IntegrityError):
+            with pipelined(uow.session) as pipe:
+                pipe.execute(rename, {"b_id": people.bureau.id, "name": "改名"})
+                pipe.execute(duplicate, {"b_id": people.bureau.id, "name": people.expert.username})
+        uow.rollback()
+    db.session.expire_all()
+    assert db.session.get(User, people.bureau.id).display_name == "bureau"
+    assert db.session.query(User).count() == len(people) - 2  # the session works again
+
+
+def test_a_steps_writes_go_in_one_pipeline_on_postgresql(people):
+    if not on_postgresql():
+        pytest.skip("pipeline mode is PostgreSQL's (psycopg); SQLite runs the same writes one by one")
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        words = statement.split()
+        if words[0] in ("INSERT", "UPDATE", "DELETE"):
+            table = words[2] if words[0] != "UPDATE" else words[1]
+            seen.append((words[0], table, conn.connection.driver_connection.pgconn.pipeline_status != 0))
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with UnitOfWork() as uow:
+            tasks.complete(uow, people.project_lead, task.id, ASSIGN)
+            uow.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    step_writes = [(verb, table) for verb, table, pipelined_ in seen
+                   if table in ("hazard_case", "human_task", "timer", "audit_event")]
+    assert ("INSERT", "audit_event") in step_writes and ("DELETE", "human_task") in step_writes
+    assert all(pipelined_ for verb, table, pipelined_ in seen
+               if table in ("hazard_case", "human_task", "timer", "audit_event")), seen
+
+
+def test_an_expired_task_object_leaves_the_session_when_its_row_goes(people):
+    case_id = register(people)
+    task = open_tasks(case_id)["assignment"]
+    task_id = task.id
+    db.session.expire(task)  # as after a rollback: the object stays in the session, its columns unknown
+    with UnitOfWork() as uow:
+        tasks.complete(uow, people.project_lead, task_id, ASSIGN)
+        assert "task_guid" not in task.__dict__  # the step did not load it
+        uow.commit()
+    assert task not in db.session
+    assert db.session.get(HumanTask, task_id) is None
+    assert set(open_tasks(case_id)) == {"rectification"}
