@@ -323,8 +323,16 @@ def step_name(name):
     return (", " if is_english() else "、").join(_(part) for part in name.split("、"))
 
 
+ACTION_CODES = frozenset(_ACTIONS)
+
+
 def action_name(code):
     return _(_ACTIONS[code]) if code in _ACTIONS else code
+
+
+def action_choices():
+    """(code, name) of every audited action, in the current language, for a filter."""
+    return [(code, _(name)) for code, name in _ACTIONS.items()]
 
 
 def event_name(code):

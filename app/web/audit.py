@@ -1,0 +1,128 @@
+"""The audit log (审计日志): every recorded event, of cases and outside them, filtered, paged and exported as
+CSV, for managers, the bureau and administrators (services/audit_log.py)."""
+import csv
+import io
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import SHANGHAI, clock
+from ..extensions import db
+from ..services import audit_log, users
+from ..services.processes import deployed_version
+from ..services.uow import UnitOfWork
+from . import forms_render
+from .admin_people import ENTERPRISE_TITLES, USER_TITLES
+from .query_args import page_count, page_number
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 50
+MAX_TEXT = 64
+
+
+@bp.app_template_global()
+def may_read_audit_log():
+    return current_user.is_authenticated and audit_log.may_read(current_user)
+
+
+def _allowed():
+    if not audit_log.may_read(current_user):
+        abort(403, _("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
+
+
+def read_query(args):
+    """(AuditQuery, {field: error}) from the page's query arguments; a bad field is named, not ignored."""
+    errors, values = {}, {}
+    scope = args.get("scope", "")
+    values["scope"] = scope if scope in audit_log.SCOPES else ""
+    action = args.get("action", "").strip()
+    if action and action not in forms_render.ACTION_CODES:
+        errors["action"] = _("没有这种操作")
+    values["action"] = action
+    for name in ("actor", "case_code"):
+        text = args.get(name, "").strip()
+        if len(text) > MAX_TEXT:
+            errors[name] = _("最多 %(n)s 个字符", n=MAX_TEXT)
+        values[name] = text
+    for name in ("since", "until"):
+        text = args.get(name, "").strip()
+        values[name] = None
+        if text:
+            try:
+                values[name] = date.fromisoformat(text)
+            except ValueError:
+                errors[name] = _("日期格式应为 年-月-日，例如 2026-11-30")
+    if values["since"] and values["until"] and values["since"] > values["until"]:
+        errors["until"] = _("结束日期早于开始日期")
+    return audit_log.AuditQuery(**values), errors
+
+
+@bp.route("")
+@login_required
+def index():
+    _allowed()
+    query, errors = read_query(request.args)
+    page = page_number(request.args)
+    rows, total = ([], 0) if errors else audit_log.search(db.session, current_user, query, PAGE_SIZE,
+                                                           (page - 1) * PAGE_SIZE)
+    return render_template("audit/index.html", rows=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
+                           args=request.args, errors=errors, catalog=_catalog(),
+                           actions=forms_render.action_choices(), scopes=audit_log.SCOPES,
+                           names=users.display_names(db.session, (e.actor_id for e, _code in rows)),
+                           subject_text=subject_text, export_url=url_for("audit.export", **{
+                               k: v for k, v in request.args.items() if k != "page" and v})), \
+        400 if errors else 200
+
+
+@bp.route("/export.csv")
+@login_required
+def export():
+    _allowed()
+    query, errors = read_query(request.args)
+    if errors:
+        abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
+    catalog = _catalog()
+    out = io.StringIO()
+    out.write("\ufeff")  # so that Excel opens the UTF-8 file with the Chinese intact
+    writer = csv.writer(out)
+    writer.writerow([_("时间"), _("操作人"), _("操作类型"), _("案件编号"), _("对象"), _("环节"), _("原因"), _("变更"),
+                     _("详情")])
+    for event, code in audit_log.export(db.session, current_user, query):
+        writer.writerow([event.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
+                         event.actor_name if event.actor_name != "system" else _("系统"),
+                         forms_render.action_name(event.action), code or "", subject_text(event),
+                         forms_render.step_name(event.task_name), event.reason,
+                         "; ".join(f"{catalog.title(name)}: {_plain(catalog, name, pair)}"
+                                   for name, pair in (event.changes or {}).items()),
+                         json.dumps(event.details, ensure_ascii=False) if event.details else ""])
+    filename = f"audit-log-{clock.local_now():%Y%m%d-%H%M}.csv"
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def subject_text(event):
+    """What a row outside a case is about, as a reader names it."""
+    if event.subject_type == "enterprise":
+        return _("企业 #%(id)s", id=event.subject_id)
+    if event.subject_type == "user":
+        return _("用户 #%(id)s", id=event.subject_id)
+    return ""
+
+
+def _plain(catalog, name, pair):
+    before, after = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair)
+    if before is None or before == "" or before == []:
+        return catalog.show(name, after)
+    return f"{catalog.show(name, before)} → {catalog.show(name, after)}"
+
+
+def _catalog():
+    """Field titles of the deployed forms, the case's tracked columns and the administered records."""
+    version = deployed_version(UnitOfWork(), required=False)
+    catalog = forms_render.Catalog(version.forms if version is not None else {})
+    for name, title in {**ENTERPRISE_TITLES, **USER_TITLES}.items():
+        catalog.titles.setdefault(name, _(title))
+    return catalog
