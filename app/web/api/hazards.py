@@ -1,8 +1,9 @@
 """Hazard cases: register, read, list, history, open tasks."""
 from flask import g, url_for
 
-from ...services import audit, hazards, tasks
+from ...services import audit, hazards, receipts, tasks
 from ...services.uow import UnitOfWork
+from ..cases import receipt_response
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
@@ -54,3 +55,11 @@ def hazard_tasks(case_id):
         case = hazards.get_case(uow, g.api_user, case_id)
         rows = tasks.for_case(uow.session, case.id)
         return CaseTasksSchema().dump({"items": rows})
+
+
+@api.get("/hazards/<int:case_id>/receipt")
+@token_required
+def hazard_receipt(case_id):
+    """The closure receipt as PDF: 404 unless the caller may see the case, 409 while it is open."""
+    with UnitOfWork() as uow:
+        return receipt_response(receipts.closure_receipt(uow.session, g.api_user, case_id))

@@ -29,6 +29,8 @@ OPERATIONS = {
     "get_hazard": ("One hazard case", "hazards", None, None, {"200": s.CaseSchema}),
     "hazard_history": ("Audit trail of a case", "hazards", None, None, {"200": s.HistorySchema}),
     "hazard_tasks": ("Open tasks of a case", "hazards", None, None, {"200": s.CaseTasksSchema}),
+    "hazard_receipt": ("The closure receipt (销号电子回执) of a closed case, as PDF", "hazards", None, None,
+                       {"200": "application/pdf"}),
     "list_tasks": ("The caller's task inbox", "tasks", None, s.TaskQuery, {"200": s.TaskListSchema}),
     "get_task": ("A task with its form", "tasks", None, None, {"200": s.TaskDetailSchema}),
     "claim_task": ("Claim a task", "tasks", None, None, {"200": s.TaskSchema}),
