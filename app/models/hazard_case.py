@@ -42,7 +42,7 @@ class HazardCase(db.Model):
     assignment_due = db.Column(UTCDateTime)
     rectification_due = db.Column(UTCDateTime, index=True)
     verification_due = db.Column(UTCDateTime)
-    registered_at = db.Column(UTCDateTime, nullable=False)
+    registered_at = db.Column(UTCDateTime, nullable=False, index=True)  # the case list, the statistics
     closed_at = db.Column(UTCDateTime)
     # A deadline computed into a year with no official holiday schedule yet (see services.calendar).
     deadlines_provisional = db.Column(db.Boolean, nullable=False, default=False, server_default="0")

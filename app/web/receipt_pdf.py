@@ -1,33 +1,15 @@
-"""The closure receipt (services/receipts.py) as an A4 PDF, drawn with reportlab.
-
-The text font is reportlab's built-in Adobe CID font STSong-Light: PDF readers supply its glyphs, so nothing
-is embedded and no font file is needed on the server.
-"""
+"""The closure receipt (services/receipts.py) as an A4 PDF, drawn with reportlab (fonts: pdf_styles)."""
 import io
+from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from ..clock import SHANGHAI, clock
 from . import forms_render
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-_TEXT = ParagraphStyle("text", fontName=FONT, fontSize=10, leading=14, wordWrap="CJK")
-_LABEL = ParagraphStyle("label", parent=_TEXT, textColor=colors.HexColor("#4a5568"))
-_HEADING = ParagraphStyle("heading", parent=_TEXT, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
-_TITLE = ParagraphStyle("title", parent=_TEXT, fontSize=18, leading=26, alignment=1, spaceAfter=2)
-_SUBTITLE = ParagraphStyle("subtitle", parent=_TEXT, alignment=1, textColor=colors.HexColor("#4a5568"))
-_GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#a0aec0")),
-                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#edf2f7")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP")])
+from . import pdf_styles as st
 
 
 def render(receipt):
@@ -36,12 +18,12 @@ def render(receipt):
     catalog = forms_render.Catalog(case.process_version.forms)
     enterprise = case.enterprise
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f"{_('隐患整改销号电子回执')} {case.code}",
                             author=_("隐患排查治理闭环管理系统"))
-    story = [Paragraph(escape(_("隐患整改销号电子回执")), _TITLE),
+    story = [Paragraph(escape(_("隐患整改销号电子回执")), st.TITLE),
              Paragraph(escape(_("回执编号：%(number)s　出具时间：%(at)s", number=receipt.number,
-                                at=_moment(clock.now()))), _SUBTITLE)]
+                                at=_moment(clock.now()))), st.SUBTITLE)]
     story += _section(_("企业"), [(_("企业名称"), enterprise.name), (_("统一社会信用代码"), enterprise.credit_code),
                                 (_("地址"), enterprise.address)])
     story += _section(_("隐患"), [
@@ -55,36 +37,24 @@ def render(receipt):
         (_("整改责任人"), fix.get("responsible_person")), (_("完成日期"), catalog.show("completed_on", fix.get("completed_on"))),
         (_("整改资金（元）"), catalog.show("funds", fix.get("funds"))),
         (_("整改提交"), f"{receipt.rectified_by}　{_moment(receipt.rectified_at)}" if receipt.rectified_at else None)])
-    story.append(Paragraph(escape(_("复核与销号")), _HEADING))
-    rows = [[Paragraph(escape(t), _LABEL) for t in (_("环节"), _("签批人"), _("时间"), _("意见"))]]
-    rows += [[Paragraph(escape(forms_render.step_name(s.step) or "—"), _TEXT), Paragraph(escape(s.by), _TEXT),
-              Paragraph(escape(_moment(s.at)), _TEXT), Paragraph(escape(s.opinion or "—"), _TEXT)]
+    story.append(Paragraph(escape(_("复核与销号")), st.HEADING))
+    rows = [[Paragraph(escape(t), st.LABEL) for t in (_("环节"), _("签批人"), _("时间"), _("意见"))]]
+    rows += [[Paragraph(escape(forms_render.step_name(s.step) or "—"), st.TEXT), Paragraph(escape(s.by), st.TEXT),
+              Paragraph(escape(_moment(s.at)), st.TEXT), Paragraph(escape(s.opinion or "—"), st.TEXT)]
              for s in receipt.sign_offs]
-    story.append(_table(rows, [38 * mm, 28 * mm, 34 * mm, None], header=True))
+    story.append(st.table(rows, [38 * mm, 28 * mm, 34 * mm, None], header_row=True, label_column=False))
     story += _section("", [(_("销号时间"), _moment(case.closed_at))])
     story += [Spacer(1, 10 * mm), Paragraph(escape(_(
-        "本回执由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。")), _LABEL)]
+        "本回执由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。")), st.LABEL)]
     doc.build(story)
     return out.getvalue()
 
 
 def _section(heading, pairs):
-    rows = [[Paragraph(escape(label), _LABEL), Paragraph(escape(value if value not in (None, "") else "—"), _TEXT)]
+    rows = [[Paragraph(escape(label), st.LABEL), Paragraph(escape(value if value not in (None, "") else "—"), st.TEXT)]
             for label, value in pairs]
-    return ([Paragraph(escape(heading), _HEADING)] if heading else [Spacer(1, 4 * mm)]) + \
-        [_table(rows, [40 * mm, None])]
-
-
-def _table(rows, widths, header=False):
-    full = A4[0] - 36 * mm
-    fixed = sum(w for w in widths if w)
-    table = Table(rows, colWidths=[w or full - fixed for w in widths])
-    style = TableStyle(_GRID.getCommands())
-    if header:
-        style.add("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#edf2f7"))
-        style.add("BACKGROUND", (0, 1), (0, -1), colors.white)
-    table.setStyle(style)
-    return table
+    return ([Paragraph(escape(heading), st.HEADING)] if heading else [Spacer(1, 4 * mm)]) + \
+        [st.table(rows, [40 * mm, None])]
 
 
 def _moment(value):

@@ -1,0 +1,137 @@
+"""Statistics (统计报表) of the hazards registered in a period, on a page and as CSV (for Excel) and PDF files,
+for managers, the bureau and administrators (services/reports.py)."""
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..services import reports
+from ..services.processes import deployed_version
+from ..services.uow import UnitOfWork
+from . import forms_render, reports_pdf
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.app_template_global()
+def may_read_reports():
+    return current_user.is_authenticated and reports.may_read(current_user)
+
+
+def _allowed():
+    if not reports.may_read(current_user):
+        abort(403, _("只有管理人员、应急管理局和系统管理员可以查看统计报表"))
+
+
+def read_period(args):
+    """(start, end, {field: error}); this month so far when no dates are given."""
+    start, end = reports.default_period()
+    errors = {}
+    for name in ("start", "end"):
+        text = args.get(name, "").strip()
+        if text:
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                errors[name] = _("日期格式应为 年-月-日，例如 2026-11-30")
+                continue
+            start, end = (value, end) if name == "start" else (start, value)
+    if not errors and start > end:
+        errors["end"] = _("结束日期早于开始日期")
+    elif not errors and (end - start).days > reports.MAX_DAYS:
+        errors["end"] = _("统计期间最长 %(n)s 天", n=reports.MAX_DAYS)
+    return start, end, errors
+
+
+@bp.route("")
+@login_required
+def index():
+    _allowed()
+    start, end, errors = read_period(request.args)
+    report = None if errors else reports.build(db.session, current_user, start, end)
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    return render_template("reports/index.html", report=report, errors=errors, args=request.args, start=start,
+                           end=end, labels=Labels(), csv_url=url_for("reports.export_csv", **period),
+                           pdf_url=url_for("reports.export_pdf", **period)), 400 if errors else 200
+
+
+@bp.route("/export.csv")
+@login_required
+def export_csv():
+    report, labels = _report_or_400()
+    out = io.StringIO()
+    out.write("\ufeff")  # so that Excel opens the UTF-8 file with the Chinese intact
+    writer = csv.writer(out)
+    for title, rows in sections(report, labels):
+        writer.writerow([title])
+        writer.writerows(rows)
+        writer.writerow([])
+    return _file(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", report, "csv")
+
+
+@bp.route("/export.pdf")
+@login_required
+def export_pdf():
+    report, labels = _report_or_400()
+    return _file(reports_pdf.render(report, sections(report, labels)), "application/pdf", report, "pdf")
+
+
+def _report_or_400():
+    _allowed()
+    start, end, errors = read_period(request.args)
+    if errors:
+        abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
+    return reports.build(db.session, current_user, start, end), Labels()
+
+
+def _file(body, mimetype, report, extension):
+    name = f"hazard-statistics-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{extension}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class Labels:
+    """Names of grades and hazard types (from the deployed registration form) in the current language."""
+
+    def __init__(self):
+        version = deployed_version(UnitOfWork(), required=False)
+        self._catalog = forms_render.Catalog(version.forms if version is not None else {})
+
+    def grade(self, code):
+        return self._catalog.show("grade", code) if code else _("未定级")
+
+    def hazard_type(self, code):
+        return self._catalog.show("hazard_type", code)
+
+    @staticmethod
+    def blank(text):
+        return text or _("未填写")
+
+
+def _percent(value):
+    return "—" if value is None else f"{value} %"
+
+
+def sections(report, labels):
+    """The report as titled tables of text, shared by the page's files (CSV, PDF)."""
+    head = [_("分组"), _("登记数"), _("已销号"), _("未销号"), _("逾期未整改"), _("整改率")]
+
+    def rows(groups, name):
+        return [head] + [[name(key), t.registered, t.closed, t.open, t.overdue, _percent(t.rate)]
+                         for key, t in groups.items()]
+    total = report.total
+    summary = [[_("统计期间"), f"{report.start.isoformat()} — {report.end.isoformat()}"],
+               [_("登记隐患数"), total.registered], [_("已销号"), total.closed], [_("未销号"), total.open],
+               [_("逾期未整改"), total.overdue], [_("整改率"), _percent(total.rate)],
+               [_("隐患复发率（六个月内同企业同类型）"), _percent(report.recurrence_rate)],
+               [_("平均销号用时（天）"), "—" if report.average_days_to_close is None else report.average_days_to_close]]
+    enterprises = [[_("企业"), _("行业"), _("乡镇/园区")] + head[1:]] + [
+        [e.name, labels.blank(e.industry), labels.blank(e.township), t.registered, t.closed, t.open, t.overdue,
+         _percent(t.rate)] for e, t in report.enterprises]
+    return [(_("总体情况"), summary), (_("按隐患等级"), rows(report.by_grade, labels.grade)),
+            (_("按隐患类型"), rows(report.by_type, labels.hazard_type)),
+            (_("按行业"), rows(report.by_industry, labels.blank)),
+            (_("按乡镇/园区"), rows(report.by_township, labels.blank)), (_("按企业"), enterprises)]
