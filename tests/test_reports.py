@@ -58,6 +58,10 @@ def test_the_cohort_and_what_became_of_it(people, november):
     assert {k: v.registered for k, v in report.by_industry.items()} == {"化工": 3, "机械": 1}
     assert [(e.name, x.registered, x.overdue) for e, x in report.enterprises] == [
         ("甲化工有限公司", 3, 1), ("乙机械制造厂", 1, 0)]
+    assert report.open_major == {people.enterprise_a.id}  # its 重大 case is still open
+    assert {month: x.registered for month, x in report.by_month.items()} == {"2026-11": 4}
+    two_months = reports.build(db.session, people.manager, date(2026, 10, 1), date(2026, 11, 30))
+    assert {month: x.registered for month, x in two_months.by_month.items()} == {"2026-10": 1, "2026-11": 4}
     # A's electrical hazards of Oct 31, Nov 2 and Nov 5 each had one before them within six months: the first of
     # the period recurs the October one, which is outside the period but inside the window.
     assert report.recurring == 3 and report.recurrence_rate == 75.0
@@ -82,6 +86,7 @@ def test_the_page_defaults_to_this_month(november, login, role):
     assert 'value="2026-11-01"' in page and 'value="2026-11-20"' in page
     assert '<span class="kpi-value">4</span>' in page and "25.0 %" in page and "75.0 %" in page
     assert "甲化工有限公司" in page and "电气安全" in page and "重大隐患" in page
+    assert "重大隐患未销号" in page and "2026-11" in page
     assert 'href="/reports"' in page  # the nav link
 
 
@@ -114,7 +119,9 @@ def test_csv_for_excel_and_pdf(november, login):
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert ["登记隐患数", "4"] in rows and ["整改率", "25.0 %"] in rows
-    assert ["甲化工有限公司", "化工", "城关镇", "3", "1", "2", "1", "33.3 %"] in rows
+    assert ["甲化工有限公司", "化工", "城关镇", "3", "1", "2", "1", "33.3 %", "是"] in rows
+    assert ["乙机械制造厂", "机械", "城关镇", "1", "0", "1", "0", "0.0 %", "否"] in rows
+    assert ["按月份（登记时间）"] in rows and ["2026-11", "4", "1", "3", "1", "25.0 %"] in rows
     assert ["按隐患类型"] in rows and ["电气安全", "4", "1", "3", "1", "25.0 %"] in rows
     pdf = manager.get("/reports/export.pdf?start=2026-11-01&end=2026-11-30")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.get_data().startswith(b"%PDF-")

@@ -19,6 +19,7 @@ from ..models import GRADES, Enterprise, HazardCase
 ROLES = ("manager", "bureau", "admin")
 RECURRENCE_WINDOW = timedelta(days=183)  # six months
 MAX_DAYS = 366 * 3
+MAJOR_GRADES = ("major", "especially_major")
 
 
 def may_read(user):
@@ -60,7 +61,9 @@ class Report:
     by_type: dict = field(default_factory=dict)  # hazard type -> Tally, most cases first
     by_industry: dict = field(default_factory=dict)
     by_township: dict = field(default_factory=dict)
+    by_month: dict = field(default_factory=dict)  # "2026-11" (month of registration, Shanghai) -> Tally, in order
     enterprises: list = field(default_factory=list)  # [(Enterprise row: id, name, industry, township), Tally]
+    open_major: set = field(default_factory=set)  # ids of those enterprises with an open 重大 or 特别重大 case
 
 
 def build(session, user, start, end):
@@ -79,7 +82,7 @@ def build(session, user, start, end):
         .order_by(HazardCase.registered_at)).all()
     report = Report(start, end)
     groups = {"by_grade": defaultdict(Tally), "by_type": defaultdict(Tally), "by_industry": defaultdict(Tally),
-              "by_township": defaultdict(Tally)}
+              "by_township": defaultdict(Tally), "by_month": defaultdict(Tally)}
     per_enterprise, names, durations = defaultdict(Tally), {}, []
     for row in rows:
         report.total.add(row, now)
@@ -87,6 +90,7 @@ def build(session, user, start, end):
         groups["by_type"][row.hazard_type].add(row, now)
         groups["by_industry"][row.industry or ""].add(row, now)
         groups["by_township"][row.township or ""].add(row, now)
+        groups["by_month"][row.registered_at.astimezone(SHANGHAI).strftime("%Y-%m")].add(row, now)
         per_enterprise[row.enterprise_id].add(row, now)
         names[row.enterprise_id] = row
         if row.closed_at is not None:
@@ -96,10 +100,22 @@ def build(session, user, start, end):
         setattr(report, name, dict(sorted(groups[name].items(), key=lambda kv: (-kv[1].registered, kv[0]))))
     report.enterprises = sorted(((names[eid], tally) for eid, tally in per_enterprise.items()),
                                 key=lambda pair: (-pair[1].registered, -pair[1].overdue, pair[0].name))
+    report.by_month = dict(sorted(groups["by_month"].items()))
+    report.open_major = _with_open_major(session, per_enterprise)
     report.average_days_to_close = round(sum(durations) / len(durations), 1) if durations else None
     report.recurring = _recurring(session, rows, begin)
     report.recurrence_rate = round(100 * report.recurring / len(rows), 1) if rows else None
     return report
+
+
+def _with_open_major(session, enterprise_ids):
+    """Which of the enterprises has a 重大 or 特别重大 case not yet closed (registered at any time)."""
+    if not enterprise_ids:
+        return set()
+    return set(session.execute(
+        select(HazardCase.enterprise_id).distinct()
+        .where(HazardCase.enterprise_id.in_(list(enterprise_ids)), HazardCase.status != "closed",
+               HazardCase.grade.in_(MAJOR_GRADES))).scalars())
 
 
 def _recurring(session, rows, begin):

@@ -110,6 +110,10 @@ class Labels:
     def blank(text):
         return text or _("未填写")
 
+    @staticmethod
+    def month(key):
+        return key  # "2026-11": read alike in both languages
+
 
 def _percent(value):
     return "—" if value is None else f"{value} %"
@@ -128,10 +132,11 @@ def sections(report, labels):
                [_("逾期未整改"), total.overdue], [_("整改率"), _percent(total.rate)],
                [_("隐患复发率（六个月内同企业同类型）"), _percent(report.recurrence_rate)],
                [_("平均销号用时（天）"), "—" if report.average_days_to_close is None else report.average_days_to_close]]
-    enterprises = [[_("企业"), _("行业"), _("乡镇/园区")] + head[1:]] + [
+    enterprises = [[_("企业"), _("行业"), _("乡镇/园区")] + head[1:] + [_("有未销号重大隐患")]] + [
         [e.name, labels.blank(e.industry), labels.blank(e.township), t.registered, t.closed, t.open, t.overdue,
-         _percent(t.rate)] for e, t in report.enterprises]
+         _percent(t.rate), _("是") if e.enterprise_id in report.open_major else _("否")] for e, t in report.enterprises]
     return [(_("总体情况"), summary), (_("按隐患等级"), rows(report.by_grade, labels.grade)),
             (_("按隐患类型"), rows(report.by_type, labels.hazard_type)),
             (_("按行业"), rows(report.by_industry, labels.blank)),
-            (_("按乡镇/园区"), rows(report.by_township, labels.blank)), (_("按企业"), enterprises)]
+            (_("按乡镇/园区"), rows(report.by_township, labels.blank)), (_("按月份（登记时间）"), rows(report.by_month, labels.month)),
+            (_("按企业"), enterprises)]
