@@ -156,8 +156,10 @@ def complete(uow, user, task_id, data):
     if before is None:
         raise TaskNotReady("这个任务已经完成 / this task was already completed")
     case_store.run(case, lambda: loaded.runtime.complete(task.task_guid, clean))
+    # The whole submission is kept (not only what it changed): it is what the case's documents are drawn from.
     case_store.save(uow, loaded, user, audit_rows=[audit.entry(
-        case.id, user, "task_completed", task_name=task.name, details={"task_id": task_id},
+        case.id, user, "task_completed", task_name=task.name,
+        details={"task_id": task_id, "form_key": task.form_key, "submitted": clean},
         changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})])
     return case
 

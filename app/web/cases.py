@@ -1,7 +1,6 @@
 """Hazard cases: the list, one case with its history, registering a hazard, and attachments."""
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,11 +9,11 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import attachments, audit, forms, hazards, receipts, tasks, users
+from ..services import attachments, audit, case_documents, forms, hazards, tasks, users
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
-from . import forms_render, receipt_pdf
+from . import forms_render
 from .query_args import int_or_none, page_count, page_number
 
 bp = Blueprint("cases", __name__)
@@ -56,7 +55,8 @@ def case_context(case):
             "attachment_rows": _attachment_rows(files, catalog), "events": events, "actor_names": names,
             "open_tasks": open_tasks, "deadlines": _deadlines(case), "last_submission": submissions[-1]
             if submissions else None, "may_work_on": lambda t: may_work_on(current_user, t),
-            "may_reassign": may_reassign(current_user), "candidates_for": reassign_candidates}
+            "may_reassign": may_reassign(current_user), "candidates_for": reassign_candidates,
+            "documents": case_documents.available(case, events)}
 
 
 def _deadlines(case):
@@ -167,20 +167,6 @@ def attachment(public_id):
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response.cache_control.private = True
     response.cache_control.public = False
-    return response
-
-
-@bp.route("/cases/<int:case_id>/receipt.pdf")
-@login_required
-def receipt(case_id):
-    """The closure receipt (销号电子回执): 404 for a case the user may not see, 409 while it is open."""
-    return receipt_response(receipts.closure_receipt(db.session, current_user, case_id))
-
-
-def receipt_response(data):
-    response = Response(receipt_pdf.render(data), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="receipt-{data.case.code}.pdf"'
-    response.cache_control.private = True
     return response
 
 

@@ -1,9 +1,9 @@
 """Hazard cases: register, read, list, history, open tasks."""
 from flask import g, url_for
 
-from ...services import audit, hazards, receipts, tasks
+from ...services import audit, hazards, tasks
 from ...services.uow import UnitOfWork
-from ..cases import receipt_response
+from .. import documents
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
@@ -60,6 +60,22 @@ def hazard_tasks(case_id):
 @api.get("/hazards/<int:case_id>/receipt")
 @token_required
 def hazard_receipt(case_id):
-    """The closure receipt as PDF: 404 unless the caller may see the case, 409 while it is open."""
+    """The receipt of closure as PDF: 404 unless the caller may see the case, 409 while it is open."""
     with UnitOfWork() as uow:
-        return receipt_response(receipts.closure_receipt(uow.session, g.api_user, case_id))
+        return documents.receipt_response(uow.session, g.api_user, case_id)
+
+
+@api.get("/hazards/<int:case_id>/notice")
+@token_required
+def hazard_notice(case_id):
+    """The rectification notice of the current round as PDF: 409 before the case is assigned."""
+    with UnitOfWork() as uow:
+        return documents.notice_response(uow.session, g.api_user, case_id)
+
+
+@api.get("/hazards/<int:case_id>/verification-opinions")
+@token_required
+def hazard_verification_opinions(case_id):
+    """Every verification's conclusion and opinion, round by round, as PDF: 409 before the first one."""
+    with UnitOfWork() as uow:
+        return documents.verification_response(uow.session, g.api_user, case_id)
