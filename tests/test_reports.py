@@ -114,6 +114,7 @@ def test_csv_for_excel_and_pdf(november, login):
     manager = login("manager")
     response = manager.get("/reports/export.csv?start=2026-11-01&end=2026-11-30")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="hazard-statistics-20261101-20261130.csv"' in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")

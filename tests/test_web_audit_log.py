@@ -107,6 +107,7 @@ def test_pages_of_fifty(history, login):
 def test_the_csv_export_has_the_filtered_rows_readable_in_excel(history, login):
     response = login("manager").get("/audit/export.csv?scope=cases")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")

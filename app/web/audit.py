@@ -99,7 +99,7 @@ def export():
                                    for name, pair in (event.changes or {}).items()),
                          json.dumps(event.details, ensure_ascii=False) if event.details else ""])
     filename = f"audit-log-{clock.local_now():%Y%m%d-%H%M}.csv"
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

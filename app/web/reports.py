@@ -70,7 +70,7 @@ def export_csv():
         writer.writerow([title])
         writer.writerows(rows)
         writer.writerow([])
-    return _file(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", report, "csv")
+    return _file(out.getvalue().encode("utf-8"), "text/csv", report, "csv")
 
 
 @bp.route("/export.pdf")
