@@ -139,3 +139,12 @@ def test_the_page_in_english(november, login):
     manager.get("/lang/en")
     page = text(manager.get("/reports?start=2026-11-01&end=2026-11-30"))
     assert "Statistics" in page and "Rectification rate" in page and "Electrical safety" in page
+
+
+def test_recurrence_looks_back_six_months_only(people, november):
+    clock.set(datetime(2026, 5, 1, 9, 0, tzinfo=SHANGHAI))  # 188 days before B's case of Nov 5
+    register(people, enterprise=people.enterprise_b)
+    assert reports.build(db.session, people.manager, date(2026, 11, 1), date(2026, 11, 30)).recurring == 3
+    clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=SHANGHAI))  # 169 days before
+    register(people, enterprise=people.enterprise_b)
+    assert reports.build(db.session, people.manager, date(2026, 11, 1), date(2026, 11, 30)).recurring == 4
