@@ -10,3 +10,4 @@ from .notification import Notification  # noqa: F401
 from .calendar import CalendarDay, CalendarRevision  # noqa: F401
 from .sla import (CalendarYear, CreditRecord, EnforcementReferral, Incident, KeySupervisionEntry,  # noqa: F401
                   OutboxMessage, TimerFiring)
+from .quality import QualityRound, QualitySample  # noqa: F401

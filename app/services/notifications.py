@@ -15,6 +15,7 @@ EVENT_RECIPIENTS = {
     "rectification_urging": (("enterprise", "bureau", "project_lead"), "催办通知：整改已逾期"),
     "enforcement_referral": (("bureau",), "逾期未整改，移送执法"),
     "verification_overdue": (("quality",), "复核验收超过3个工作日"),
+    "quality_problem": (("bureau", "project_lead"), "质量抽查发现问题"),
 }
 
 

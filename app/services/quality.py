@@ -1,0 +1,128 @@
+"""Quality sampling (质量抽查): the quality supervisor periodically draws at least 15 % of the cases closed in a
+period, at random, reviews each (its history, documents and photos) and records a conclusion; a problem found
+is sent to the bureau and the project leads. A round's results make the special inspection report (专项检查报告)
+for the project's management.
+
+The draw is random but repeatable: the round keeps its seed, and the same seed over the same closed cases
+(ordered by id) draws the same ones.
+"""
+import math
+import random
+import secrets
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from ..clock import SHANGHAI, clock
+from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from ..models import HazardCase, QualityRound, QualitySample
+from . import audit, notifications
+
+MIN_PERCENT = 15
+RESULTS = ("confirmed", "problem")
+REVIEWERS = ("quality",)
+READERS = ("quality", "manager", "bureau", "admin")
+MAX_OPINION = 4000
+
+
+def may_read(user):
+    return user.has_role(*READERS)
+
+
+def may_review(user):
+    return user.has_role(*REVIEWERS)
+
+
+def _check(allowed, message):
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def closed_case_ids(session, start, end):
+    """Ids of the cases closed on the Shanghai days from `start` to `end` (both included), in id order."""
+    begin = datetime.combine(start, time(0, 0), tzinfo=SHANGHAI)
+    finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=SHANGHAI)
+    return list(session.execute(select(HazardCase.id).where(
+        HazardCase.status == "closed", HazardCase.closed_at >= begin, HazardCase.closed_at < finish)
+        .order_by(HazardCase.id)).scalars())
+
+
+def draw(case_ids, percent, seed):
+    """The sampled ids: ceil(percent % of them), at least one when there is any, chosen by `seed`."""
+    count = min(len(case_ids), max(1, math.ceil(len(case_ids) * percent / 100))) if case_ids else 0
+    return sorted(random.Random(seed).sample(case_ids, count))
+
+
+def start_round(uow, user, start, end, percent=MIN_PERCENT):
+    _check(may_review(user), "只有质量监督专员可以发起抽查 / only the quality supervisor starts a sampling round")
+    if start > end:
+        raise ValidationFailed("结束日期早于开始日期 / the end date is before the start date",
+                               fields={"end": "before start"})
+    if not isinstance(percent, int) or not MIN_PERCENT <= percent <= 100:
+        raise ValidationFailed(f"抽查比例应在 {MIN_PERCENT}% 到 100% 之间 / the share is {MIN_PERCENT} to 100 %",
+                               fields={"percent": "out of range"})
+    case_ids = closed_case_ids(uow.session, start, end)
+    if not case_ids:
+        raise Conflict("该期间没有已销号的案件 / no case was closed in this period")
+    seed = secrets.token_hex(16)
+    sampled = draw(case_ids, percent, seed)
+    round_ = QualityRound(period_start=start, period_end=end, percent=percent, closed_count=len(case_ids),
+                          seed=seed, created_by_id=user.id, created_at=clock.now())
+    round_.samples = [QualitySample(case_id=case_id, opinion="") for case_id in sampled]
+    uow.session.add(round_)
+    uow.session.flush()
+    audit.write(uow, [audit.entry(case_id, user, "quality_sampled", details={"round": round_.id})
+                      for case_id in sampled])
+    return round_
+
+
+def get_round(session, user, round_id):
+    _check(may_read(user), "只有质量监督专员、管理人员、应急管理局和系统管理员可以查看抽查 / "
+                           "only quality, managers, the bureau and administrators see sampling rounds")
+    round_ = session.get(QualityRound, round_id)
+    if round_ is None:
+        raise NotFound("抽查批次不存在 / no such sampling round")
+    return round_
+
+
+def rounds(session, user, limit=100):
+    _check(may_read(user), "只有质量监督专员、管理人员、应急管理局和系统管理员可以查看抽查 / "
+                           "only quality, managers, the bureau and administrators see sampling rounds")
+    return session.query(QualityRound).order_by(QualityRound.created_at.desc(), QualityRound.id.desc()) \
+        .limit(limit).all()
+
+
+def progress(session, round_ids):
+    """{round id: (reviewed, sampled, problems)}."""
+    if not round_ids:
+        return {}
+    rows = session.execute(select(
+        QualitySample.round_id, func.count(QualitySample.reviewed_at), func.count(),
+        func.count(QualitySample.id).filter(QualitySample.result == "problem"))
+        .where(QualitySample.round_id.in_(round_ids)).group_by(QualitySample.round_id))
+    return {round_id: (reviewed, total, problems) for round_id, reviewed, total, problems in rows}
+
+
+def review(uow, user, round_id, sample_id, result, opinion):
+    """Record (or correct) the conclusion on one sampled case; a problem needs an opinion and is reported."""
+    _check(may_review(user), "只有质量监督专员可以填写抽查结论 / only the quality supervisor reviews samples")
+    sample = uow.session.get(QualitySample, sample_id)
+    if sample is None or sample.round_id != round_id:
+        raise NotFound("抽查记录不存在 / no such sample")
+    opinion = (opinion or "").strip()
+    errors = {}
+    if result not in RESULTS:
+        errors["result"] = "请选择抽查结论 / choose a conclusion"
+    if result == "problem" and not opinion:
+        errors["opinion"] = "发现问题时请写明问题 / describe the problem"
+    if len(opinion) > MAX_OPINION:
+        errors["opinion"] = f"最多 {MAX_OPINION} 个字 / at most {MAX_OPINION} characters"
+    if errors:
+        raise ValidationFailed("请检查抽查结论 / please check the conclusion", fields=errors)
+    before = {"result": sample.result, "opinion": sample.opinion}
+    sample.result, sample.opinion, sample.reviewer_id, sample.reviewed_at = result, opinion, user.id, clock.now()
+    audit.record(uow, sample.case_id, user, "quality_reviewed", details={"round": round_id},
+                 changes={k: [before[k], v] for k, v in (("result", result), ("opinion", opinion)) if before[k] != v})
+    if result == "problem" and before["result"] != "problem":
+        notifications.on_process_event(uow, sample.case, "quality_problem", f"quality-{round_id}")
+    return sample
