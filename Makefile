@@ -49,3 +49,4 @@ test: install
 bench: install
 	$(PY) bench/lifecycle.py
 	$(PY) bench/timers.py
+	$(PY) bench/reports.py
