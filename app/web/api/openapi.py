@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, schemas as s
+from . import api, oversight, schemas as s
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -43,6 +43,10 @@ OPERATIONS = {
                       {"200": s.TaskSchema}),
     "complete_task": ("Submit a task's form; returns the updated case", "tasks", s.CompleteSchema, None,
                       {"200": s.CaseSchema}),
+    "statistics": ("Statistics of the hazards registered in a period (manager, bureau, admin)", "oversight", None,
+                   oversight.StatisticsQuery, {"200": oversight.StatisticsSchema}),
+    "audit_events": ("The audit log across cases and administration (manager, bureau, admin)", "oversight", None,
+                     oversight.AuditQuery, {"200": oversight.AuditListSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
@@ -83,7 +87,9 @@ class _Converter:
             result = self.ref(nested)
             return {"anyOf": [result, {"type": "null"}]} if field.allow_none else result
         result = {}
-        if isinstance(field, fields.DateTime):
+        if isinstance(field, fields.Date):
+            result = {"type": "string", "format": "date"}
+        elif isinstance(field, fields.DateTime):
             result = {"type": "string", "format": "date-time"}
         else:
             kind = next((t for cls, t in _SIMPLE_TYPES if isinstance(field, cls)), field.metadata.get("type"))

@@ -1,0 +1,129 @@
+"""Statistics and the audit log as JSON, for managers, the bureau and administrators (and the systems they feed):
+`GET /statistics?start=&end=` and `GET /audit?scope=&action=&actor=&case_code=&since=&until=&limit=&offset=`."""
+from flask import g
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ...extensions import db
+from ...services import audit_log, reports
+from ..forms_render import ACTION_CODES
+from . import api
+from .auth import token_required
+from .helpers import query_args
+from .schemas import HistoryEventSchema, PageQuery, QuerySchema
+
+
+class StatisticsQuery(QuerySchema):
+    start = fields.Date(metadata={"description": "first day of registration (Shanghai); default: this month's"})
+    end = fields.Date(metadata={"description": "last day, included; default: today"})
+
+    @validates_schema
+    def _period(self, data, **kwargs):
+        start, end = _period(data)
+        if start > end:
+            raise ValidationError("结束日期早于开始日期 / the end is before the start", "end")
+        if (end - start).days > reports.MAX_DAYS:
+            raise ValidationError(f"统计期间最长 {reports.MAX_DAYS} 天 / at most {reports.MAX_DAYS} days", "end")
+
+
+def _period(data):
+    start, end = reports.default_period()
+    return data.get("start", start), data.get("end", end)
+
+
+class TallySchema(Schema):
+    registered = fields.Integer()
+    closed = fields.Integer()
+    open = fields.Integer()
+    overdue = fields.Integer(metadata={"description": "open and past the rectification deadline"})
+    rate = fields.Float(allow_none=True, metadata={"description": "rectification rate, per cent (closed / registered)"})
+
+
+class GroupTallySchema(TallySchema):
+    key = fields.String(metadata={"description": "grade or hazard type code, industry, township, or YYYY-MM"})
+
+
+class EnterpriseTallySchema(TallySchema):
+    enterprise_id = fields.Integer()
+    name = fields.String()
+    industry = fields.String()
+    township = fields.String()
+    open_major = fields.Boolean(metadata={"description": "has a 重大 or 特别重大 case not yet closed"})
+
+
+class StatisticsSchema(Schema):
+    start = fields.Date()
+    end = fields.Date()
+    total = fields.Nested(TallySchema)
+    recurring = fields.Integer()
+    recurrence_rate = fields.Float(allow_none=True, metadata={
+        "description": "per cent of the cases whose enterprise had one of the same type in the six months before"})
+    average_days_to_close = fields.Float(allow_none=True)
+    by_grade = fields.List(fields.Nested(GroupTallySchema))
+    by_type = fields.List(fields.Nested(GroupTallySchema))
+    by_industry = fields.List(fields.Nested(GroupTallySchema))
+    by_township = fields.List(fields.Nested(GroupTallySchema))
+    by_month = fields.List(fields.Nested(GroupTallySchema))
+    enterprises = fields.List(fields.Nested(EnterpriseTallySchema))
+
+
+class AuditQuery(PageQuery):
+    scope = fields.String(validate=validate.OneOf(audit_log.SCOPES))
+    action = fields.String(validate=validate.OneOf(sorted(ACTION_CODES)))
+    actor = fields.String(validate=validate.Length(1, 64))
+    case_code = fields.String(validate=validate.Length(1, 64))
+    since = fields.Date()
+    until = fields.Date()
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise ValidationError("结束日期早于开始日期 / until is before since", "until")
+
+
+class AuditEventSchema(HistoryEventSchema):
+    id = fields.Integer()
+    case_id = fields.Integer(allow_none=True)
+    case_code = fields.String(allow_none=True)
+    subject_type = fields.String(allow_none=True, metadata={"description": "enterprise or user, outside cases"})
+    subject_id = fields.Integer(allow_none=True)
+
+
+class AuditListSchema(Schema):
+    items = fields.List(fields.Nested(AuditEventSchema))
+    total = fields.Integer()
+
+
+@api.get("/statistics")
+@token_required
+def statistics():
+    start, end = _period(query_args(StatisticsQuery()))
+    report = reports.build(db.session, g.api_user, start, end)
+
+    def groups(mapping):
+        return [dict(_tally(t), key=k) for k, t in mapping.items()]
+    return StatisticsSchema().dump({
+        "start": start, "end": end, "total": _tally(report.total), "recurring": report.recurring,
+        "recurrence_rate": report.recurrence_rate, "average_days_to_close": report.average_days_to_close,
+        "by_grade": groups(report.by_grade), "by_type": groups(report.by_type),
+        "by_industry": groups(report.by_industry), "by_township": groups(report.by_township),
+        "by_month": groups(report.by_month),
+        "enterprises": [dict(_tally(t), enterprise_id=e.enterprise_id, name=e.name, industry=e.industry,
+                             township=e.township, open_major=e.enterprise_id in report.open_major)
+                        for e, t in report.enterprises]})
+
+
+def _tally(tally):
+    return {"registered": tally.registered, "closed": tally.closed, "open": tally.open, "overdue": tally.overdue,
+            "rate": tally.rate}
+
+
+@api.get("/audit")
+@token_required
+def audit_events():
+    args = query_args(AuditQuery())
+    limit, offset = args.pop("limit"), args.pop("offset")
+    rows, total = audit_log.search(db.session, g.api_user, audit_log.AuditQuery(**args), limit, offset)
+    columns = ("id", "case_id", "created_at", "actor_name", "action", "task_name", "changes", "details", "reason",
+               "subject_type", "subject_id")
+    items = [dict({c: getattr(event, c) for c in columns}, case_code=code) for event, code in rows]
+    return AuditListSchema().dump({"items": items, "total": total})
