@@ -47,6 +47,7 @@ def test_managers_the_bureau_and_admins_read_every_event(history, login, role):
     assert {"登记隐患信息", "完成", "流程推进", "调整工作日"} <= set(names)
     assert f'href="/cases/{history.id}">{history.code}</a>' in page
     assert 'href="/audit"' in page  # the nav link
+    assert "甲化工有限公司" in page  # the registration's enterprise by name, not by id
 
 
 @pytest.mark.parametrize("role", ["inspector", "project_lead", "ent_a", "quality", "process_owner"])
@@ -118,7 +119,7 @@ def test_the_csv_export_has_the_filtered_rows_readable_in_excel(history, login):
     assert "调整工作日" not in body  # the filter holds for the file too
     registered = next(r for r in rows[1:] if r[2] == "登记隐患信息")
     assert registered[0].startswith("2026-11-23 ") and registered[1] == "inspector"
-    assert "一号车间配电房" in registered[7]  # the values the inspector entered
+    assert "一号车间配电房" in registered[7] and "甲化工有限公司" in registered[7]  # what the inspector entered
     assert db.session.query(HazardCase).count() == 1
 
 

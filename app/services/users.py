@@ -33,5 +33,13 @@ def display_names(session, user_ids):
     return dict(session.query(User.id, User.display_name).filter(User.id.in_(ids)))
 
 
+def enterprise_names(session, enterprise_ids):
+    """{id: name} of the given enterprises (nothing is read for none)."""
+    ids = {i for i in enterprise_ids if i}
+    if not ids:
+        return {}
+    return dict(session.query(Enterprise.id, Enterprise.name).filter(Enterprise.id.in_(ids)))
+
+
 def enterprises(session):
     return session.query(Enterprise).order_by(Enterprise.name).all()

@@ -69,7 +69,7 @@ def index():
     rows, total = ([], 0) if errors else audit_log.search(db.session, current_user, query, PAGE_SIZE,
                                                            (page - 1) * PAGE_SIZE)
     return render_template("audit/index.html", rows=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
-                           args=request.args, errors=errors, catalog=_catalog(),
+                           args=request.args, errors=errors, catalog=_catalog(e for e, _code in rows),
                            actions=forms_render.action_choices(), scopes=audit_log.SCOPES,
                            names=users.display_names(db.session, (e.actor_id for e, _code in rows)),
                            subject_text=subject_text, export_url=url_for("audit.export", **{
@@ -84,13 +84,14 @@ def export():
     query, errors = read_query(request.args)
     if errors:
         abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
-    catalog = _catalog()
+    rows = list(audit_log.export(db.session, current_user, query))
+    catalog = _catalog(e for e, _code in rows)
     out = io.StringIO()
     out.write("\ufeff")  # so that Excel opens the UTF-8 file with the Chinese intact
     writer = csv.writer(out)
     writer.writerow([_("时间"), _("操作人"), _("操作类型"), _("案件编号"), _("对象"), _("环节"), _("原因"), _("变更"),
                      _("详情")])
-    for event, code in audit_log.export(db.session, current_user, query):
+    for event, code in rows:
         writer.writerow([event.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
                          event.actor_name if event.actor_name != "system" else _("系统"),
                          forms_render.action_name(event.action), code or "", subject_text(event),
@@ -119,10 +120,14 @@ def _plain(catalog, name, pair):
     return f"{catalog.show(name, before)} → {catalog.show(name, after)}"
 
 
-def _catalog():
-    """Field titles of the deployed forms, the case's tracked columns and the administered records."""
+def _catalog(events):
+    """Field titles of the deployed forms, the case's tracked columns and the administered records; the names of
+    the enterprises the events' registrations name."""
     version = deployed_version(UnitOfWork(), required=False)
     catalog = forms_render.Catalog(version.forms if version is not None else {})
+    ids = {pair[1] for e in events for name, pair in (e.changes or {}).items()
+           if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
+    catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     return catalog
