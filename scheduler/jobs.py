@@ -5,20 +5,36 @@ from sqlalchemy import text
 
 from app.clock import SHANGHAI
 from app.errors import DomainError
-from app.services import outbox, timers
+from app.extensions import db
+from app.services import health, outbox, timers
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
 
 
+def _beat(job_id, ok=True, message=""):
+    """The job's heartbeat for GET /healthz; never the reason a job fails (the database may be what failed)."""
+    try:
+        db.session.rollback()
+        health.beat(db.session, job_id, ok, message)
+    except Exception:  # noqa: BLE001
+        log.exception("could not record the heartbeat of %s", job_id)
+        db.session.rollback()
+
+
 def sweep_due_timers():
     try:
         with UnitOfWork() as uow:
-            fired, _failures = timers.fire_due_timers(uow)
+            fired, failures = timers.fire_due_timers(uow)
             uow.commit()
-    except DomainError as exc:
-        log.error("timer sweep failed: %s", exc.message)
-        return []
+    except Exception as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        log.error("timer sweep failed: %s", message)
+        _beat("sweep_due_timers", ok=False, message=f"sweep failed: {message}")
+        if isinstance(exc, DomainError):
+            return []
+        raise
+    _beat("sweep_due_timers", message=f"{len(fired)} fired, {len(failures)} incidents" if fired or failures else "")
     for timer in fired:
         log.info("fired %s %s (due %s)", timer.case_code, timer.bpmn_id,
                  timer.due_at.astimezone(SHANGHAI).isoformat(timespec="seconds"))
@@ -30,6 +46,7 @@ def dispatch_outbox():
     with UnitOfWork() as uow:
         counts = outbox.dispatch(uow, current_app.config)
         uow.commit()
+    _beat("dispatch_outbox")
     if counts:
         log.info("outbox: %s", counts)
     return counts
@@ -38,7 +55,6 @@ def dispatch_outbox():
 def checkpoint_sqlite():
     """Copy the SQLite WAL into the database file without blocking readers or writers (PASSIVE), so that
     requests seldom reach the autocheckpoint limit and pay for the fsync themselves."""
-    from app.extensions import db
     busy, wal_pages, copied = db.session.execute(text("PRAGMA wal_checkpoint(PASSIVE)")).one()
     db.session.remove()
     if wal_pages > 0:

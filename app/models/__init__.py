@@ -11,3 +11,4 @@ from .calendar import CalendarDay, CalendarRevision  # noqa: F401
 from .sla import (CalendarYear, CreditRecord, EnforcementReferral, Incident, KeySupervisionEntry,  # noqa: F401
                   OutboxMessage, TimerFiring)
 from .quality import QualityRound, QualitySample  # noqa: F401
+from .ops import SchedulerHeartbeat  # noqa: F401
