@@ -66,3 +66,12 @@ def test_unavailable_without_a_deployed_process(client):
     finally:
         deployed.is_deployed = True
         db.session.commit()
+
+
+def test_the_admin_timer_page_shows_each_jobs_last_run(people, login):
+    admin = login("admin")
+    assert "调度进程还没有运行过" in admin.get("/admin/timers").get_data(as_text=True)
+    jobs.sweep_due_timers()
+    jobs.dispatch_outbox()
+    page = admin.get("/admin/timers").get_data(as_text=True)
+    assert "<code>sweep_due_timers</code>" in page and "<code>dispatch_outbox</code>" in page and "正常" in page

@@ -59,3 +59,8 @@ def _scheduler(sweep, sweep_seconds):
     message = sweep.message if not sweep.ok else ("" if fresh else f"no timer sweep for {int(age)} s")
     return {"ok": fresh and sweep.ok, "last_sweep_at": sweep.beat_at.isoformat(), "age_seconds": int(age),
             "message": message}
+
+
+def heartbeats(session):
+    """Every job's last run, by job id."""
+    return session.query(SchedulerHeartbeat).order_by(SchedulerHeartbeat.job_id).all()

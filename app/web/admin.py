@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..errors import CalendarError, DomainError, NotFound
 from ..extensions import db
-from ..services import calendar_admin, sla, sla_views, timers
+from ..services import calendar_admin, health, sla, sla_views, timers
 from ..services.calendar import add_workdays, parse_day
 from ..services.uow import UnitOfWork
 from . import sla_helpers
@@ -72,7 +72,7 @@ def retry(incident_id):
 @admin_required
 def timer_stats():
     return render_template("admin/timers.html", recent=sla.lateness_stats(db.session, since=sla_views.recent(7)),
-                           overall=sla.lateness_stats(db.session))
+                           overall=sla.lateness_stats(db.session), heartbeats=health.heartbeats(db.session))
 
 
 # ---- working-day calendar -----------------------------------------------------------------------------------
