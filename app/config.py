@@ -35,6 +35,11 @@ class Config:
     PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
     DEMO_PASSWORD = _env("DEMO_PASSWORD", "demo-pass-2026")
     API_TOKEN_MAX_AGE = int(_env("API_TOKEN_MAX_AGE", str(12 * 3600)))
+    # 等保 login failure handling: this many wrong passwords in a row lock the account for LOGIN_LOCK_MINUTES;
+    # a browser session ends after SESSION_IDLE_MINUTES without a request.
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCK_MINUTES = int(_env("LOGIN_LOCK_MINUTES", "15"))
+    SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
     ALLOW_CLOCK_OVERRIDE = _bool("ALLOW_CLOCK_OVERRIDE")
     TIMEZONE = "Asia/Shanghai"
     BABEL_DEFAULT_LOCALE = "zh"

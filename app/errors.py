@@ -39,6 +39,11 @@ class TaskNotReady(Conflict):
     code = "task_not_ready"
 
 
+class AccountLocked(DomainError):
+    status = 429
+    code = "account_locked"
+
+
 class CalendarError(DomainError):
     status = 400
     code = "calendar_error"

@@ -60,7 +60,10 @@ def app(tmp_path_factory):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options,
                       "UPLOAD_DIR": tmp_path_factory.mktemp("uploads"), "SECRET_KEY": "test-secret",
                       "MAX_UPLOAD_BYTES": 200_000,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      # Tests move the clock by days between two requests of one logged-in client, which no real
+                      # session spans; tests/test_login_security.py sets the real idle limit.
+                      "SESSION_IDLE_MINUTES": 60 * 24 * 365 * 10})
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     phone = db.Column(db.String(32))
     email = db.Column(db.String(200))
     created_at = db.Column(UTCDateTime, nullable=False)
+    # Consecutive wrong passwords, and until when the account is locked after too many (services/users.py).
+    failed_logins = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    locked_until = db.Column(UTCDateTime)
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
     enterprise = db.relationship("Enterprise")
 

@@ -229,6 +229,7 @@ def set_password(uow, actor, username, password):
     user = _user_named(uow, username)
     _check_password(password)
     user.set_password(password)  # also revokes the user's API tokens (they carry a hash fingerprint)
+    user.failed_logins, user.locked_until = 0, None  # an admin's new password also lifts a login lock
     audit.record(uow, None, actor, "password_set", details={"username": username, "user_id": user.id},
                  subject=("user", user.id))
     return user

@@ -1,21 +1,47 @@
 """Reading users: authentication, holders of a role, display names, the enterprise register."""
+import math
+from datetime import timedelta
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..clock import clock
+from ..errors import AccountLocked
 from ..models import Enterprise, User, UserRole
+from . import audit
 
 _dummy_hash = None
 
 
-def authenticate(session, username, password):
-    """The active user with these credentials, or None. An unknown username costs the same hashing time
-    as a known one, so response times do not tell which usernames exist."""
+def authenticate(uow, username, password, max_failures=5, lock_minutes=15):
+    """The active user with these credentials, or None; the caller commits (a failure is counted too).
+
+    An unknown username costs the same hashing time as a known one, so response times do not tell which
+    usernames exist. `max_failures` wrong passwords in a row lock the account for `lock_minutes` (audited):
+    while locked, even the right password is refused with AccountLocked."""
     global _dummy_hash
-    user = session.query(User).filter_by(username=(username or "").strip()).first()
+    user = uow.session.query(User).filter_by(username=(username or "").strip()).first()
     if user is None:
         _dummy_hash = _dummy_hash or generate_password_hash("not-a-password")
         check_password_hash(_dummy_hash, password or "")
         return None
-    return user if user.active and user.check_password(password or "") else None
+    correct = user.check_password(password or "")
+    now = clock.now()
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
+        raise AccountLocked(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试 / "
+                            f"too many failed logins: the account is locked, try again in {minutes} minutes")
+    if not user.active:
+        return None
+    if correct:
+        if user.failed_logins or user.locked_until:
+            user.failed_logins, user.locked_until = 0, None
+        return user
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= max_failures:
+        user.failed_logins, user.locked_until = 0, now + timedelta(minutes=lock_minutes)
+        audit.record(uow, None, None, "login_locked", details={"username": user.username, "user_id": user.id,
+                                                               "minutes": lock_minutes}, subject=("user", user.id))
+    return None
 
 
 def holders_of_role(session, role, enterprise_id=None):

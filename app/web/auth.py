@@ -1,27 +1,60 @@
 """Login, logout and the language switch."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db
+from ..clock import clock
+from ..errors import AccountLocked
 from ..services import users
+from ..services.uow import UnitOfWork
+from .forms_render import bilingual
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        user = users.authenticate(db.session, request.form.get("username"), request.form.get("password"))
-        if user is None:
-            error = _("用户名或密码错误")
+        config = current_app.config
+        try:
+            with UnitOfWork() as uow:
+                user = users.authenticate(uow, request.form.get("username"), request.form.get("password"),
+                                          config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"])
+                uow.commit()  # a failure is counted even though nobody logs in
+        except AccountLocked as exc:
+            error, status = bilingual(exc.message), 429
         else:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
-    return render_template("login.html", error=error), (401 if error else 200)
+            if user is None:
+                error, status = _("用户名或密码错误"), 401
+            else:
+                login_user(user)
+                session.permanent = False
+                session[SEEN_AT] = clock.now().timestamp()
+                return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+    return render_template("login.html", error=error), status
+
+
+SEEN_AT = "seen_at"  # the session's last request (clock seconds), for the idle timeout
+
+
+@bp.before_app_request
+def end_idle_sessions():
+    """A browser session ends after SESSION_IDLE_MINUTES without a request (等保: sessions time out); the
+    next page asks to log in again. Checked on the app's clock, so tests move time instead of waiting."""
+    if not current_user.is_authenticated or request.path.startswith(("/api/", "/static/", "/healthz")):
+        return None
+    now = clock.now().timestamp()
+    seen = session.get(SEEN_AT)
+    if seen is not None and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        logout_user()
+        session.pop(SEEN_AT, None)
+        flash(_("长时间未操作，已自动退出，请重新登录"))
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session[SEEN_AT] = now
+    return None
 
 
 @bp.route("/logout", methods=["POST"])

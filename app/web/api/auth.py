@@ -13,6 +13,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import User
 from ...services import users
+from ...services.uow import UnitOfWork
 from . import api
 from .helpers import json_body
 from .schemas import TokenRequestSchema, TokenSchema
@@ -73,7 +74,12 @@ def token_required(view):
 
 
 def _check_credentials(username, password):
-    return users.authenticate(db.session, username, password)
+    """The user, or None; a failure is counted (and may lock the account: AccountLocked, 429) as on the login page."""
+    config = current_app.config
+    with UnitOfWork() as uow:
+        user = users.authenticate(uow, username, password, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"])
+        uow.commit()
+        return user
 
 
 @api.post("/auth/token")
