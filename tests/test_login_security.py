@@ -70,3 +70,14 @@ def test_a_session_ends_after_thirty_idle_minutes(people, login, idle_limit):
     assert response.headers["Location"].endswith("/login?next=/cases?status%3Dclosed")  # back to where it was
     assert inspector.get("/cases").status_code == 302  # logged out, not only redirected once
     assert "长时间未操作" in inspector.get("/login").get_data(as_text=True)
+
+
+def test_admins_see_the_lock(app, people, login):
+    for _ in range(5):
+        post_login(app.test_client(), "wrong-password")
+    admin = login("admin")
+    assert "锁定至 2026-11-23 09:15" in admin.get("/admin/users").get_data(as_text=True)
+    page = admin.get(f"/admin/users/{people.inspector.id}").get_data(as_text=True)
+    assert "设置新密码可解除" in page
+    clock.advance(minutes=16)
+    assert "锁定至" not in admin.get("/admin/users").get_data(as_text=True)

@@ -32,6 +32,11 @@ def register(app):
     def role_name(code):
         return _label(ROLES, code)
 
+    @app.template_global()
+    def is_locked(user):
+        """Locked out after too many failed logins (services/users.authenticate), for the admin pages."""
+        return user.locked_until is not None and user.locked_until > clock.now()
+
     @app.context_processor
     def globals_for_templates():
         from ..services.notifications import unread_count
