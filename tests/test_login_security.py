@@ -1,6 +1,8 @@
 """Login failure handling and session timeout (等保 2.0): five wrong passwords in a row lock an account for 15
 minutes (audited; the right password is refused meanwhile, on the page and for API tokens); an admin's new
 password lifts the lock; a browser session ends after 30 idle minutes on the app's clock."""
+import re
+
 import pytest
 
 from app.clock import clock
@@ -81,3 +83,19 @@ def test_admins_see_the_lock(app, people, login):
     assert "设置新密码可解除" in page
     clock.advance(minutes=16)
     assert "锁定至" not in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_logins_and_failed_attempts_are_audited_but_not_on_the_users_page(app, people, login):
+    post_login(app.test_client(), "wrong-password")
+    post_login(app.test_client(), PASSWORD)
+    app.test_client().post("/api/v1/auth/token", json={"username": "inspector", "password": PASSWORD})
+    rows = [(e.action, e.details["channel"]) for e in db.session.query(AuditEvent)
+            .filter_by(subject_type="user", subject_id=people.inspector.id).order_by(AuditEvent.id)]
+    assert rows == [("login_failed", "web"), ("logged_in", "web"), ("logged_in", "api")]
+    admin = login("admin")
+    logins = admin.get("/audit?scope=logins").get_data(as_text=True)
+    assert logins.count('class="ev-action">登录系统</span>') >= 3 and "登录失败（密码错误）" in logins
+    assert re.findall(r'class="ev-action">([^<]+)<', logins) and \
+        set(re.findall(r'class="ev-action">([^<]+)<', logins)) <= {"登录系统", "登录失败（密码错误）"}
+    user_page = admin.get(f"/admin/users/{people.inspector.id}").get_data(as_text=True)
+    assert "登录失败（密码错误）" not in user_page  # a record's page shows how it changed

@@ -20,7 +20,8 @@ def entries(page):
 
 
 def actions(page):
-    return [e[0] for e in entries(page)]
+    """The rows' action names, without the logins of the test's own clients (they have a scope of their own)."""
+    return [e[0] for e in entries(page) if e[0] != "登录系统"]
 
 
 @pytest.fixture

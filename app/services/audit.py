@@ -39,10 +39,12 @@ def history(uow, case_id):
         .order_by(AuditEvent.created_at, AuditEvent.id).all()
 
 
-def subject_history(session, subject_type, subject_id, limit=200):
-    """The latest `limit` rows about one enterprise or user, newest first."""
-    return session.query(AuditEvent).filter_by(subject_type=subject_type, subject_id=subject_id) \
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit).all()
+def subject_history(session, subject_type, subject_id, limit=200, exclude=()):
+    """The latest `limit` rows about one enterprise or user, newest first (without the actions in `exclude`)."""
+    query = session.query(AuditEvent).filter_by(subject_type=subject_type, subject_id=subject_id)
+    if exclude:
+        query = query.filter(AuditEvent.action.not_in(exclude))
+    return query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit).all()
 
 
 def _jsonable(value):

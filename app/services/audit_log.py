@@ -14,7 +14,8 @@ from ..errors import NotAllowed
 from ..models import AuditEvent, HazardCase
 
 ROLES = ("manager", "bureau", "admin")
-SCOPES = ("cases", "system")  # rows of cases, rows outside any case; anything else: both
+SCOPES = ("cases", "system", "logins")  # rows of cases; configuration and people; logins; anything else: all
+LOGIN_ACTIONS = ("logged_in", "login_failed", "login_locked")
 EXPORT_LIMIT = 50_000
 
 
@@ -44,6 +45,9 @@ def _conditions(session, query):
         conditions.append(AuditEvent.case_id.is_not(None))
     elif query.scope == "system":
         conditions.append(AuditEvent.case_id.is_(None))
+        conditions.append(AuditEvent.action.not_in(LOGIN_ACTIONS))
+    elif query.scope == "logins":
+        conditions.append(AuditEvent.action.in_(LOGIN_ACTIONS))
     if query.action:
         conditions.append(AuditEvent.action == query.action)
     if query.actor:

@@ -12,12 +12,13 @@ from . import audit
 _dummy_hash = None
 
 
-def authenticate(uow, username, password, max_failures=5, lock_minutes=15):
+def authenticate(uow, username, password, max_failures=5, lock_minutes=15, channel="web"):
     """The active user with these credentials, or None; the caller commits (a failure is counted too).
 
     An unknown username costs the same hashing time as a known one, so response times do not tell which
-    usernames exist. `max_failures` wrong passwords in a row lock the account for `lock_minutes` (audited):
-    while locked, even the right password is refused with AccountLocked."""
+    usernames exist. `max_failures` wrong passwords in a row lock the account for `lock_minutes`: while locked,
+    even the right password is refused with AccountLocked. Logins, failed attempts and locks of known users are
+    audited (audit_log.LOGIN_ACTIONS) with the `channel`, "web" or "api"."""
     global _dummy_hash
     user = uow.session.query(User).filter_by(username=(username or "").strip()).first()
     if user is None:
@@ -32,15 +33,19 @@ def authenticate(uow, username, password, max_failures=5, lock_minutes=15):
                             f"too many failed logins: the account is locked, try again in {minutes} minutes")
     if not user.active:
         return None
+    details = {"username": user.username, "user_id": user.id, "channel": channel}
     if correct:
         if user.failed_logins or user.locked_until:
             user.failed_logins, user.locked_until = 0, None
+        audit.record(uow, None, user, "logged_in", details=details, subject=("user", user.id))
         return user
     user.failed_logins = (user.failed_logins or 0) + 1
+    audit.record(uow, None, None, "login_failed", details=dict(details, failures=user.failed_logins),
+                 subject=("user", user.id))
     if user.failed_logins >= max_failures:
         user.failed_logins, user.locked_until = 0, now + timedelta(minutes=lock_minutes)
-        audit.record(uow, None, None, "login_locked", details={"username": user.username, "user_id": user.id,
-                                                               "minutes": lock_minutes}, subject=("user", user.id))
+        audit.record(uow, None, None, "login_locked", details=dict(details, minutes=lock_minutes),
+                     subject=("user", user.id))
     return None
 
 

@@ -200,7 +200,9 @@ def _mismatch(password):
 
 # ---- shared -------------------------------------------------------------------------------------------------
 def _history(subject_type, record):
-    return audit.subject_history(db.session, subject_type, record.id) if record is not None else []
+    # Logins are the audit log's (/audit, scope "logins"); a record's page shows how the record changed, and locks.
+    return audit.subject_history(db.session, subject_type, record.id, exclude=("logged_in", "login_failed")) \
+        if record is not None else []
 
 
 def _errors(exc):

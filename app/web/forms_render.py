@@ -314,7 +314,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "enterprise_added": N_("添加企业"), "enterprise_updated": N_("修改企业信息"), "user_created": N_("创建用户"),
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),
-            "quality_reviewed": N_("质量抽查结论"), "login_locked": N_("登录失败次数过多，账号锁定")}
+            "quality_reviewed": N_("质量抽查结论"), "login_locked": N_("登录失败次数过多，账号锁定"),
+            "logged_in": N_("登录系统"), "login_failed": N_("登录失败（密码错误）")}
 
 
 def step_name(name):

@@ -77,7 +77,8 @@ def _check_credentials(username, password):
     """The user, or None; a failure is counted (and may lock the account: AccountLocked, 429) as on the login page."""
     config = current_app.config
     with UnitOfWork() as uow:
-        user = users.authenticate(uow, username, password, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"])
+        user = users.authenticate(uow, username, password, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"],
+                                  channel="api")
         uow.commit()
         return user
 
