@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
@@ -59,6 +60,20 @@ def list_cases(uow, user, status=None, grade=None, enterprise_id=None, limit=100
     total = query.count()
     rows = query.order_by(HazardCase.registered_at.desc(), HazardCase.id.desc()).limit(limit).offset(offset).all()
     return rows, total
+
+
+EXPORT_LIMIT = 50_000
+
+
+def export_cases(uow, user, status=None, grade=None, enterprise_id=None, limit=EXPORT_LIMIT):
+    """The visible cases of a filter for the case ledger file (隐患台账), newest first, their enterprises
+    loaded with them (one query), at most `limit`."""
+    query = visible_cases(uow.session, user).options(joinedload(HazardCase.enterprise))
+    for column, value in ((HazardCase.status, status), (HazardCase.grade, grade),
+                          (HazardCase.enterprise_id, enterprise_id)):
+        if value:
+            query = query.filter(column == value)
+    return query.order_by(HazardCase.registered_at.desc(), HazardCase.id.desc()).limit(limit).all()
 
 
 def find_by_code(uow, user, code):

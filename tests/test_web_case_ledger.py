@@ -1,0 +1,37 @@
+"""The case ledger (隐患台账) as CSV from the case list: the list's filters, only the cases the user may see."""
+import csv
+import io
+
+from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, register
+
+
+def ledger(client, query=""):
+    response = client.get(f"/cases/export.csv{query}")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+
+
+def test_the_ledger_follows_the_filters_and_the_users_visibility(people, login):
+    a = register(people, score=90)
+    complete(people.project_lead, open_tasks(a)["assignment"], ASSIGN)
+    register(people, score=60)
+    register(people, enterprise=people.enterprise_b)
+    rows = ledger(login("manager"))
+    assert rows[0][:4] == ["案件编号", "企业", "统一社会信用代码", "乡镇/园区"]
+    assert len(rows) == 4 and {r[1] for r in rows[1:]} == {"甲化工有限公司", "乙机械制造厂"}
+    rectifying = ledger(login("manager"), "?status=rectifying")
+    assert len(rectifying) == 2 and rectifying[1][10] == "整改中" and rectifying[1][9] == "一般隐患"
+    assert rectifying[1][6] == "电气安全" and rectifying[1][14].startswith("2026-")  # the rectification deadline
+    assert len(ledger(login("manager"), "?grade=major")) == 2
+    own = ledger(login("ent_a"))
+    assert len(own) == 3 and {r[1] for r in own[1:]} == {"甲化工有限公司"}  # never another enterprise's case
+    assert len(ledger(login("ent_b"), f"?enterprise_id={people.enterprise_a.id}")) == 1  # the header only
+
+
+def test_the_list_links_to_its_ledger_and_visitors_must_log_in(people, login, client):
+    page = login("manager").get("/cases?status=closed").get_data(as_text=True)
+    assert 'href="/cases/export.csv?status=closed"' in page
+    assert client.get("/cases/export.csv").status_code == 302
