@@ -9,7 +9,6 @@ import pytest
 from app.clock import SHANGHAI, clock
 from app.extensions import db
 from app.models import AuditEvent, HazardCase
-from tests.test_web_admin import upload_schedule
 from tests.test_web_support import ASSIGNMENT, compile_translations, open_task, register, submit, text
 
 

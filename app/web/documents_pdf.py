@@ -1,15 +1,13 @@
 """A case's documents (services/case_documents.py) as A4 PDFs drawn with reportlab (fonts: pdf_styles): the
 rectification notice (整改通知书), the verification opinions (整改验收意见书) and the receipt of closure
 (销号电子回执). Labels are in the current language."""
-import io
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from . import forms_render
 from . import pdf_styles as st
 
@@ -18,7 +16,7 @@ def receipt(data):
     case = data.case
     catalog = forms_render.Catalog(case.process_version.forms)
     story = _head(_("隐患整改销号电子回执"), _("回执编号：%(number)s　出具时间：%(at)s", number=data.number,
-                                            at=_moment(clock.now())))
+                                            at=st.moment(clock.now())))
     story += _enterprise_and_hazard(case, catalog, data.inspector)
     fix = data.rectification
     story += _section(_("整改"), [
@@ -26,12 +24,12 @@ def receipt(data):
         (_("整改责任人"), fix.get("responsible_person")),
         (_("完成日期"), catalog.show("completed_on", fix.get("completed_on"))),
         (_("整改资金（元）"), catalog.show("funds", fix.get("funds"))),
-        (_("整改提交"), f"{data.rectified_by}　{_moment(data.rectified_at)}" if data.rectified_at else None)])
+        (_("整改提交"), f"{data.rectified_by}　{st.moment(data.rectified_at)}" if data.rectified_at else None)])
     story.append(Paragraph(escape(_("复核与销号")), st.HEADING))
     story.append(_verifications_table(data.sign_offs, with_conclusion=False))
-    story += _section("", [(_("销号时间"), _moment(case.closed_at))])
+    story += _section("", [(_("销号时间"), st.moment(case.closed_at))])
     story += _foot(_("本回执由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。"))
-    return _build(story, f"{_('隐患整改销号电子回执')} {case.code}")
+    return st.build(story, f"{_('隐患整改销号电子回执')} {case.code}")
 
 
 def notice(data):
@@ -44,28 +42,28 @@ def notice(data):
         "逾期未整改的将依法处理。")), st.TEXT))
     story += _enterprise_and_hazard(case, catalog, case.inspector.display_name)
     story += _section(_("整改要求"), [(who, text) for who, text in data.requirements] + [
-        (_("整改期限"), _moment(data.deadline)), (_("联系人"), data.contact_person),
-        (_("联系电话"), data.contact_phone), (_("下达"), f"{data.issued_by}　{_moment(data.issued_at)}")])
+        (_("整改期限"), st.moment(data.deadline)), (_("联系人"), data.contact_person),
+        (_("联系电话"), data.contact_phone), (_("下达"), f"{data.issued_by}　{st.moment(data.issued_at)}")])
     story += _foot(_("本通知书由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。"))
-    return _build(story, f"{_('隐患整改通知书')} {case.code}")
+    return st.build(story, f"{_('隐患整改通知书')} {case.code}")
 
 
 def verification(case, verifications):
     catalog = forms_render.Catalog(case.process_version.forms)
-    story = _head(_("隐患整改验收意见书"), _("案件编号：%(code)s　出具时间：%(at)s", code=case.code, at=_moment(clock.now())))
+    story = _head(_("隐患整改验收意见书"), _("案件编号：%(code)s　出具时间：%(at)s", code=case.code, at=st.moment(clock.now())))
     story += _enterprise_and_hazard(case, catalog, case.inspector.display_name)
     for round_no in sorted({v.round for v in verifications}):
         story.append(Paragraph(escape(_("第 %(n)s 轮复核", n=round_no)), st.HEADING))
         story.append(_verifications_table([v for v in verifications if v.round == round_no], with_conclusion=True))
     story += _foot(_("本意见书由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。"))
-    return _build(story, f"{_('隐患整改验收意见书')} {case.code}")
+    return st.build(story, f"{_('隐患整改验收意见书')} {case.code}")
 
 
 def _verifications_table(items, with_conclusion):
     head = [_("环节"), _("签批人"), _("时间")] + ([_("结论")] if with_conclusion else []) + [_("意见")]
     rows = [[Paragraph(escape(t), st.LABEL) for t in head]]
     for v in items:
-        cells = [forms_render.step_name(v.step) or "—", v.by, _moment(v.at)]
+        cells = [forms_render.step_name(v.step) or "—", v.by, st.moment(v.at)]
         if with_conclusion:
             cells.append(_("通过") if v.passed else _("不通过"))
         opinion = v.opinion or "—"
@@ -82,7 +80,7 @@ def _enterprise_and_hazard(case, catalog, inspector):
                                 (_("地址"), enterprise.address)]) + _section(_("隐患"), [
         (_("案件编号"), case.code), (_("隐患等级"), catalog.show("grade", case.grade)),
         (_("隐患类型"), catalog.show("hazard_type", case.hazard_type)), (_("地点"), case.place),
-        (_("隐患描述"), case.description), (_("登记时间"), _moment(case.registered_at)),
+        (_("隐患描述"), case.description), (_("登记时间"), st.moment(case.registered_at)),
         (_("现场排查人员"), inspector)])
 
 
@@ -100,14 +98,3 @@ def _section(heading, pairs):
             for label, value in pairs]
     return ([Paragraph(escape(heading), st.HEADING)] if heading else [Spacer(1, 4 * mm)]) + \
         [st.table(rows, [40 * mm, None])]
-
-
-def _build(story, title):
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=16 * mm,
-                      bottomMargin=16 * mm, title=title, author=_("隐患排查治理闭环管理系统")).build(story)
-    return out.getvalue()
-
-
-def _moment(value):
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else "—"

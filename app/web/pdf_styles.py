@@ -1,12 +1,17 @@
 """What the PDF files share: reportlab's built-in Adobe CID font STSong-Light (PDF readers supply its glyphs, so
-nothing is embedded and no font file is needed on the server), paragraph styles and the table grid."""
+nothing is embedded and no font file is needed on the server), paragraph styles, the table grid, the A4 page."""
+import io
+
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+from ..clock import SHANGHAI
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -34,3 +39,16 @@ def table(rows, widths, header_row=False, label_column=True):
         style.add("BACKGROUND", (0, 0), (-1, 0), SHADE)
     result.setStyle(style)
     return result
+
+
+def build(story, title):
+    """The flowables on A4 pages, as PDF bytes."""
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                      bottomMargin=16 * mm, title=title, author=_("隐患排查治理闭环管理系统")).build(story)
+    return out.getvalue()
+
+
+def moment(value):
+    """A stored moment as Shanghai time to the minute; a dash for none."""
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else "—"

@@ -1,13 +1,11 @@
 """A quality sampling round's special inspection report (质量抽查专项检查报告) as an A4 PDF (fonts: pdf_styles)."""
-import io
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from . import pdf_styles as st
 
 
@@ -17,13 +15,13 @@ def render(round_, result_names):
     problems = [s for s in reviewed if s.result == "problem"]
     title = _("质量抽查专项检查报告")
     story = [Paragraph(escape(title), st.TITLE),
-             Paragraph(escape(_("抽查批次 #%(id)s　生成时间 %(at)s", id=round_.id, at=_moment(clock.now()))), st.SUBTITLE),
+             Paragraph(escape(_("抽查批次 #%(id)s　生成时间 %(at)s", id=round_.id, at=st.moment(clock.now()))), st.SUBTITLE),
              Paragraph(escape(_("概况")), st.HEADING)]
     summary = [(_("销号期间"), f"{round_.period_start.isoformat()} — {round_.period_end.isoformat()}"),
                (_("期间已销号案件"), str(round_.closed_count)),
                (_("抽查比例"), f"{round_.percent}%"), (_("抽取案件"), str(len(samples))),
                (_("已复查"), f"{len(reviewed)} / {len(samples)}"), (_("发现问题"), str(len(problems))),
-               (_("发起"), f"{round_.created_by.display_name}　{_moment(round_.created_at)}"),
+               (_("发起"), f"{round_.created_by.display_name}　{st.moment(round_.created_at)}"),
                (_("随机种子"), round_.seed)]
     story.append(st.table([[Paragraph(escape(k), st.LABEL), Paragraph(escape(v), st.TEXT)] for k, v in summary],
                           [50 * mm, None]))
@@ -32,15 +30,8 @@ def render(round_, result_names):
                                                        _("抽查意见"))]]
     for s in samples:
         result = result_names.get(s.result, _("未复查"))
-        who = f"{s.reviewer.display_name} {_moment(s.reviewed_at)}" if s.reviewed_at else "—"
+        who = f"{s.reviewer.display_name} {st.moment(s.reviewed_at)}" if s.reviewed_at else "—"
         rows.append([Paragraph(escape(v), st.SMALL) for v in (s.case.code, s.case.enterprise.name, result, who,
                                                                s.opinion or "—")])
     story.append(st.table(rows, [32 * mm, 38 * mm, 18 * mm, 32 * mm, None], header_row=True, label_column=False))
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=16 * mm,
-                      bottomMargin=16 * mm, title=title, author=_("隐患排查治理闭环管理系统")).build(story)
-    return out.getvalue()
-
-
-def _moment(value):
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return st.build(story, title)

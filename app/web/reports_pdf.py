@@ -1,26 +1,21 @@
 """The statistics (services/reports.py) as an A4 PDF: a title, the period, then each section's table as the
 page shows it (web/reports.sections)."""
-import io
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from . import pdf_styles as st
 
 
 def render(report, sections):
-    out = io.BytesIO()
     title = _("隐患排查治理统计报表")
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=st.MARGIN, rightMargin=st.MARGIN, topMargin=16 * mm,
-                            bottomMargin=16 * mm, title=title, author=_("隐患排查治理闭环管理系统"))
     story = [Paragraph(escape(title), st.TITLE),
              Paragraph(escape(_("统计期间 %(start)s — %(end)s（按登记时间）　生成时间 %(at)s",
                                 start=report.start.isoformat(), end=report.end.isoformat(),
-                                at=clock.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))), st.SUBTITLE)]
+                                at=st.moment(clock.now()))), st.SUBTITLE)]
     for heading, rows in sections:
         story.append(Paragraph(escape(heading), st.HEADING))
         style = st.SMALL if len(rows[0]) > 4 else st.TEXT
@@ -30,5 +25,4 @@ def render(report, sections):
         else:
             first = 50 * mm if len(rows[0]) > 6 else 45 * mm
             story.append(st.table(cells, [first] + [None] * (len(rows[0]) - 1), header_row=True, label_column=False))
-    doc.build(story)
-    return out.getvalue()
+    return st.build(story, title)
