@@ -52,6 +52,8 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_FROM = _env("SMTP_FROM", "hazards@localhost")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS")
+    SMS_WEBHOOK_URL = _env("SMS_WEBHOOK_URL")  # the county's SMS bridge: POST {"phone", "text"}
+    WECHAT_WEBHOOK_URL = _env("WECHAT_WEBHOOK_URL")  # a WeCom group robot's webhook URL
     OUTBOX_DISPATCH_SECONDS = int(_env("OUTBOX_DISPATCH_SECONDS", "30"))
     SCHEDULER_SWEEP_SECONDS = int(_env("SCHEDULER_SWEEP_SECONDS", "15"))
     SQLITE_CHECKPOINT_SECONDS = int(_env("SQLITE_CHECKPOINT_SECONDS", "60"))

@@ -1,10 +1,13 @@
 """Delivery of notifications over external channels through an outbox table.
 
 Each notification gets one outbox row per channel the recipient can be reached on; a dispatch job sends
-pending rows. Adapters that are not configured record "not_configured" rather than failing, so nothing is
-retried forever and an operator sees exactly what was not sent.
+pending rows: email over SMTP, SMS and WeChat as JSON webhooks. Adapters that are not configured record
+"not_configured" rather than failing, so nothing is retried forever and an operator sees exactly what was not
+sent; a failed delivery (a network error, an HTTP error, a gateway's error code) is retried up to MAX_ATTEMPTS.
 """
+import json
 import smtplib
+import urllib.request
 from email.message import EmailMessage
 
 from sqlalchemy import insert
@@ -55,19 +58,45 @@ class EmailAdapter:
         return "sent", ""
 
 
-class NotConfiguredAdapter:
-    """SMS and WeChat gateways are contracted per county; until one is configured, say so."""
+class WebhookAdapter:
+    """A JSON POST to a configured URL. SMS gateways are contracted per county, so SMS goes to a small bridge
+    of the county's choosing ({"phone", "text"}); WeChat goes to a WeCom (企业微信) group robot, which posts the
+    notice to the group and @-mentions the recipient by mobile number. Unset URL: "not_configured"."""
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, name, url, payload, timeout=10):
+        self.name, self.url, self.payload, self.timeout = name, url, payload, timeout
 
     def send(self, message):
-        return "not_configured", f"no {self.name} gateway configured"
+        if not self.url:
+            return "not_configured", f"no {self.name} gateway configured"
+        request = urllib.request.Request(self.url, data=json.dumps(self.payload(message), ensure_ascii=False)
+                                         .encode("utf-8"), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            body = response.read(65536)
+        try:
+            answer = json.loads(body or b"{}")
+        except ValueError:
+            answer = {}
+        if isinstance(answer, dict) and answer.get("errcode") not in (None, 0):  # WeCom: HTTP 200 with an error
+            raise OSError(f"{self.name} gateway: errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
+        return "sent", ""
+
+
+def _sms_payload(message):
+    return {"phone": message.recipient, "text": f"【隐患排查治理】{message.subject}：{message.body}"}
+
+
+def _wecom_payload(message):
+    text = {"content": f"{message.subject}\n{message.body}"}
+    if message.recipient.isdigit():
+        text["mentioned_mobile_list"] = [message.recipient]
+    return {"msgtype": "text", "text": text}
 
 
 def adapters(config):
-    return {"email": EmailAdapter(config), "sms": NotConfiguredAdapter("SMS"),
-            "wechat": NotConfiguredAdapter("WeChat")}
+    return {"email": EmailAdapter(config),
+            "sms": WebhookAdapter("SMS", config.get("SMS_WEBHOOK_URL"), _sms_payload),
+            "wechat": WebhookAdapter("WeChat", config.get("WECHAT_WEBHOOK_URL"), _wecom_payload)}
 
 
 def dispatch(uow, config, limit=100):
