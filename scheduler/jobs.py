@@ -6,7 +6,7 @@ from sqlalchemy import text
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import health, outbox, timers
+from app.services import health, monthly_report, outbox, timers
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -52,6 +52,16 @@ def dispatch_outbox():
     return counts
 
 
+def deliver_monthly_report():
+    with UnitOfWork() as uow:
+        sent = monthly_report.deliver(uow)
+        uow.commit()
+    _beat("deliver_monthly_report", message=f"{sent} notices" if sent else "")
+    if sent:
+        log.info("monthly report: %s notices", sent)
+    return sent
+
+
 def checkpoint_sqlite():
     """Copy the SQLite WAL into the database file without blocking readers or writers (PASSIVE), so that
     requests seldom reach the autocheckpoint limit and pay for the fsync themselves."""
@@ -68,6 +78,7 @@ def job_table(config):
          "seconds": config["SCHEDULER_SWEEP_SECONDS"]},
         {"id": "dispatch_outbox", "func": dispatch_outbox, "trigger": "interval",
          "seconds": config["OUTBOX_DISPATCH_SECONDS"]},
+        {"id": "deliver_monthly_report", "func": deliver_monthly_report, "trigger": "interval", "seconds": 3600},
     ]
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         jobs.append({"id": "checkpoint_sqlite", "func": checkpoint_sqlite, "trigger": "interval",

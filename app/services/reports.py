@@ -65,11 +65,16 @@ class Report:
 
 
 def build(session, user, start, end):
-    """The report of the cases registered from `start` to `end` (Shanghai dates, both included). Counted by the
-    database (one grouped query per breakdown over the registration-time index), not by reading the cases."""
+    """The report of the cases registered from `start` to `end` (Shanghai dates, both included), for `user`."""
     if not may_read(user):
         raise NotAllowed("只有管理人员、应急管理局和系统管理员可以查看统计报表 / "
                          "only managers, the bureau and administrators may read the statistics")
+    return compute(session, start, end)
+
+
+def compute(session, start, end):
+    """The report, for whoever may have it (the monthly delivery computes it for the scheduler). Counted by the
+    database (grouped queries over the registration-time index), not by reading the cases."""
     begin, finish = _start_of(start), _start_of(end + timedelta(days=1))
     dialect = session.get_bind().dialect.name
     cohort = (HazardCase.registered_at >= begin, HazardCase.registered_at < finish)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import notifications
+from ..services import monthly_report, notifications
 from ..services.uow import UnitOfWork
 from .auth import _safe_next
 
@@ -14,7 +14,9 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/notifications")
 @login_required
 def index():
-    return render_template("notifications.html", items=notifications.for_user(db.session, current_user))
+    return render_template("notifications.html", items=notifications.for_user(db.session, current_user),
+                           report_period=lambda n: monthly_report.period_of(n.dedup_key)
+                           if n.kind == monthly_report.KIND else None)
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
