@@ -44,8 +44,8 @@ SEEN_AT = "seen_at"  # the session's last request (clock seconds), for the idle 
 def end_idle_sessions():
     """A browser session ends after SESSION_IDLE_MINUTES without a request (等保: sessions time out); the
     next page asks to log in again. Checked on the app's clock, so tests move time instead of waiting."""
-    if not current_user.is_authenticated or request.path.startswith(("/api/", "/static/", "/healthz")):
-        return None
+    if request.path.startswith(("/api/", "/static/", "/healthz")) or not current_user.is_authenticated:
+        return None  # the path first: static files need no user loaded
     now = clock.now().timestamp()
     seen = session.get(SEEN_AT)
     if seen is not None and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
