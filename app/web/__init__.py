@@ -5,7 +5,7 @@ from ..models import User
 
 def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
-    from . import admin, admin_people, audit, documents, health, quality, reports, supervision
+    from . import account, admin, admin_people, audit, documents, health, quality, reports, supervision
     from .api import api
     from .csrf import init_csrf
     from .errors import register_error_handlers
@@ -29,6 +29,7 @@ def register_web(app):
     app.register_blueprint(documents.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(processes_api.bp)
     app.register_blueprint(vendor.bp)

@@ -317,7 +317,7 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),
             "quality_reviewed": N_("质量抽查结论"), "login_locked": N_("登录失败次数过多，账号锁定"),
             "logged_in": N_("登录系统"), "login_failed": N_("登录失败（密码错误）"),
-            "monthly_report_sent": N_("发送月报")}
+            "monthly_report_sent": N_("发送月报"), "password_changed": N_("修改自己的密码")}
 
 
 def step_name(name):
