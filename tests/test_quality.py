@@ -83,6 +83,8 @@ def test_reviewing_a_sample_and_reporting_a_problem(people, closed_in_november, 
     assert "quality_sampled" in history and "quality_reviewed" in history
     page = text(reviewer.get(f"/quality/rounds/{round_id}"))
     assert "整改照片与现场不符" in page and page.count("发现问题") >= 1
+    assert f'href="/cases/{first.case_id}/verification.pdf"' in page  # the documents to review from
+    assert reviewer.get(f"/cases/{first.case_id}/receipt.pdf").status_code == 200
     index = text(login("manager").get("/quality"))
     assert f'href="/quality/rounds/{round_id}"' in index and "2 / 2" in index
     report = login("bureau").get(f"/quality/rounds/{round_id}/report.pdf")
