@@ -37,3 +37,8 @@ class Clock:
 
 
 clock = Clock()
+
+
+def start_of_local_day(day):
+    """The instant a Shanghai calendar day begins (an aware datetime)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)

@@ -5,11 +5,11 @@ Newest first, by `created_at` (indexed); the filters narrow that walk. Dates are
 both ends included.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import false, func, select
 
-from ..clock import SHANGHAI
+from ..clock import start_of_local_day
 from ..errors import NotAllowed
 from ..models import AuditEvent, HazardCase
 
@@ -56,9 +56,9 @@ def _conditions(session, query):
         case_id = session.execute(select(HazardCase.id).where(HazardCase.code == query.case_code)).scalar()
         conditions.append(AuditEvent.case_id == case_id if case_id is not None else false())
     if query.since:
-        conditions.append(AuditEvent.created_at >= _start_of(query.since))
+        conditions.append(AuditEvent.created_at >= start_of_local_day(query.since))
     if query.until:
-        conditions.append(AuditEvent.created_at < _start_of(query.until + timedelta(days=1)))
+        conditions.append(AuditEvent.created_at < start_of_local_day(query.until + timedelta(days=1)))
     return conditions
 
 
@@ -66,10 +66,6 @@ def _rows(conditions):
     """The events with their case's code (None outside cases), newest first."""
     return select(AuditEvent, HazardCase.code).outerjoin(HazardCase, HazardCase.id == AuditEvent.case_id) \
         .where(*conditions).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-
-
-def _start_of(day):
-    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
 
 
 def search(session, user, query, limit=50, offset=0):

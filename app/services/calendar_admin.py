@@ -2,7 +2,7 @@
 every provisional deadline when the schedule arrives (audited, never silent)."""
 from datetime import date, datetime
 
-from ..clock import SHANGHAI, clock
+from ..clock import SHANGHAI, clock, start_of_local_day
 from ..errors import CalendarError, NotAllowed, ValidationFailed
 from ..models import CalendarDay, CalendarYear, HazardCase
 from . import audit, case_store
@@ -118,7 +118,7 @@ def parse_moment(text):
     """A date (midnight Asia/Shanghai) or an ISO date-time with zone."""
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), SHANGHAI)
+            return start_of_local_day(date.fromisoformat(text))
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise CalendarError(f"not a date or ISO date-time: {text}") from exc

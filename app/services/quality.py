@@ -9,11 +9,11 @@ The draw is random but repeatable: the round keeps its seed, and the same seed o
 import math
 import random
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock, start_of_local_day
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import HazardCase, QualityRound, QualitySample
 from . import audit, notifications
@@ -40,8 +40,7 @@ def _check(allowed, message):
 
 def closed_case_ids(session, start, end):
     """Ids of the cases closed on the Shanghai days from `start` to `end` (both included), in id order."""
-    begin = datetime.combine(start, time(0, 0), tzinfo=SHANGHAI)
-    finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=SHANGHAI)
+    begin, finish = start_of_local_day(start), start_of_local_day(end + timedelta(days=1))
     return list(session.execute(select(HazardCase.id).where(
         HazardCase.status == "closed", HazardCase.closed_at >= begin, HazardCase.closed_at < finish)
         .order_by(HazardCase.id)).scalars())

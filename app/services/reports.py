@@ -6,11 +6,11 @@ those cases up to now. Rates follow the seed document: rectification rate = clos
 hazard type registered in the six months before (隐患复发率).
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock, start_of_local_day
 from ..errors import NotAllowed
 from ..models import GRADES, Enterprise, HazardCase
 
@@ -75,7 +75,7 @@ def build(session, user, start, end):
 def compute(session, start, end):
     """The report, for whoever may have it (the monthly delivery computes it for the scheduler). Counted by the
     database (grouped queries over the registration-time index), not by reading the cases."""
-    begin, finish = _start_of(start), _start_of(end + timedelta(days=1))
+    begin, finish = start_of_local_day(start), start_of_local_day(end + timedelta(days=1))
     dialect = session.get_bind().dialect.name
     cohort = (HazardCase.registered_at >= begin, HazardCase.registered_at < finish)
     report = Report(start, end)
@@ -158,10 +158,6 @@ def _recurring(session, dialect, begin, finish):
     return session.execute(select(func.count()).select_from(pairs).where(
         pairs.c.at >= begin, pairs.c.before.is_not(None),
         _days(dialect, pairs.c.at, pairs.c.before) <= RECURRENCE_WINDOW.days)).scalar()
-
-
-def _start_of(day):
-    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
 
 
 def default_period(today=None):

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func
 
-from ..clock import SHANGHAI, clock
+from ..clock import SHANGHAI, clock, start_of_local_day
 from ..models import CalendarDay, CalendarYear, CreditRecord, EnforcementReferral, Enterprise, HazardCase, \
     KeySupervisionEntry
 from .calendar import WorkingCalendar
@@ -80,7 +80,7 @@ def is_provisional(case, moment):
 def workdays_from_today(days):
     """The local date `days` working days after today, and whether it is provisional."""
     today = clock.now().astimezone(SHANGHAI)
-    start = datetime.combine(today.date(), datetime.min.time(), SHANGHAI)
+    start = start_of_local_day(today.date())
     deadline = WorkingCalendar.load().add_workdays(start, days)
     return deadline.moment.date(), deadline.provisional
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..clock import SHANGHAI, clock
+from ..clock import SHANGHAI, clock, start_of_local_day
 from ..models import Attachment, GRADES
 from ..models.hazard_case import STATUSES
 from ..services.forms import fields as schema_fields
@@ -368,7 +368,7 @@ def is_overdue(moment):
 
 def end_of_local_day(day):
     """The instant a local calendar day ends ("due by 23 Nov" = before 24 Nov 00:00 Shanghai)."""
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
+    return start_of_local_day(day + timedelta(days=1))
 
 
 def parse_date(value):
