@@ -29,14 +29,9 @@ def period_of(key):
     return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
-def last_month(today):
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
-
-
 def deliver(uow):
     """Deliver last month's report to whoever has not had it; returns how many notices were created."""
-    start, end = last_month(clock.local_now().date())
+    start, end = reports.previous_month(clock.local_now().date())
     key = dedup_key(start)
     users = {u.id: u for role in RECIPIENT_ROLES for u in holders_of_role(uow.session, role)}
     done = set(uow.session.execute(select(Notification.user_id).where(Notification.dedup_key == key)).scalars())

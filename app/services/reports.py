@@ -160,6 +160,12 @@ def _recurring(session, dialect, begin, finish):
         _days(dialect, pairs.c.at, pairs.c.before) <= RECURRENCE_WINDOW.days)).scalar()
 
 
+def previous_month(today):
+    """(first day, last day) of the calendar month before `today`'s."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
 def default_period(today=None):
     """This month so far (Shanghai)."""
     today = today or clock.local_now().date()

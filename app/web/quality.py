@@ -1,7 +1,7 @@
 """Quality sampling (质量抽查, services/quality.py): the rounds, starting one, reviewing its sampled cases and the
 special inspection report (专项检查报告) as PDF. The quality supervisor works here; managers, the bureau and
 administrators read."""
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
-from ..services import quality
+from ..services import quality, reports
 from ..services.uow import UnitOfWork
 from . import forms_render, quality_pdf
 
@@ -28,11 +28,6 @@ def _readers_only():
         abort(403, _("只有质量监督专员、管理人员、应急管理局和系统管理员可以查看质量抽查"))
 
 
-def last_month(today):
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
-
-
 @bp.route("")
 @login_required
 def index():
@@ -41,7 +36,7 @@ def index():
 
 
 def _index_page(form, errors, status=200):
-    start, end = last_month(clock.local_now().date())
+    start, end = reports.previous_month(clock.local_now().date())
     rows = quality.rounds(db.session, current_user)
     defaults = {"start": start.isoformat(), "end": end.isoformat(), "percent": str(quality.MIN_PERCENT)}
     return render_template("quality/index.html", rounds=rows, progress=quality.progress(db.session, [r.id for r in rows]),
