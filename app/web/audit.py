@@ -1,11 +1,9 @@
 """The audit log (审计日志): every recorded event, of cases and outside them, filtered, paged and exported as
 CSV, for managers, the bureau and administrators (services/audit_log.py)."""
-import csv
-import io
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +13,7 @@ from ..services import audit_log, users
 from ..services.processes import deployed_version
 from ..services.uow import UnitOfWork
 from . import forms_render
+from .downloads import csv_download
 from .admin_people import ENTERPRISE_TITLES, USER_TITLES
 from .query_args import page_count, page_number
 
@@ -86,22 +85,17 @@ def export():
         abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
     rows = list(audit_log.export(db.session, current_user, query))
     catalog = _catalog(e for e, _code in rows)
-    out = io.StringIO()
-    out.write("\ufeff")  # so that Excel opens the UTF-8 file with the Chinese intact
-    writer = csv.writer(out)
-    writer.writerow([_("时间"), _("操作人"), _("操作类型"), _("案件编号"), _("对象"), _("环节"), _("原因"), _("变更"),
-                     _("详情")])
+    lines = [[_("时间"), _("操作人"), _("操作类型"), _("案件编号"), _("对象"), _("环节"), _("原因"), _("变更"),
+              _("详情")]]
     for event, code in rows:
-        writer.writerow([event.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
-                         event.actor_name if event.actor_name != "system" else _("系统"),
-                         forms_render.action_name(event.action), code or "", subject_text(event),
-                         forms_render.step_name(event.task_name), event.reason,
-                         "; ".join(f"{catalog.title(name)}: {_plain(catalog, name, pair)}"
-                                   for name, pair in (event.changes or {}).items()),
-                         json.dumps(event.details, ensure_ascii=False) if event.details else ""])
-    filename = f"audit-log-{clock.local_now():%Y%m%d-%H%M}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        lines.append([event.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
+                      event.actor_name if event.actor_name != "system" else _("系统"),
+                      forms_render.action_name(event.action), code or "", subject_text(event),
+                      forms_render.step_name(event.task_name), event.reason,
+                      "; ".join(f"{catalog.title(name)}: {_plain(catalog, name, pair)}"
+                                for name, pair in (event.changes or {}).items()),
+                      json.dumps(event.details, ensure_ascii=False) if event.details else ""])
+    return csv_download(lines, f"audit-log-{clock.local_now():%Y%m%d-%H%M}.csv")
 
 
 def subject_text(event):

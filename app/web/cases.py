@@ -1,9 +1,7 @@
 """Hazard cases: the list (and its ledger file), one case with its history, registering a hazard, and
 attachments."""
-import csv
-import io
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,6 +16,7 @@ from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
 from . import forms_render
+from .downloads import csv_download
 from .query_args import int_or_none, page_count, page_number
 
 bp = Blueprint("cases", __name__)
@@ -49,20 +48,16 @@ def export():
                                 enterprise_id=int_or_none(args.get("enterprise_id")))
     version = deployed_version(UnitOfWork(), required=False)
     catalog = forms_render.Catalog(version.forms if version is not None else {})
-    out = io.StringIO()
-    out.write("\ufeff")  # so that Excel opens the UTF-8 file with the Chinese intact
-    writer = csv.writer(out)
-    writer.writerow([_("案件编号"), _("企业"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("地点"), _("隐患类型"),
-                     _("隐患描述"), _("评分"), _("隐患等级"), _("状态"), _("当前环节"), _("整改轮次"), _("登记时间"),
-                     _("整改期限"), _("复核期限"), _("销号时间")])
+    lines = [[_("案件编号"), _("企业"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("地点"), _("隐患类型"),
+              _("隐患描述"), _("评分"), _("隐患等级"), _("状态"), _("当前环节"), _("整改轮次"), _("登记时间"),
+              _("整改期限"), _("复核期限"), _("销号时间")]]
     for c in rows:
-        writer.writerow([c.code, c.enterprise.name, c.enterprise.credit_code, c.enterprise.township,
-                         c.enterprise.industry, c.place, catalog.show("hazard_type", c.hazard_type), c.description,
-                         c.score, catalog.show("grade", c.grade) if c.grade else "", catalog.show("status", c.status),
-                         forms_render.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
-                         _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at)])
-    name = f"hazard-ledger-{clock.local_now():%Y%m%d-%H%M}.csv"
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        lines.append([c.code, c.enterprise.name, c.enterprise.credit_code, c.enterprise.township,
+                      c.enterprise.industry, c.place, catalog.show("hazard_type", c.hazard_type), c.description,
+                      c.score, catalog.show("grade", c.grade) if c.grade else "", catalog.show("status", c.status),
+                      forms_render.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
+                      _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at)])
+    return csv_download(lines, f"hazard-ledger-{clock.local_now():%Y%m%d-%H%M}.csv")
 
 
 def _csv_moment(value):

@@ -1,7 +1,5 @@
 """Statistics (统计报表) of the hazards registered in a period, on a page and as CSV (for Excel) and PDF files,
 for managers, the bureau and administrators (services/reports.py)."""
-import csv
-import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -13,6 +11,7 @@ from ..services import reports
 from ..services.processes import deployed_version
 from ..services.uow import UnitOfWork
 from . import forms_render, reports_pdf
+from .downloads import csv_download
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -63,21 +62,18 @@ def index():
 @login_required
 def export_csv():
     report, labels = _report_or_400()
-    out = io.StringIO()
-    out.write("\ufeff")  # so that Excel opens the UTF-8 file with the Chinese intact
-    writer = csv.writer(out)
+    lines = []
     for title, rows in sections(report, labels):
-        writer.writerow([title])
-        writer.writerows(rows)
-        writer.writerow([])
-    return _file(out.getvalue().encode("utf-8"), "text/csv", report, "csv")
+        lines += [[title], *rows, []]
+    return csv_download(lines, _filename(report, "csv"))
 
 
 @bp.route("/export.pdf")
 @login_required
 def export_pdf():
     report, labels = _report_or_400()
-    return _file(reports_pdf.render(report, sections(report, labels)), "application/pdf", report, "pdf")
+    return Response(reports_pdf.render(report, sections(report, labels)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"'})
 
 
 def _report_or_400():
@@ -88,9 +84,8 @@ def _report_or_400():
     return reports.build(db.session, current_user, start, end), Labels()
 
 
-def _file(body, mimetype, report, extension):
-    name = f"hazard-statistics-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{extension}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def _filename(report, extension):
+    return f"hazard-statistics-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{extension}"
 
 
 class Labels:
