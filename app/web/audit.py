@@ -10,8 +10,6 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..services import audit_log, users
-from ..services.processes import deployed_version
-from ..services.uow import UnitOfWork
 from . import forms_render
 from .downloads import csv_download
 from .admin_people import ENTERPRISE_TITLES, USER_TITLES
@@ -117,8 +115,7 @@ def _plain(catalog, name, pair):
 def _catalog(events):
     """Field titles of the deployed forms, the case's tracked columns and the administered records; the names of
     the enterprises the events' registrations name."""
-    version = deployed_version(UnitOfWork(), required=False)
-    catalog = forms_render.Catalog(version.forms if version is not None else {})
+    catalog = forms_render.Catalog.deployed()
     ids = {pair[1] for e in events for name, pair in (e.changes or {}).items()
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}

@@ -46,8 +46,7 @@ def export():
     rows = hazards.export_cases(UnitOfWork(), current_user, status=_known(args.get("status"), STATUSES),
                                 grade=_known(args.get("grade"), GRADES),
                                 enterprise_id=int_or_none(args.get("enterprise_id")))
-    version = deployed_version(UnitOfWork(), required=False)
-    catalog = forms_render.Catalog(version.forms if version is not None else {})
+    catalog = forms_render.Catalog.deployed()
     lines = [[_("案件编号"), _("企业"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("地点"), _("隐患类型"),
               _("隐患描述"), _("评分"), _("隐患等级"), _("状态"), _("当前环节"), _("整改轮次"), _("登记时间"),
               _("整改期限"), _("复核期限"), _("销号时间")]]

@@ -15,6 +15,8 @@ from ..clock import SHANGHAI, clock, start_of_local_day
 from ..models import Attachment, GRADES
 from ..models.hazard_case import STATUSES
 from ..services.forms import fields as schema_fields
+from ..services.processes import deployed_version
+from ..services.uow import UnitOfWork
 
 FILE_WIDGETS = ("photos", "files")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -255,6 +257,13 @@ class Catalog:
                 if widget_for(prop, ui) in FILE_WIDGETS:
                     self.file_fields.add(name)
         self.titles.update(tracked_titles())
+
+    @classmethod
+    def deployed(cls):
+        """The catalog of the deployed process version (empty before any deployment), for pages about many
+        cases at once; a single case's page uses its own version's."""
+        version = deployed_version(UnitOfWork(), required=False)
+        return cls(version.forms if version is not None else {})
 
     def title(self, name):
         return self.titles.get(name, name)

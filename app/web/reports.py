@@ -8,8 +8,6 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..services import reports
-from ..services.processes import deployed_version
-from ..services.uow import UnitOfWork
 from . import forms_render, reports_pdf
 from .downloads import csv_download
 
@@ -92,8 +90,7 @@ class Labels:
     """Names of grades and hazard types (from the deployed registration form) in the current language."""
 
     def __init__(self):
-        version = deployed_version(UnitOfWork(), required=False)
-        self._catalog = forms_render.Catalog(version.forms if version is not None else {})
+        self._catalog = forms_render.Catalog.deployed()
 
     def grade(self, code):
         return self._catalog.show("grade", code) if code else _("未定级")
