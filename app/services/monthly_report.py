@@ -4,17 +4,12 @@ queued for email / SMS / WeChat like any other. Run by the scheduler every hour:
 (one notice per recipient and month), however often it runs or however late it starts again."""
 from datetime import date, timedelta
 
-from flask import current_app
-from sqlalchemy import insert, select
-
 from ..clock import clock
-from ..models import Notification
-from . import audit, outbox, reports
+from . import audit, notifications, reports
 from .users import holders_of_role
 
 RECIPIENT_ROLES = ("manager", "bureau")
 KIND = "monthly_report"
-_INSERT = insert(Notification.__table__).returning(Notification.__table__.c.id, sort_by_parameter_order=True)
 
 
 def dedup_key(month_start):
@@ -34,8 +29,7 @@ def deliver(uow):
     start, end = reports.previous_month(clock.local_now().date())
     key = dedup_key(start)
     users = {u.id: u for role in RECIPIENT_ROLES for u in holders_of_role(uow.session, role)}
-    done = set(uow.session.execute(select(Notification.user_id).where(Notification.dedup_key == key)).scalars())
-    recipients = [u for uid, u in sorted(users.items()) if uid not in done]
+    recipients = notifications.not_yet_given(uow, [u for _uid, u in sorted(users.items())], key)
     if not recipients:
         return 0
     report = reports.compute(uow.session, start, end)
@@ -44,11 +38,7 @@ def deliver(uow):
     rate = "—" if t.rate is None else f"{t.rate}%"
     body = (f"本月登记隐患 {t.registered} 件，已销号 {t.closed} 件，未销号 {t.open} 件（其中逾期 {t.overdue} 件），"
             f"整改率 {rate}。详见统计报表 {start.isoformat()} 至 {end.isoformat()}。")
-    now = clock.now()
-    rows = [{"case_id": None, "user_id": u.id, "kind": KIND, "title": title, "body": body, "dedup_key": key,
-             "created_at": now, "read_at": None} for u in recipients]
-    ids = uow.session.connection().execute(_INSERT, rows).scalars().all()
-    outbox.enqueue(uow, [(i, title, body, u) for i, u in zip(ids, recipients)], current_app.config["NOTIFY_CHANNELS"])
+    notifications.send(uow, recipients, KIND, title, body, key)
     audit.record(uow, None, None, "monthly_report_sent", details={
         "month": f"{start:%Y-%m}", "recipients": len(recipients), "registered": t.registered, "closed": t.closed})
     return len(recipients)

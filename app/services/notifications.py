@@ -1,6 +1,6 @@
 """In-app notifications raised by the diagram's thrown signals, fanned out to every holder of a role."""
 from flask import current_app
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, select
 
 from ..clock import clock
 from ..models import Notification
@@ -27,22 +27,32 @@ def on_process_event(uow, case, event_name, round_no):
     event for hundreds of cases)."""
     roles, title = EVENT_RECIPIENTS.get(event_name, ((), event_name))
     key = f"case:{case.id}:{event_name}:round:{round_no}"
-    recipients = _recipients(uow, roles, case.enterprise_id)
     # The same event of the same round is sent once, however often the sweep runs.
-    already = {uid for (uid,) in uow.session.query(Notification.user_id).filter(
-        Notification.dedup_key == key, Notification.user_id.in_([u.id for u in recipients]))} if recipients else set()
-    recipients = [user for user in recipients if user.id not in already]
-    if recipients:
-        now = clock.now()
-        rows = [{"case_id": case.id, "user_id": user.id, "kind": event_name, "title": f"{title}（{case.code}）",
-                 "body": case.description[:200], "dedup_key": key, "created_at": now, "read_at": None}
-                for user in recipients]
-        ids = uow.session.connection().execute(_INSERT, rows).scalars().all()
-        outbox.enqueue(uow, [(notification_id, row["title"], row["body"], user)
-                             for notification_id, row, user in zip(ids, rows, recipients)],
-                       current_app.config["NOTIFY_CHANNELS"])
+    recipients = not_yet_given(uow, _recipients(uow, roles, case.enterprise_id), key)
+    send(uow, recipients, event_name, f"{title}（{case.code}）", case.description[:200], key, case.id)
     audit.record(uow, case.id, None, "process_event", details={"event": event_name, "round": round_no,
                                                                   "recipients": len(recipients)})
+
+
+def not_yet_given(uow, recipients, key):
+    """The recipients who have no notice with this dedup key yet."""
+    if not recipients:
+        return []
+    already = set(uow.session.execute(select(Notification.user_id).where(
+        Notification.dedup_key == key, Notification.user_id.in_([u.id for u in recipients]))).scalars())
+    return [user for user in recipients if user.id not in already]
+
+
+def send(uow, recipients, kind, title, body, key, case_id=None):
+    """One notice per recipient (in one statement) and its outbox rows for the configured channels."""
+    if not recipients:
+        return
+    now = clock.now()
+    rows = [{"case_id": case_id, "user_id": user.id, "kind": kind, "title": title, "body": body, "dedup_key": key,
+             "created_at": now, "read_at": None} for user in recipients]
+    ids = uow.session.connection().execute(_INSERT, rows).scalars().all()
+    outbox.enqueue(uow, [(notification_id, title, body, user) for notification_id, user in zip(ids, recipients)],
+                   current_app.config["NOTIFY_CHANNELS"])
 
 
 def _recipients(uow, roles, enterprise_id):
