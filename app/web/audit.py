@@ -1,7 +1,6 @@
 """The audit log (审计日志): every recorded event, of cases and outside them, filtered, paged and exported as
 CSV, for managers, the bureau and administrators (services/audit_log.py)."""
 import json
-from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from ..services import audit_log, users
 from . import forms_render
 from .downloads import csv_download
 from .admin_people import ENTERPRISE_TITLES, USER_TITLES
-from .query_args import page_count, page_number
+from .query_args import page_count, page_number, read_days
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -44,14 +43,7 @@ def read_query(args):
         if len(text) > MAX_TEXT:
             errors[name] = _("最多 %(n)s 个字符", n=MAX_TEXT)
         values[name] = text
-    for name in ("since", "until"):
-        text = args.get(name, "").strip()
-        values[name] = None
-        if text:
-            try:
-                values[name] = date.fromisoformat(text)
-            except ValueError:
-                errors[name] = _("日期格式应为 年-月-日，例如 2026-11-30")
+    values.update(read_days(args, ("since", "until"), errors))
     if values["since"] and values["until"] and values["since"] > values["until"]:
         errors["until"] = _("结束日期早于开始日期")
     return audit_log.AuditQuery(**values), errors

@@ -1,6 +1,5 @@
 """Hazard cases: the list (and its ledger file), one case with its history, registering a hazard, and
 attachments."""
-
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _

@@ -1,8 +1,6 @@
 """Quality sampling (质量抽查, services/quality.py): the rounds, starting one, reviewing its sampled cases and the
 special inspection report (专项检查报告) as PDF. The quality supervisor works here; managers, the bureau and
 administrators read."""
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +11,7 @@ from ..extensions import db
 from ..services import quality, reports
 from ..services.uow import UnitOfWork
 from . import forms_render, quality_pdf
+from .query_args import read_days
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 RESULT_NAMES = {"confirmed": forms_render.N_("整改属实"), "problem": forms_render.N_("发现问题")}
@@ -50,12 +49,8 @@ def start_round():
     if not quality.may_review(current_user):
         abort(403, _("只有质量监督专员可以发起抽查"))
     form = {k: request.form.get(k, "").strip() for k in ("start", "end", "percent")}
-    errors, values = {}, {}
-    for name in ("start", "end"):
-        try:
-            values[name] = date.fromisoformat(form[name])
-        except ValueError:
-            errors[name] = _("日期格式应为 年-月-日，例如 2026-11-30")
+    errors = {}
+    values = read_days(form, ("start", "end"), errors, required=True)
     try:
         values["percent"] = int(form["percent"])
     except ValueError:

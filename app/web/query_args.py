@@ -1,5 +1,9 @@
-"""Reading list pages' query arguments (cases, inbox, admin lists): whole numbers and the page number."""
+"""Reading list pages' query arguments (cases, inbox, admin lists, the audit log, statistics): whole numbers,
+the page number, days."""
+from datetime import date
 from math import ceil
+
+from flask_babel import gettext as _
 
 
 def int_or_none(value):
@@ -13,6 +17,21 @@ def int_or_none(value):
 def page_number(args):
     """The `page` argument; 1 when it is missing, not a number or below 1."""
     return max(int_or_none(args.get("page")) or 1, 1)
+
+
+def read_days(source, names, errors, required=False):
+    """{name: date or None} of the day fields (year-month-day) `names` in `source` (query or form); a malformed
+    one, or a missing one when `required`, gets the format's message in `errors`."""
+    days = {}
+    for name in names:
+        text = (source.get(name) or "").strip()
+        days[name] = None
+        if text or required:
+            try:
+                days[name] = date.fromisoformat(text)
+            except ValueError:
+                errors[name] = _("日期格式应为 年-月-日，例如 2026-11-30")
+    return days
 
 
 def page_count(total, size):

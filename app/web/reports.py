@@ -1,7 +1,5 @@
 """Statistics (统计报表) of the hazards registered in a period, on a page and as CSV (for Excel) and PDF files,
 for managers, the bureau and administrators (services/reports.py)."""
-from datetime import date
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,6 +8,7 @@ from ..extensions import db
 from ..services import reports
 from . import forms_render, reports_pdf
 from .downloads import csv_download
+from .query_args import read_days
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -26,17 +25,10 @@ def _allowed():
 
 def read_period(args):
     """(start, end, {field: error}); this month so far when no dates are given."""
-    start, end = reports.default_period()
     errors = {}
-    for name in ("start", "end"):
-        text = args.get(name, "").strip()
-        if text:
-            try:
-                value = date.fromisoformat(text)
-            except ValueError:
-                errors[name] = _("日期格式应为 年-月-日，例如 2026-11-30")
-                continue
-            start, end = (value, end) if name == "start" else (start, value)
+    days = read_days(args, ("start", "end"), errors)
+    default_start, default_end = reports.default_period()
+    start, end = days["start"] or default_start, days["end"] or default_end
     if not errors and start > end:
         errors["end"] = _("结束日期早于开始日期")
     elif not errors and (end - start).days > reports.MAX_DAYS:
