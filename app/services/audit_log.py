@@ -15,7 +15,8 @@ from ..models import AuditEvent, HazardCase
 
 ROLES = ("manager", "bureau", "admin")
 SCOPES = ("cases", "system", "logins")  # rows of cases; configuration and people; logins; anything else: all
-LOGIN_ACTIONS = ("logged_in", "login_failed", "login_locked")
+LOGIN_ATTEMPTS = ("logged_in", "login_failed")  # one row per login; a lock changes the account
+LOGIN_ACTIONS = LOGIN_ATTEMPTS + ("login_locked",)
 EXPORT_LIMIT = 50_000
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import ROLES
-from ..services import audit, user_admin, users
+from ..services import audit, audit_log, user_admin, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
 from .forms_render import N_, bilingual
@@ -201,7 +201,7 @@ def _mismatch(password):
 # ---- shared -------------------------------------------------------------------------------------------------
 def _history(subject_type, record):
     # Logins are the audit log's (/audit, scope "logins"); a record's page shows how the record changed, and locks.
-    return audit.subject_history(db.session, subject_type, record.id, exclude=("logged_in", "login_failed")) \
+    return audit.subject_history(db.session, subject_type, record.id, exclude=audit_log.LOGIN_ATTEMPTS) \
         if record is not None else []
 
 
