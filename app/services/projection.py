@@ -22,8 +22,10 @@ class _Statements:
         self.select = select(table.c.task_guid, *(table.c[name] for name in self.columns)) \
             .where(table.c.case_id == bindparam("case_id"))
         # No RETURNING here: these run in a step's pipeline (services.pipeline), where nothing is read back.
+        # One row per execution (an executemany): a plain statement, which services.pipeline hands to the
+        # driver directly, where an IN list would need SQLAlchemy to render it per call.
         self.delete = delete(table).where(table.c.case_id == bindparam("case_id"),
-                                          table.c.task_guid.in_(bindparam("guids", expanding=True)))
+                                          table.c.task_guid == bindparam("guid"))
         self.insert = insert(table).inline()  # no RETURNING of new ids: the rows are written in a pipeline
         self.update = update(table).where(table.c.task_guid == bindparam("b_guid")) \
             .values({name: bindparam(name) for name in self.columns})
@@ -53,7 +55,7 @@ def sync_rows(pipe, model, case_id, existing, wanted):
     gone = [guid for guid in existing if guid not in wanted]
     changed = {guid: values for guid, values in wanted.items() if guid in existing and existing[guid] != values}
     if gone:
-        pipe.execute(st.delete, {"case_id": case_id, "guids": gone})
+        pipe.execute(st.delete, [{"case_id": case_id, "guid": guid} for guid in gone])
     now = clock.now()
     new = [dict(values, case_id=case_id, task_guid=guid, created_at=now)
            for guid, values in wanted.items() if guid not in existing]
