@@ -6,7 +6,7 @@ from sqlalchemy import text
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import health, monthly_report, outbox, timers
+from app.services import health, monthly_report, outbox, timers, weekly_report
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -62,6 +62,16 @@ def deliver_monthly_report():
     return sent
 
 
+def deliver_weekly_report():
+    with UnitOfWork() as uow:
+        sent = weekly_report.deliver(uow)
+        uow.commit()
+    _beat("deliver_weekly_report", message=f"{sent} notices" if sent else "")
+    if sent:
+        log.info("weekly briefing: %s notices", sent)
+    return sent
+
+
 def checkpoint_sqlite():
     """Copy the SQLite WAL into the database file without blocking readers or writers (PASSIVE), so that
     requests seldom reach the autocheckpoint limit and pay for the fsync themselves."""
@@ -79,6 +89,7 @@ def job_table(config):
         {"id": "dispatch_outbox", "func": dispatch_outbox, "trigger": "interval",
          "seconds": config["OUTBOX_DISPATCH_SECONDS"]},
         {"id": "deliver_monthly_report", "func": deliver_monthly_report, "trigger": "interval", "seconds": 3600},
+        {"id": "deliver_weekly_report", "func": deliver_weekly_report, "trigger": "interval", "seconds": 3600},
     ]
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         jobs.append({"id": "checkpoint_sqlite", "func": checkpoint_sqlite, "trigger": "interval",

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from ..clock import clock
 from . import audit, notifications, reports
-from .users import holders_of_role
 
 RECIPIENT_ROLES = ("manager", "bureau")
 KIND = "monthly_report"
@@ -28,8 +27,7 @@ def deliver(uow):
     """Deliver last month's report to whoever has not had it; returns how many notices were created."""
     start, end = reports.previous_month(clock.local_now().date())
     key = dedup_key(start)
-    users = {u.id: u for role in RECIPIENT_ROLES for u in holders_of_role(uow.session, role)}
-    recipients = notifications.not_yet_given(uow, [u for _uid, u in sorted(users.items())], key)
+    recipients = notifications.role_holders_without(uow, RECIPIENT_ROLES, key)
     if not recipients:
         return 0
     report = reports.compute(uow.session, start, end)

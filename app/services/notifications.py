@@ -34,6 +34,12 @@ def on_process_event(uow, case, event_name, round_no):
                                                                   "recipients": len(recipients)})
 
 
+def role_holders_without(uow, roles, key):
+    """The active holders of `roles` (not enterprise staff) who have no notice with this dedup key yet: the
+    recipients of a periodic report that is still due to them."""
+    return not_yet_given(uow, _recipients(uow, tuple(roles), None), key)
+
+
 def not_yet_given(uow, recipients, key):
     """The recipients who have no notice with this dedup key yet."""
     if not recipients:

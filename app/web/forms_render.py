@@ -312,7 +312,7 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "rectification_urging": N_("催办通知：整改已逾期"),
                 "enforcement_referral": N_("逾期未整改，移送执法"),
                 "verification_overdue": N_("复核验收超过3个工作日"), "quality_problem": N_("质量抽查发现问题"),
-                "monthly_report": N_("隐患排查治理月报")}
+                "monthly_report": N_("隐患排查治理月报"), "weekly_report": N_("隐患整改进展周报")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_completed": N_("完成"), "case_updated": N_("流程推进"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
@@ -326,7 +326,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),
             "quality_reviewed": N_("质量抽查结论"), "login_locked": N_("登录失败次数过多，账号锁定"),
             "logged_in": N_("登录系统"), "login_failed": N_("登录失败（密码错误）"),
-            "monthly_report_sent": N_("发送月报"), "password_changed": N_("修改自己的密码")}
+            "monthly_report_sent": N_("发送月报"), "weekly_report_sent": N_("发送周报"),
+            "password_changed": N_("修改自己的密码")}
 
 
 def step_name(name):

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import monthly_report, notifications
+from ..services import monthly_report, notifications, reports, weekly_report
 from ..services.uow import UnitOfWork
 from .auth import _safe_next
 
@@ -15,8 +15,17 @@ bp = Blueprint("notifications", __name__)
 @login_required
 def index():
     return render_template("notifications.html", items=notifications.for_user(db.session, current_user),
-                           report_period=lambda n: monthly_report.period_of(n.dedup_key)
-                           if n.kind == monthly_report.KIND else None)
+                           report_period=_report_period)
+
+
+_PERIODIC = {monthly_report.KIND: monthly_report.period_of, weekly_report.KIND: weekly_report.period_of}
+
+
+def _report_period(notice):
+    """(first day, last day) of the statistics a report notice links to; None for other notices and for readers
+    who may not open the statistics (project leads get the weekly briefing's text only)."""
+    period_of = _PERIODIC.get(notice.kind)
+    return period_of(notice.dedup_key) if period_of and reports.may_read(current_user) else None
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
