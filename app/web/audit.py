@@ -1,5 +1,5 @@
 """The audit log (审计日志): every recorded event, of cases and outside them, filtered, paged and exported as
-CSV, for managers, the bureau and administrators (services/audit_log.py)."""
+CSV and Excel, for managers, the bureau and administrators (services/audit_log.py)."""
 import json
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -10,7 +10,7 @@ from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..services import audit_log, users
 from . import forms_render
-from .downloads import csv_download
+from .downloads import csv_download, xlsx_download
 from .admin_people import ENTERPRISE_TITLES, USER_TITLES
 from .query_args import page_count, page_number, read_days
 
@@ -61,14 +61,30 @@ def index():
                            args=request.args, errors=errors, catalog=_catalog(e for e, _code in rows),
                            actions=forms_render.action_choices(), scopes=audit_log.SCOPES,
                            names=users.display_names(db.session, (e.actor_id for e, _code in rows)),
-                           subject_text=subject_text, export_url=url_for("audit.export", **{
-                               k: v for k, v in request.args.items() if k != "page" and v})), \
-        400 if errors else 200
+                           subject_text=subject_text, export_url=_export_url("audit.export"),
+                           xlsx_url=_export_url("audit.export_xlsx")), 400 if errors else 200
+
+
+def _export_url(endpoint):
+    """A file of the page's filters (without its page number)."""
+    return url_for(endpoint, **{k: v for k, v in request.args.items() if k != "page" and v})
 
 
 @bp.route("/export.csv")
 @login_required
 def export():
+    return csv_download(_export_lines(), f"audit-log-{clock.local_now():%Y%m%d-%H%M}.csv")
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export_xlsx():
+    return xlsx_download(_export_lines(), f"audit-log-{clock.local_now():%Y%m%d-%H%M}.xlsx", _("审计日志"))
+
+
+def _export_lines():
+    """The rows of the files (CSV, Excel), a header first: the request's filters, at most
+    audit_log.EXPORT_LIMIT events; 403 for other roles, 400 for a bad filter."""
     _allowed()
     query, errors = read_query(request.args)
     if errors:
@@ -85,7 +101,7 @@ def export():
                       "; ".join(f"{catalog.title(name)}: {_plain(catalog, name, pair)}"
                                 for name, pair in (event.changes or {}).items()),
                       json.dumps(event.details, ensure_ascii=False) if event.details else ""])
-    return csv_download(lines, f"audit-log-{clock.local_now():%Y%m%d-%H%M}.csv")
+    return lines
 
 
 def subject_text(event):

@@ -1,4 +1,4 @@
-"""Statistics (统计报表) of the hazards registered in a period, on a page and as CSV (for Excel) and PDF files,
+"""Statistics (统计报表) of the hazards registered in a period, on a page and as CSV, Excel and PDF files,
 for managers, the bureau and administrators (services/reports.py)."""
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..services import reports
 from . import forms_render, reports_pdf
-from .downloads import csv_download
+from .downloads import csv_download, xlsx_download
 from .query_args import read_days
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -45,17 +45,21 @@ def index():
     period = {"start": start.isoformat(), "end": end.isoformat()}
     return render_template("reports/index.html", report=report, errors=errors, args=request.args, start=start,
                            end=end, labels=Labels(), csv_url=url_for("reports.export_csv", **period),
-                           pdf_url=url_for("reports.export_pdf", **period)), 400 if errors else 200
+                           xlsx_url=url_for("reports.export_xlsx", **period), pdf_url=url_for("reports.export_pdf", **period)), 400 if errors else 200
 
 
 @bp.route("/export.csv")
 @login_required
 def export_csv():
     report, labels = _report_or_400()
-    lines = []
-    for title, rows in sections(report, labels):
-        lines += [[title], *rows, []]
-    return csv_download(lines, _filename(report, "csv"))
+    return csv_download(_lines(report, labels), _filename(report, "csv"))
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export_xlsx():
+    report, labels = _report_or_400()
+    return xlsx_download(_lines(report, labels), _filename(report, "xlsx"), _("统计报表"))
 
 
 @bp.route("/export.pdf")
@@ -72,6 +76,15 @@ def _report_or_400():
     if errors:
         abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
     return reports.build(db.session, current_user, start, end), Labels()
+
+
+def _lines(report, labels):
+    """The sections one after another, each its title, its table and a blank row: the rows of the CSV and Excel
+    files."""
+    lines = []
+    for title, rows in sections(report, labels):
+        lines += [[title], *rows, []]
+    return lines
 
 
 def _filename(report, extension):
@@ -104,7 +117,7 @@ def _percent(value):
 
 
 def sections(report, labels):
-    """The report as titled tables of text, shared by the page's files (CSV, PDF)."""
+    """The report as titled tables of text and numbers, shared by the page's files (CSV, Excel, PDF)."""
     head = [_("分组"), _("登记数"), _("已销号"), _("未销号"), _("逾期未整改"), _("整改率")]
 
     def rows(groups, name):
