@@ -123,6 +123,8 @@ def test_csv_for_excel_and_pdf(november, login):
     assert ["甲化工有限公司", "化工", "城关镇", "3", "1", "2", "1", "33.3 %", "是"] in rows
     assert ["乙机械制造厂", "机械", "城关镇", "1", "0", "1", "0", "0.0 %", "否"] in rows
     assert ["按月份（登记时间）"] in rows and ["2026-11", "4", "1", "3", "1", "25.0 %"] in rows
+    heat = rows.index(["区域隐患热力图（乡镇/园区 × 隐患类型）"])
+    assert rows[heat + 1:heat + 3] == [["乡镇/园区", "电气安全"], ["城关镇", "4"]]
     assert ["按隐患类型"] in rows and ["电气安全", "4", "1", "3", "1", "25.0 %"] in rows
     pdf = manager.get("/reports/export.pdf?start=2026-11-01&end=2026-11-30")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.get_data().startswith(b"%PDF-")
@@ -148,3 +150,23 @@ def test_recurrence_looks_back_six_months_only(people, november):
     clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=SHANGHAI))  # 169 days before
     register(people, enterprise=people.enterprise_b)
     assert reports.build(db.session, people.manager, date(2026, 11, 1), date(2026, 11, 30)).recurring == 4
+
+
+def test_the_heat_map_counts_hazards_by_township_and_type(people, november):
+    people.enterprise_b.township = "孟庄镇"
+    db.session.commit()
+    report = reports.build(db.session, people.manager, date(2026, 11, 1), date(2026, 11, 30))
+    assert report.heat == {"城关镇": {"electrical": 3}, "孟庄镇": {"electrical": 1}}
+    assert list(report.heat) == ["城关镇", "孟庄镇"]  # most hazards first, as the township table
+    assert (report.heat_types, report.heat_max) == (["electrical"], 3)
+
+
+def test_the_page_shows_the_heat_map_and_offers_excel(people, november, login):
+    people.enterprise_b.township = "孟庄镇"
+    db.session.commit()
+    page = text(login("manager").get("/reports?start=2026-11-01&end=2026-11-30"))
+    assert "区域隐患热力图" in page
+    assert '<td class="heat-4">3</td>' in page and '<td class="heat-2">1</td>' in page  # 3 of 3, 1 of 3
+    assert 'href="/reports/export.xlsx?start=2026-11-01&amp;end=2026-11-30"' in page
+    empty = text(login("manager").get("/reports?start=2026-01-01&end=2026-01-31"))
+    assert "区域隐患热力图" not in empty

@@ -62,6 +62,16 @@ class Report:
     by_month: dict = field(default_factory=dict)  # "2026-11" (month of registration, Shanghai) -> Tally, in order
     enterprises: list = field(default_factory=list)  # [(Enterprise row: id, name, industry, township), Tally]
     open_major: set = field(default_factory=set)  # ids of those enterprises with an open 重大 or 特别重大 case
+    # 区域隐患热力图: cases registered by township (rows, most first) and hazard type (columns, most first)
+    heat: dict = field(default_factory=dict)  # township -> {hazard type: registered}
+
+    @property
+    def heat_types(self):
+        return list(self.by_type)
+
+    @property
+    def heat_max(self):
+        return max((n for row in self.heat.values() for n in row.values()), default=0)
 
 
 def build(session, user, start, end):
@@ -93,6 +103,8 @@ def compute(session, start, end):
                           ("enterprise", row.enterprise_id)):
             groups[name].setdefault(key, Tally()).add(row)
         report.total.add(row)
+        township = report.heat.setdefault(enterprise.township or "", {})
+        township[row.hazard_type] = township.get(row.hazard_type, 0) + row.registered
         closed_days += float(row.closed_days or 0)
     # By month apart: grouped with the others it would multiply the rows a year returns by twelve.
     report.by_month = {row.month: Tally().add(row) for row in sorted(_grouped(
@@ -101,6 +113,7 @@ def compute(session, start, end):
     report.by_grade = {g: groups["by_grade"][g] for g in list(GRADES) + [""] if g in groups["by_grade"]}
     for name in ("by_type", "by_industry", "by_township"):
         setattr(report, name, dict(sorted(groups[name].items(), key=lambda kv: (-kv[1].registered, kv[0]))))
+    report.heat = {town: report.heat[town] for town in report.by_township}  # the townships' order
     report.enterprises = sorted(((names[eid], tally) for eid, tally in groups["enterprise"].items()),
                                 key=lambda pair: (-pair[1].registered, -pair[1].overdue, pair[0].name))
     report.open_major = _with_open_major(session, groups["enterprise"])
