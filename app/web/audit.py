@@ -10,6 +10,8 @@ from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..services import audit_log, users
 from . import forms_render
+from .forms_render import N_
+from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ENTERPRISE_TITLES, USER_TITLES
 from .query_args import page_count, page_number, read_days
@@ -19,14 +21,8 @@ PAGE_SIZE = 50
 MAX_TEXT = 64
 
 
-@bp.app_template_global()
-def may_read_audit_log():
-    return current_user.is_authenticated and audit_log.may_read(current_user)
-
-
-def _allowed():
-    if not audit_log.may_read(current_user):
-        abort(403, _("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
+may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
+                              N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
 
 
 def read_query(args):
@@ -52,7 +48,6 @@ def read_query(args):
 @bp.route("")
 @login_required
 def index():
-    _allowed()
     query, errors = read_query(request.args)
     page = page_number(request.args)
     rows, total = ([], 0) if errors else audit_log.search(db.session, current_user, query, PAGE_SIZE,
@@ -85,7 +80,6 @@ def export_xlsx():
 def _export_lines():
     """The rows of the files (CSV, Excel), a header first: the request's filters, at most
     audit_log.EXPORT_LIMIT events; 403 for other roles, 400 for a bad filter."""
-    _allowed()
     query, errors = read_query(request.args)
     if errors:
         abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))

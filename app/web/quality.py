@@ -11,26 +11,20 @@ from ..extensions import db
 from ..services import quality, reports
 from ..services.uow import UnitOfWork
 from . import forms_render, quality_pdf
+from .guards import restrict
 from .query_args import read_days
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 RESULT_NAMES = {"confirmed": forms_render.N_("整改属实"), "problem": forms_render.N_("发现问题")}
 
 
-@bp.app_template_global()
-def may_read_quality():
-    return current_user.is_authenticated and quality.may_read(current_user)
-
-
-def _readers_only():
-    if not quality.may_read(current_user):
-        abort(403, _("只有质量监督专员、管理人员、应急管理局和系统管理员可以查看质量抽查"))
+may_read_quality = restrict(bp, "may_read_quality", quality.may_read,
+                            forms_render.N_("只有质量监督专员、管理人员、应急管理局和系统管理员可以查看质量抽查"))
 
 
 @bp.route("")
 @login_required
 def index():
-    _readers_only()
     return _index_page({}, {})
 
 

@@ -7,20 +7,16 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..services import reports
 from . import forms_render, reports_pdf
+from .forms_render import N_
+from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .query_args import read_days
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-@bp.app_template_global()
-def may_read_reports():
-    return current_user.is_authenticated and reports.may_read(current_user)
-
-
-def _allowed():
-    if not reports.may_read(current_user):
-        abort(403, _("只有管理人员、应急管理局和系统管理员可以查看统计报表"))
+may_read_reports = restrict(bp, "may_read_reports", reports.may_read,
+                            N_("只有管理人员、应急管理局和系统管理员可以查看统计报表"))
 
 
 def read_period(args):
@@ -39,7 +35,6 @@ def read_period(args):
 @bp.route("")
 @login_required
 def index():
-    _allowed()
     start, end, errors = read_period(request.args)
     report = None if errors else reports.build(db.session, current_user, start, end)
     period = {"start": start.isoformat(), "end": end.isoformat()}
@@ -71,7 +66,6 @@ def export_pdf():
 
 
 def _report_or_400():
-    _allowed()
     start, end, errors = read_period(request.args)
     if errors:
         abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
