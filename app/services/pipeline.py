@@ -95,6 +95,8 @@ class _Direct:
 
 
 _cache = {}
+_CACHE_LIMIT = 2000  # the step's statements are module constants; a caller building statements per call must
+                     # not make the cache grow without end (entries keep their statement, so ids stay unique)
 
 
 def _direct(statement, dialect, params):
@@ -104,6 +106,8 @@ def _direct(statement, dialect, params):
         return _cache[key]
     except KeyError:
         pass
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
     compiled = statement.compile(dialect=dialect, column_keys=list(params))
     plain = not (compiled.insert_prefetch or compiled.update_prefetch or compiled.returning
                  or compiled.escaped_bind_names or compiled.literal_execute_params or compiled.post_compile_params
