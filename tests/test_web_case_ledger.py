@@ -35,3 +35,18 @@ def test_the_list_links_to_its_ledger_and_visitors_must_log_in(people, login, cl
     page = login("manager").get("/cases?status=closed").get_data(as_text=True)
     assert 'href="/cases/export.csv?status=closed"' in page
     assert client.get("/cases/export.csv").status_code == 302
+
+
+def test_text_excel_would_run_as_a_formula_is_defused(people, login):
+    """CSV injection: a description typed as a formula reaches Excel as text (a leading apostrophe)."""
+    from app.extensions import db
+    from app.models import HazardCase
+    for text_ in ('=HYPERLINK("http://example.com","点这里")', "+1+1", "-2+3", "@SUM(A1)"):
+        case_id = register(people)
+        db.session.get(HazardCase, case_id).description = text_
+    db.session.commit()
+    rows = ledger(login("manager"))
+    column = rows[0].index("隐患描述")
+    assert {r[column] for r in rows[1:]} == {"'" + t for t in (
+        '=HYPERLINK("http://example.com","点这里")', "+1+1", "-2+3", "@SUM(A1)")}
+    assert all(not r[0].startswith("'") for r in rows[1:])  # other cells untouched

@@ -18,12 +18,22 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 def csv_download(rows, filename):
     """`rows` (lists of cells) as a CSV attachment; UTF-8 with a byte-order mark, so that Excel opens it with
-    the Chinese intact."""
+    the Chinese intact; text that Excel would run as a formula is defused (see FORMULA_STARTS)."""
     out = io.StringIO()
     out.write("\ufeff")
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([[_csv_cell(value) for value in row] for row in rows])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# Excel takes a CSV cell beginning with one of these for a formula (CSV injection: a hazard's description typed as
+# "=HYPERLINK(...)" would become a live link or worse in the ledger): such text gets a leading apostrophe, which
+# Excel shows; the workbook (below) needs none, its cells are typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def xlsx_download(rows, filename, sheet_title):
