@@ -13,6 +13,8 @@ from sqlalchemy import and_, case, func, select
 from ..clock import clock, start_of_local_day
 from ..errors import NotAllowed
 from ..models import GRADES, Enterprise, HazardCase
+from . import trends
+from .sql_dates import days_between, local_month
 
 ROLES = ("manager", "bureau", "admin")
 RECURRENCE_WINDOW = timedelta(days=183)  # six months
@@ -64,6 +66,7 @@ class Report:
     open_major: set = field(default_factory=set)  # ids of those enterprises with an open 重大 or 特别重大 case
     # 区域隐患热力图: cases registered by township (rows, most first) and hazard type (columns, most first)
     heat: dict = field(default_factory=dict)  # township -> {hazard type: registered}
+    trend: object = None  # trends.Trend: the six whole months up to the period's end and the next month's forecast
 
     @property
     def heat_types(self):
@@ -108,7 +111,7 @@ def compute(session, start, end):
         closed_days += float(row.closed_days or 0)
     # By month apart: grouped with the others it would multiply the rows a year returns by twelve.
     report.by_month = {row.month: Tally().add(row) for row in sorted(_grouped(
-        session, dialect, cohort, now, (_local_month(dialect, HazardCase.registered_at).label("month"),)),
+        session, dialect, cohort, now, (local_month(dialect, HazardCase.registered_at).label("month"),)),
         key=lambda r: r.month)}
     report.by_grade = {g: groups["by_grade"][g] for g in list(GRADES) + [""] if g in groups["by_grade"]}
     for name in ("by_type", "by_industry", "by_township"):
@@ -122,6 +125,7 @@ def compute(session, start, end):
     report.recurring = _recurring(session, dialect, begin, finish)
     registered = report.total.registered
     report.recurrence_rate = round(100 * report.recurring / registered, 1) if registered else None
+    report.trend = trends.compute(session, end)
     return report
 
 
@@ -133,21 +137,8 @@ def _grouped(session, dialect, cohort, now, keys):
     return session.execute(select(
         *keys, func.count().label("registered"), func.sum(case((closed, 1), else_=0)).label("closed"),
         func.sum(case((overdue, 1), else_=0)).label("overdue"),
-        func.sum(case((closed, _days(dialect, HazardCase.closed_at, HazardCase.registered_at)), else_=0))
+        func.sum(case((closed, days_between(dialect, HazardCase.closed_at, HazardCase.registered_at)), else_=0))
         .label("closed_days")).where(*cohort).group_by(*keys)).all()
-
-
-def _local_month(dialect, column):
-    """"2026-11": the month of a stored (UTC) moment on the Shanghai calendar."""
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
-
-
-def _days(dialect, later, earlier):
-    if dialect == "postgresql":
-        return func.extract("epoch", later - earlier) / 86400.0
-    return func.julianday(later) - func.julianday(earlier)
 
 
 def _with_open_major(session, enterprise_ids):
@@ -170,7 +161,7 @@ def _recurring(session, dialect, begin, finish):
         .where(HazardCase.registered_at >= begin - RECURRENCE_WINDOW, HazardCase.registered_at < finish).subquery()
     return session.execute(select(func.count()).select_from(pairs).where(
         pairs.c.at >= begin, pairs.c.before.is_not(None),
-        _days(dialect, pairs.c.at, pairs.c.before) <= RECURRENCE_WINDOW.days)).scalar()
+        days_between(dialect, pairs.c.at, pairs.c.before) <= RECURRENCE_WINDOW.days)).scalar()
 
 
 def previous_month(today):

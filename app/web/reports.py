@@ -39,7 +39,7 @@ def index():
     report = None if errors else reports.build(db.session, current_user, start, end)
     period = {"start": start.isoformat(), "end": end.isoformat()}
     return render_template("reports/index.html", report=report, errors=errors, args=request.args, start=start,
-                           end=end, labels=Labels(), csv_url=url_for("reports.export_csv", **period),
+                           end=end, labels=Labels(), directions=DIRECTIONS, csv_url=url_for("reports.export_csv", **period),
                            xlsx_url=url_for("reports.export_xlsx", **period), pdf_url=url_for("reports.export_pdf", **period)), 400 if errors else 200
 
 
@@ -132,4 +132,19 @@ def sections(report, labels):
             (_("按隐患类型"), rows(report.by_type, labels.hazard_type)),
             (_("按行业"), rows(report.by_industry, labels.blank)),
             (_("按乡镇/园区"), rows(report.by_township, labels.blank)), (_("按月份（登记时间）"), rows(report.by_month, labels.month))] \
-        + ([(_("区域隐患热力图（乡镇/园区 × 隐患类型）"), heat)] if report.heat_max else []) + [(_("按企业"), enterprises)]
+        + ([(_("区域隐患热力图（乡镇/园区 × 隐患类型）"), heat)] if report.heat_max else []) + [(_("按企业"), enterprises)] \
+        + ([(_("趋势与预测（近六个整月登记数，按直线趋势估算下月）"), trend_rows(report.trend, labels))]
+           if report.trend else [])
+
+
+DIRECTIONS = {"rising": N_("上升"), "falling": N_("下降"), "steady": N_("平稳")}
+
+
+def trend_rows(trend, labels):
+    """The trend as a table: each month's count, the direction and the next month's forecast, all hazards first."""
+    head = [_("隐患类型")] + trend.months + [_("趋势"), _("%(month)s 预计", month=trend.next_month)]
+
+    def row(name, series):
+        return [name] + series.counts + [_(DIRECTIONS[series.direction]), series.forecast]
+    return [head, row(_("全部隐患"), trend.total)] + [row(labels.hazard_type(kind), series)
+                                                   for kind, series in trend.by_type.items()]

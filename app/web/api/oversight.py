@@ -50,6 +50,27 @@ class EnterpriseTallySchema(TallySchema):
     open_major = fields.Boolean(metadata={"description": "has a 重大 or 特别重大 case not yet closed"})
 
 
+class SeriesSchema(Schema):
+    key = fields.String(metadata={"description": "hazard type code; absent for all hazards"})
+    counts = fields.List(fields.Integer(), metadata={"description": "registered per month, as `months`"})
+    slope = fields.Float(metadata={"description": "least-squares line, hazards per month"})
+    forecast = fields.Integer(metadata={"description": "the line's value for `next_month`, at least 0"})
+    direction = fields.String(metadata={"description": "rising, falling or steady"})
+
+
+class TrendSchema(Schema):
+    months = fields.List(fields.String(), metadata={"description": "the six whole months up to `end`, YYYY-MM"})
+    next_month = fields.String()
+    total = fields.Nested(SeriesSchema)
+    by_type = fields.List(fields.Nested(SeriesSchema), metadata={"description": "the most frequent types"})
+
+
+class HeatCellSchema(Schema):
+    township = fields.String()
+    hazard_type = fields.String()
+    registered = fields.Integer()
+
+
 class StatisticsSchema(Schema):
     start = fields.Date()
     end = fields.Date()
@@ -64,6 +85,8 @@ class StatisticsSchema(Schema):
     by_township = fields.List(fields.Nested(GroupTallySchema))
     by_month = fields.List(fields.Nested(GroupTallySchema))
     enterprises = fields.List(fields.Nested(EnterpriseTallySchema))
+    heat = fields.List(fields.Nested(HeatCellSchema), metadata={"description": "registered by township and type"})
+    trend = fields.Nested(TrendSchema)
 
 
 class AuditQuery(PageQuery):
@@ -109,7 +132,18 @@ def statistics():
         "by_month": groups(report.by_month),
         "enterprises": [dict(_tally(t), enterprise_id=e.enterprise_id, name=e.name, industry=e.industry,
                              township=e.township, open_major=e.enterprise_id in report.open_major)
-                        for e, t in report.enterprises]})
+                        for e, t in report.enterprises],
+        "heat": [{"township": town, "hazard_type": kind, "registered": n}
+                 for town, counts in report.heat.items() for kind, n in counts.items()],
+        "trend": _trend(report.trend)})
+
+
+def _trend(trend):
+    def series(s, key=None):
+        return dict({"counts": s.counts, "slope": s.slope, "forecast": s.forecast, "direction": s.direction},
+                    **({"key": key} if key else {}))
+    return {"months": trend.months, "next_month": trend.next_month, "total": series(trend.total),
+            "by_type": [series(s, kind) for kind, s in trend.by_type.items()]}
 
 
 def _tally(tally):

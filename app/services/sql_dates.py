@@ -1,0 +1,16 @@
+"""Date arithmetic in SQL that reads alike on SQLite and PostgreSQL (stored moments are UTC)."""
+from sqlalchemy import func
+
+
+def local_month(dialect, column):
+    """"2026-11": the month of a stored (UTC) moment on the Shanghai calendar."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+8 hours")
+
+
+def days_between(dialect, later, earlier):
+    """Days (fractional) from one stored moment to another."""
+    if dialect == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400.0
+    return func.julianday(later) - func.julianday(earlier)
