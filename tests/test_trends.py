@@ -61,6 +61,8 @@ def test_the_statistics_page_and_csv_show_it(people, login):
     assert "趋势与预测" in page and "2026-12 预计" in page and "上升" in page
     body = manager.get("/reports/export.csv?start=2026-11-01&end=2026-11-30").get_data(as_text=True)
     assert "电气安全,1,2,3,4,5,6,上升,7" in body
+    pdf = manager.get("/reports/export.pdf?start=2026-11-01&end=2026-11-30")
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
     manager.get("/lang/en")
     assert "Rising" in text(manager.get("/reports?start=2026-11-01&end=2026-11-30"))
 
