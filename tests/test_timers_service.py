@@ -133,3 +133,20 @@ def test_untouched_general_hazard_escalates_at_working_day_moments_across_nation
         assert kind in kinds(case_id), f"{kind} did not fire at {moment}"
     assert db.session.query(KeySupervisionEntry).filter_by(case_id=case_id).count() == 1
     assert db.session.query(EnforcementReferral).filter_by(case_id=case_id).count() == 1
+
+
+def test_a_case_without_stored_state_becomes_an_incident_not_a_crashed_sweep(people):
+    from app.models import HazardCase, Incident, WorkflowState
+    from app.services.case_store import _cache
+    lost = register(people)
+    fine = register(people)
+    db.session.query(WorkflowState).filter_by(case_id=lost).delete()
+    db.session.commit()
+    _cache.clear()
+    clock.advance(hours=3)
+    with UnitOfWork() as uow:
+        fired, failures = timers.fire_due_timers(uow)
+        uow.commit()
+    assert [c for c, _error in failures] == [lost] and "no stored workflow state" in failures[0][1]
+    assert {t.case_code for t in fired} == {db.session.get(HazardCase, fine).code}
+    assert db.session.query(Incident).filter_by(case_id=lost).count() == 1

@@ -85,15 +85,22 @@ def load(uow, case, state_version=None, calendar_revision=None):
     """The case's runtime at the version in the database (`state_version` when the caller just read it):
     from this process's cache when it holds exactly that version (saves a deserialization), else from the
     stored state. `calendar_revision`: the working calendar's revision counter, when the caller read it."""
+    state = None
     if state_version is None:
-        state_version = uow.session.connection().execute(_VERSION, {"case_id": case.id}).scalar()
+        # Version and state in one read: a caller without the version (a timer sweep) seldom has the runtime
+        # cached, so it would read the state next anyway.
+        row = uow.session.connection().execute(_VERSION_AND_STATE, {"case_id": case.id}).first()
+        if row is None:
+            raise ProcessError(f"case {case.code}: no stored workflow state")
+        state_version, state = row
     script_functions = ScriptFunctions(calendar_revision)
     functions = script_functions.as_dict()
     runtime, projection = _cache.take(case.id, state_version)
     if runtime is not None:
         runtime.rebind(functions)
     else:
-        state = uow.session.connection().execute(_STATE, {"case_id": case.id}).scalar()
+        if state is None:
+            state = uow.session.connection().execute(_STATE, {"case_id": case.id}).scalar()
         try:
             runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
         except Exception as exc:  # a damaged or foreign state must become a reportable error, not a crash
@@ -102,7 +109,8 @@ def load(uow, case, state_version=None, calendar_revision=None):
 
 
 _INSERT_STATE = insert(WorkflowState.__table__).inline()  # no RETURNING: it runs in a pipeline
-_VERSION = select(WorkflowState.version).where(WorkflowState.case_id == bindparam("case_id"))
+_VERSION_AND_STATE = select(WorkflowState.version, WorkflowState.state) \
+    .where(WorkflowState.case_id == bindparam("case_id"))
 _STATE = select(WorkflowState.state).where(WorkflowState.case_id == bindparam("case_id"))
 _SAVE = (update(WorkflowState.__table__)
          .where(WorkflowState.case_id == bindparam("b_case_id"), WorkflowState.version == bindparam("b_version"))
