@@ -150,3 +150,34 @@ def test_a_case_without_stored_state_becomes_an_incident_not_a_crashed_sweep(peo
     assert [c for c, _error in failures] == [lost] and "no stored workflow state" in failures[0][1]
     assert {t.case_code for t in fired} == {db.session.get(HazardCase, fine).code}
     assert db.session.query(Incident).filter_by(case_id=lost).count() == 1
+
+
+def test_a_case_failing_after_its_writes_leaves_them_undone_and_the_others_fire(people, monkeypatch):
+    """The step's writes go to the driver directly (services.pipeline), inside the case's savepoint: a failure
+    after them (here in the notices the firing causes) takes them back with the rest of the case's part."""
+    from app.errors import DomainError
+    from app.models import HumanTask, WorkflowState
+    from app.services import notifications
+    failing, fine = register(people), register(people)
+    before = {"version": db.session.get(WorkflowState, failing).version,
+              "tasks": sorted(t.task_guid for t in db.session.query(HumanTask).filter_by(case_id=failing)),
+              "timers": sorted(t.task_guid for t in db.session.query(Timer).filter_by(case_id=failing))}
+    real = notifications.on_process_event
+
+    def fail_for_one(uow, case, event_name, round_no):
+        if case.id == failing:
+            raise DomainError("notice service down")
+        return real(uow, case, event_name, round_no)
+    monkeypatch.setattr(notifications, "on_process_event", fail_for_one)
+    clock.advance(hours=3)
+    with UnitOfWork() as uow:
+        fired, failures = timers.fire_due_timers(uow)
+        uow.commit()
+    assert [c for c, _error in failures] == [failing] and fired
+    db.session.expire_all()
+    assert db.session.get(WorkflowState, failing).version == before["version"]
+    assert sorted(t.task_guid for t in db.session.query(HumanTask).filter_by(case_id=failing)) == before["tasks"]
+    assert sorted(t.task_guid for t in db.session.query(Timer).filter_by(case_id=failing)) == before["timers"]
+    assert db.session.query(AuditEvent).filter_by(case_id=failing, action="timer_fired").count() == 0
+    assert db.session.query(AuditEvent).filter_by(case_id=fine, action="timer_fired").count() == 1
+    assert db.session.get(WorkflowState, fine).version > 1
