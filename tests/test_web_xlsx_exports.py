@@ -244,3 +244,10 @@ def test_the_writer_types_widths_and_sheet_name(app):
     assert book.rows[3] == ["x", "True", "2026-11-23 09:00:00+08:00"]  # what csv would write
     assert book.rows[4] == [] and book.rows[5] == ["@SUM(A1)", -1.0, "+cmd"]
     assert column_widths([["甲化工"], ["abcdef"]]) == [8] and column_widths([["x" * 500]]) == [60]
+
+
+def test_text_beyond_excels_cell_limit_is_cut_visibly(app):
+    with app.test_request_context():
+        book = Workbook(xlsx_download([["details"], ["审" * 40_000]], "t.xlsx", "t").get_data())
+    cell = book.rows[1][0]
+    assert len(cell) == 32_767 and cell.endswith("…") and cell[:-1] == "审" * 32_766

@@ -12,6 +12,7 @@ import xlsxwriter
 from flask import Response
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXCEL_CELL_LIMIT = 32_767  # characters in one cell
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths in characters (a Chinese character counts two)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -66,7 +67,10 @@ def _write(sheet, row, column, value, cell_format):
     elif isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool) and math.isfinite(value):
         sheet.write_number(row, column, float(value) if not isinstance(value, int) else value, cell_format)
     else:
-        sheet.write_string(row, column, str(value), cell_format)
+        text = str(value)
+        if len(text) > EXCEL_CELL_LIMIT:  # Excel's limit; said so in the cell rather than cut silently
+            text = text[:EXCEL_CELL_LIMIT - 1] + "…"
+        sheet.write_string(row, column, text, cell_format)
 
 
 def column_widths(rows):
