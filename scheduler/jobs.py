@@ -53,22 +53,21 @@ def dispatch_outbox():
 
 
 def deliver_monthly_report():
-    with UnitOfWork() as uow:
-        sent = monthly_report.deliver(uow)
-        uow.commit()
-    _beat("deliver_monthly_report", message=f"{sent} notices" if sent else "")
-    if sent:
-        log.info("monthly report: %s notices", sent)
-    return sent
+    return _deliver_report("deliver_monthly_report", monthly_report.deliver, "monthly report")
 
 
 def deliver_weekly_report():
+    return _deliver_report("deliver_weekly_report", weekly_report.deliver, "weekly briefing")
+
+
+def _deliver_report(job_id, deliver, name):
+    """A periodic report's job: deliver what is due in one transaction, then the heartbeat."""
     with UnitOfWork() as uow:
-        sent = weekly_report.deliver(uow)
+        sent = deliver(uow)
         uow.commit()
-    _beat("deliver_weekly_report", message=f"{sent} notices" if sent else "")
+    _beat(job_id, message=f"{sent} notices" if sent else "")
     if sent:
-        log.info("weekly briefing: %s notices", sent)
+        log.info("%s: %s notices", name, sent)
     return sent
 
 

@@ -40,7 +40,7 @@ class Trend:
 def last_whole_month(end):
     """The month of `end` if that month is over by `end` (or is already past), else the month before it."""
     today = clock.local_now().date()
-    month_end = (end.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    month_end = _shift(end.replace(day=1), 1) - timedelta(days=1)
     if end >= month_end and today > month_end:
         return end.replace(day=1)
     return (end.replace(day=1) - timedelta(days=1)).replace(day=1)
