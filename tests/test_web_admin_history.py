@@ -3,7 +3,7 @@ before → after, never a password; and every audit action the services write ha
 import re
 from pathlib import Path
 
-from app.web.forms_render import _ACTIONS
+from app.web.names import _ACTIONS
 from tests.test_web_admin_people import ENTERPRISE, NEW_PASSWORD, new_user_form, post_form, user
 from tests.test_web_support import compile_translations, text
 

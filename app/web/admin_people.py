@@ -11,7 +11,8 @@ from ..models import ROLES
 from ..services import audit, audit_log, user_admin, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
-from .forms_render import N_, bilingual
+from .forms_render import bilingual
+from .names import N_
 from .query_args import page_count, page_number
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")

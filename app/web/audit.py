@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..services import audit_log, users
-from . import forms_render
-from .forms_render import N_
+from . import forms_render, names
+from .names import N_
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ENTERPRISE_TITLES, USER_TITLES
@@ -31,7 +31,7 @@ def read_query(args):
     scope = args.get("scope", "")
     values["scope"] = scope if scope in audit_log.SCOPES else ""
     action = args.get("action", "").strip()
-    if action and action not in forms_render.ACTION_CODES:
+    if action and action not in names.ACTION_CODES:
         errors["action"] = _("没有这种操作")
     values["action"] = action
     for name in ("actor", "case_code"):
@@ -54,7 +54,7 @@ def index():
                                                            (page - 1) * PAGE_SIZE)
     return render_template("audit/index.html", rows=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
                            args=request.args, errors=errors, catalog=_catalog(e for e, _code in rows),
-                           actions=forms_render.action_choices(), scopes=audit_log.SCOPES,
+                           actions=names.action_choices(), scopes=audit_log.SCOPES,
                            names=users.display_names(db.session, (e.actor_id for e, _code in rows)),
                            subject_text=subject_text, export_url=_export_url("audit.export"),
                            xlsx_url=_export_url("audit.export_xlsx")), 400 if errors else 200
@@ -90,8 +90,8 @@ def _export_lines():
     for event, code in rows:
         lines.append([event.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
                       event.actor_name if event.actor_name != "system" else _("系统"),
-                      forms_render.action_name(event.action), code or "", subject_text(event),
-                      forms_render.step_name(event.task_name), event.reason,
+                      names.action_name(event.action), code or "", subject_text(event),
+                      names.step_name(event.task_name), event.reason,
                       "; ".join(f"{catalog.title(name)}: {_plain(catalog, name, pair)}"
                                 for name, pair in (event.changes or {}).items()),
                       json.dumps(event.details, ensure_ascii=False) if event.details else ""])

@@ -14,7 +14,7 @@ from ..services import attachments, audit, case_documents, forms, hazards, tasks
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
-from . import forms_render
+from . import forms_render, names
 from .downloads import csv_download, xlsx_download
 from .query_args import int_or_none, page_count, page_number
 
@@ -65,7 +65,7 @@ def _ledger(args):
         lines.append([c.code, c.enterprise.name, c.enterprise.credit_code, c.enterprise.township,
                       c.enterprise.industry, c.place, catalog.show("hazard_type", c.hazard_type), c.description,
                       c.score, catalog.show("grade", c.grade) if c.grade else "", catalog.show("status", c.status),
-                      forms_render.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
+                      names.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
                       _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at)])
     return lines
 

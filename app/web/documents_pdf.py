@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from ..clock import clock
-from . import forms_render
+from . import forms_render, names
 from . import pdf_styles as st
 
 
@@ -63,7 +63,7 @@ def _verifications_table(items, with_conclusion):
     head = [_("环节"), _("签批人"), _("时间")] + ([_("结论")] if with_conclusion else []) + [_("意见")]
     rows = [[Paragraph(escape(t), st.LABEL) for t in head]]
     for v in items:
-        cells = [forms_render.step_name(v.step) or "—", v.by, st.moment(v.at)]
+        cells = [names.step_name(v.step) or "—", v.by, st.moment(v.at)]
         if with_conclusion:
             cells.append(_("通过") if v.passed else _("不通过"))
         opinion = v.opinion or "—"

@@ -3,7 +3,7 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from .forms_render import N_
+from .names import N_
 
 from ..errors import DomainError
 

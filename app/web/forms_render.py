@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timedelta
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..clock import SHANGHAI, clock, start_of_local_day
@@ -17,13 +16,10 @@ from ..models.hazard_case import STATUSES
 from ..services.forms import fields as schema_fields
 from ..services.processes import deployed_version
 from ..services.uow import UnitOfWork
+from .names import action_name, event_name, is_english, step_name
 
 FILE_WIDGETS = ("photos", "files")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
-def is_english():
-    return str(get_locale()) == "en"
 
 
 def bilingual(message):
@@ -297,60 +293,6 @@ def _local_text(value):
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M")
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def N_(text):
-    """Mark a string for extraction (Babel's default N_ keyword) without translating it here."""
-    return text
-
-
-# Names that come from the diagram and the services, so that they appear in the English catalog.
-_STEP_NAMES = [N_("隐患登记"), N_("整改指派"), N_("企业整改"), N_("复核验收（项目执行小组）"), N_("复核验收（督导组）"),
-               N_("局方审核销号"), N_("专家审核"), N_("下达停产停业指令"), N_("移送执法"), N_("已销号")]
-_EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_overdue": N_("隐患超过2小时未指派"),
-                "rectification_reminder": N_("整改期限即将届满提醒"),
-                "rectification_urging": N_("催办通知：整改已逾期"),
-                "enforcement_referral": N_("逾期未整改，移送执法"),
-                "verification_overdue": N_("复核验收超过3个工作日"), "quality_problem": N_("质量抽查发现问题"),
-                "monthly_report": N_("隐患排查治理月报"), "weekly_report": N_("隐患整改进展周报")}
-_ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
-            "task_reassigned": N_("改派任务"), "task_completed": N_("完成"), "case_updated": N_("流程推进"),
-            "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
-            "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
-            "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),
-            "key_supervision_added": N_("列入重点督办"), "key_supervision_removed": N_("移出重点督办"),
-            "calendar_imported": N_("导入节假日安排"), "calendar_override": N_("调整工作日"),
-            "calendar_override_removed": N_("取消工作日调整"), "process_deployed": N_("部署流程版本"),
-            "enterprise_added": N_("添加企业"), "enterprise_updated": N_("修改企业信息"), "user_created": N_("创建用户"),
-            "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
-            "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),
-            "quality_reviewed": N_("质量抽查结论"), "login_locked": N_("登录失败次数过多，账号锁定"),
-            "logged_in": N_("登录系统"), "login_failed": N_("登录失败（密码错误）"),
-            "monthly_report_sent": N_("发送月报"), "weekly_report_sent": N_("发送周报"),
-            "password_changed": N_("修改自己的密码")}
-
-
-def step_name(name):
-    """A diagram step name (or several joined by "、") in the current language."""
-    if not name:
-        return ""
-    return (", " if is_english() else "、").join(_(part) for part in name.split("、"))
-
-
-ACTION_CODES = frozenset(_ACTIONS)
-
-
-def action_name(code):
-    return _(_ACTIONS[code]) if code in _ACTIONS else code
-
-
-def action_choices():
-    """(code, name) of every audited action, in the current language, for a filter."""
-    return [(code, _(name)) for code, name in _ACTIONS.items()]
-
-
-def event_name(code):
-    return _(_EVENT_NAMES[code]) if code in _EVENT_NAMES else code
 
 
 def relative_due(moment):

@@ -12,7 +12,7 @@ from ..services.access import get_workable_task
 from ..services.processes import form_for
 from ..services.tasks import InboxFilter
 from ..services.uow import UnitOfWork
-from . import forms_render
+from . import forms_render, names
 from .auth import _safe_next
 from .cases import case_context, enterprise_choices, may_reassign, reassign_candidates
 from .query_args import int_or_none, page_count, page_number
@@ -84,7 +84,7 @@ def complete(task_id):
         return _task_page(task_id, raw, exc.fields, exc.message, 400)
     except Conflict as exc:
         return _task_page(task_id, raw, {}, exc.message, 409)
-    flash(_("已提交“%(task)s”（%(code)s）", task=forms_render.step_name(name), code=code), "success")
+    flash(_("已提交“%(task)s”（%(code)s）", task=names.step_name(name), code=code), "success")
     return redirect(url_for("inbox.index"))
 
 

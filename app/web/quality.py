@@ -10,16 +10,16 @@ from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..services import quality, reports
 from ..services.uow import UnitOfWork
-from . import forms_render, quality_pdf
+from . import forms_render, names, quality_pdf
 from .guards import restrict
 from .query_args import read_days
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
-RESULT_NAMES = {"confirmed": forms_render.N_("整改属实"), "problem": forms_render.N_("发现问题")}
+RESULT_NAMES = {"confirmed": names.N_("整改属实"), "problem": names.N_("发现问题")}
 
 
 may_read_quality = restrict(bp, "may_read_quality", quality.may_read,
-                            forms_render.N_("只有质量监督专员、管理人员、应急管理局和系统管理员可以查看质量抽查"))
+                            names.N_("只有质量监督专员、管理人员、应急管理局和系统管理员可以查看质量抽查"))
 
 
 @bp.route("")

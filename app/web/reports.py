@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..services import reports
 from . import forms_render, reports_pdf
-from .forms_render import N_
+from .names import N_
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .query_args import read_days

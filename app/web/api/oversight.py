@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ...extensions import db
 from ...services import audit_log, reports
-from ..forms_render import ACTION_CODES
+from ..names import ACTION_CODES
 from . import api
 from .auth import token_required
 from .helpers import query_args
