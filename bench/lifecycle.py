@@ -155,8 +155,7 @@ def fill_open_cases(ent, people, version_id, count):
                          hazard_type="electrical", place="p", description="d", score=90, legal_major=False,
                          grade=("general", "larger", "major")[i % 3], status="rectifying", current_step="企业整改",
                          round=1, registered_at=now, updated_at=now, process_version_id=version_id))
-    for start in range(0, len(rows), 5000):
-        db.session.execute(sa.insert(HazardCase), rows[start:start + 5000])
+    insert_in_batches(HazardCase, rows)
     db.session.commit()
     ids = [r[0] for r in db.session.query(HazardCase.id).filter(HazardCase.code.like("YH-B-%"))
            .filter(~HazardCase.id.in_(sa.select(HumanTask.case_id))).all()]
@@ -166,9 +165,20 @@ def fill_open_cases(ent, people, version_id, count):
                               role=roles[n % 3], form_key="rectification", enterprise_id=ent.id,
                               grade=("general", "larger", "major")[(n // 3) % 3], created_at=now,
                               due_at=now + timedelta(hours=n % 5000), sort_due=now + timedelta(hours=n % 5000)))
-    for start in range(0, len(task_rows), 5000):
-        db.session.execute(sa.insert(HumanTask), task_rows[start:start + 5000])
+    insert_in_batches(HumanTask, task_rows)
     db.session.commit()
+
+
+def insert_in_batches(model, rows, size=5000):
+    """Bulk rows (any iterable of dicts, a generator too) inserted `size` at a time."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            db.session.execute(sa.insert(model), batch)
+            batch = []
+    if batch:
+        db.session.execute(sa.insert(model), batch)
 
 
 def inbox_latency(user):

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
@@ -28,6 +29,7 @@ from app.models import AuditEvent, Enterprise, HazardCase, ProcessVersion, User,
 from app.scratch_db import throwaway_database  # noqa: E402
 from app.services import audit_log, reports  # noqa: E402
 from app.services.credit_code import with_check_character  # noqa: E402
+from lifecycle import insert_in_batches  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT", "1000000"))
@@ -47,38 +49,30 @@ def fill(manager):
         process_id="bench", version=1, content_hash="x" * 64, files={}, forms={}, is_deployed=False,
         created_at=clock.now(), comment="").returning(ProcessVersion.id)).scalar()
     enterprise_ids = list(db.session.execute(sa.select(Enterprise.id)).scalars())
-    rows = []
-    for i in range(CASES):
-        registered = start + timedelta(seconds=random.randrange(365 * 86400))
-        closed = random.random() < 0.7
-        rows.append(dict(code=f"YH-B-{i:07d}", enterprise_id=random.choice(enterprise_ids),
-                         inspector_id=manager.id, hazard_type=random.choice(TYPES), place="p", description="d",
-                         score=random.randrange(40, 100), legal_major=False,
-                         grade=random.choice(["general", "general", "larger", "major"]),
-                         status="closed" if closed else "rectifying", current_step="",
-                         round=1, registered_at=registered, updated_at=registered,
-                         rectification_due=registered + timedelta(days=10),
-                         closed_at=registered + timedelta(days=random.randrange(1, 30)) if closed else None,
-                         process_version_id=version_id))
-        if len(rows) == 5000:
-            db.session.execute(sa.insert(HazardCase), rows)
-            rows = []
-    if rows:
-        db.session.execute(sa.insert(HazardCase), rows)
+    def cases():
+        for i in range(CASES):
+            registered = start + timedelta(seconds=random.randrange(365 * 86400))
+            closed = random.random() < 0.7
+            yield dict(code=f"YH-B-{i:07d}", enterprise_id=random.choice(enterprise_ids),
+                       inspector_id=manager.id, hazard_type=random.choice(TYPES), place="p", description="d",
+                       score=random.randrange(40, 100), legal_major=False,
+                       grade=random.choice(["general", "general", "larger", "major"]),
+                       status="closed" if closed else "rectifying", current_step="",
+                       round=1, registered_at=registered, updated_at=registered,
+                       rectification_due=registered + timedelta(days=10),
+                       closed_at=registered + timedelta(days=random.randrange(1, 30)) if closed else None,
+                       process_version_id=version_id)
+    insert_in_batches(HazardCase, cases())
     db.session.commit()
     first_id = db.session.execute(sa.select(sa.func.min(HazardCase.id))).scalar()
-    batch = []
-    for i in range(AUDIT_ROWS):
-        moment = start + timedelta(seconds=i * (365 * 86400 // max(AUDIT_ROWS, 1)))
-        batch.append(dict(case_id=first_id + i % CASES if i % 50 else None,
-                          actor_id=manager.id, actor_name=random.choice(["inspector", "lead", "ent", "system"]),
-                          action=random.choice(ACTIONS) if i % 50 else "calendar_override", task_name="",
-                          changes={"status": ["assigning", "rectifying"]}, details={}, reason="", created_at=moment))
-        if len(batch) == 10000:
-            db.session.execute(sa.insert(AuditEvent), batch)
-            batch = []
-    if batch:
-        db.session.execute(sa.insert(AuditEvent), batch)
+    def events():
+        for i in range(AUDIT_ROWS):
+            moment = start + timedelta(seconds=i * (365 * 86400 // max(AUDIT_ROWS, 1)))
+            yield dict(case_id=first_id + i % CASES if i % 50 else None,
+                       actor_id=manager.id, actor_name=random.choice(["inspector", "lead", "ent", "system"]),
+                       action=random.choice(ACTIONS) if i % 50 else "calendar_override", task_name="",
+                       changes={"status": ["assigning", "rectifying"]}, details={}, reason="", created_at=moment)
+    insert_in_batches(AuditEvent, events(), size=10000)
     db.session.commit()
     db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
