@@ -1,8 +1,6 @@
 """Statistics of the hazards registered in a period (/reports): what became of them, grouped by grade, type,
 industry, township and enterprise, the rectification and recurrence rates; for managers, the bureau and admins;
 as a page, a CSV file for Excel and a PDF."""
-import csv
-import io
 from datetime import date, datetime
 
 import pytest
@@ -12,7 +10,7 @@ from app.errors import NotAllowed
 from app.extensions import db
 from app.services import reports
 from tests.test_lifecycle_service import ASSIGN, case_row, complete, open_tasks, rectify_data, register
-from tests.test_web_support import compile_translations, text
+from tests.test_web_support import compile_translations, csv_rows, text
 
 
 def at(day, hour=9, minute=0):
@@ -113,12 +111,8 @@ def test_bad_periods_are_400_with_the_error_next_to_the_field(people, login):
 def test_csv_for_excel_and_pdf(november, login):
     manager = login("manager")
     response = manager.get("/reports/export.csv?start=2026-11-01&end=2026-11-30")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="hazard-statistics-20261101-20261130.csv"' in response.headers["Content-Disposition"]
-    body = response.get_data(as_text=True)
-    assert body.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    rows = csv_rows(response)
     assert ["登记隐患数", "4"] in rows and ["整改率", "25.0 %"] in rows
     assert ["甲化工有限公司", "化工", "城关镇", "3", "1", "2", "1", "33.3 %", "是"] in rows
     assert ["乙机械制造厂", "机械", "城关镇", "1", "0", "1", "0", "0.0 %", "否"] in rows

@@ -1,7 +1,5 @@
 """The audit log page (/audit) and its CSV export: every recorded event, of cases and outside them, for managers,
 the bureau and administrators only; filters by scope, action, actor, case and dates; bad filters named."""
-import csv
-import io
 from datetime import datetime
 
 import pytest
@@ -9,7 +7,7 @@ import pytest
 from app.clock import SHANGHAI, clock
 from app.extensions import db
 from app.models import AuditEvent, HazardCase
-from tests.test_web_support import ASSIGNMENT, compile_translations, open_task, register, submit, text
+from tests.test_web_support import ASSIGNMENT, compile_translations, csv_rows, open_task, register, submit, text
 
 
 def entries(page):
@@ -107,12 +105,7 @@ def test_pages_of_fifty(history, login):
 
 def test_the_csv_export_has_the_filtered_rows_readable_in_excel(history, login):
     response = login("manager").get("/audit/export.csv?scope=cases")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response.headers["Content-Disposition"]
-    body = response.get_data(as_text=True)
-    assert body.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    rows, body = csv_rows(response), response.get_data(as_text=True)
     assert rows[0][:4] == ["时间", "操作人", "操作类型", "案件编号"]
     assert {r[2] for r in rows[1:]} >= {"登记隐患信息", "完成", "流程推进"}
     assert all(r[3] == history.code for r in rows[1:])

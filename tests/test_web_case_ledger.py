@@ -1,17 +1,10 @@
 """The case ledger (隐患台账) as CSV from the case list: the list's filters, only the cases the user may see."""
-import csv
-import io
-
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, register
+from tests.test_web_support import csv_rows
 
 
 def ledger(client, query=""):
-    response = client.get(f"/cases/export.csv{query}")
-    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response.headers["Content-Disposition"]
-    body = response.get_data(as_text=True)
-    assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    return csv_rows(client.get(f"/cases/export.csv{query}"))
 
 
 def test_the_ledger_follows_the_filters_and_the_users_visibility(people, login):

@@ -1,4 +1,5 @@
 """Helpers shared by the HTML tests (no tests here): a tiny PNG, upload, register, find and complete tasks."""
+import csv
 import io
 
 from app.models import HazardCase, HumanTask
@@ -55,6 +56,16 @@ def field_html(html, name):
 
 def text(response):
     return response.get_data(as_text=True)
+
+
+def csv_rows(response):
+    """The rows of a CSV download, after checking it is one: 200, UTF-8 CSV, an attachment, a byte-order mark."""
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
 
 
 def compile_translations():

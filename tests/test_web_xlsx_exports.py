@@ -1,7 +1,6 @@
 """The Excel workbooks (.xlsx) beside the CSV files: the case ledger, the audit log and the statistics give the same
 rows for the same filters and to the same users as their CSV twins; numbers are numeric cells, text that looks like
 a formula stays text, the header is bold and frozen. Read back with zipfile and ElementTree, as any reader would."""
-import csv
 import io
 import math
 import zipfile
@@ -18,7 +17,7 @@ from app.web.downloads import FORMULA_STARTS, XLSX_MIMETYPE, column_widths, xlsx
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, register
 from tests.test_reports import november  # noqa: F401 (a fixture)
 from tests.test_web_audit_log import history  # noqa: F401 (a fixture)
-from tests.test_web_support import compile_translations, text
+from tests.test_web_support import compile_translations, csv_rows, text
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 FORMULA = '=HYPERLINK("http://example.com","点这里")'
@@ -118,11 +117,10 @@ def fetch(client, path, query=""):
     assert response.mimetype == XLSX_MIMETYPE
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('attachment; filename="') and disposition.endswith('.xlsx"')
-    twin = client.get(f"{path}.csv{query}")
-    assert twin.status_code == 200
+    twin = csv_rows(client.get(f"{path}.csv{query}"))
     book = Workbook(response.get_data())
     assert book.formulas == [] and book.header_is_bold() and book.first_row_frozen()
-    return book, list(csv.reader(io.StringIO(twin.get_data(as_text=True).lstrip("\ufeff"))))
+    return book, twin
 
 
 # ---- the case ledger -----------------------------------------------------------------------------------------
