@@ -3,9 +3,8 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from .names import N_
-
 from ..errors import DomainError
+from .names import N_
 
 
 def _wants_json():

@@ -128,13 +128,16 @@ def sections(report, labels):
          _percent(t.rate), _("是") if e.enterprise_id in report.open_major else _("否")] for e, t in report.enterprises]
     heat = [[_("乡镇/园区")] + [labels.hazard_type(t) for t in report.heat_types]] + [
         [labels.blank(town)] + [counts.get(t, 0) for t in report.heat_types] for town, counts in report.heat.items()]
-    return [(_("总体情况"), summary), (_("按隐患等级"), rows(report.by_grade, labels.grade)),
-            (_("按隐患类型"), rows(report.by_type, labels.hazard_type)),
-            (_("按行业"), rows(report.by_industry, labels.blank)),
-            (_("按乡镇/园区"), rows(report.by_township, labels.blank)), (_("按月份（登记时间）"), rows(report.by_month, labels.month))] \
-        + ([(_("区域隐患热力图（乡镇/园区 × 隐患类型）"), heat)] if report.heat_max else []) + [(_("按企业"), enterprises)] \
-        + ([(_("趋势与预测（近六个整月登记数，按直线趋势估算下月）"), trend_rows(report.trend, labels))]
-           if report.trend else [])
+    tables = [(_("总体情况"), summary), (_("按隐患等级"), rows(report.by_grade, labels.grade)),
+              (_("按隐患类型"), rows(report.by_type, labels.hazard_type)),
+              (_("按行业"), rows(report.by_industry, labels.blank)),
+              (_("按乡镇/园区"), rows(report.by_township, labels.blank)),
+              (_("按月份（登记时间）"), rows(report.by_month, labels.month))]
+    if report.heat_max:
+        tables.append((_("区域隐患热力图（乡镇/园区 × 隐患类型）"), heat))
+    tables.append((_("按企业"), enterprises))
+    tables.append((_("趋势与预测（近六个整月登记数，按直线趋势估算下月）"), trend_rows(report.trend, labels)))
+    return tables
 
 
 DIRECTIONS = {"rising": N_("上升"), "falling": N_("下降"), "steady": N_("平稳")}
