@@ -1,4 +1,4 @@
-// The little script the pages need: photo/file uploads, GPS, slider readout, no double submits.
+// The little script the pages need: photo/file uploads, GPS, slider readout, check-all boxes, no double submits.
 (function () {
   "use strict";
 
@@ -66,6 +66,15 @@
   });
 
   document.addEventListener("click", function (ev) {
+    // A header checkbox ticks or clears every box of its form named by data-check-all (no inline handlers:
+    // the Content-Security-Policy allows only scripts from this site's files).
+    var all = ev.target.closest("input[data-check-all]");
+    if (all) {
+      all.form.querySelectorAll("input[name=" + all.dataset.checkAll + "]").forEach(function (box) {
+        box.checked = all.checked;
+      });
+      return;
+    }
     var remove = ev.target.closest(".thumb-remove");
     if (remove) { remove.closest(".thumb").remove(); return; }
     var locate = ev.target.closest(".locate");

@@ -5,7 +5,8 @@ from ..models import User
 
 def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
-    from . import account, admin, admin_people, audit, documents, health, quality, reports, supervision
+    from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
+    from . import supervision
     from .api import api
     from .csrf import init_csrf
     from .errors import register_error_handlers
@@ -37,3 +38,4 @@ def register_web(app):
     init_csrf(app)
     register_error_handlers(app)
     template_helpers.register(app)
+    security_headers.register(app)

@@ -42,11 +42,17 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page that fails its test when the Content-Security-Policy blocked anything (Chromium reports each
+    blocked script, style, image or connection on the console): every browser test also checks the policy."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert blocked == [], blocked
 
 
 def log_in(page, base, username):

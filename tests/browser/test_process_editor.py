@@ -4,7 +4,7 @@ import re
 
 from app.extensions import db
 from app.models import ProcessVersion
-from process_support import BPMN, restore_versions  # noqa: F401
+from process_support import BPMN, deploy_as, edited, restore_versions  # noqa: F401
 from test_browser_flow import browser, live_server, log_in, page  # noqa: F401
 from test_lifecycle_service import register
 
@@ -53,3 +53,19 @@ def test_case_diagram_marks_the_current_task(people, live_server, page):
     assert page.locator(".djs-element.st-completed[data-element-id=Task_grading]").count() == 1
     assert page.locator(".djs-element.st-waiting[data-element-id=Timer_assignment_overdue]").count() == 1
     assert "2小时未指派" in page.inner_text(".timer-list")
+
+
+def test_migration_page_ticks_and_clears_every_case_from_its_header_box(people, live_server, page,
+                                                                         restore_versions):
+    first_case, second_case = register(people), register(people)
+    first = db.session.query(ProcessVersion).filter_by(is_deployed=True).one().id
+    second, _ = deploy_as(people.process_owner, *edited('name="整改指派"', 'name="指派（新）"'))
+    log_in(page, live_server, "process_owner")
+    page.goto(f"{live_server}/processes/migrate?from={first}&to={second}")
+    boxes = page.locator("input[name=case_id]")
+    assert boxes.count() == 2 and all(boxes.nth(i).is_checked() for i in range(2))
+    page.click("input[data-check-all]")
+    assert not any(boxes.nth(i).is_checked() for i in range(2))
+    page.click("input[data-check-all]")
+    assert all(boxes.nth(i).is_checked() for i in range(2))
+    assert {first_case, second_case} == {int(boxes.nth(i).get_attribute("value")) for i in range(2)}
