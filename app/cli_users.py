@@ -1,4 +1,4 @@
-"""CLI for administrators: `flask --app wsgi users ...`, `flask --app wsgi enterprises add ...`."""
+"""CLI for administrators: `flask --app wsgi users ...`, `flask --app wsgi enterprises add|import ...`."""
 import sys
 
 import click
@@ -64,3 +64,38 @@ def add_enterprise(name, credit_code, industry, township, address):
         uow, ShellOperator(), name=name, credit_code=credit_code, industry=industry, township=township,
         address=address))
     click.echo(f"added enterprise {enterprise.id}: {enterprise.name} ({enterprise.credit_code})")
+
+
+@enterprises_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what it would do; write nothing.")
+def import_enterprises(path, dry_run):
+    """Add or update enterprises from an .xlsx or .csv file (one per row, headers as in the admin page's export).
+
+    Exit status 0: imported (or, with --dry-run, nothing wrong); 1: rows with errors, nothing imported;
+    2: the file cannot be read."""
+    from pathlib import Path
+
+    from .services import enterprise_import
+    name = Path(path).name
+    data = Path(path).read_bytes()
+
+    def run(uow):
+        plan = enterprise_import.plan_import(uow, name, data)
+        if not plan.errors and not dry_run:
+            enterprise_import.apply_import(uow, ShellOperator(), name, plan)
+        return plan
+    plan = _run(run)
+    for row in plan.errors:
+        for field, message in row.errors.items():
+            click.echo(f"line {row.line} ({enterprise_import.HEADERS[field][0]}): {message}", err=True)
+    if plan.ignored_columns:
+        click.echo("ignored columns: " + ", ".join(plan.ignored_columns))
+    added, updated, unchanged = plan.count("add"), plan.count("update"), plan.count("unchanged")
+    if plan.errors:
+        click.echo(f"{len(plan.errors)} row(s) with errors; nothing imported", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"checked, nothing written: {added} to add, {updated} to update, {unchanged} unchanged")
+    else:
+        click.echo(f"imported: {added} added, {updated} updated, {unchanged} unchanged")

@@ -32,8 +32,8 @@ USER_TEXT = {"username": 64, "display_name": 128, "email": 200, "phone": 32}
 # ---- enterprises ------------------------------------------------------------------------------------------
 def add_enterprise(uow, actor, **fields):
     """fields: any of ENTERPRISE_FIELDS (strings as typed, or numbers); the others get their defaults."""
-    _require_admin(actor)
-    values = _clean_enterprise(uow, fields)
+    require_admin(actor)
+    values = clean_enterprise(uow, fields)
     enterprise = Enterprise(**values)
     uow.session.add(enterprise)
     _flush_unique(uow, "credit_code", _duplicate_code(values["credit_code"]))
@@ -45,10 +45,10 @@ def add_enterprise(uow, actor, **fields):
 
 def update_enterprise(uow, actor, enterprise_id, **fields):
     """Changes the fields given (the others stay); returns {field: [before, after]} of what changed."""
-    _require_admin(actor)
+    require_admin(actor)
     enterprise = get_enterprise(uow.session, enterprise_id)
     current = {name: getattr(enterprise, name) for name in ENTERPRISE_FIELDS}
-    values = _clean_enterprise(uow, {**current, **fields}, enterprise_id=enterprise.id,
+    values = clean_enterprise(uow, {**current, **fields}, enterprise_id=enterprise.id,
                                stored_code=enterprise.credit_code)
     changes = {name: [current[name], value] for name, value in values.items() if current[name] != value}
     if not changes:
@@ -62,7 +62,9 @@ def update_enterprise(uow, actor, enterprise_id, **fields):
     return changes
 
 
-def _clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
+def clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
+    """The enterprise's stored values from `fields` (typed text or numbers), or ValidationFailed naming every
+    wrong field (Conflict when the only problem is a credit code another enterprise has)."""
     errors, values = {}, {}
     code = normalise_code(fields.get("credit_code"))
     # A code already on the register is not re-checked while unchanged, so that a record entered before the
@@ -135,7 +137,7 @@ def list_enterprises(session, search="", limit=50, offset=0):
 
 # ---- users --------------------------------------------------------------------------------------------------
 def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None):
-    _require_admin(actor)
+    require_admin(actor)
     errors = {}
     username = _text(username, USER_TEXT["username"], "username", errors)
     if "username" not in errors:
@@ -166,7 +168,7 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
 
 def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, email=None, phone=None):
     """Display name, roles, enterprise, email and phone; returns {field: [before, after]} of what changed."""
-    _require_admin(actor)
+    require_admin(actor)
     user = get_user(uow.session, user_id)
     errors = {}
     profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors)
@@ -225,7 +227,7 @@ def profile_of(user):
 
 
 def set_password(uow, actor, username, password):
-    _require_admin(actor)
+    require_admin(actor)
     user = _user_named(uow, username)
     _check_password(password)
     user.set_password(password)  # also revokes the user's API tokens (they carry a hash fingerprint)
@@ -256,7 +258,7 @@ def change_own_password(uow, user, current, new, repeated):
 
 
 def set_active(uow, actor, username, active):
-    _require_admin(actor)
+    require_admin(actor)
     user = _user_named(uow, username)
     if not active and _is_self(actor, user):
         message = "不能停用自己的账号 / you cannot deactivate your own account"
@@ -314,7 +316,7 @@ def _is_self(actor, user):
 
 
 # ---- shared -------------------------------------------------------------------------------------------------
-def _require_admin(actor):
+def require_admin(actor):
     if actor is not None and not actor.has_role("admin"):
         raise NotAllowed("只有系统管理员可以管理用户和企业 / only administrators maintain users and enterprises")
 

@@ -6,7 +6,7 @@ from ..models import User
 def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
-    from . import supervision
+    from . import enterprise_import, supervision
     from .api import api
     from .csrf import init_csrf
     from .errors import register_error_handlers
@@ -24,6 +24,7 @@ def register_web(app):
     app.register_blueprint(notifications.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_people.bp)
+    app.register_blueprint(enterprise_import.bp)
     app.register_blueprint(supervision.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)

@@ -11,6 +11,8 @@ from decimal import Decimal
 import xlsxwriter
 from flask import Response
 
+from ..services.spreadsheet import FORMULA_STARTS
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_CELL_LIMIT = 32_767  # characters in one cell
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths in characters (a Chinese character counts two)
@@ -25,12 +27,6 @@ def csv_download(rows, filename):
     csv.writer(out).writerows([[_csv_cell(value) for value in row] for row in rows])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-# Excel takes a CSV cell beginning with one of these for a formula (CSV injection: a hazard's description typed as
-# "=HYPERLINK(...)" would become a live link or worse in the ledger): such text gets a leading apostrophe, which
-# Excel shows; the workbook (below) needs none, its cells are typed.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value):
