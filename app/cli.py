@@ -10,6 +10,7 @@ from .services.uow import UnitOfWork
 
 
 def register(app):
+    from .cli_backup import backup_cli
     from .cli_sla import calendar_cli, timers_cli
     from .cli_users import enterprises_cli, users_cli
     app.cli.add_command(deploy_processes)
@@ -18,6 +19,7 @@ def register(app):
     app.cli.add_command(calendar_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(enterprises_cli)
+    app.cli.add_command(backup_cli)
 
 
 @click.command("deploy-processes")

@@ -57,6 +57,10 @@ class Config:
     OUTBOX_DISPATCH_SECONDS = int(_env("OUTBOX_DISPATCH_SECONDS", "30"))
     SCHEDULER_SWEEP_SECONDS = int(_env("SCHEDULER_SWEEP_SECONDS", "15"))
     SQLITE_CHECKPOINT_SECONDS = int(_env("SQLITE_CHECKPOINT_SECONDS", "60"))
+    # Backups (app/services/backup.py): with BACKUP_DIR set (a second disk or a network share, ideally) the
+    # scheduler writes one archive a day there and keeps the newest BACKUP_KEEP; the CLI writes there by default.
+    BACKUP_DIR = _env("BACKUP_DIR")
+    BACKUP_KEEP = int(_env("BACKUP_KEEP", "14"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import health, monthly_report, outbox, timers, weekly_report
+from app.services import backup, health, monthly_report, outbox, timers, weekly_report
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -81,6 +81,27 @@ def checkpoint_sqlite():
     return busy, wal_pages, copied
 
 
+def backup_database():
+    """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
+    beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
+    from flask import current_app
+    config = current_app.config
+    db.session.remove()
+    try:
+        if not backup.is_due(config["BACKUP_DIR"]):
+            _beat("backup_database", message=f"latest: {backup.archives_in(config['BACKUP_DIR'])[-1].name}")
+            return None
+        path = backup.create(db.engine, config["UPLOAD_DIR"], config["BACKUP_DIR"])
+        backup.prune(config["BACKUP_DIR"], config["BACKUP_KEEP"])
+    except Exception as exc:  # noqa: BLE001 - a full disk or a missing pg_dump must show, not stop the scheduler
+        log.error("backup failed: %s", exc)
+        _beat("backup_database", ok=False, message=f"backup failed: {exc}")
+        return None
+    log.info("backup written: %s", path)
+    _beat("backup_database", message=f"wrote {path.name}")
+    return path
+
+
 def job_table(config):
     jobs = [
         {"id": "sweep_due_timers", "func": sweep_due_timers, "trigger": "interval",
@@ -90,6 +111,8 @@ def job_table(config):
         {"id": "deliver_monthly_report", "func": deliver_monthly_report, "trigger": "interval", "seconds": 3600},
         {"id": "deliver_weekly_report", "func": deliver_weekly_report, "trigger": "interval", "seconds": 3600},
     ]
+    if config.get("BACKUP_DIR"):
+        jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         jobs.append({"id": "checkpoint_sqlite", "func": checkpoint_sqlite, "trigger": "interval",
                      "seconds": config["SQLITE_CHECKPOINT_SECONDS"]})

@@ -5,6 +5,7 @@ process version is deployed. The scheduler runs apart (python -m scheduler); whe
 reported for a while, or reported a failure, the service is "degraded": requests still work, but deadlines are
 not acted on until it runs again.
 """
+from datetime import timedelta
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -15,6 +16,8 @@ from ..clock import clock
 from ..models import ProcessVersion, SchedulerHeartbeat
 
 WATCHED_JOB = "sweep_due_timers"
+BACKUP_JOB = "backup_database"
+BACKUP_STALE_HOURS = 26  # a daily backup, checked hourly, plus a margin
 STALE_AFTER_INTERVALS = 3  # heartbeats missed before the scheduler counts as stopped
 STALE_GRACE_SECONDS = 60
 
@@ -29,8 +32,9 @@ def beat(session, job_id, ok=True, message=""):
     session.commit()
 
 
-def report(session, migrations_dir, sweep_seconds):
-    """(HTTP status, findings): 503 when not ready, else 200 with status "ok" or "degraded"."""
+def report(session, migrations_dir, sweep_seconds, backups=False):
+    """(HTTP status, findings): 503 when not ready, else 200 with status "ok" or "degraded". `backups`: the
+    scheduler is to make daily backups (BACKUP_DIR is set), so a missing or failed one degrades too."""
     findings = {"database": "ok"}
     try:
         connection = session.connection()
@@ -40,15 +44,28 @@ def report(session, migrations_dir, sweep_seconds):
         deployed = session.execute(select(ProcessVersion.id).where(ProcessVersion.is_deployed.is_(True))
                                    .limit(1)).scalar() is not None
         sweep = session.get(SchedulerHeartbeat, WATCHED_JOB)
+        last_backup = session.get(SchedulerHeartbeat, BACKUP_JOB) if backups else None
     except Exception as exc:  # noqa: BLE001 - whatever stops the database is the finding
         session.rollback()
         return 503, {"status": "unavailable", "database": f"error: {type(exc).__name__}"}
     findings["schema"] = {"current": sorted(current), "expected": sorted(heads), "ok": current == heads}
     findings["process_deployed"] = deployed
     findings["scheduler"] = _scheduler(sweep, sweep_seconds)
+    if backups:
+        findings["backup"] = _backup(last_backup)
     if not findings["schema"]["ok"] or not deployed:
         return 503, {"status": "unavailable", **findings}
-    return 200, {"status": "ok" if findings["scheduler"]["ok"] else "degraded", **findings}
+    healthy = findings["scheduler"]["ok"] and findings.get("backup", {}).get("ok", True)
+    return 200, {"status": "ok" if healthy else "degraded", **findings}
+
+
+def _backup(beat):
+    """The daily backup's state; its heartbeat is written by every hourly check, so "ok" also means recent."""
+    if beat is None:
+        return {"ok": False, "last_check_at": None, "message": "no backup has run yet"}
+    fresh = clock.now() - beat.beat_at <= timedelta(hours=BACKUP_STALE_HOURS)
+    return {"ok": beat.ok and fresh, "last_check_at": beat.beat_at.isoformat(),
+            "message": beat.message if not beat.ok else ("" if fresh else "no backup check for over a day")}
 
 
 def _scheduler(sweep, sweep_seconds):

@@ -12,7 +12,8 @@ bp = Blueprint("health", __name__)
 @bp.route("/healthz")
 def healthz():
     status, findings = health.report(db.session, current_app.extensions["migrate"].directory,
-                                     current_app.config["SCHEDULER_SWEEP_SECONDS"])
+                                     current_app.config["SCHEDULER_SWEEP_SECONDS"],
+                                     backups=bool(current_app.config.get("BACKUP_DIR")))
     response = jsonify(findings)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
