@@ -147,7 +147,7 @@ def test_the_export_reads_back_as_unchanged(people):
     result = plan("export.xlsx", xlsx_bytes(rows))
     assert [r.action for r in result.rows] == ["unchanged", "unchanged"]
     english = list(enterprise_import.export_rows(db.session, english=True))
-    assert [r.action for r in plan("export.csv", csv_bytes([[str(c) for c in row] for row in english])).rows] \
+    assert [r.action for r in plan("export.csv", csv_bytes([["" if c is None else str(c) for c in row] for row in english])).rows] \
         == ["unchanged", "unchanged"]
 
 

@@ -17,6 +17,8 @@ class Enterprise(db.Model):
     major_hazard_sources = db.Column(db.Text, nullable=False, default="")  # 重大危险源
     contact_person = db.Column(db.String(64), nullable=False, default="")
     contact_phone = db.Column(db.String(32), nullable=False, default="")
+    # 新投产、改扩建项目试运行期至: under priority inspection until then (seed 000, 重点监管企业的选取标准 4)
+    trial_operation_until = db.Column(db.Date)
 
     def __repr__(self):
         return f"<Enterprise {self.name}>"

@@ -6,11 +6,12 @@ history, deadlines and timers are what production would have recorded.
 import base64
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import current_app
 
 from ..clock import clock
-from ..models import Enterprise, HumanTask, User, UserRole
+from ..models import AccidentRecord, Enterprise, HumanTask, User, UserRole
 from . import attachments, hazards, tasks
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -65,7 +66,19 @@ def seed(uow, password, only_if_empty=True):
         users[username] = user
     uow.session.flush()
     _seed_cases(uow, users, enterprises)
+    _seed_accidents(uow, enterprises)
     return True
+
+
+def _seed_accidents(uow, enterprises):
+    """The register's history for the inspection priority list: an accident at the food plant 14 months ago, and
+    the machinery works in the trial operation of its new line."""
+    today = clock.local_now().date()
+    uow.session.add(AccidentRecord(
+        enterprise_id=enterprises[2].id, occurred_on=today - timedelta(days=425), level="general",
+        accident_type="中毒和窒息", deaths=0, injuries=1, direct_loss=Decimal("38.00"),
+        summary="清理污水池时未通风检测，一名作业人员吸入硫化氢送医", recorded_at=clock.now(), recorded_by="bureau"))
+    enterprises[1].trial_operation_until = today + timedelta(days=60)
 
 
 def _seed_cases(uow, users, enterprises):

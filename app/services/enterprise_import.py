@@ -35,6 +35,7 @@ HEADERS = {
     "major_hazard_sources": ("重大危险源", "Major hazard sources", "重大危险源情况"),
     "contact_person": ("联系人", "Contact person", "安全负责人", "负责人"),
     "contact_phone": ("联系电话", "Contact phone", "电话", "手机", "联系方式"),
+    "trial_operation_until": ("试运行期至", "Trial operation until", "试运行截止日期", "试运行期"),
 }
 REQUIRED = ("name", "credit_code")
 MAX_ROWS = 5000

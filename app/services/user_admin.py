@@ -6,6 +6,7 @@ raises with `fields` naming each wrong field and a message "中文 / English" fo
 show every error next to its field.
 """
 import re
+from datetime import date
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +24,11 @@ MAX_COUNT = 1_000_000
 ENTERPRISE_TEXT = {"name": 200, "address": 300, "township": 100, "industry": 100, "main_products": 300,
                    "main_risks": 2000, "major_hazard_sources": 2000, "contact_person": 64, "contact_phone": 32}
 ENTERPRISE_COUNTS = ("employees", "safety_managers", "special_workers")
+ENTERPRISE_DATES = ("trial_operation_until",)
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
-                     *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone")
+                     *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone",
+                     *ENTERPRISE_DATES)
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 0?0:00(?::00)?)?")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 USER_TEXT = {"username": 64, "display_name": 128, "email": 200, "phone": 32}
 
@@ -85,6 +89,8 @@ def clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
         errors["name"] = "请填写企业名称 / the name is required"
     for name in ENTERPRISE_COUNTS:
         values[name] = _count(fields.get(name), name, errors)
+    for name in ENTERPRISE_DATES:
+        values[name] = parse_date(fields.get(name), name, errors)
     duplicate_only = set(errors) == {"credit_code"} and errors["credit_code"] == _duplicate_code(code)
     _raise_if(errors, Conflict if duplicate_only else ValidationFailed)
     return values
@@ -110,6 +116,21 @@ def _count(value, name, errors):
     elif number > MAX_COUNT:
         errors[name] = f"不能超过 {MAX_COUNT} / at most {MAX_COUNT}"
     return number
+
+
+def parse_date(value, name, errors):
+    """A date from a date, a form's "YYYY-MM-DD" or a spreadsheet's "YYYY/M/D" / "YYYY.M.D"; empty is None."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    match = _DATE.fullmatch(text)
+    try:
+        return date(*(int(part) for part in match.groups())) if match else date.fromisoformat(text)
+    except ValueError:
+        errors[name] = "请填写日期，如 2027-03-31 / enter a date such as 2027-03-31"
+        return text
 
 
 def get_enterprise(session, enterprise_id):

@@ -27,7 +27,7 @@ ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会
                      "employees": N_("从业人员数"), "safety_managers": N_("安全管理人员数"),
                      "special_workers": N_("特种作业人员数"), "contact_person": N_("联系人"),
                      "contact_phone": N_("联系电话"), "main_risks": N_("主要风险因素"),
-                     "major_hazard_sources": N_("重大危险源")}
+                     "major_hazard_sources": N_("重大危险源"), "trial_operation_until": N_("试运行期至")}
 USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise": N_("所属企业（统一社会信用代码）"),
                "email": N_("电子邮箱"), "phone": N_("手机号码"), "active": N_("账号状态")}
 

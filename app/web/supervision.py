@@ -1,13 +1,17 @@
 """What the bureau works from: the key-supervision list (重点监管名单), enforcement referrals and each
-enterprise's credit record."""
+enterprise's credit record and accident records (the bureau and administrators add and remove those)."""
 from functools import wraps
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..errors import DomainError
 from ..extensions import db
-from ..services import sla, sla_views
+from ..models import ACCIDENT_LEVELS
+from ..services import accidents, sla, sla_views
+from ..services.uow import UnitOfWork
+from .forms_render import bilingual
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 ROLES = ("bureau", "manager", "admin", "quality", "project_lead")
@@ -42,6 +46,43 @@ def index():
 @bp.route("/enterprises/<int:enterprise_id>")
 @supervisor_required
 def enterprise(enterprise_id):
+    return _enterprise_page(enterprise_id)
+
+
+@bp.route("/enterprises/<int:enterprise_id>/accidents", methods=["POST"])
+@supervisor_required
+def add_accident(enterprise_id):
+    form = {name: request.form.get(name, "").strip() for name in accidents.FIELDS}
+    try:
+        with UnitOfWork() as uow:
+            accidents.add(uow, current_user, enterprise_id, **form)
+            uow.commit()
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            abort(exc.status, bilingual(exc.message))
+        fields = {name: bilingual(text) for name, text in exc.fields.items()}
+        return _enterprise_page(enterprise_id, accident_form=form, accident_errors=fields), 400
+    flash(_("已登记事故记录"), "success")
+    return redirect(url_for("supervision.enterprise", enterprise_id=enterprise_id, _anchor="accidents"))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/accidents/<int:accident_id>/remove", methods=["POST"])
+@supervisor_required
+def remove_accident(enterprise_id, accident_id):
+    try:
+        with UnitOfWork() as uow:
+            accidents.remove(uow, current_user, enterprise_id, accident_id, request.form.get("reason", ""))
+            uow.commit()
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            abort(exc.status, bilingual(exc.message))
+        flash(_("删除事故记录须填写原因"), "error")
+    else:
+        flash(_("已删除事故记录"), "success")
+    return redirect(url_for("supervision.enterprise", enterprise_id=enterprise_id, _anchor="accidents"))
+
+
+def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
     company = sla_views.enterprise_or_none(db.session, enterprise_id)
     if company is None:
         abort(404, _("企业不存在"))
@@ -50,4 +91,8 @@ def enterprise(enterprise_id):
     return render_template("supervision/enterprise.html", enterprise=company, records=records, entries=entries,
                            referrals=sla_views.referrals_for(db.session, enterprise_id),
                            listed=any(e.left_at is None for e in entries),
-                           codes=sla_views.case_codes(db.session, [r.case_id for r in records]))
+                           codes=sla_views.case_codes(db.session, [r.case_id for r in records]),
+                           accidents=accidents.records_of(db.session, enterprise_id),
+                           may_edit_accidents=accidents.may_edit(current_user),
+                           accident_form=accident_form or {}, accident_errors=accident_errors or {},
+                           accident_levels=ACCIDENT_LEVELS)

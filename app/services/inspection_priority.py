@@ -1,0 +1,113 @@
+"""The inspection priority list (重点排查名单): which enterprises the inspection teams visit first, and why.
+
+The rules are the tender's selection criteria for key enterprises (seed 000, 重点监管企业的选取标准), computed from
+what the system holds, never kept by hand:
+- an accident of level 一般 or above in the last three years (the accident records);
+- major hazard sources on file (the enterprise register; "无" and the like count as none);
+- two or more hazards whose rectification deadline passed (each one put the enterprise on the key-supervision
+  list, 重点监管名单);
+- a new or extended project in its trial operation (the register's 试运行期至 not yet past);
+- and, as the bureau asked to see per enterprise, an open 重大/特别重大 hazard.
+An enterprise is listed with every reason that applies; the most reasons first.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func
+
+from ..clock import clock
+from ..models import AccidentRecord, Enterprise, HazardCase, KeySupervisionEntry
+
+ACCIDENT_YEARS = 3
+REPEATED_OVERDUE = 2
+REASONS = ("accident", "major_hazard_source", "repeated_overdue", "trial_operation", "open_major_hazard")
+_NONE_WORDS = {"", "无", "没有", "暂无", "否", "-", "—", "/", "none", "n/a", "no"}
+
+
+@dataclass
+class Reason:
+    code: str  # one of REASONS
+    count: int = 0  # accidents, overdue hazards or open major hazards
+    last: date = None  # the latest accident's date, or the trial operation's end
+
+
+@dataclass
+class Priority:
+    enterprise: Enterprise
+    reasons: list = field(default_factory=list)
+    open_cases: int = 0
+    last_registered_at: object = None  # when a hazard was last registered there (the last inspection, roughly)
+
+
+def three_years_before(day):
+    try:
+        return day.replace(year=day.year - ACCIDENT_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - ACCIDENT_YEARS, day=28)
+
+
+def priority_list(session, township="", industry="", reason=""):
+    """[Priority] of every enterprise with at least one reason (optionally only with `reason`, in `township`,
+    of `industry`), most reasons first, then by name."""
+    today = clock.local_now().date()
+    found = {}
+
+    def add(enterprise_id, reason_):
+        found.setdefault(enterprise_id, []).append(reason_)
+
+    since = three_years_before(today)
+    for enterprise_id, count, last in session.query(
+            AccidentRecord.enterprise_id, func.count(AccidentRecord.id), func.max(AccidentRecord.occurred_on)) \
+            .filter(AccidentRecord.occurred_on >= since).group_by(AccidentRecord.enterprise_id):
+        add(enterprise_id, Reason("accident", count, last))
+    for enterprise_id, sources in session.query(Enterprise.id, Enterprise.major_hazard_sources) \
+            .filter(Enterprise.major_hazard_sources != ""):
+        if sources.strip().lower() not in _NONE_WORDS:
+            add(enterprise_id, Reason("major_hazard_source"))
+    overdue = func.count(func.distinct(KeySupervisionEntry.case_id))
+    for enterprise_id, count in session.query(KeySupervisionEntry.enterprise_id, overdue) \
+            .group_by(KeySupervisionEntry.enterprise_id).having(overdue >= REPEATED_OVERDUE):
+        add(enterprise_id, Reason("repeated_overdue", count))
+    for enterprise_id, until in session.query(Enterprise.id, Enterprise.trial_operation_until) \
+            .filter(Enterprise.trial_operation_until >= today):
+        add(enterprise_id, Reason("trial_operation", last=until))
+    for enterprise_id, count in session.query(HazardCase.enterprise_id, func.count(HazardCase.id)) \
+            .filter(HazardCase.status != "closed", HazardCase.grade.in_(("major", "especially_major"))) \
+            .group_by(HazardCase.enterprise_id):
+        add(enterprise_id, Reason("open_major_hazard", count))
+
+    if reason:
+        found = {eid: reasons for eid, reasons in found.items() if any(r.code == reason for r in reasons)}
+    if not found:
+        return []
+    query = session.query(Enterprise).filter(Enterprise.id.in_(list(found)))
+    if township:
+        query = query.filter(Enterprise.township == township)
+    if industry:
+        query = query.filter(Enterprise.industry == industry)
+    enterprises = query.all()
+    activity = _activity(session, [e.id for e in enterprises])
+    result = []
+    for enterprise in enterprises:
+        open_cases, last = activity.get(enterprise.id, (0, None))
+        reasons = sorted(found[enterprise.id], key=lambda r: REASONS.index(r.code))
+        result.append(Priority(enterprise, reasons, open_cases, last))
+    result.sort(key=lambda p: (-len(p.reasons), p.enterprise.name, p.enterprise.id))
+    return result
+
+
+def _activity(session, enterprise_ids):
+    """{enterprise id: (open cases, last registration time)}."""
+    if not enterprise_ids:
+        return {}
+    open_count = func.sum(case((HazardCase.status != "closed", 1), else_=0))
+    rows = session.query(HazardCase.enterprise_id, open_count, func.max(HazardCase.registered_at)) \
+        .filter(HazardCase.enterprise_id.in_(enterprise_ids)).group_by(HazardCase.enterprise_id)
+    return {enterprise_id: (int(count or 0), last) for enterprise_id, count, last in rows}
+
+
+def filter_choices(session):
+    """(townships, industries) of the register, for the page's filters."""
+    townships = [t for (t,) in session.query(Enterprise.township).distinct().order_by(Enterprise.township) if t]
+    industries = [i for (i,) in session.query(Enterprise.industry).distinct().order_by(Enterprise.industry) if i]
+    return townships, industries

@@ -1,0 +1,97 @@
+"""The inspection priority list (重点排查名单, services/inspection_priority.py): the page, with filters, and its CSV
+and Excel downloads. For those who plan and do the inspections and those who oversee them."""
+from functools import wraps
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import SHANGHAI, clock
+from ..extensions import db
+from ..services import inspection_priority
+from .downloads import csv_download, xlsx_download
+from .names import N_
+from .supervision import ROLES as SUPERVISION_ROLES
+
+bp = Blueprint("priorities", __name__, url_prefix="/supervision")
+ROLES = SUPERVISION_ROLES + ("inspector", "supervision", "expert")
+REASON_NAMES = {"accident": N_("近三年发生生产安全事故"), "major_hazard_source": N_("有重大危险源"),
+                "repeated_overdue": N_("两次以上整改逾期"), "trial_operation": N_("试运行期内"),
+                "open_major_hazard": N_("有未销号的重大隐患")}
+
+ACCIDENT_LEVEL_NAMES = {"general": N_("一般事故"), "larger": N_("较大事故"), "major": N_("重大事故"),
+                        "especially_major": N_("特别重大事故")}
+
+
+@bp.app_template_filter()
+def accident_level(code):
+    return _(ACCIDENT_LEVEL_NAMES[code]) if code in ACCIDENT_LEVEL_NAMES else code
+
+
+def priorities_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.has_role(*ROLES):
+            abort(403, _("你的角色不能查看重点排查名单"))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.app_template_global()
+def may_see_priorities():
+    return current_user.is_authenticated and current_user.has_role(*ROLES)
+
+
+@bp.app_template_filter()
+def priority_reason(reason):
+    """One reason as a short phrase with its figures, in the current language."""
+    name = _(REASON_NAMES[reason.code])
+    if reason.code == "accident":
+        return _("%(name)s（%(n)s 起，最近 %(day)s）", name=name, n=reason.count, day=reason.last.isoformat())
+    if reason.code == "trial_operation":
+        return _("%(name)s（至 %(day)s）", name=name, day=reason.last.isoformat())
+    if reason.code in ("repeated_overdue", "open_major_hazard"):
+        return _("%(name)s（%(n)s 件）", name=name, n=reason.count)
+    return name
+
+
+@bp.route("/priorities")
+@priorities_required
+def index():
+    filters = _filters()
+    rows = inspection_priority.priority_list(db.session, **filters)
+    townships, industries = inspection_priority.filter_choices(db.session)
+    return render_template("supervision/priorities.html", rows=rows, filters=filters, townships=townships,
+                           industries=industries, reasons=[(code, _(name)) for code, name in REASON_NAMES.items()])
+
+
+@bp.route("/priorities.csv")
+@priorities_required
+def export_csv():
+    return csv_download(_lines(), f"inspection-priorities-{clock.local_now():%Y%m%d}.csv")
+
+
+@bp.route("/priorities.xlsx")
+@priorities_required
+def export_xlsx():
+    return xlsx_download(_lines(), f"inspection-priorities-{clock.local_now():%Y%m%d}.xlsx", _("重点排查名单"))
+
+
+def _filters():
+    reason = request.args.get("reason", "")
+    return {"township": request.args.get("township", "").strip()[:100],
+            "industry": request.args.get("industry", "").strip()[:100],
+            "reason": reason if reason in REASON_NAMES else ""}
+
+
+def _lines():
+    rows = inspection_priority.priority_list(db.session, **_filters())
+    yield [_("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("列入原因"), _("未销号隐患"),
+           _("最近登记隐患")]
+    for row in rows:
+        company = row.enterprise
+        last = row.last_registered_at
+        yield [company.name, company.credit_code, company.township, company.industry,
+               "；".join(priority_reason(r) for r in row.reasons), row.open_cases,
+               last.astimezone(SHANGHAI).strftime("%Y-%m-%d") if last else ""]
