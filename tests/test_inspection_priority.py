@@ -39,7 +39,7 @@ def test_an_accident_in_the_last_three_years_lists_the_enterprise(people):
     stored = db.session.query(AccidentRecord).order_by(AccidentRecord.id).all()[-1]
     assert (stored.level, stored.deaths, str(stored.direct_loss), stored.recorded_by) == \
         ("larger", 1, "150.50", "bureau")
-    audit = db.session.query(AuditEvent).filter_by(action="accident_recorded").all()
+    audit = db.session.query(AuditEvent).filter_by(action="accident_recorded").order_by(AuditEvent.id).all()
     assert len(audit) == 2 and audit[-1].changes["direct_loss"] == [None, "150.50"]
 
 
