@@ -12,7 +12,7 @@ from .services.uow import UnitOfWork
 def register(app):
     from .cli_backup import backup_cli
     from .cli_sla import calendar_cli, timers_cli
-    from .cli_users import enterprises_cli, users_cli
+    from .cli_users import accidents_cli, enterprises_cli, users_cli
     app.cli.add_command(deploy_processes)
     app.cli.add_command(seed_demo)
     app.cli.add_command(timers_cli)
@@ -20,6 +20,7 @@ def register(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(enterprises_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(accidents_cli)
 
 
 @click.command("deploy-processes")

@@ -1,4 +1,4 @@
-"""CLI for administrators: `flask --app wsgi users ...`, `flask --app wsgi enterprises add|import ...`."""
+"""CLI for administrators: `flask --app wsgi users ...`, `enterprises add|import ...`, `accidents import ...`."""
 import sys
 
 import click
@@ -11,6 +11,7 @@ from .services.uow import UnitOfWork
 
 users_cli = AppGroup("users", help="Create users, set passwords, (de)activate.")
 enterprises_cli = AppGroup("enterprises", help="The enterprise register.")
+accidents_cli = AppGroup("accidents", help="Enterprises' accident records (the inspection priority list).")
 
 
 def _run(action):
@@ -99,3 +100,36 @@ def import_enterprises(path, dry_run):
         click.echo(f"checked, nothing written: {added} to add, {updated} to update, {unchanged} unchanged")
     else:
         click.echo(f"imported: {added} added, {updated} updated, {unchanged} unchanged")
+
+
+@accidents_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what it would do; write nothing.")
+def import_accidents(path, dry_run):
+    """Add the county's accident history from an .xlsx or .csv file: one accident per row, the enterprise by its
+    统一社会信用代码, then 事故日期, 事故等级 (一般/较大/重大/特别重大) and optionally 事故类别, 死亡人数, 重伤人数,
+    直接经济损失（万元）, 事故简况. A row already on record (same enterprise, date, level and type) is skipped.
+
+    Exit status 0: imported (or, with --dry-run, nothing wrong); 1: rows with errors, nothing imported;
+    2: the file cannot be read."""
+    from pathlib import Path
+
+    from .services import accidents
+    name, data = Path(path).name, Path(path).read_bytes()
+
+    def run(uow):
+        plan = accidents.plan_import(uow, name, data)
+        if not dry_run and not any(action == "error" for _, action, _ in plan):
+            accidents.apply_import(uow, ShellOperator(), name, plan)
+        return plan
+    plan = _run(run)
+    errors = [(line, fields) for line, action, fields in plan if action == "error"]
+    for line, fields in errors:
+        for field, message in fields.items():
+            click.echo(f"line {line} ({accidents.IMPORT_HEADERS[field][0]}): {message}", err=True)
+    if errors:
+        click.echo(f"{len(errors)} row(s) with errors; nothing imported", err=True)
+        sys.exit(1)
+    new = sum(1 for _, action, _ in plan if action == "add")
+    verb = f"checked, nothing written: {new} to add" if dry_run else f"imported: {new} added"
+    click.echo(f"{verb}, {len(plan) - new} already on record")

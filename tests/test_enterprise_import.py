@@ -146,9 +146,9 @@ def test_the_export_reads_back_as_unchanged(people):
     assert rows[0][:2] == ["企业名称", "统一社会信用代码"] and len(rows) == 3
     result = plan("export.xlsx", xlsx_bytes(rows))
     assert [r.action for r in result.rows] == ["unchanged", "unchanged"]
-    english = list(enterprise_import.export_rows(db.session, english=True))
-    assert [r.action for r in plan("export.csv", csv_bytes([["" if c is None else str(c) for c in row] for row in english])).rows] \
-        == ["unchanged", "unchanged"]
+    english = [["" if cell is None else str(cell) for cell in row]
+               for row in enterprise_import.export_rows(db.session, english=True)]
+    assert [r.action for r in plan("export.csv", csv_bytes(english)).rows] == ["unchanged", "unchanged"]
 
 
 # ---- the CLI ------------------------------------------------------------------------------------------------

@@ -151,3 +151,39 @@ def test_the_demo_data_fills_the_list(app):
     assert listed() == {"华东精细化工有限公司": ["major_hazard_source", "open_major_hazard"],
                         "绿源食品有限公司": ["accident", "major_hazard_source"],
                         "新城机械制造厂": ["trial_operation"]}
+
+
+# ---- importing the history ----------------------------------------------------------------------------------
+def test_cli_imports_the_accident_history_once(app, people, tmp_path):
+    code = people.enterprise_a.credit_code
+    path = tmp_path / "事故.csv"
+    path.write_text("统一社会信用代码,事故日期,事故等级,事故类别,死亡人数,直接经济损失（万元）\n"
+                    f"{code},2025/3/9,较大,高处坠落,3,210\n{code},2021-01-05,一般事故,物体打击,0,\n",
+                    encoding="utf-8-sig")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["accidents", "import", str(path), "--dry-run"])
+    assert dry.exit_code == 0 and "2 to add" in dry.output and db.session.query(AccidentRecord).count() == 0
+    done = runner.invoke(args=["accidents", "import", str(path)])
+    assert done.exit_code == 0 and "2 added" in done.output
+    assert sorted((a.occurred_on.isoformat(), a.level, a.deaths) for a in db.session.query(AccidentRecord)) == \
+        [("2021-01-05", "general", 0), ("2025-03-09", "larger", 3)]
+    again = runner.invoke(args=["accidents", "import", str(path)])
+    assert again.exit_code == 0 and "0 added, 2 already on record" in again.output
+    assert db.session.query(AuditEvent).filter_by(action="accidents_imported").count() == 2
+
+
+def test_cli_accident_import_reports_every_bad_row_and_writes_nothing(app, people, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("统一社会信用代码,事故日期,事故等级\n"
+                    f"{people.enterprise_a.credit_code},2025-01-01,一般\n"
+                    "91330100MA9999999X,2025-01-01,一般\n"
+                    f"{people.enterprise_a.credit_code},明年,不知道\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["accidents", "import", str(path)])
+    assert result.exit_code == 1
+    assert "line 3 (统一社会信用代码)" in result.output and "line 4 (事故日期)" in result.output \
+        and "line 4 (事故等级)" in result.output
+    assert db.session.query(AccidentRecord).count() == 0
+    missing = tmp_path / "missing.csv"
+    missing.write_text("企业,日期\nx,y\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["accidents", "import", str(missing)])
+    assert result.exit_code == 2 and "统一社会信用代码" in result.output

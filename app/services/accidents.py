@@ -122,3 +122,72 @@ def _plain(value):
 def _require_editor(actor):
     if not may_edit(actor):
         raise NotAllowed("只有应急管理局和系统管理员可以登记事故记录 / only the bureau and administrators record accidents")
+
+
+# ---- importing the county's history -------------------------------------------------------------------------
+IMPORT_HEADERS = {  # field: headers accepted, the first the one a template would use
+    "credit_code": ("统一社会信用代码", "信用代码", "credit code", "unified social credit code"),
+    "occurred_on": ("事故日期", "发生日期", "发生时间", "date"),
+    "level": ("事故等级", "等级", "level"),
+    "accident_type": ("事故类别", "事故类型", "类别", "type"),
+    "deaths": ("死亡人数", "死亡", "deaths"),
+    "injuries": ("重伤人数", "重伤", "injuries"),
+    "direct_loss": ("直接经济损失（万元）", "直接经济损失(万元)", "直接经济损失", "direct loss"),
+    "summary": ("事故简况", "简况", "事故经过", "summary"),
+}
+IMPORT_REQUIRED = ("credit_code", "occurred_on", "level")
+
+
+def plan_import(uow, filename, data, max_rows=5000):
+    """[(line, action, values or errors)] for an accident file: "add", "exists" (the same enterprise, date, level
+    and type are on record: a file imported twice adds nothing) or "error". Nothing is written."""
+    from .credit_code import normalise
+    from .spreadsheet import file_error, read_rows
+    lines = read_rows(filename, data, max_rows)
+    columns = {}
+    for index, title in enumerate(lines[0][1]):
+        key = title.replace(" ", "").lower()
+        for name, headers in IMPORT_HEADERS.items():
+            if key in {h.replace(" ", "").lower() for h in headers} and name not in columns:
+                columns[name] = index
+    missing = [IMPORT_HEADERS[name][0] for name in IMPORT_REQUIRED if name not in columns]
+    if missing:
+        raise file_error(f"第一行（表头）缺少列：{'、'.join(missing)} / the header lacks: {', '.join(missing)}")
+    codes = {}
+    plan = []
+    for line, cells in lines[1:]:
+        raw = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
+        code = normalise(raw.pop("credit_code"))
+        if code not in codes:
+            codes[code] = uow.session.query(Enterprise).filter_by(credit_code=code).first()
+        enterprise = codes[code]
+        try:
+            values = clean(raw)
+        except ValidationFailed as exc:
+            plan.append((line, "error", dict(exc.fields)))
+            continue
+        if enterprise is None:
+            message = f"企业名录中没有 {code} / no enterprise {code} on the register"
+            plan.append((line, "error", {"credit_code": message}))
+            continue
+        values["enterprise_id"] = enterprise.id
+        same = uow.session.query(AccidentRecord.id).filter_by(
+            enterprise_id=enterprise.id, occurred_on=values["occurred_on"], level=values["level"],
+            accident_type=values["accident_type"]).first()
+        plan.append((line, "exists" if same else "add", values))
+    return plan
+
+
+def apply_import(uow, actor, filename, plan):
+    """Add the plan's new records (a plan without errors), each audited, and one row for the file."""
+    if any(action == "error" for _, action, _ in plan):
+        raise ValidationFailed("导入文件有错误，未导入 / the file has errors; nothing was imported")
+    added = 0
+    for _, action, values in plan:
+        if action == "add":
+            fields = dict(values)
+            add(uow, actor, fields.pop("enterprise_id"), **fields)
+            added += 1
+    audit.record(uow, None, actor, "accidents_imported", details={"file": filename, "added": added,
+                                                                 "existing": len(plan) - added})
+    return added
