@@ -1,5 +1,6 @@
 """CLI: `flask --app wsgi backup create|list|restore` (app/services/backup.py). Exit status 2 with a message when
 a backup or restore cannot be done."""
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -27,15 +28,15 @@ def _fail(message):
 
 @backup_cli.command("create")
 @click.option("--dest", type=click.Path(file_okay=False), help="Directory for the archive (default: BACKUP_DIR).")
-@click.option("--keep", type=int, default=None, help="Then delete all but the newest N archives there "
-                                                     "(default: BACKUP_KEEP; 0 keeps all).")
+@click.option("--keep", type=click.IntRange(min=0), default=None,
+              help="Then delete all but the newest N archives there (default: BACKUP_KEEP; 0 keeps all).")
 def create(dest, keep):
     """Write hazards-backup-<time>.tar.gz: the database (a consistent copy) and the attachments."""
     folder = _destination(dest)
     db.session.remove()
     try:
         path = backup.create(db.engine, current_app.config["UPLOAD_DIR"], folder)
-    except backup.BackupError as exc:
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:  # a full disk, a read-only directory …
         _fail(str(exc))
     manifest = backup.read_manifest(path)
     click.echo(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB): {manifest['counts']['hazard_case']} cases, "
@@ -76,7 +77,7 @@ def restore(archive, yes):
     db.session.remove()
     try:
         backup.restore(db.engine, current_app.config["UPLOAD_DIR"], archive)
-    except backup.BackupError as exc:
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:
         _fail(str(exc))
     click.echo(f"restored the backup of {manifest['created_at']}: {manifest['counts']['hazard_case']} cases, "
                f"{manifest['uploads']} attachment files; run `flask --app wsgi db upgrade` if the code is newer "

@@ -10,10 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app.clock import clock
 from app.extensions import db
-from app.models import HazardCase, SchedulerHeartbeat
+from app.models import Enterprise, HazardCase, SchedulerHeartbeat
 from app.services import attachments, backup
 from app.services.demo import PNG_1X1
 from app.services.uow import UnitOfWork
@@ -121,8 +122,8 @@ def test_the_scheduler_backs_up_once_a_day_keeps_the_newest_and_reports_on_healt
         written = [jobs.backup_database()]
         clock.set(start + timedelta(hours=1))
         assert jobs.backup_database() is None  # not due yet
-        for day in (1, 2):
-            clock.set(start + timedelta(days=day, minutes=1))
+        for day in (1, 2):  # checked hourly, a backup 23 h 30 min old is due: the hour of day stays put
+            clock.set(start + timedelta(days=day, minutes=-30))
             written.append(jobs.backup_database())
     finally:
         clock.set(start)
@@ -141,9 +142,49 @@ def test_a_failing_backup_is_reported_not_raised(app, people, client, backups_on
     beat = db.session.get(SchedulerHeartbeat, "backup_database")
     assert not beat.ok and beat.message.startswith("backup failed")
     health = client.get("/healthz").get_json()
-    assert health["backup"]["ok"] is False and health["status"] == "degraded"
+    assert health["backup"] == {"ok": False, "last_check_at": health["backup"]["last_check_at"],
+                                "message": "the last backup failed"}  # the details are for the admin page only
+    assert health["status"] == "degraded"
 
 
 def test_without_backup_dir_there_is_no_backup_job_or_finding(app, client, people):
     assert "backup_database" not in [job["id"] for job in jobs.job_table(app.config)]
     assert "backup" not in client.get("/healthz").get_json()
+
+
+def test_keep_zero_keeps_every_archive(app, people, backups_on):
+    app.config["BACKUP_KEEP"] = 0
+    start = clock.now()
+    try:
+        for day in range(3):
+            clock.set(start + timedelta(days=day))
+            assert jobs.backup_database() is not None
+    finally:
+        clock.set(start)
+    assert len(backup.archives_in(backups_on)) == 3
+    assert backup.prune(backups_on, 0) == [] and backup.prune(backups_on, -1) == []
+    newest = backup.archives_in(backups_on)[-1]
+    assert len(backup.prune(backups_on, 1)) == 2 and backup.archives_in(backups_on) == [newest]
+
+
+def test_cli_create_into_an_unusable_directory_is_a_message_not_a_traceback(app, people, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = app.test_cli_runner().invoke(args=["backup", "create", "--dest", str(blocker / "sub")])
+    assert result.exit_code == 2 and result.output.startswith("error:")
+    negative = app.test_cli_runner().invoke(args=["backup", "create", "--dest", str(tmp_path), "--keep", "-1"])
+    assert negative.exit_code == 2 and not backup.archives_in(tmp_path)
+
+
+@needs_pg_tools
+def test_restoring_a_backup_from_before_an_upgrade_drops_what_the_upgrade_added(app, people, backup_dir):
+    db.session.remove()
+    path = backup.create(db.engine, app.config["UPLOAD_DIR"], backup_dir)
+    with db.engine.begin() as conn:  # a later migration's table, pointing at a table the backup holds
+        conn.execute(sa.text("CREATE TABLE later_table (id INTEGER PRIMARY KEY, "
+                             "enterprise_id INTEGER REFERENCES enterprise (id))"))
+        conn.execute(sa.text(f"INSERT INTO later_table VALUES (1, {people.enterprise_a.id})"))
+    db.session.remove()
+    backup.restore(db.engine, app.config["UPLOAD_DIR"], path)
+    assert "later_table" not in sa.inspect(db.engine).get_table_names()
+    assert db.session.query(Enterprise).count() == 2

@@ -1,6 +1,7 @@
 """Importing the enterprise register from .xlsx / .csv (services/enterprise_import.py, services/spreadsheet.py)
 and its CLI (`flask --app wsgi enterprises import FILE [--dry-run]`)."""
 import io
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -176,3 +177,16 @@ def test_cli_reports_bad_rows_and_unreadable_files(app, people, tmp_path):
     result = runner.invoke(args=["enterprises", "import", str(old)])
     assert result.exit_code == 2 and ".xlsx" in result.output
     assert Enterprise.query.count() == 2
+
+
+def test_a_workbook_with_broken_xml_is_refused_not_a_crash(people):
+    """A zip whose parts are not well-formed XML (a damaged download, a renamed file) is a file error."""
+    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADER[:2], ["甲", CODE_1]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for item in good.infolist():
+            data = good.read(item)
+            broken.writestr(item, b"<Types><unclosed" if item.filename == "[Content_Types].xml" else data)
+    with pytest.raises(ValidationFailed) as caught:
+        plan("damaged.xlsx", out.getvalue())
+    assert "cannot be read" in caught.value.fields["file"]

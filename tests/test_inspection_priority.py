@@ -77,6 +77,9 @@ def test_two_missed_rectification_deadlines_list_the_enterprise(people):
     ({"injuries": "两"}, "injuries"),
     ({"direct_loss": "很多"}, "direct_loss"),
     ({"direct_loss": "-3"}, "direct_loss"),
+    ({"direct_loss": "9999999999.999"}, "direct_loss"),  # rounds up past what the column holds
+    ({"direct_loss": "1e30"}, "direct_loss"),
+    ({"direct_loss": "NaN"}, "direct_loss"),
     ({"accident_type": "x" * 51}, "accident_type"),
 ])
 def test_bad_accident_fields_are_named(people, fields, wrong):
@@ -183,7 +186,24 @@ def test_cli_accident_import_reports_every_bad_row_and_writes_nothing(app, peopl
     assert "line 3 (统一社会信用代码)" in result.output and "line 4 (事故日期)" in result.output \
         and "line 4 (事故等级)" in result.output
     assert db.session.query(AccidentRecord).count() == 0
+    twice = tmp_path / "twice.csv"
+    code = people.enterprise_a.credit_code
+    twice.write_text(f"统一社会信用代码,事故日期,事故等级,事故类别\n{code},2025-01-01,一般,坍塌\n{code},2025-1-1,一般事故,坍塌\n",
+                     encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["accidents", "import", str(twice)])
+    assert result.exit_code == 1 and "line 3 (事故日期)" in result.output and "line 2" in result.output
+    assert db.session.query(AccidentRecord).count() == 0
     missing = tmp_path / "missing.csv"
     missing.write_text("企业,日期\nx,y\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["accidents", "import", str(missing)])
     assert result.exit_code == 2 and "统一社会信用代码" in result.output
+
+
+def test_accident_changes_read_in_words_in_the_enterprise_history_and_the_audit_log(people, login):
+    record(people.bureau, people.enterprise_a, level="major", accident_type="火灾", direct_loss="12")
+    page = text(login("admin").get(f"/admin/enterprises/{people.enterprise_a.id}"))
+    history = page[page.index('id="history"'):]
+    assert "登记事故记录" in history and "事故等级" in history and "重大事故" in history
+    assert "直接经济损失（万元）" in history and "occurred_on" not in history
+    log = text(login("manager").get("/audit?scope=system"))
+    assert "事故等级" in log and "重大事故" in log

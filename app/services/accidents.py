@@ -109,10 +109,13 @@ def _money(value, errors):
         amount = Decimal(text)
     except InvalidOperation:
         amount = None
-    if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+    limit = Decimal("1e10")  # the column holds 10 digits before the point
+    if amount is not None and amount.is_finite() and 0 <= amount < limit:
+        amount = amount.quantize(Decimal("0.01"))  # may round up to the limit itself: checked again below
+    if amount is None or not amount.is_finite() or amount < 0 or amount >= limit:
         errors["direct_loss"] = "请填写金额（万元），如 12.5 / enter an amount in 10,000 yuan, e.g. 12.5"
         return None
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def _plain(value):
@@ -153,7 +156,7 @@ def plan_import(uow, filename, data, max_rows=5000):
     missing = [IMPORT_HEADERS[name][0] for name in IMPORT_REQUIRED if name not in columns]
     if missing:
         raise file_error(f"第一行（表头）缺少列：{'、'.join(missing)} / the header lacks: {', '.join(missing)}")
-    codes = {}
+    codes, seen = {}, {}
     plan = []
     for line, cells in lines[1:]:
         raw = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
@@ -171,6 +174,12 @@ def plan_import(uow, filename, data, max_rows=5000):
             plan.append((line, "error", {"credit_code": message}))
             continue
         values["enterprise_id"] = enterprise.id
+        key = (enterprise.id, values["occurred_on"], values["level"], values["accident_type"])
+        if key in seen:
+            message = f"与第 {seen[key]} 行是同一起事故 / the same accident as line {seen[key]}"
+            plan.append((line, "error", {"occurred_on": message}))
+            continue
+        seen[key] = line
         same = uow.session.query(AccidentRecord.id).filter_by(
             enterprise_id=enterprise.id, occurred_on=values["occurred_on"], level=values["level"],
             accident_type=values["accident_type"]).first()

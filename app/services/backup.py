@@ -3,8 +3,8 @@
 `hazards-backup-YYYYMMDD-HHMMSS.tar.gz` holds `manifest.json` (when, which database, the schema revision, row
 counts), the database — SQLite: a consistent copy taken with SQLite's online backup API (safe while the web app and
 the scheduler write; copying the file itself could catch a half-written WAL), checked with `PRAGMA
-integrity_check`; PostgreSQL: `pg_dump --format=custom` of the schema in use — and `uploads/`, the attachments.
-A standard `tar xzf` opens it.
+integrity_check`; PostgreSQL: `pg_dump --format=custom` of the schema in use (app/services/backup_pg.py) — and
+`uploads/`, the attachments. A standard `tar xzf` opens it.
 
 Restoring replaces the database with the archive's and puts the attachments back (files added since stay); the
 web app and the scheduler must be stopped meanwhile. The scheduler makes one a day when BACKUP_DIR is set
@@ -12,11 +12,9 @@ web app and the scheduler must be stopped meanwhile. The scheduler makes one a d
 """
 import io
 import json
-import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 from datetime import datetime, timedelta
@@ -25,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..clock import clock
+from . import backup_pg
 
 FORMAT = 1
 PREFIX = "hazards-backup-"
@@ -52,7 +51,8 @@ def create(engine, upload_dir, destination):
         if engine.dialect.name == "sqlite":
             _copy_sqlite(engine, database)
         else:
-            _pg_dump(engine, database)
+            manifest["schema"] = backup_pg.current_schema(engine)
+            backup_pg.dump(engine, database, BackupError)
         partial = path.with_suffix(".partial")
         try:
             with tarfile.open(partial, "w:gz", compresslevel=1) as archive:  # photos do not compress anyway
@@ -96,7 +96,7 @@ def restore(engine, upload_dir, path):
         if engine.dialect.name == "sqlite":
             _restore_sqlite(engine, database)
         else:
-            _pg_restore(engine, database)
+            backup_pg.restore(engine, database, manifest.get("schema"), BackupError)
         uploads = Path(work) / "uploads"
         if uploads.is_dir():
             shutil.copytree(uploads, upload_dir, dirs_exist_ok=True)
@@ -104,9 +104,12 @@ def restore(engine, upload_dir, path):
 
 
 def prune(destination, keep):
-    """Delete all but the newest `keep` archives in `destination`; returns the deleted paths."""
+    """Delete all but the newest `keep` archives in `destination` (0 or less: keep all); returns the deleted
+    paths."""
+    if keep <= 0:
+        return []
     archives = archives_in(destination)
-    doomed = archives[:-keep] if keep > 0 else archives
+    doomed = archives[:-keep]
     for old in doomed:
         old.unlink()
     return doomed
@@ -120,13 +123,15 @@ def archives_in(destination):
     return sorted((p for p in folder.iterdir() if _NAME.fullmatch(p.name)), key=lambda p: p.name)
 
 
-def is_due(destination, every=timedelta(days=1)):
-    """Whether the newest archive in `destination` is older than `every` (or there is none)."""
+def is_due(destination, every=timedelta(days=1), check_interval=timedelta(hours=1)):
+    """Whether the newest archive in `destination` is about `every` old (or there is none). Checked every
+    `check_interval`, an archive within that much of `every` counts as due, so that the daily backup keeps its
+    hour instead of creeping an hour later each day."""
     archives = archives_in(destination)
     if not archives:
         return True
     taken = datetime.strptime(_NAME.fullmatch(archives[-1].name).group(1), "%Y%m%d-%H%M%S")
-    return clock.local_now().replace(tzinfo=None) - taken >= every
+    return clock.local_now().replace(tzinfo=None) - taken >= every - check_interval
 
 
 # ---- the database -------------------------------------------------------------------------------------------
@@ -172,40 +177,6 @@ def _restore_sqlite(engine, copy):
     finally:
         destination.close()
         source.close()
-
-
-def _pg_environment(engine):
-    url = engine.url
-    env = dict(os.environ)
-    for variable, value in (("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username),
-                            ("PGPASSWORD", url.password), ("PGDATABASE", url.database)):
-        if value is not None:
-            env[variable] = str(value)  # the password travels in the environment, not on a command line
-    return env
-
-
-def _current_schema(engine):
-    with engine.connect() as conn:
-        return conn.execute(sa.text("SELECT current_schema()")).scalar()
-
-
-def _run(command, env):
-    if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} is not installed (Debian: apt-get install postgresql-client)")
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
-
-
-def _pg_dump(engine, target):
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--schema={_current_schema(engine)}",
-          f"--file={target}"], _pg_environment(engine))
-
-
-def _pg_restore(engine, dump):
-    # One transaction: a restore that fails half-way leaves the database as it was.
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          f"--dbname={engine.url.database}", str(dump)], _pg_environment(engine))
 
 
 # ---- the attachments ----------------------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 CSV comes as UTF-8 (with or without the byte-order mark our own downloads write) or, failing that, GB18030 —
 what Chinese Excel writes when it saves "CSV". The workbook is read through openpyxl in read-only mode (rows
-streamed, the XML parsed by defusedxml), so a large or hostile file costs at most the row limit."""
+streamed; its XML parser resolves no entities), so a large or hostile file costs at most the row limit."""
 import csv
 import io
-import zipfile
 from datetime import date, datetime
 
 from ..errors import ValidationFailed
@@ -76,7 +75,7 @@ def _xlsx_lines(data):
     import openpyxl  # only an import needs it
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # not a zip, a part missing, broken XML (lxml's or ElementTree's errors) and more
         raise file_error("无法读取该 Excel 文件，请确认是 .xlsx 格式 / the Excel file cannot be read: is it "
                          "really .xlsx?") from exc
     try:

@@ -28,6 +28,10 @@ ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会
                      "special_workers": N_("特种作业人员数"), "contact_person": N_("联系人"),
                      "contact_phone": N_("联系电话"), "main_risks": N_("主要风险因素"),
                      "major_hazard_sources": N_("重大危险源"), "trial_operation_until": N_("试运行期至")}
+# The accident records' fields (their audit rows are about the enterprise, so its history shows them too).
+ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"), "accident_type": N_("事故类别"),
+                   "deaths": N_("死亡人数"), "injuries": N_("重伤人数"), "direct_loss": N_("直接经济损失（万元）"),
+                   "summary": N_("简况")}
 USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise": N_("所属企业（统一社会信用代码）"),
                "email": N_("电子邮箱"), "phone": N_("手机号码"), "active": N_("账号状态")}
 
@@ -81,7 +85,7 @@ def edit_enterprise(enterprise_id):
 def _enterprise_page(enterprise, form, exc=None):
     errors, message, status = _errors(exc)
     return render_template("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
-                           message=message, titles=ENTERPRISE_TITLES,
+                           message=message, titles={**ENTERPRISE_TITLES, **ACCIDENT_TITLES},
                            history=_history("enterprise", enterprise)), status
 
 
