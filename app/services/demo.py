@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import current_app
 
 from ..clock import clock
-from ..models import AccidentRecord, Enterprise, HumanTask, User, UserRole
+from ..models import AccidentRecord, Enterprise, HumanTask, InspectionVisit, User, UserRole
 from . import attachments, hazards, tasks
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -67,7 +67,21 @@ def seed(uow, password, only_if_empty=True):
     uow.session.flush()
     _seed_cases(uow, users, enterprises)
     _seed_accidents(uow, enterprises)
+    _seed_visits(uow, users["inspector"], enterprises)
     return True
+
+
+def _seed_visits(uow, inspector, enterprises):
+    """The visits behind the demo's cases (registered 12 days ago), and one a month back that found nothing."""
+    today = clock.local_now().date()
+    for index, (days_ago, scope, findings) in enumerate([
+            (12, "危化品仓库、反应釜区、动火作业审批", "甲类仓库超量储存；反应釜安全联锁被摘除"),
+            (12, "冲压车间、配电房、特种设备台账", "冲床防护缺失；配电箱未接地"),
+            (30, "液氨制冷机房、有限空间台账、应急预案", "")]):
+        uow.session.add(InspectionVisit(
+            enterprise_id=enterprises[index].id, visited_on=today - timedelta(days=days_ago), scope=scope,
+            inspectors=f"{inspector.display_name}、赵执行", findings=findings, created_at=clock.now(),
+            created_by_id=inspector.id))
 
 
 def _seed_accidents(uow, enterprises):

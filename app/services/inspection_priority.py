@@ -15,8 +15,9 @@ from datetime import date
 
 from sqlalchemy import case, func
 
-from ..clock import clock
+from ..clock import SHANGHAI, clock
 from ..models import AccidentRecord, Enterprise, HazardCase, KeySupervisionEntry
+from .inspections import last_visits
 
 ACCIDENT_YEARS = 3
 REPEATED_OVERDUE = 2
@@ -36,7 +37,7 @@ class Priority:
     enterprise: Enterprise
     reasons: list = field(default_factory=list)
     open_cases: int = 0
-    last_registered_at: object = None  # when a hazard was last registered there (the last inspection, roughly)
+    last_inspected: date = None  # the latest inspection visit or hazard registration there (Shanghai date)
 
 
 def three_years_before(day):
@@ -88,10 +89,12 @@ def priority_list(session, township="", industry="", reason=""):
     enterprises = query.all()
     activity = _activity(session, [e.id for e in enterprises])
     result = []
+    visits = last_visits(session, [e.id for e in enterprises])
     for enterprise in enterprises:
-        open_cases, last = activity.get(enterprise.id, (0, None))
+        open_cases, registered = activity.get(enterprise.id, (0, None))
+        days = [d for d in (visits.get(enterprise.id), registered and registered.astimezone(SHANGHAI).date()) if d]
         reasons = sorted(found[enterprise.id], key=lambda r: REASONS.index(r.code))
-        result.append(Priority(enterprise, reasons, open_cases, last))
+        result.append(Priority(enterprise, reasons, open_cases, max(days) if days else None))
     result.sort(key=lambda p: (-len(p.reasons), p.enterprise.name, p.enterprise.id))
     return result
 

@@ -14,3 +14,10 @@ def days_between(dialect, later, earlier):
     if dialect == "postgresql":
         return func.extract("epoch", later - earlier) / 86400.0
     return func.julianday(later) - func.julianday(earlier)
+
+
+def local_day(dialect, column):
+    """"2026-11-30": the day of a stored (UTC) moment on the Shanghai calendar."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", column, "+8 hours")

@@ -32,6 +32,9 @@ ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会
 ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"), "accident_type": N_("事故类别"),
                    "deaths": N_("死亡人数"), "injuries": N_("重伤人数"), "direct_loss": N_("直接经济损失（万元）"),
                    "summary": N_("简况")}
+# An inspection visit's audited fields (its rows are in the audit log).
+VISIT_TITLES = {"visited_on": N_("排查日期"), "inspectors": N_("排查人员"), "scope": N_("检查内容"),
+                "findings": N_("发现问题及整改建议")}
 USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise": N_("所属企业（统一社会信用代码）"),
                "email": N_("电子邮箱"), "phone": N_("手机号码"), "active": N_("账号状态")}
 

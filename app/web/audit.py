@@ -14,7 +14,7 @@ from . import forms_render, names
 from .names import N_
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
-from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES
+from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 
@@ -123,7 +123,7 @@ def _catalog(events):
     ids = {pair[1] for e in events for name, pair in (e.changes or {}).items()
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
-    for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES}.items():
+    for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     return catalog

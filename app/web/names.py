@@ -33,6 +33,7 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "enterprise_added": N_("添加企业"), "enterprise_updated": N_("修改企业信息"),
             "enterprises_imported": N_("导入企业名录"), "accident_recorded": N_("登记事故记录"),
             "accident_removed": N_("删除事故记录"), "accidents_imported": N_("导入事故记录"),
+            "inspection_recorded": N_("登记排查"),
             "user_created": N_("创建用户"),
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),

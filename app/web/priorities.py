@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from ..extensions import db
 from ..services import inspection_priority
 from .downloads import csv_download, xlsx_download
@@ -88,10 +88,9 @@ def _filters():
 def _lines():
     rows = inspection_priority.priority_list(db.session, **_filters())
     yield [_("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("列入原因"), _("未销号隐患"),
-           _("最近登记隐患")]
+           _("最近排查")]
     for row in rows:
         company = row.enterprise
-        last = row.last_registered_at
         yield [company.name, company.credit_code, company.township, company.industry,
                "；".join(priority_reason(r) for r in row.reasons), row.open_cases,
-               last.astimezone(SHANGHAI).strftime("%Y-%m-%d") if last else ""]
+               row.last_inspected.isoformat() if row.last_inspected else ""]

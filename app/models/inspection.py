@@ -1,0 +1,20 @@
+"""An inspection visit (排查记录): who inspected which enterprise on which day, what they checked and what they
+suggested. The hazards found are registered as cases; a visit that finds nothing still counts, which is what
+coverage and the inspection priority list's "last inspected" need."""
+from ..extensions import db
+from .types import UTCDateTime
+
+
+class InspectionVisit(db.Model):
+    __tablename__ = "inspection_visit"
+    id = db.Column(db.Integer, primary_key=True)
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=False, index=True)
+    visited_on = db.Column(db.Date, nullable=False, index=True)
+    inspectors = db.Column(db.String(200), nullable=False)  # the team's names, as they sign the record
+    scope = db.Column(db.Text, nullable=False)  # 检查内容: areas, systems, documents checked
+    findings = db.Column(db.Text, nullable=False, default="")  # 发现问题及整改建议, beside the registered hazards
+    created_at = db.Column(UTCDateTime, nullable=False)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+
+    enterprise = db.relationship("Enterprise")
+    created_by = db.relationship("User")

@@ -1,0 +1,114 @@
+"""Inspection visits (排查记录): recorded by the inspection team (inspectors, project leads) for each visit to an
+enterprise, whether or not it found hazards; the hazards found are the cases registered at that enterprise on
+that day. Everyone who sees cases sees the visits; an enterprise's staff see their own enterprise's."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_
+
+from ..clock import clock
+from ..errors import NotAllowed, ValidationFailed
+from ..models import Enterprise, HazardCase, InspectionVisit
+from . import audit
+from .access import sees_all_cases
+from .sql_dates import local_day
+from .user_admin import parse_date
+
+RECORDERS = ("inspector", "project_lead")
+MAX_INSPECTORS, MAX_TEXT = 200, 4000
+
+
+@dataclass
+class VisitFilter:
+    enterprise_id: int = None
+    township: str = ""
+    since: date = None
+    until: date = None
+
+
+def may_record(user):
+    return user.has_role(*RECORDERS)
+
+
+def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""):
+    """A new visit from the form's values; ValidationFailed names each wrong field."""
+    if not may_record(actor):
+        raise NotAllowed("只有排查人员和项目负责人可以登记排查记录 / only inspectors and project leads record visits")
+    errors = {}
+    enterprise = uow.session.get(Enterprise, enterprise_id) if isinstance(enterprise_id, int) else None
+    if enterprise is None:
+        errors["enterprise_id"] = "请选择企业 / choose the enterprise"
+    day = parse_date(visited_on, "visited_on", errors)
+    if day is None and "visited_on" not in errors:
+        errors["visited_on"] = "请填写排查日期 / the date is required"
+    elif "visited_on" not in errors and day > clock.local_now().date():
+        errors["visited_on"] = "排查日期不能晚于今天 / the date cannot be in the future"
+    values = {"inspectors": (inspectors or "").strip(), "scope": (scope or "").strip(),
+              "findings": (findings or "").strip()}
+    for name, longest in (("inspectors", MAX_INSPECTORS), ("scope", MAX_TEXT), ("findings", MAX_TEXT)):
+        if len(values[name]) > longest:
+            errors[name] = f"最多 {longest} 个字符 / at most {longest} characters"
+    for name, message in (("inspectors", "请填写排查人员 / name the inspectors"),
+                          ("scope", "请填写检查内容 / say what was checked")):
+        if not values[name] and name not in errors:
+            errors[name] = message
+    if errors:
+        raise ValidationFailed("；".join(m.split(" / ")[0] for m in errors.values()) + " / " +
+                               "; ".join(m.split(" / ")[-1] for m in errors.values()), fields=errors)
+    visit = InspectionVisit(enterprise_id=enterprise.id, visited_on=day, created_at=clock.now(),
+                            created_by_id=actor.id, **values)
+    uow.session.add(visit)
+    uow.session.flush()
+    audit.record(uow, None, actor, "inspection_recorded",
+                 changes={"visited_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()}},
+                 details={"visit_id": visit.id, "enterprise_id": enterprise.id, "name": enterprise.name})
+    return visit
+
+
+def visible_visits(session, user, filters=VisitFilter()):
+    query = session.query(InspectionVisit).join(Enterprise, Enterprise.id == InspectionVisit.enterprise_id)
+    if not sees_all_cases(user):
+        if "enterprise" not in user.roles or not user.enterprise_id:
+            return query.filter(InspectionVisit.id.is_(None))
+        query = query.filter(InspectionVisit.enterprise_id == user.enterprise_id)
+    if filters.enterprise_id:
+        query = query.filter(InspectionVisit.enterprise_id == filters.enterprise_id)
+    if filters.township:
+        query = query.filter(Enterprise.township == filters.township)
+    if filters.since:
+        query = query.filter(InspectionVisit.visited_on >= filters.since)
+    if filters.until:
+        query = query.filter(InspectionVisit.visited_on <= filters.until)
+    return query.order_by(InspectionVisit.visited_on.desc(), InspectionVisit.id.desc())
+
+
+def hazards_found(session, visits):
+    """{visit id: [case codes]}: the cases registered at each visit's enterprise on its day (Shanghai dates)."""
+    if not visits:
+        return {}
+    day = local_day(session.get_bind().dialect.name, HazardCase.registered_at)
+    wanted = {(v.enterprise_id, v.visited_on.isoformat()) for v in visits}
+    rows = session.query(HazardCase.enterprise_id, day, HazardCase.code) \
+        .filter(HazardCase.enterprise_id.in_({e for e, _ in wanted}),
+                or_(*[day == d for d in {d for _, d in wanted}])) \
+        .order_by(HazardCase.code)
+    found = {}
+    for enterprise_id, registered_on, code in rows:
+        found.setdefault((enterprise_id, str(registered_on)), []).append(code)
+    return {v.id: found.get((v.enterprise_id, v.visited_on.isoformat()), []) for v in visits}
+
+
+def coverage(session, since, until):
+    """(enterprises visited from `since` to `until`, enterprises on the register)."""
+    visited = session.query(func.count(func.distinct(InspectionVisit.enterprise_id))) \
+        .filter(InspectionVisit.visited_on >= since, InspectionVisit.visited_on <= until).scalar()
+    return visited or 0, session.query(func.count(Enterprise.id)).scalar() or 0
+
+
+def last_visits(session, enterprise_ids):
+    """{enterprise id: the day of its latest visit}."""
+    if not enterprise_ids:
+        return {}
+    rows = session.query(InspectionVisit.enterprise_id, func.max(InspectionVisit.visited_on)) \
+        .filter(InspectionVisit.enterprise_id.in_(enterprise_ids)).group_by(InspectionVisit.enterprise_id)
+    return dict(rows.all())

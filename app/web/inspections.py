@@ -1,0 +1,105 @@
+"""Inspection visits (排查记录, services/inspections.py): the list with the period's coverage, its CSV and Excel
+files, and the form the inspection team records a visit with."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import clock
+from ..errors import DomainError
+from ..extensions import db
+from ..services import inspections, inspection_priority
+from ..services.uow import UnitOfWork
+from .cases import enterprise_choices
+from .downloads import csv_download, xlsx_download
+from .forms_render import bilingual
+from .query_args import int_or_none, page_count, page_number, read_days
+
+bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000
+FIELDS = ("enterprise_id", "visited_on", "inspectors", "scope", "findings")
+
+
+@bp.app_template_global()
+def may_record_inspections():
+    return current_user.is_authenticated and inspections.may_record(current_user)
+
+
+@bp.route("")
+@login_required
+def index():
+    errors = {}
+    filters = _filters(errors)
+    page = page_number(request.args)
+    query = inspections.visible_visits(db.session, current_user, filters)
+    total = query.count()
+    visits = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).all()
+    since = filters.since or clock.local_now().date().replace(month=1, day=1)
+    until = filters.until or clock.local_now().date()
+    visited, registered = inspections.coverage(db.session, since, until)
+    townships = inspection_priority.filter_choices(db.session)[0]
+    return render_template("inspections/index.html", visits=visits, total=total, page=page,
+                           pages=page_count(total, PAGE_SIZE), filters=filters, errors=errors,
+                           found=inspections.hazards_found(db.session, visits), enterprises=enterprise_choices(
+                               current_user), townships=townships, coverage=(visited, registered, since, until),
+                           show_coverage=bool(current_user.roles - {"enterprise"})), (400 if errors else 200)
+
+
+@bp.route("/export.csv")
+@login_required
+def export_csv():
+    return csv_download(_lines(), f"inspections-{clock.local_now():%Y%m%d}.csv")
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export_xlsx():
+    return xlsx_download(_lines(), f"inspections-{clock.local_now():%Y%m%d}.xlsx", _("排查记录"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not inspections.may_record(current_user):
+        abort(403, _("只有排查人员和项目负责人可以登记排查记录"))
+    if request.method == "GET":
+        form = {"visited_on": clock.local_now().date().isoformat(), "inspectors": current_user.display_name,
+                "enterprise_id": request.args.get("enterprise_id", "")}
+        return _form_page(form, {})
+    form = {name: request.form.get(name, "").strip() for name in FIELDS}
+    try:
+        with UnitOfWork() as uow:
+            visit = inspections.record(uow, current_user, int_or_none(form["enterprise_id"]), form["visited_on"],
+                                       form["inspectors"], form["scope"], form["findings"])
+            name = visit.enterprise.name
+            uow.commit()
+    except DomainError as exc:
+        if exc.status == 403:
+            abort(403, bilingual(exc.message))
+        return _form_page(form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
+    flash(_("已登记对 %(name)s 的排查", name=name), "success")
+    return redirect(url_for("inspections.index"))
+
+
+def _form_page(form, errors):
+    return render_template("inspections/new.html", form=form, errors=errors,
+                           enterprises=enterprise_choices(current_user))
+
+
+def _filters(errors):
+    days = read_days(request.args, ("since", "until"), errors)
+    return inspections.VisitFilter(enterprise_id=int_or_none(request.args.get("enterprise_id")),
+                                   township=request.args.get("township", "").strip()[:100],
+                                   since=days["since"], until=days["until"])
+
+
+def _lines():
+    visits = inspections.visible_visits(db.session, current_user, _filters({})).limit(EXPORT_LIMIT).all()
+    found = inspections.hazards_found(db.session, visits)
+    yield [_("排查日期"), _("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("排查人员"), _("检查内容"),
+           _("发现问题及整改建议"), _("登记隐患数"), _("隐患编号")]
+    for visit in visits:
+        company = visit.enterprise
+        yield [visit.visited_on.isoformat(), company.name, company.credit_code, company.township, visit.inspectors,
+               visit.scope, visit.findings, len(found[visit.id]), "、".join(found[visit.id])]
+
