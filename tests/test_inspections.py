@@ -120,6 +120,16 @@ def test_list_filters_and_a_bad_date(people, login):
     assert bad.status_code == 400 and "日期格式应为" in text(bad)
 
 
+def test_the_priority_list_links_to_recording_a_visit_there(people, login):
+    people.enterprise_b.major_hazard_sources = "液氯钢瓶"
+    db.session.commit()
+    link = f'/inspections/new?enterprise_id={people.enterprise_b.id}'
+    assert link in text(login("inspector").get("/supervision/priorities"))
+    assert link not in text(login("bureau").get("/supervision/priorities"))
+    form = text(login("inspector").get(link))
+    assert f'<option value="{people.enterprise_b.id}" selected>' in form
+
+
 def test_anonymous_is_sent_to_log_in(client):
     for path in ("/inspections", "/inspections/new", "/inspections/export.csv"):
         assert client.get(path).status_code == 302
