@@ -6,7 +6,7 @@ from sqlalchemy import text
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import backup, health, monthly_report, outbox, timers, weekly_report
+from app.services import backup, health, monthly_report, outbox, region_risk, timers, weekly_report
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -81,6 +81,18 @@ def checkpoint_sqlite():
     return busy, wal_pages, copied
 
 
+def grade_regions():
+    """Grade the townships / parks and record the levels that changed (their rises notify the bureau)."""
+    with UnitOfWork() as uow:
+        changes = region_risk.record_changes(uow)
+        uow.commit()
+    _beat("grade_regions", message=f"{len(changes)} level changes" if changes else "")
+    for change in changes:
+        log.info("region %s: %s -> %s (score %s)", change.township or "-", change.level_before, change.level_after,
+                 change.score)
+    return changes
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -110,6 +122,7 @@ def job_table(config):
          "seconds": config["OUTBOX_DISPATCH_SECONDS"]},
         {"id": "deliver_monthly_report", "func": deliver_monthly_report, "trigger": "interval", "seconds": 3600},
         {"id": "deliver_weekly_report", "func": deliver_weekly_report, "trigger": "interval", "seconds": 3600},
+        {"id": "grade_regions", "func": grade_regions, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -18,3 +18,16 @@ class InspectionVisit(db.Model):
 
     enterprise = db.relationship("Enterprise")
     created_by = db.relationship("User")
+
+
+class RegionRiskChange(db.Model):
+    """A township's / park's risk level as graded when it changed (services/region_risk.py): the level before and
+    after, the score and its factors, so the record says why."""
+    __tablename__ = "region_risk_change"
+    id = db.Column(db.Integer, primary_key=True)
+    township = db.Column(db.String(100), nullable=False, index=True)
+    level_before = db.Column(db.String(10))  # None: the first grading of the area
+    level_after = db.Column(db.String(10), nullable=False)
+    score = db.Column(db.Integer, nullable=False)
+    factors = db.Column(db.JSON, nullable=False)
+    changed_at = db.Column(UTCDateTime, nullable=False)

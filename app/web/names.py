@@ -21,7 +21,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "rectification_urging": N_("催办通知：整改已逾期"),
                 "enforcement_referral": N_("逾期未整改，移送执法"),
                 "verification_overdue": N_("复核验收超过3个工作日"), "quality_problem": N_("质量抽查发现问题"),
-                "monthly_report": N_("隐患排查治理月报"), "weekly_report": N_("隐患整改进展周报")}
+                "monthly_report": N_("隐患排查治理月报"), "weekly_report": N_("隐患整改进展周报"),
+                "region_risk_raised": N_("区域风险等级升高")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_completed": N_("完成"), "case_updated": N_("流程推进"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),

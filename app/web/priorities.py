@@ -1,5 +1,6 @@
-"""The inspection priority list (重点排查名单, services/inspection_priority.py): the page, with filters, and its CSV
-and Excel downloads. For those who plan and do the inspections and those who oversee them."""
+"""The inspection priority list (重点排查名单, services/inspection_priority.py) and the regional risk levels
+(区域安全风险分级, services/region_risk.py): the pages and their CSV and Excel downloads. For those who plan and do
+the inspections and those who oversee them."""
 from functools import wraps
 
 from flask import Blueprint, abort, render_template, request
@@ -8,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..clock import clock
 from ..extensions import db
-from ..services import inspection_priority
+from ..services import inspection_priority, region_risk
 from .downloads import csv_download, xlsx_download
 from .names import N_
 from .supervision import ROLES as SUPERVISION_ROLES
@@ -94,3 +95,51 @@ def _lines():
         yield [company.name, company.credit_code, company.township, company.industry,
                "；".join(priority_reason(r) for r in row.reasons), row.open_cases,
                row.last_inspected.isoformat() if row.last_inspected else ""]
+
+
+# ---- regional risk levels (区域安全风险分级) ----------------------------------------------------------------------
+LEVEL_NAMES = {"red": N_("红色"), "orange": N_("橙色"), "yellow": N_("黄色"), "blue": N_("蓝色")}
+FACTOR_NAMES = {"open_hazards": N_("未销号隐患"), "overdue_hazards": N_("整改逾期隐患"),
+                "accidents": N_("近三年生产安全事故"), "major_hazard_sources": N_("有重大危险源的企业"),
+                "low_closed_rate": N_("近12个月销号率偏低")}
+
+
+@bp.app_template_filter()
+def risk_level(code):
+    return _(LEVEL_NAMES[code]) if code in LEVEL_NAMES else "—"
+
+
+@bp.app_template_filter()
+def risk_factors(factors):
+    """"未销号隐患 13 分、…", the largest first, in the current language."""
+    parts = sorted((factors or {}).items(), key=lambda item: -item[1])
+    return "、".join(_("%(factor)s %(points)s 分", factor=_(FACTOR_NAMES.get(code, code)), points=points)
+                    for code, points in parts) or _("无风险因素")
+
+
+@bp.route("/regions")
+@priorities_required
+def regions():
+    return render_template("supervision/regions.html", areas=region_risk.grade_areas(db.session),
+                           changes=region_risk.change_log(db.session), weights=region_risk)
+
+
+@bp.route("/regions.xlsx")
+@priorities_required
+def regions_xlsx():
+    return xlsx_download(_region_lines(), f"region-risk-{clock.local_now():%Y%m%d}.xlsx", _("区域风险分级"))
+
+
+@bp.route("/regions.csv")
+@priorities_required
+def regions_csv():
+    return csv_download(_region_lines(), f"region-risk-{clock.local_now():%Y%m%d}.csv")
+
+
+def _region_lines():
+    yield [_("乡镇/园区"), _("风险等级"), _("得分"), _("风险因素"), _("企业数"), _("近12个月销号率（%）"),
+           _("排查间隔（天）"), _("应排查未排查的企业")]
+    for area in region_risk.grade_areas(db.session):
+        yield [area.township or _("未填乡镇"), risk_level(area.level), area.score, risk_factors(area.factors),
+               area.enterprises, area.closed_rate if area.closed_rate is not None else "", area.inspection_days,
+               "、".join(enterprise.name for enterprise, _last in area.due_inspection)]
