@@ -22,7 +22,7 @@ from .inspections import last_visits
 ACCIDENT_YEARS = 3
 REPEATED_OVERDUE = 2
 REASONS = ("accident", "major_hazard_source", "repeated_overdue", "trial_operation", "open_major_hazard")
-_NONE_WORDS = {"", "无", "没有", "暂无", "否", "-", "—", "/", "none", "n/a", "no"}
+NONE_WORDS = {"", "无", "没有", "暂无", "否", "-", "—", "/", "none", "n/a", "no"}
 
 
 @dataclass
@@ -63,7 +63,7 @@ def priority_list(session, township="", industry="", reason=""):
         add(enterprise_id, Reason("accident", count, last))
     for enterprise_id, sources in session.query(Enterprise.id, Enterprise.major_hazard_sources) \
             .filter(Enterprise.major_hazard_sources != ""):
-        if sources.strip().lower() not in _NONE_WORDS:
+        if sources.strip().lower() not in NONE_WORDS:
             add(enterprise_id, Reason("major_hazard_source"))
     overdue = func.count(func.distinct(KeySupervisionEntry.case_id))
     for enterprise_id, count in session.query(KeySupervisionEntry.enterprise_id, overdue) \

@@ -17,12 +17,12 @@ plus, for the area, 10 when fewer than 80 % of the hazards registered in the las
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from ..clock import SHANGHAI, clock
 from ..models import AccidentRecord, Enterprise, HazardCase, RegionRiskChange
 from . import notifications
-from .inspection_priority import _NONE_WORDS, three_years_before
+from .inspection_priority import NONE_WORDS, three_years_before
 from .inspections import last_visits
 
 LEVELS = ("red", "orange", "yellow", "blue")
@@ -68,7 +68,7 @@ def grade_areas(session):
         area = areas.setdefault(enterprise.township or NO_TOWNSHIP, Area(enterprise.township or NO_TOWNSHIP))
         area.enterprises += 1
         township_of[enterprise.id] = area.township
-        if (enterprise.major_hazard_sources or "").strip().lower() not in _NONE_WORDS:
+        if (enterprise.major_hazard_sources or "").strip().lower() not in NONE_WORDS:
             _add(area, "major_hazard_sources", HAZARD_SOURCE_WEIGHT)
 
     open_rows = session.query(HazardCase.enterprise_id, HazardCase.grade, HazardCase.rectification_due) \
@@ -140,7 +140,7 @@ def record_changes(uow):
     """Grade every area; store a change for each whose level is not the one last stored (an area's first grading
     included) and notify the bureau and the project leads of each rise to orange or red. Returns the changes."""
     session = uow.session
-    newest = session.query(func.max(RegionRiskChange.id)).group_by(RegionRiskChange.township)
+    newest = select(func.max(RegionRiskChange.id)).group_by(RegionRiskChange.township)
     latest = {row.township: row for row in session.query(RegionRiskChange).filter(RegionRiskChange.id.in_(newest))}
     changes = []
     for area in grade_areas(session):
