@@ -17,7 +17,7 @@ plus, for the area, 10 when fewer than 80 % of the hazards registered in the las
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..clock import SHANGHAI, clock
 from ..models import AccidentRecord, Enterprise, HazardCase, RegionRiskChange
@@ -71,13 +71,15 @@ def grade_areas(session):
         if (enterprise.major_hazard_sources or "").strip().lower() not in NONE_WORDS:
             _add(area, "major_hazard_sources", HAZARD_SOURCE_WEIGHT)
 
-    open_rows = session.query(HazardCase.enterprise_id, HazardCase.grade, HazardCase.rectification_due) \
-        .filter(HazardCase.status != "closed")
-    for enterprise_id, grade, due in open_rows:
+    # Counted by the database per enterprise (a county has 100,000s of cases), then summed per area here.
+    overdue = func.sum(case((HazardCase.rectification_due < now, 1), else_=0))
+    for enterprise_id, grade, count, late in session.query(
+            HazardCase.enterprise_id, HazardCase.grade, func.count(HazardCase.id), overdue) \
+            .filter(HazardCase.status != "closed").group_by(HazardCase.enterprise_id, HazardCase.grade):
         area = areas[township_of[enterprise_id]]
-        _add(area, "open_hazards", OPEN_WEIGHTS.get(grade, 1))
-        if due is not None and due < now:
-            _add(area, "overdue_hazards", OVERDUE_WEIGHT)
+        _add(area, "open_hazards", OPEN_WEIGHTS.get(grade, 1) * count)
+        if late:
+            _add(area, "overdue_hazards", OVERDUE_WEIGHT * int(late))
 
     since = three_years_before(clock.local_now().date())
     for enterprise_id, level in session.query(AccidentRecord.enterprise_id, AccidentRecord.level) \
@@ -86,10 +88,11 @@ def grade_areas(session):
 
     year_ago = now - timedelta(days=365)
     counts = {}
-    for enterprise_id, status in session.query(HazardCase.enterprise_id, HazardCase.status) \
-            .filter(HazardCase.registered_at >= year_ago):
-        total, done = counts.get(township_of[enterprise_id], (0, 0))
-        counts[township_of[enterprise_id]] = (total + 1, done + (status == "closed"))
+    closed = func.sum(case((HazardCase.status == "closed", 1), else_=0))
+    for enterprise_id, registered, done in session.query(HazardCase.enterprise_id, func.count(HazardCase.id), closed) \
+            .filter(HazardCase.registered_at >= year_ago).group_by(HazardCase.enterprise_id):
+        total, closed_so_far = counts.get(township_of[enterprise_id], (0, 0))
+        counts[township_of[enterprise_id]] = (total + registered, closed_so_far + int(done or 0))
     for township, (total, done) in counts.items():
         area = areas[township]
         area.closed_rate = round(100 * done / total, 1)
