@@ -1,4 +1,5 @@
-"""Benchmark: the statistics page's report and the audit log's queries on a large history.
+"""Benchmark: the statistics page's report, the audit log's queries, the regional risk grading and the inspection
+priority list on a large history.
 
 Fills BENCH_CASES cases (default 100,000) spread over a year across 200 enterprises, and BENCH_AUDIT audit rows
 (default 1,000,000: ten per case), then times reports.build for a month and for the year, and the audit log's
@@ -27,7 +28,7 @@ from app.clock import SHANGHAI, clock  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditEvent, Enterprise, HazardCase, ProcessVersion, User, UserRole  # noqa: E402
 from app.scratch_db import throwaway_database  # noqa: E402
-from app.services import audit_log, reports  # noqa: E402
+from app.services import audit_log, inspection_priority, region_risk, reports  # noqa: E402
 from app.services.credit_code import with_check_character  # noqa: E402
 from lifecycle import insert_in_batches  # noqa: E402
 
@@ -43,7 +44,8 @@ def fill(manager):
     start = datetime(2025, 12, 1, tzinfo=SHANGHAI)
     enterprises = [dict(name=f"企业{i:03d}", credit_code=with_check_character(f"91330100BE{i:07d}"),
                         industry=random.choice(["化工", "机械", "食品", "建材"]),
-                        township=random.choice(["城关镇", "南湖镇", "滨江园区"])) for i in range(200)]
+                        township=random.choice(["城关镇", "南湖镇", "滨江园区"]),
+                        major_hazard_sources="液氨储罐" if i % 10 == 0 else "") for i in range(200)]
     db.session.execute(sa.insert(Enterprise), enterprises)
     version_id = db.session.execute(sa.insert(ProcessVersion).values(
         process_id="bench", version=1, content_hash="x" * 64, files={}, forms={}, is_deployed=False,
@@ -117,6 +119,10 @@ def main():
                                  ("one month", audit_log.AuditQuery(since=date(2026, 10, 1), until=date(2026, 10, 31)))]:
                 results.append((f"audit log page 1 + total, {label} ({AUDIT_ROWS:,} rows)",
                                 timed(lambda: audit_log.search(db.session, manager, query))))
+            results.append((f"regional risk grading, 3 areas of 200 enterprises ({CASES:,} cases)",
+                            timed(lambda: region_risk.grade_areas(db.session))))
+            results.append((f"inspection priority list ({CASES:,} cases)",
+                            timed(lambda: inspection_priority.priority_list(db.session))))
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -2,6 +2,7 @@
 import logging
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from app.clock import SHANGHAI
 from app.errors import DomainError
@@ -83,9 +84,14 @@ def checkpoint_sqlite():
 
 def grade_regions():
     """Grade the townships / parks and record the levels that changed (their rises notify the bureau)."""
-    with UnitOfWork() as uow:
-        changes = region_risk.record_changes(uow)
-        uow.commit()
+    try:
+        with UnitOfWork() as uow:
+            changes = region_risk.record_changes(uow)
+            uow.commit()
+    except IntegrityError:  # another scheduler (PostgreSQL allows several) recorded the same change a moment ago
+        db.session.rollback()
+        _beat("grade_regions", message="another scheduler recorded the changes")
+        return []
     _beat("grade_regions", message=f"{len(changes)} level changes" if changes else "")
     for change in changes:
         log.info("region %s: %s -> %s (score %s)", change.township or "-", change.level_before, change.level_after,

@@ -66,10 +66,15 @@ def test_coverage_and_last_inspected_on_the_priority_list(people):
     today = clock.local_now().date()
     visit(people.inspector, people.enterprise_a, visited_on=(today - timedelta(days=20)).isoformat())
     assert inspection_priority.priority_list(db.session)[0].last_inspected == today - timedelta(days=20)
-    register(people)  # a hazard registered today is an inspection today
-    assert inspection_priority.priority_list(db.session)[0].last_inspected == today
     assert inspections.coverage(db.session, today - timedelta(days=30), today) == (1, 2)
     assert inspections.coverage(db.session, today - timedelta(days=10), today) == (0, 2)
+    register(people, enterprise=people.enterprise_b)  # a hazard registered today is an inspection today
+    register(people)
+    assert inspection_priority.priority_list(db.session)[0].last_inspected == today
+    assert inspections.coverage(db.session, today - timedelta(days=10), today) == (2, 2)
+    assert inspections.coverage(db.session, today - timedelta(days=30), today, enterprise_id=people.enterprise_a.id) \
+        == (1, 1)
+    assert inspections.coverage(db.session, today - timedelta(days=30), today, township="南湖镇") == (0, 0)
 
 
 # ---- the pages ----------------------------------------------------------------------------------------------
@@ -118,6 +123,10 @@ def test_list_filters_and_a_bad_date(people, login):
     assert "十一月一日" in page and "十一月二十日" not in page
     bad = lead.get("/inspections?until=2026-13-01")
     assert bad.status_code == 400 and "日期格式应为" in text(bad)
+    assert lead.get("/inspections/export.csv?since=bad").status_code == 400  # not a file of everything
+    backwards = lead.get("/inspections?since=2026-11-20&until=2026-11-01")
+    assert backwards.status_code == 400 and "结束日期不能早于开始日期" in text(backwards)
+    assert lead.get("/inspections?enterprise_id=99999999999999999999&page=99999999999999").status_code == 200
 
 
 def test_the_priority_list_links_to_recording_a_visit_there(people, login):

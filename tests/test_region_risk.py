@@ -2,6 +2,9 @@
 inspection, the recorded changes and their notices, the page /supervision/regions and the hourly job."""
 from datetime import timedelta
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from app.clock import clock
 from app.extensions import db
 from app.models import Notification, RegionRiskChange, SchedulerHeartbeat
@@ -36,14 +39,15 @@ def test_each_factor_scores_and_sets_the_level(people, make_enterprise):
     record_accident(people.bureau, people.enterprise_b, level="larger")  # 30
     town = areas()["城关镇"]
     assert town.factors == {"major_hazard_sources": 5, "open_hazards": 11, "accidents": 30}
-    assert (town.score, town.level, town.inspection_days) == (46, "orange", 180)
+    assert (town.score, town.level, town.inspection_days) == (23.0, "red", 90)  # 46 points, 2 enterprises
     assert areas()["南湖镇"].level == "blue"
 
 
 def test_overdue_hazards_and_a_low_closing_rate_add_points(people):
     cases = [register(people) for _ in range(5)]  # five open 一般 hazards: 5 points; none closed: rate 0 %
     town = areas()["城关镇"]
-    assert town.closed_rate == 0.0 and town.factors == {"open_hazards": 5, "low_closed_rate": 20}
+    assert town.closed_rate == 0.0 and town.factors == {"open_hazards": 5, "low_closed_rate": 4}  # 2 per enterprise
+    assert (town.score, town.level) == (4.5, "orange")
     complete(people.project_lead, open_tasks(cases[0])["assignment"], ASSIGN)
     clock.set(case_row(cases[0]).rectification_due + timedelta(minutes=1))
     assert areas()["城关镇"].factors["overdue_hazards"] == 5
@@ -69,17 +73,17 @@ def test_changes_are_recorded_once_and_a_rise_to_red_notifies(people):
     assert sorted(n.user_id for n in notices) == sorted([people.bureau.id, people.project_lead.id])
     assert "城关镇" in notices[0].title and "每 90 天" in notices[0].body
     change = db.session.query(RegionRiskChange).order_by(RegionRiskChange.id.desc()).first()
-    assert change.factors == {"accidents": 120} and change.score == 120
+    assert change.factors == {"accidents": 120} and change.score == 60.0
 
 
 def test_the_page_its_files_and_who_sees_them(people, login):
     record_accident(people.bureau, people.enterprise_a, level="general")
     record_changes()
     page = text(login("inspector").get("/supervision/regions"))
-    assert 'data-township="城关镇" data-level="yellow"' in page and "近三年生产安全事故 10 分" in page
-    assert "首次定级" in page and "每 365 天至少排查一次" in page
+    assert 'data-township="城关镇" data-level="orange"' in page and "近三年生产安全事故 10 分" in page
+    assert "首次定级" in page and "每 180 天至少排查一次" in page and "每家平均 5.0 分" in page
     rows = csv_rows(login("manager").get("/supervision/regions.csv"))
-    assert rows[0][:3] == ["乡镇/园区", "风险等级", "得分"] and rows[1][:3] == ["城关镇", "黄色", "10"]
+    assert rows[0][:3] == ["乡镇/园区", "风险等级", "每家平均分"] and rows[1][:3] == ["城关镇", "橙色", "5.0"]
     assert login("bureau").get("/supervision/regions.xlsx").status_code == 200
     for who in ("ent_a", "project_team"):
         assert login(who).get("/supervision/regions").status_code == 403
@@ -89,3 +93,32 @@ def test_the_page_its_files_and_who_sees_them(people, login):
 def test_the_hourly_job_records_and_beats(people):
     assert [(c.township, c.level_after) for c in jobs.grade_regions()] == [("城关镇", "blue")]
     assert db.session.get(SchedulerHeartbeat, "grade_regions").ok
+
+
+def test_a_big_area_is_not_red_for_its_size_alone(people, make_enterprise):
+    for n in range(38):  # 40 enterprises in 城关镇, one open 一般 hazard each: 1 point per enterprise
+        make_enterprise(f"小厂{n}")
+    for enterprise in db.session.query(type(people.enterprise_a)).all():
+        register(people, enterprise=enterprise)
+    town = areas()["城关镇"]
+    # 40 points of hazards and 80 for closing none of 40 (2 per enterprise): 3.0, orange; summed, 120 would be red
+    assert (town.enterprises, town.factors, town.score, town.level) == \
+        (40, {"open_hazards": 40, "low_closed_rate": 80}, 3.0, "orange")
+
+
+def test_a_change_is_recorded_once_even_by_two_schedulers(people, monkeypatch):
+    record_changes()
+    record_accident(people.bureau, people.enterprise_a, level="major")
+    assert len(jobs.grade_regions()) == 1
+    # A second scheduler that graded at the same moment inserts the same (township, sequence): refused.
+    db.session.add(RegionRiskChange(township="城关镇", sequence=2, level_before="blue", level_after="red", score=1.0,
+                                    factors={}, changed_at=clock.now()))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+    def clash(uow):
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+    monkeypatch.setattr(region_risk, "record_changes", clash)
+    assert jobs.grade_regions() == []  # the job steps aside instead of failing
+    assert db.session.get(SchedulerHeartbeat, "grade_regions").message == "another scheduler recorded the changes"

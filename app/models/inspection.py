@@ -24,10 +24,13 @@ class RegionRiskChange(db.Model):
     """A township's / park's risk level as graded when it changed (services/region_risk.py): the level before and
     after, the score and its factors, so the record says why."""
     __tablename__ = "region_risk_change"
+    # (township, sequence) is unique: two schedulers grading at once cannot both record the same change.
+    __table_args__ = (db.UniqueConstraint("township", "sequence"),)
     id = db.Column(db.Integer, primary_key=True)
     township = db.Column(db.String(100), nullable=False, index=True)
+    sequence = db.Column(db.Integer, nullable=False)  # 1 for the area's first grading, then +1 per change
     level_before = db.Column(db.String(10))  # None: the first grading of the area
     level_after = db.Column(db.String(10), nullable=False)
-    score = db.Column(db.Integer, nullable=False)
+    score = db.Column(db.Float, nullable=False)  # points per enterprise
     factors = db.Column(db.JSON, nullable=False)
     changed_at = db.Column(UTCDateTime, nullable=False)

@@ -2,11 +2,12 @@
 enterprise, whether or not it found hazards; the hazards found are the cases registered at that enterprise on
 that day. Everyone who sees cases sees the visits; an enterprise's staff see their own enterprise's."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
 
-from ..clock import clock
+from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, ValidationFailed
 from ..models import Enterprise, HazardCase, InspectionVisit
 from . import audit
@@ -66,7 +67,8 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
 
 
 def visible_visits(session, user, filters=VisitFilter()):
-    query = session.query(InspectionVisit).join(Enterprise, Enterprise.id == InspectionVisit.enterprise_id)
+    query = session.query(InspectionVisit).join(Enterprise, Enterprise.id == InspectionVisit.enterprise_id) \
+        .options(contains_eager(InspectionVisit.enterprise))  # the list shows each visit's enterprise
     if not sees_all_cases(user):
         if "enterprise" not in user.roles or not user.enterprise_id:
             return query.filter(InspectionVisit.id.is_(None))
@@ -98,11 +100,25 @@ def hazards_found(session, visits):
     return {v.id: found.get((v.enterprise_id, v.visited_on.isoformat()), []) for v in visits}
 
 
-def coverage(session, since, until):
-    """(enterprises visited from `since` to `until`, enterprises on the register)."""
-    visited = session.query(func.count(func.distinct(InspectionVisit.enterprise_id))) \
-        .filter(InspectionVisit.visited_on >= since, InspectionVisit.visited_on <= until).scalar()
-    return visited or 0, session.query(func.count(Enterprise.id)).scalar() or 0
+def coverage(session, since, until, township="", enterprise_id=None):
+    """(enterprises inspected from `since` to `until` — a visit recorded or a hazard registered there —, enterprises
+    on the register), both within the township / enterprise when given."""
+    register = session.query(Enterprise.id)
+    if township:
+        register = register.filter(Enterprise.township == township)
+    if enterprise_id:
+        register = register.filter(Enterprise.id == enterprise_id)
+    ids = register.subquery()
+    visited = session.query(InspectionVisit.enterprise_id).filter(
+        InspectionVisit.enterprise_id.in_(select(ids.c.id)), InspectionVisit.visited_on >= since,
+        InspectionVisit.visited_on <= until)
+    start = datetime.combine(since, time.min, SHANGHAI)
+    end = datetime.combine(until + timedelta(days=1), time.min, SHANGHAI)
+    registered = session.query(HazardCase.enterprise_id).filter(
+        HazardCase.enterprise_id.in_(select(ids.c.id)), HazardCase.registered_at >= start,
+        HazardCase.registered_at < end)
+    inspected = session.query(func.count()).select_from(visited.union(registered).subquery()).scalar()
+    return inspected or 0, session.query(func.count()).select_from(ids).scalar() or 0
 
 
 def last_visits(session, enterprise_ids):

@@ -6,13 +6,15 @@ history, rectification performance and the hazards found, with red areas inspect
 ones by yearly spot checks, and for the system to record why a level changed. The score below is that grading made
 explicit; its weights and thresholds are the county's to adjust here (the page shows them).
 
-Score of an area = Σ over its enterprises of
+Points of an area = Σ over its enterprises of
   open hazards:           一般 1, 较大 3, 重大 10, 特别重大 20 each
   overdue open hazards:   5 each (rectification deadline passed)
   accidents in 3 years:   一般 10, 较大 30, 重大 and 特别重大 60 each
   major hazard sources:   5 per enterprise that has them
-plus, for the area, 10 when fewer than 80 % of the hazards registered in the last 12 months are closed (20 below
-60 %; none with fewer than 5 hazards, too few to judge).
+  a low closing rate:     1 per enterprise when fewer than 80 % of the area's hazards registered in the last 12
+                          months are closed (2 below 60 %; none with fewer than 5 hazards, too few to judge)
+Score = points per enterprise of the area (so that a big township is not red for its size alone); red from 6,
+orange from 3, yellow from 1, else blue.
 """
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,7 +28,7 @@ from .inspection_priority import NONE_WORDS, three_years_before
 from .inspections import last_visits
 
 LEVELS = ("red", "orange", "yellow", "blue")
-THRESHOLDS = {"red": 60, "orange": 30, "yellow": 10}  # the least score of each level; below yellow: blue
+THRESHOLDS = {"red": 6, "orange": 3, "yellow": 1}  # the least score (points per enterprise) of each level
 # Days between inspections of each enterprise of an area, by its level: red quarterly and blue yearly (the
 # tender's examples), orange half-yearly, yellow yearly.
 INSPECTION_DAYS = {"red": 90, "orange": 180, "yellow": 365, "blue": 365}
@@ -34,7 +36,7 @@ OPEN_WEIGHTS = {"general": 1, "larger": 3, "major": 10, "especially_major": 20}
 OVERDUE_WEIGHT = 5
 ACCIDENT_WEIGHTS = {"general": 10, "larger": 30, "major": 60, "especially_major": 60}
 HAZARD_SOURCE_WEIGHT = 5
-RATE_PENALTIES = ((60, 20), (80, 10))  # (closed % below which, points)
+RATE_PENALTIES = ((60, 2), (80, 1))  # (closed % below which, points per enterprise of the area)
 RATE_MIN_CASES = 5
 NO_TOWNSHIP = ""  # enterprises without a township form an area of their own
 
@@ -44,7 +46,7 @@ class Area:
     township: str
     enterprises: int = 0
     factors: dict = field(default_factory=dict)  # factor code: points (only those that scored)
-    score: int = 0
+    score: float = 0.0  # points per enterprise
     level: str = "blue"
     closed_rate: float = None  # % of the last 12 months' hazards that are closed
     due_inspection: list = field(default_factory=list)  # enterprises not inspected within the level's interval
@@ -99,13 +101,17 @@ def grade_areas(session):
         if total >= RATE_MIN_CASES:
             penalty = next((points for below, points in RATE_PENALTIES if area.closed_rate < below), 0)
             if penalty:
-                _add(area, "low_closed_rate", penalty)
+                _add(area, "low_closed_rate", penalty * area.enterprises)
 
     _due_inspections(session, enterprises, areas, township_of)
     for area in areas.values():
-        area.score = sum(area.factors.values())
+        area.score = _score(area)
         area.level = level_of(area.score)
     return sorted(areas.values(), key=lambda a: (-a.score, a.township))
+
+
+def _score(area):
+    return round(sum(area.factors.values()) / area.enterprises, 1) if area.enterprises else 0.0
 
 
 def _add(area, factor, points):
@@ -116,7 +122,7 @@ def _due_inspections(session, enterprises, areas, township_of):
     """Each area's enterprises whose latest visit or hazard registration is older than the level's interval (the
     level as scored so far: called after every factor)."""
     for area in areas.values():
-        area.level = level_of(sum(area.factors.values()))
+        area.level = level_of(_score(area))
     visits = last_visits(session, [e.id for e in enterprises])
     registered = dict(session.query(HazardCase.enterprise_id, func.max(HazardCase.registered_at))
                       .group_by(HazardCase.enterprise_id).all())
@@ -150,9 +156,9 @@ def record_changes(uow):
         last = latest.get(area.township)
         if last is not None and last.level_after == area.level:
             continue
-        change = RegionRiskChange(township=area.township, level_before=last.level_after if last else None,
-                                  level_after=area.level, score=area.score, factors=dict(area.factors),
-                                  changed_at=clock.now())
+        change = RegionRiskChange(township=area.township, sequence=last.sequence + 1 if last else 1,
+                                  level_before=last.level_after if last else None, level_after=area.level,
+                                  score=area.score, factors=dict(area.factors), changed_at=clock.now())
         session.add(change)
         changes.append(change)
     session.flush()
@@ -174,7 +180,7 @@ def reason_text(change):
     """Why, in words: the factors that scored, with their points."""
     parts = [f"{FACTOR_NAMES.get(code, code)} {points} 分" for code, points in
              sorted(change.factors.items(), key=lambda item: -item[1])]
-    return f"得分 {change.score}：" + ("、".join(parts) if parts else "无风险因素")
+    return f"每家企业平均 {change.score} 分：" + ("、".join(parts) if parts else "无风险因素")
 
 
 def _rank(level):
@@ -182,10 +188,11 @@ def _rank(level):
 
 
 def _notify(uow, change):
-    recipients = notifications.role_holders_without(uow, NOTIFIED_ROLES, f"region-risk:{change.id}")
+    key = f"region-risk:{change.township}:{change.sequence}"  # one notice per recorded change, however often sent
+    recipients = notifications.role_holders_without(uow, NOTIFIED_ROLES, key)
     area = change.township or "未填乡镇的企业"
     title = f"区域风险等级升为{LEVEL_NAMES[change.level_after]}：{area}"
     body = (f"{area}的安全风险等级由{LEVEL_NAMES[change.level_before]}升为{LEVEL_NAMES[change.level_after]}"
             f"（{reason_text(change)}）。按该等级，辖区企业应每 {INSPECTION_DAYS[change.level_after]} 天至少排查一次，"
             "请在重点排查名单和区域风险分级页面安排排查。")
-    notifications.send(uow, recipients, NOTICE_KIND, title, body, f"region-risk:{change.id}")
+    notifications.send(uow, recipients, NOTICE_KIND, title, body, key)

@@ -36,7 +36,8 @@ def index():
     visits = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).all()
     since = filters.since or clock.local_now().date().replace(month=1, day=1)
     until = filters.until or clock.local_now().date()
-    visited, registered = inspections.coverage(db.session, since, until)
+    visited, registered = inspections.coverage(db.session, since, until, filters.township, filters.enterprise_id) \
+        if since <= until else (0, 0)
     townships = inspection_priority.filter_choices(db.session)[0]
     return render_template("inspections/index.html", visits=visits, total=total, page=page,
                            pages=page_count(total, PAGE_SIZE), filters=filters, errors=errors,
@@ -48,13 +49,13 @@ def index():
 @bp.route("/export.csv")
 @login_required
 def export_csv():
-    return csv_download(_lines(), f"inspections-{clock.local_now():%Y%m%d}.csv")
+    return csv_download(_lines(_valid_filters()), f"inspections-{clock.local_now():%Y%m%d}.csv")
 
 
 @bp.route("/export.xlsx")
 @login_required
 def export_xlsx():
-    return xlsx_download(_lines(), f"inspections-{clock.local_now():%Y%m%d}.xlsx", _("排查记录"))
+    return xlsx_download(_lines(_valid_filters()), f"inspections-{clock.local_now():%Y%m%d}.xlsx", _("排查记录"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -86,15 +87,26 @@ def _form_page(form, errors):
                            enterprises=enterprise_choices(current_user))
 
 
+def _valid_filters():
+    """The list's filters for a download; a malformed one is a 400, not a file of everything."""
+    errors = {}
+    filters = _filters(errors)
+    if errors:
+        abort(400, next(iter(errors.values())))
+    return filters
+
+
 def _filters(errors):
     days = read_days(request.args, ("since", "until"), errors)
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        errors["until"] = _("结束日期不能早于开始日期")
     return inspections.VisitFilter(enterprise_id=int_or_none(request.args.get("enterprise_id")),
                                    township=request.args.get("township", "").strip()[:100],
                                    since=days["since"], until=days["until"])
 
 
-def _lines():
-    visits = inspections.visible_visits(db.session, current_user, _filters({})).limit(EXPORT_LIMIT).all()
+def _lines(filters):
+    visits = inspections.visible_visits(db.session, current_user, filters).limit(EXPORT_LIMIT).all()
     found = inspections.hazards_found(db.session, visits)
     yield [_("排查日期"), _("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("排查人员"), _("检查内容"),
            _("发现问题及整改建议"), _("登记隐患数"), _("隐患编号")]

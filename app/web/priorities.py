@@ -98,6 +98,7 @@ def _lines():
 
 
 # ---- regional risk levels (区域安全风险分级) ----------------------------------------------------------------------
+DUE_SHOWN = 20  # enterprises due for inspection listed per area on the page (the files list them all)
 LEVEL_NAMES = {"red": N_("红色"), "orange": N_("橙色"), "yellow": N_("黄色"), "blue": N_("蓝色")}
 FACTOR_NAMES = {"open_hazards": N_("未销号隐患"), "overdue_hazards": N_("整改逾期隐患"),
                 "accidents": N_("近三年生产安全事故"), "major_hazard_sources": N_("有重大危险源的企业"),
@@ -121,7 +122,7 @@ def risk_factors(factors):
 @priorities_required
 def regions():
     return render_template("supervision/regions.html", areas=region_risk.grade_areas(db.session),
-                           changes=region_risk.change_log(db.session), weights=region_risk)
+                           changes=region_risk.change_log(db.session), weights=region_risk, due_shown=DUE_SHOWN)
 
 
 @bp.route("/regions.xlsx")
@@ -137,7 +138,7 @@ def regions_csv():
 
 
 def _region_lines():
-    yield [_("乡镇/园区"), _("风险等级"), _("得分"), _("风险因素"), _("企业数"), _("近12个月销号率（%）"),
+    yield [_("乡镇/园区"), _("风险等级"), _("每家平均分"), _("风险因素"), _("企业数"), _("近12个月销号率（%）"),
            _("排查间隔（天）"), _("应排查未排查的企业")]
     for area in region_risk.grade_areas(db.session):
         yield [area.township or _("未填乡镇"), risk_level(area.level), area.score, risk_factors(area.factors),

@@ -6,17 +6,23 @@ from math import ceil
 from flask_babel import gettext as _
 
 
+ID_LIMIT = 2**31 - 1  # the database's integer columns: a larger number is no id (and would overflow the query)
+MAX_PAGE = 100_000
+
+
 def int_or_none(value):
-    """A whole-number argument, None when it is missing or not a number (the filter is then not applied)."""
+    """A whole-number argument, None when it is missing, not a number or beyond an integer column (the filter is
+    then not applied)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -ID_LIMIT <= number <= ID_LIMIT else None
 
 
 def page_number(args):
-    """The `page` argument; 1 when it is missing, not a number or below 1."""
-    return max(int_or_none(args.get("page")) or 1, 1)
+    """The `page` argument; 1 when it is missing, not a number or below 1; at most MAX_PAGE."""
+    return min(max(int_or_none(args.get("page")) or 1, 1), MAX_PAGE)
 
 
 def read_days(source, names, errors, required=False):
