@@ -122,3 +122,10 @@ def test_a_change_is_recorded_once_even_by_two_schedulers(people, monkeypatch):
     monkeypatch.setattr(region_risk, "record_changes", clash)
     assert jobs.grade_regions() == []  # the job steps aside instead of failing
     assert db.session.get(SchedulerHeartbeat, "grade_regions").message == "another scheduler recorded the changes"
+
+
+def test_the_demo_areas_are_graded_per_enterprise(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    graded = {t: (a.enterprises, a.score, a.level) for t, a in areas().items()}
+    assert graded == {"滨江工业园区": (3, 12.0, "red"), "南湖镇": (3, 7.0, "red"), "城关镇": (3, 3.0, "orange")}
+

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one user per role, three enterprises, cases standing at different steps.
+"""Demo data for `make run`: one user per role, three enterprises with cases standing at different steps and six
+smaller ones without.
 
 Cases are driven through the real services (and the real engine) with the clock set back, so their
 history, deadlines and timers are what production would have recorded.
@@ -13,6 +14,7 @@ from flask import current_app
 from ..clock import clock
 from ..models import AccidentRecord, Enterprise, HumanTask, InspectionVisit, User, UserRole
 from . import attachments, hazards, tasks
+from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
 PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
@@ -30,6 +32,14 @@ ENTERPRISES = [
          address="南湖镇食品园3号", main_products="速冻食品", employees=210, safety_managers=3,
          special_workers=8, main_risks="液氨制冷、有限空间", major_hazard_sources="液氨储罐",
          contact_person="王主任", contact_phone="0571-88000003"),
+]
+
+# Smaller firms beside them, two per township / park, with no hazards yet: the register, the inspection coverage and
+# the regional risk levels look like a county's, not like three enterprises alone.
+SMALL_ENTERPRISES = [
+    ("滨江包装材料厂", "包装印刷", "滨江工业园区"), ("滨江五金加工部", "机械制造", "滨江工业园区"),
+    ("城关木业有限公司", "木材加工", "城关镇"), ("城关建材商行", "建材", "城关镇"),
+    ("南湖粮油加工厂", "食品加工", "南湖镇"), ("南湖纺织有限公司", "纺织", "南湖镇"),
 ]
 
 # username, display name, roles, enterprise index (None: not an enterprise user)
@@ -55,6 +65,10 @@ def seed(uow, password, only_if_empty=True):
         return False
     enterprises = [Enterprise(**e) for e in ENTERPRISES]
     uow.session.add_all(enterprises)
+    uow.session.add_all([
+        Enterprise(name=name, credit_code=with_check_character(f"91330100MA2H1{n:04d}"), industry=industry,
+                   township=township, address=f"{township}{name}", employees=20 + 7 * n)
+        for n, (name, industry, township) in enumerate(SMALL_ENTERPRISES)])
     uow.session.flush()
     users = {}
     for username, name, roles, ent in USERS:
