@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import clock
 from app.extensions import db
 from app.models import Notification, RegionRiskChange, SchedulerHeartbeat
-from app.services import region_risk
+from app.services import accidents, region_risk
 from app.services.uow import UnitOfWork
 from scheduler import jobs
 from tests.test_inspection_priority import record as record_accident
@@ -129,3 +129,17 @@ def test_the_demo_areas_are_graded_per_enterprise(app):
     graded = {t: (a.enterprises, a.score, a.level) for t, a in areas().items()}
     assert graded == {"滨江工业园区": (3, 12.0, "red"), "南湖镇": (3, 7.0, "red"), "城关镇": (3, 3.0, "orange")}
 
+
+
+def test_an_area_hovering_at_a_threshold_is_recorded_each_time_but_notified_once_a_week(people):
+    record_changes()
+    accident = record_accident(people.bureau, people.enterprise_a, level="larger")  # 30 / 2 = 15: red
+    assert record_changes() == [("城关镇", "blue", "red")]
+    with UnitOfWork() as uow:
+        accidents.remove(uow, people.bureau, people.enterprise_a.id, accident.id, "录错")
+        uow.commit()
+    assert record_changes() == [("城关镇", "red", "blue")]
+    record_accident(people.bureau, people.enterprise_a, level="larger")
+    assert record_changes() == [("城关镇", "blue", "red")]
+    notices = db.session.query(Notification).filter_by(kind=region_risk.NOTICE_KIND, user_id=people.bureau.id)
+    assert notices.count() == 1  # the second rise within the week is on record, not notified again

@@ -143,6 +143,7 @@ FACTOR_NAMES = {"open_hazards": "未销号隐患", "overdue_hazards": "整改逾
                 "major_hazard_sources": "有重大危险源的企业", "low_closed_rate": "近12个月销号率偏低"}
 NOTIFIED_ROLES = ("bureau", "project_lead")
 NOTICE_KIND = "region_risk_raised"
+NOTICE_QUIET_DAYS = 7
 
 
 def record_changes(uow):
@@ -164,9 +165,19 @@ def record_changes(uow):
     session.flush()
     for change in changes:
         if change.level_before is not None and _rank(change.level_after) < _rank(change.level_before) \
-                and change.level_after in ("red", "orange"):
+                and change.level_after in ("red", "orange") and not _recently_at(session, change):
             _notify(uow, change)
     return changes
+
+
+def _recently_at(session, change):
+    """Whether the area stood at this level or higher in the last NOTICE_QUIET_DAYS (before this change): an area
+    hovering at a threshold is recorded at each crossing, but notified once."""
+    since = clock.now() - timedelta(days=NOTICE_QUIET_DAYS)
+    return session.query(RegionRiskChange.id).filter(
+        RegionRiskChange.township == change.township, RegionRiskChange.id != change.id,
+        RegionRiskChange.changed_at >= since,
+        RegionRiskChange.level_after.in_(LEVELS[:_rank(change.level_after) + 1])).first() is not None
 
 
 def change_log(session, township=None, limit=200):
