@@ -1,16 +1,10 @@
 """Importing and exporting the enterprise register, for administrators (rules in services/enterprise_import.py).
 
 Two steps, as people expect of an import: upload → the check shows, row by row, what would be added or updated and
-every wrong cell (nothing written); then "确认导入" writes it. Between the two the uploaded file waits under
-UPLOAD_DIR/imports with a random name that only the administrator who uploaded it can confirm; it is removed
-once imported and, if never confirmed, after a day. The confirmation checks the file again, in its transaction.
+every wrong cell (nothing written); then "确认导入" writes it. Between the two the uploaded file waits
+(web/pending_uploads.py) for the administrator who uploaded it; the confirmation checks it again.
 """
-import re
-import secrets
-import time
-from pathlib import Path
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,11 +18,10 @@ from .admin import admin_required
 from .downloads import csv_download, xlsx_download
 from .forms_render import bilingual
 from .names import is_english
+from .pending_uploads import confirmed_file, keep, read_upload
 
 bp = Blueprint("enterprise_import", __name__, url_prefix="/admin/enterprises")
-PENDING_SECONDS = 24 * 3600
 SHOWN_ROWS = 200  # rows listed on the check's page (the counts cover all)
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -36,28 +29,23 @@ _TOKEN = re.compile(r"[0-9a-f]{32}")
 def upload():
     if request.method == "GET":
         return _page()
-    uploaded = request.files.get("file")
-    filename = Path(uploaded.filename or "").name if uploaded else ""
-    if not filename:
-        return _page(file_error=_("请选择要导入的文件")), 400
-    data = uploaded.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
-    if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
-        return _page(file_error=_("文件太大（最大 %(mb)s MB）", mb=current_app.config["MAX_UPLOAD_BYTES"] // 2**20)), 400
+    filename, data, problem = read_upload()
+    if problem:
+        return _page(file_error=problem), 400
     try:
         with UnitOfWork() as uow:
             plan = enterprise_import.plan_import(uow, filename, data)
     except ValidationFailed as exc:
         return _page(file_error=bilingual(exc.fields.get("file", exc.message))), 400
-    token = None if plan.errors else _keep(data, filename)
+    token = None if plan.errors else keep(data, filename)
     return _page(plan=plan, filename=filename, token=token), (400 if plan.errors else 200)
 
 
 @bp.route("/import/confirm", methods=["POST"])
 @admin_required
 def confirm():
-    token, filename = request.form.get("token", ""), Path(request.form.get("filename", "")).name
-    path = _pending_path(token, filename)
-    if path is None or not path.is_file():
+    filename, path = confirmed_file()
+    if path is None:
         flash(_("待确认的导入文件已过期或不存在，请重新上传"), "error")
         return redirect(url_for("enterprise_import.upload"))
     try:
@@ -94,27 +82,3 @@ def _page(plan=None, filename="", token=None, file_error=""):
                            file_error=file_error, shown=SHOWN_ROWS, headers=enterprise_import.HEADERS,
                            required=enterprise_import.REQUIRED, max_rows=enterprise_import.MAX_ROWS,
                            english=is_english(), extensions=", ".join(EXTENSIONS))
-
-
-def _pending_dir():
-    return Path(current_app.config["UPLOAD_DIR"]) / "imports"
-
-
-def _keep(data, filename):
-    """Store the checked file for its confirmation; sweep files older than a day."""
-    folder = _pending_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - PENDING_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    _pending_path(token, filename).write_bytes(data)
-    return token
-
-
-def _pending_path(token, filename):
-    """The waiting file of this administrator's check (None for a malformed token or type)."""
-    suffix = Path(filename).suffix.lower()
-    if not _TOKEN.fullmatch(token) or suffix not in EXTENSIONS:
-        return None
-    return _pending_dir() / f"{current_user.id}-{token}{suffix}"
