@@ -5,13 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import DomainError, ValidationFailed
 from ..services import accidents
-from ..services.uow import UnitOfWork
-from .forms_render import bilingual
 from .guards import restrict
 from .names import N_
-from .pending_uploads import confirmed_file, keep, read_upload
+from .pending_uploads import check_upload, confirm_upload
 
 bp = Blueprint("accident_import", __name__, url_prefix="/supervision/accidents")
 SHOWN_ROWS = 200
@@ -25,39 +22,21 @@ restrict(bp, "may_import_accidents", accidents.may_edit, N_("只有应急管理�
 def upload():
     if request.method == "GET":
         return _page()
-    filename, data, problem = read_upload()
-    if problem:
-        return _page(file_error=problem), 400
-    try:
-        with UnitOfWork() as uow:
-            plan = accidents.plan_import(uow, filename, data)
-    except ValidationFailed as exc:
-        return _page(file_error=bilingual(exc.fields.get("file", exc.message))), 400
-    errors = _errors(plan)
-    token = None if errors else keep(data, filename)
-    return _page(plan=plan, filename=filename, token=token), (400 if errors else 200)
+    return check_upload(accidents.plan_import, lambda plan: bool(_errors(plan)), _page)
 
 
 @bp.route("/import/confirm", methods=["POST"])
 @login_required
 def confirm():
-    filename, path = confirmed_file()
-    if path is None:
-        flash(_("待确认的导入文件已过期或不存在，请重新上传"), "error")
-        return redirect(url_for("accident_import.upload"))
-    try:
-        with UnitOfWork() as uow:
-            plan = accidents.plan_import(uow, filename, path.read_bytes())
-            if _errors(plan):
-                return _page(plan=plan, filename=filename), 409
-            added = accidents.apply_import(uow, current_user, filename, plan)
-            uow.commit()
-    except DomainError as exc:
-        return _page(file_error=bilingual(exc.fields.get("file", exc.message))), exc.status
-    path.unlink(missing_ok=True)
-    flash(_("已导入 %(file)s：新增事故记录 %(added)s 条，已有 %(existing)s 条", file=filename, added=added,
-            existing=len(plan) - added), "success")
-    return redirect(url_for("priorities.index"))
+    def apply(uow, filename, plan):
+        return accidents.apply_import(uow, current_user, filename, plan)
+
+    def done(filename, plan, added):
+        flash(_("已导入 %(file)s：新增事故记录 %(added)s 条，已有 %(existing)s 条", file=filename, added=added,
+                existing=len(plan) - added), "success")
+        return redirect(url_for("priorities.index"))
+    return confirm_upload(accidents.plan_import, lambda plan: bool(_errors(plan)), apply, _page,
+                          "accident_import.upload", done)
 
 
 def _errors(plan):

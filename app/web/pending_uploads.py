@@ -1,5 +1,5 @@
-"""Uploaded spreadsheets waiting between an import's check and its confirmation (the enterprise register, the
-accident history).
+"""An import's two steps — check, then confirm — and the uploaded spreadsheet waiting between them (the enterprise
+register, the accident history).
 
 The file waits under UPLOAD_DIR/imports with a random name that includes the uploader's id, so only the user who
 checked it can confirm it; it is removed once imported and, if never confirmed, after a day. The confirmation
@@ -10,11 +10,14 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..errors import DomainError, ValidationFailed
 from ..services.spreadsheet import EXTENSIONS
+from ..services.uow import UnitOfWork
+from .forms_render import bilingual
 
 PENDING_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -62,3 +65,38 @@ def confirmed_file():
 
 def _folder():
     return Path(current_app.config["UPLOAD_DIR"]) / "imports"
+
+
+def check_upload(plan_import, has_errors, page):
+    """An import's check: read the upload, plan it with `plan_import(uow, filename, data)` (nothing written) and
+    keep it for the confirmation when `has_errors(plan)` finds none. `page(**context)` renders the import page."""
+    filename, data, problem = read_upload()
+    if problem:
+        return page(file_error=problem), 400
+    try:
+        with UnitOfWork() as uow:
+            plan = plan_import(uow, filename, data)
+    except ValidationFailed as exc:
+        return page(file_error=bilingual(exc.fields.get("file", exc.message))), 400
+    wrong = has_errors(plan)
+    return page(plan=plan, filename=filename, token=None if wrong else keep(data, filename)), (400 if wrong else 200)
+
+
+def confirm_upload(plan_import, has_errors, apply, page, upload_endpoint, done):
+    """An import's confirmation: plan the waiting file again and, without errors, `apply(uow, filename, plan)` in
+    the same transaction; then `done(filename, plan, result)` gives the response (the file is removed)."""
+    filename, path = confirmed_file()
+    if path is None:
+        flash(_("待确认的导入文件已过期或不存在，请重新上传"), "error")
+        return redirect(url_for(upload_endpoint))
+    try:
+        with UnitOfWork() as uow:
+            plan = plan_import(uow, filename, path.read_bytes())
+            if has_errors(plan):  # the data changed since the check (another user, another import)
+                return page(plan=plan, filename=filename), 409
+            result = apply(uow, filename, plan)
+            uow.commit()
+    except DomainError as exc:
+        return page(file_error=bilingual(exc.fields.get("file", exc.message))), exc.status
+    path.unlink(missing_ok=True)
+    return done(filename, plan, result)
