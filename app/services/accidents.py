@@ -10,7 +10,7 @@ from ..clock import clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import ACCIDENT_LEVELS, AccidentRecord, Enterprise
 from . import audit
-from .user_admin import MAX_COUNT, parse_date
+from .field_rules import clean_count, clean_text, past_date, raise_if
 
 EDITORS = ("bureau", "admin")
 LEVEL_NAMES = {"general": "一般事故", "larger": "较大事故", "major": "重大事故", "especially_major": "特别重大事故"}
@@ -63,42 +63,19 @@ def remove(uow, actor, enterprise_id, accident_id, reason):
 
 def clean(fields):
     errors, values = {}, {}
-    values["occurred_on"] = parse_date(fields.get("occurred_on"), "occurred_on", errors)
-    if values["occurred_on"] is None and "occurred_on" not in errors:
-        errors["occurred_on"] = "请填写事故日期 / the date is required"
-    elif "occurred_on" not in errors and values["occurred_on"] > clock.local_now().date():
-        errors["occurred_on"] = "事故日期不能晚于今天 / the date cannot be in the future"
+    values["occurred_on"] = past_date(fields.get("occurred_on"), "occurred_on", errors, "事故日期")
     level = str(fields.get("level") or "").strip()
     values["level"] = _LEVEL_WORDS.get(level)
     if values["level"] is None:
         errors["level"] = "请选择事故等级：一般、较大、重大或特别重大 / choose the level: general, larger, major or " \
                           "especially major"
-    values["accident_type"] = _text(fields.get("accident_type"), MAX_TYPE, "accident_type", errors)
-    values["summary"] = _text(fields.get("summary"), MAX_SUMMARY, "summary", errors)
+    values["accident_type"] = clean_text(fields.get("accident_type"), MAX_TYPE, "accident_type", errors)
+    values["summary"] = clean_text(fields.get("summary"), MAX_SUMMARY, "summary", errors)
     for name in ("deaths", "injuries"):
-        values[name] = _whole(fields.get(name), name, errors)
+        values[name] = clean_count(fields.get(name), name, errors)
     values["direct_loss"] = _money(fields.get("direct_loss"), errors)
-    if errors:
-        raise ValidationFailed("；".join(m.split(" / ")[0] for m in errors.values()) + " / " +
-                               "; ".join(m.split(" / ")[-1] for m in errors.values()), fields=errors)
+    raise_if(errors)
     return values
-
-
-def _text(value, longest, name, errors):
-    text = "" if value is None else str(value).strip()
-    if len(text) > longest:
-        errors[name] = f"最多 {longest} 个字符 / at most {longest} characters"
-    return text
-
-
-def _whole(value, name, errors):
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return 0
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_COUNT:
-        errors[name] = "请填写不小于0的整数 / enter a whole number, 0 or more"
-        return None
-    return int(text)
 
 
 def _money(value, errors):

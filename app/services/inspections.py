@@ -8,12 +8,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..clock import SHANGHAI, clock
-from ..errors import NotAllowed, ValidationFailed
+from ..errors import NotAllowed
 from ..models import Enterprise, HazardCase, InspectionVisit
 from . import audit
 from .access import sees_all_cases
 from .sql_dates import local_day
-from .user_admin import parse_date
+from .field_rules import clean_text, past_date, raise_if
 
 RECORDERS = ("inspector", "project_lead")
 MAX_INSPECTORS, MAX_TEXT = 200, 4000
@@ -39,23 +39,15 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
     enterprise = uow.session.get(Enterprise, enterprise_id) if isinstance(enterprise_id, int) else None
     if enterprise is None:
         errors["enterprise_id"] = "请选择企业 / choose the enterprise"
-    day = parse_date(visited_on, "visited_on", errors)
-    if day is None and "visited_on" not in errors:
-        errors["visited_on"] = "请填写排查日期 / the date is required"
-    elif "visited_on" not in errors and day > clock.local_now().date():
-        errors["visited_on"] = "排查日期不能晚于今天 / the date cannot be in the future"
-    values = {"inspectors": (inspectors or "").strip(), "scope": (scope or "").strip(),
-              "findings": (findings or "").strip()}
-    for name, longest in (("inspectors", MAX_INSPECTORS), ("scope", MAX_TEXT), ("findings", MAX_TEXT)):
-        if len(values[name]) > longest:
-            errors[name] = f"最多 {longest} 个字符 / at most {longest} characters"
+    day = past_date(visited_on, "visited_on", errors, "排查日期")
+    values = {"inspectors": clean_text(inspectors, MAX_INSPECTORS, "inspectors", errors),
+              "scope": clean_text(scope, MAX_TEXT, "scope", errors),
+              "findings": clean_text(findings, MAX_TEXT, "findings", errors)}
     for name, message in (("inspectors", "请填写排查人员 / name the inspectors"),
                           ("scope", "请填写检查内容 / say what was checked")):
         if not values[name] and name not in errors:
             errors[name] = message
-    if errors:
-        raise ValidationFailed("；".join(m.split(" / ")[0] for m in errors.values()) + " / " +
-                               "; ".join(m.split(" / ")[-1] for m in errors.values()), fields=errors)
+    raise_if(errors)
     visit = InspectionVisit(enterprise_id=enterprise.id, visited_on=day, created_at=clock.now(),
                             created_by_id=actor.id, **values)
     uow.session.add(visit)

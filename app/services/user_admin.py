@@ -6,7 +6,6 @@ raises with `fields` naming each wrong field and a message "中文 / English" fo
 show every error next to its field.
 """
 import re
-from datetime import date
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +16,9 @@ from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import ROLES, Enterprise, User, UserRole
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
+from .field_rules import clean_count, clean_text, parse_date, raise_if
 
 MIN_PASSWORD = 10
-MAX_COUNT = 1_000_000
 # Text fields of the enterprise register with their longest length (the column sizes; the Text ones capped).
 ENTERPRISE_TEXT = {"name": 200, "address": 300, "township": 100, "industry": 100, "main_products": 300,
                    "main_risks": 2000, "major_hazard_sources": 2000, "contact_person": 64, "contact_phone": 32}
@@ -28,7 +27,6 @@ ENTERPRISE_DATES = ("trial_operation_until",)
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
                      *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone",
                      *ENTERPRISE_DATES)
-_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 0?0:00(?::00)?)?")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 USER_TEXT = {"username": 64, "display_name": 128, "email": 200, "phone": 32}
 
@@ -84,53 +82,20 @@ def clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
             errors["credit_code"] = _duplicate_code(code)
     values["credit_code"] = code
     for name, longest in ENTERPRISE_TEXT.items():
-        values[name] = _text(fields.get(name), longest, name, errors)
+        values[name] = clean_text(fields.get(name), longest, name, errors)
     if not values["name"] and "name" not in errors:
         errors["name"] = "请填写企业名称 / the name is required"
     for name in ENTERPRISE_COUNTS:
-        values[name] = _count(fields.get(name), name, errors)
+        values[name] = clean_count(fields.get(name), name, errors)
     for name in ENTERPRISE_DATES:
         values[name] = parse_date(fields.get(name), name, errors)
     duplicate_only = set(errors) == {"credit_code"} and errors["credit_code"] == _duplicate_code(code)
-    _raise_if(errors, Conflict if duplicate_only else ValidationFailed)
+    raise_if(errors, Conflict if duplicate_only else ValidationFailed)
     return values
 
 
 def _duplicate_code(code):
     return f"统一社会信用代码 {code} 已被其他企业使用 / another enterprise has the credit code {code}"
-
-
-def _count(value, name, errors):
-    """A non-negative whole number from a form string or a number; empty is 0."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return 0
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        errors[name] = "请填写不小于0的整数 / enter a whole number, 0 or more"
-        return value
-    if number < 0:
-        errors[name] = "请填写不小于0的整数 / enter a whole number, 0 or more"
-    elif number > MAX_COUNT:
-        errors[name] = f"不能超过 {MAX_COUNT} / at most {MAX_COUNT}"
-    return number
-
-
-def parse_date(value, name, errors):
-    """A date from a date, a form's "YYYY-MM-DD" or a spreadsheet's "YYYY/M/D" / "YYYY.M.D"; empty is None."""
-    if value is None or isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    match = _DATE.fullmatch(text)
-    try:
-        return date(*(int(part) for part in match.groups())) if match else date.fromisoformat(text)
-    except ValueError:
-        errors[name] = "请填写日期，如 2027-03-31 / enter a date such as 2027-03-31"
-        return text
 
 
 def get_enterprise(session, enterprise_id):
@@ -160,7 +125,7 @@ def list_enterprises(session, search="", limit=50, offset=0):
 def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None):
     require_admin(actor)
     errors = {}
-    username = _text(username, USER_TEXT["username"], "username", errors)
+    username = clean_text(username, USER_TEXT["username"], "username", errors)
     if "username" not in errors:
         if not username or any(c.isspace() for c in username):
             errors["username"] = "请填写用户名（不含空格） / a username without spaces is required"
@@ -170,7 +135,7 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = _short_password()
     duplicate_only = set(errors) == {"username"} and errors["username"] == _duplicate_user(username)
-    _raise_if(errors, Conflict if duplicate_only else ValidationFailed)
+    raise_if(errors, Conflict if duplicate_only else ValidationFailed)
     enterprise = profile.pop("enterprise")
     user = User(username=username, display_name=profile["display_name"] or username, created_at=clock.now(),
                 enterprise_id=enterprise.id if enterprise else None, email=profile["email"], phone=profile["phone"])
@@ -195,7 +160,7 @@ def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, 
     profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors)
     if _is_self(actor, user) and "admin" not in profile["roles"] and "roles" not in errors:
         errors["roles"] = "不能移除自己的系统管理员角色 / you cannot remove your own administrator role"
-    _raise_if(errors)
+    raise_if(errors)
     enterprise = profile.pop("enterprise")
     profile["display_name"] = profile["display_name"] or user.username
     before = profile_of(user)
@@ -232,9 +197,9 @@ def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, erro
             except NotFound as exc:
                 errors["enterprise"] = exc.message
     profile = {"roles": roles, "enterprise": enterprise,
-               "display_name": _text(display_name, USER_TEXT["display_name"], "display_name", errors)}
+               "display_name": clean_text(display_name, USER_TEXT["display_name"], "display_name", errors)}
     for name in ("email", "phone"):
-        profile[name] = _text(email if name == "email" else phone, USER_TEXT[name], name, errors) or None
+        profile[name] = clean_text(email if name == "email" else phone, USER_TEXT[name], name, errors) or None
     if profile["email"] and "email" not in errors and not EMAIL.fullmatch(profile["email"]):
         errors["email"] = "邮箱格式不正确 / not an email address"
     return profile
@@ -342,26 +307,9 @@ def require_admin(actor):
         raise NotAllowed("只有系统管理员可以管理用户和企业 / only administrators maintain users and enterprises")
 
 
-def _text(value, longest, name, errors):
-    text = "" if value is None else str(value).strip()
-    if len(text) > longest:
-        errors[name] = f"最多 {longest} 个字符 / at most {longest} characters"
-    return text
-
-
 def _contains(column, search):
     """Case-insensitive substring match; % and _ typed by the user are matched literally."""
     return func.lower(column).contains(search.strip().lower(), autoescape=True)
-
-
-def _raise_if(errors, kind=ValidationFailed):
-    """One exception for all field errors; its message joins the Chinese halves, then the English ones."""
-    if not errors:
-        return
-    halves = [message.split(" / ", 1) for message in errors.values()]
-    zh = "；".join(h[0] for h in halves)
-    en = "; ".join(h[-1] for h in halves)
-    raise kind(f"{zh} / {en}", fields=dict(errors))
 
 
 def _flush_unique(uow, field, message):
