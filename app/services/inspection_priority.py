@@ -13,11 +13,11 @@ An enterprise is listed with every reason that applies; the most reasons first.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from ..models import AccidentRecord, Enterprise, HazardCase, KeySupervisionEntry
-from .inspections import last_visits
+from .inspections import last_inspected
 
 ACCIDENT_YEARS = 3
 REPEATED_OVERDUE = 2
@@ -87,26 +87,24 @@ def priority_list(session, township="", industry="", reason=""):
     if industry:
         query = query.filter(Enterprise.industry == industry)
     enterprises = query.all()
-    activity = _activity(session, [e.id for e in enterprises])
+    ids = [e.id for e in enterprises]
+    open_cases, inspected = _open_cases(session, ids), last_inspected(session, ids)
     result = []
-    visits = last_visits(session, [e.id for e in enterprises])
     for enterprise in enterprises:
-        open_cases, registered = activity.get(enterprise.id, (0, None))
-        days = [d for d in (visits.get(enterprise.id), registered and registered.astimezone(SHANGHAI).date()) if d]
         reasons = sorted(found[enterprise.id], key=lambda r: REASONS.index(r.code))
-        result.append(Priority(enterprise, reasons, open_cases, max(days) if days else None))
+        result.append(Priority(enterprise, reasons, open_cases.get(enterprise.id, 0), inspected.get(enterprise.id)))
     result.sort(key=lambda p: (-len(p.reasons), p.enterprise.name, p.enterprise.id))
     return result
 
 
-def _activity(session, enterprise_ids):
-    """{enterprise id: (open cases, last registration time)}."""
+def _open_cases(session, enterprise_ids):
+    """{enterprise id: its cases not closed}."""
     if not enterprise_ids:
         return {}
-    open_count = func.sum(case((HazardCase.status != "closed", 1), else_=0))
-    rows = session.query(HazardCase.enterprise_id, open_count, func.max(HazardCase.registered_at)) \
-        .filter(HazardCase.enterprise_id.in_(enterprise_ids)).group_by(HazardCase.enterprise_id)
-    return {enterprise_id: (int(count or 0), last) for enterprise_id, count, last in rows}
+    rows = session.query(HazardCase.enterprise_id, func.count(HazardCase.id)) \
+        .filter(HazardCase.enterprise_id.in_(enterprise_ids), HazardCase.status != "closed") \
+        .group_by(HazardCase.enterprise_id)
+    return dict(rows.all())
 
 
 def filter_choices(session):

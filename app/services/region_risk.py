@@ -21,11 +21,11 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from ..models import AccidentRecord, Enterprise, HazardCase, RegionRiskChange
 from . import notifications
 from .inspection_priority import NONE_WORDS, three_years_before
-from .inspections import last_visits
+from .inspections import last_inspected
 
 LEVELS = ("red", "orange", "yellow", "blue")
 THRESHOLDS = {"red": 6, "orange": 3, "yellow": 1}  # the least score (points per enterprise) of each level
@@ -103,15 +103,11 @@ def grade_areas(session):
             if penalty:
                 _add(area, "low_closed_rate", penalty * area.enterprises)
 
-    _due_inspections(session, enterprises, areas, township_of)
     for area in areas.values():
-        area.score = _score(area)
+        area.score = round(sum(area.factors.values()) / area.enterprises, 1)  # an area has ≥ 1 enterprise
         area.level = level_of(area.score)
+    _due_inspections(session, enterprises, areas, township_of)
     return sorted(areas.values(), key=lambda a: (-a.score, a.township))
-
-
-def _score(area):
-    return round(sum(area.factors.values()) / area.enterprises, 1) if area.enterprises else 0.0
 
 
 def _add(area, factor, points):
@@ -119,20 +115,12 @@ def _add(area, factor, points):
 
 
 def _due_inspections(session, enterprises, areas, township_of):
-    """Each area's enterprises whose latest visit or hazard registration is older than the level's interval (the
-    level as scored so far: called after every factor)."""
-    for area in areas.values():
-        area.level = level_of(_score(area))
-    visits = last_visits(session, [e.id for e in enterprises])
-    registered = dict(session.query(HazardCase.enterprise_id, func.max(HazardCase.registered_at))
-                      .group_by(HazardCase.enterprise_id).all())
+    """Each area's enterprises whose latest visit or hazard registration is older than its level's interval."""
+    inspected = last_inspected(session)
     today = clock.local_now().date()
     for enterprise in sorted(enterprises, key=lambda e: e.name):
         area = areas[township_of[enterprise.id]]
-        last_registered = registered.get(enterprise.id)
-        days = [d for d in (visits.get(enterprise.id),
-                            last_registered.astimezone(SHANGHAI).date() if last_registered else None) if d]
-        last = max(days) if days else None
+        last = inspected.get(enterprise.id)
         if last is None or (today - last).days > INSPECTION_DAYS[area.level]:
             area.due_inspection.append((enterprise, last))
 
