@@ -10,7 +10,9 @@ from ..clock import clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import ACCIDENT_LEVELS, AccidentRecord, Enterprise
 from . import audit
+from .credit_code import normalise
 from .field_rules import clean_count, clean_text, past_date, raise_if
+from .spreadsheet import find_columns, read_rows
 
 EDITORS = ("bureau", "admin")
 LEVEL_NAMES = {"general": "一般事故", "larger": "较大事故", "major": "重大事故", "especially_major": "特别重大事故"}
@@ -105,15 +107,15 @@ def _require_editor(actor):
 
 
 # ---- importing the county's history -------------------------------------------------------------------------
-IMPORT_HEADERS = {  # field: headers accepted, the first the one a template would use
-    "credit_code": ("统一社会信用代码", "信用代码", "credit code", "unified social credit code"),
-    "occurred_on": ("事故日期", "发生日期", "发生时间", "date"),
-    "level": ("事故等级", "等级", "level"),
-    "accident_type": ("事故类别", "事故类型", "类别", "type"),
-    "deaths": ("死亡人数", "死亡", "deaths"),
-    "injuries": ("重伤人数", "重伤", "injuries"),
-    "direct_loss": ("直接经济损失（万元）", "直接经济损失(万元)", "直接经济损失", "direct loss"),
-    "summary": ("事故简况", "简况", "事故经过", "summary"),
+IMPORT_HEADERS = {  # field: (Chinese title, English title, other titles accepted)
+    "credit_code": ("统一社会信用代码", "Unified social credit code", "信用代码", "credit code"),
+    "occurred_on": ("事故日期", "Date", "发生日期", "发生时间"),
+    "level": ("事故等级", "Level", "等级"),
+    "accident_type": ("事故类别", "Type", "事故类型", "类别"),
+    "deaths": ("死亡人数", "Deaths", "死亡"),
+    "injuries": ("重伤人数", "Serious injuries", "重伤", "injuries"),
+    "direct_loss": ("直接经济损失（万元）", "Direct loss (10,000 yuan)", "直接经济损失", "direct loss"),
+    "summary": ("事故简况", "Summary", "简况", "事故经过"),
 }
 IMPORT_REQUIRED = ("credit_code", "occurred_on", "level")
 
@@ -121,18 +123,8 @@ IMPORT_REQUIRED = ("credit_code", "occurred_on", "level")
 def plan_import(uow, filename, data, max_rows=5000):
     """[(line, action, values or errors)] for an accident file: "add", "exists" (the same enterprise, date, level
     and type are on record: a file imported twice adds nothing) or "error". Nothing is written."""
-    from .credit_code import normalise
-    from .spreadsheet import file_error, read_rows
     lines = read_rows(filename, data, max_rows)
-    columns = {}
-    for index, title in enumerate(lines[0][1]):
-        key = title.replace(" ", "").lower()
-        for name, headers in IMPORT_HEADERS.items():
-            if key in {h.replace(" ", "").lower() for h in headers} and name not in columns:
-                columns[name] = index
-    missing = [IMPORT_HEADERS[name][0] for name in IMPORT_REQUIRED if name not in columns]
-    if missing:
-        raise file_error(f"第一行（表头）缺少列：{'、'.join(missing)} / the header lacks: {', '.join(missing)}")
+    columns, _ignored = find_columns(lines[0][1], IMPORT_HEADERS, IMPORT_REQUIRED)
     codes, seen = {}, {}
     plan = []
     for line, cells in lines[1:]:

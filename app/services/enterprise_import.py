@@ -10,14 +10,13 @@ The whole file is checked before anything is written: with any wrong row nothing
 reported with its line and column. Each added or changed enterprise is audited as if entered by hand
 (`user_admin.add_enterprise` / `update_enterprise`, the same rules), plus one row for the import itself.
 """
-import re
 from dataclasses import dataclass, field
 
 from ..errors import DomainError, ValidationFailed
 from ..models import Enterprise
 from . import audit, user_admin
 from .credit_code import normalise as normalise_code
-from .spreadsheet import file_error, read_rows
+from .spreadsheet import find_columns, read_rows
 
 FIELDS = user_admin.ENTERPRISE_FIELDS
 # field: (Chinese header, English header) as the export writes them, then other headers people use.
@@ -39,16 +38,6 @@ HEADERS = {
 }
 REQUIRED = ("name", "credit_code")
 MAX_ROWS = 5000
-_NOISE = re.compile(r"[\s*＊:：]")  # spaces, "required" asterisks and trailing colons in a header
-
-
-def _key(header):
-    return _NOISE.sub("", header).replace("（", "(").replace("）", ")").replace("／", "/").lower()
-
-
-_HEADER_FIELD = {_key(header): name for name, headers in HEADERS.items() for header in headers}
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -79,7 +68,7 @@ def plan_import(uow, filename, data):
     a missing name or credit-code column, too many rows) raise ValidationFailed with field "file"."""
     lines = read_rows(filename, data, MAX_ROWS)
     (_, header), body = lines[0], lines[1:]
-    columns, ignored = _columns(header)
+    columns, ignored = find_columns(header, HEADERS, REQUIRED)
     stored = _stored(uow, {normalise_code(_cell(cells, columns["credit_code"])) for _, cells in body})
     seen, rows = {}, []
     for line, cells in body:
@@ -102,26 +91,6 @@ def apply_import(uow, actor, filename, plan):
     audit.record(uow, None, actor, "enterprises_imported",
                  details={"file": filename, "added": plan.count("add"), "updated": plan.count("update"),
                           "unchanged": plan.count("unchanged")})
-
-
-def _columns(header):
-    columns, ignored = {}, []
-    for index, title in enumerate(header):
-        name = _HEADER_FIELD.get(_key(title))
-        if name is None:
-            if title:
-                ignored.append(title)
-        elif name in columns:
-            raise file_error(f"“{title}”列重复（都是{HEADERS[name][0]}） / the column “{title}” repeats "
-                             f"{HEADERS[name][1]}")
-        else:
-            columns[name] = index
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        zh = "、".join(HEADERS[name][0] for name in missing)
-        en = ", ".join(HEADERS[name][1] for name in missing)
-        raise file_error(f"第一行（表头）缺少列：{zh} / the first row (the header) lacks the column(s): {en}")
-    return columns, ignored
 
 
 def _cell(cells, index):

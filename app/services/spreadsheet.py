@@ -5,6 +5,7 @@ what Chinese Excel writes when it saves "CSV". The workbook is read through open
 streamed; its XML parser resolves no entities), so a large or hostile file costs at most the row limit."""
 import csv
 import io
+import re
 from datetime import date, datetime
 
 from ..errors import ValidationFailed
@@ -21,6 +22,38 @@ def undo_formula_defusing(cell):
 
 def file_error(message):
     return ValidationFailed(message, fields={"file": message})
+
+
+_HEADER_NOISE = re.compile(r"[\s*＊:：]")  # spaces, "required" asterisks and trailing colons in a header
+
+
+def header_key(title):
+    """A header as compared: without spaces, asterisks or colons, full-width brackets and slashes as ASCII, any case."""
+    return _HEADER_NOISE.sub("", title).replace("（", "(").replace("）", ")").replace("／", "/").lower()
+
+
+def find_columns(header, aliases, required):
+    """({field: column index}, [titles of the columns that name no field]) of a file's header row. `aliases`:
+    {field: (Chinese title, English title, other titles…)}. A column repeating a field, or a `required` field
+    without a column, is a file error (ValidationFailed, field "file")."""
+    by_key = {header_key(title): name for name, titles in aliases.items() for title in titles}
+    columns, ignored = {}, []
+    for index, title in enumerate(header):
+        name = by_key.get(header_key(title))
+        if name is None:
+            if title:
+                ignored.append(title)
+        elif name in columns:
+            raise file_error(f"“{title}”列重复（都是{aliases[name][0]}） / the column “{title}” repeats "
+                             f"{aliases[name][1]}")
+        else:
+            columns[name] = index
+    missing = [name for name in required if name not in columns]
+    if missing:
+        zh = "、".join(aliases[name][0] for name in missing)
+        en = ", ".join(aliases[name][1] for name in missing)
+        raise file_error(f"第一行（表头）缺少列：{zh} / the first row (the header) lacks the column(s): {en}")
+    return columns, ignored
 
 
 def read_rows(filename, data, max_rows):
