@@ -207,3 +207,11 @@ def test_accident_changes_read_in_words_in_the_enterprise_history_and_the_audit_
     assert "直接经济损失（万元）" in history and "occurred_on" not in history
     log = text(login("manager").get("/audit?scope=system"))
     assert "事故等级" in log and "重大事故" in log
+
+
+def test_anonymous_is_sent_to_log_in_and_other_roles_refused_on_every_list(client, people, login):
+    for path in ("/supervision/priorities", "/supervision/priorities.xlsx", "/supervision/regions",
+                 "/supervision/regions.csv"):
+        assert client.get(path).status_code == 302
+        assert login("ent_a").get(path).status_code == 403
+        assert login("inspector").get(path).status_code == 200

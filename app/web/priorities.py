@@ -1,16 +1,15 @@
 """The inspection priority list (重点排查名单, services/inspection_priority.py) and the regional risk levels
 (区域安全风险分级, services/region_risk.py): the pages and their CSV and Excel downloads. For those who plan and do
 the inspections and those who oversee them."""
-from functools import wraps
-
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..clock import clock
 from ..extensions import db
 from ..services import inspection_priority, region_risk
 from .downloads import csv_download, xlsx_download
+from .guards import restrict
 from .names import N_
 from .supervision import ROLES as SUPERVISION_ROLES
 
@@ -29,19 +28,7 @@ def accident_level(code):
     return _(ACCIDENT_LEVEL_NAMES[code]) if code in ACCIDENT_LEVEL_NAMES else code
 
 
-def priorities_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.has_role(*ROLES):
-            abort(403, _("你的角色不能查看重点排查名单"))
-        return view(*args, **kwargs)
-    return wrapper
-
-
-@bp.app_template_global()
-def may_see_priorities():
-    return current_user.is_authenticated and current_user.has_role(*ROLES)
+restrict(bp, "may_see_priorities", lambda user: user.has_role(*ROLES), N_("你的角色不能查看重点排查名单"))
 
 
 @bp.app_template_filter()
@@ -58,7 +45,7 @@ def priority_reason(reason):
 
 
 @bp.route("/priorities")
-@priorities_required
+@login_required
 def index():
     filters = _filters()
     rows = inspection_priority.priority_list(db.session, **filters)
@@ -68,13 +55,13 @@ def index():
 
 
 @bp.route("/priorities.csv")
-@priorities_required
+@login_required
 def export_csv():
     return csv_download(_lines(), f"inspection-priorities-{clock.local_now():%Y%m%d}.csv")
 
 
 @bp.route("/priorities.xlsx")
-@priorities_required
+@login_required
 def export_xlsx():
     return xlsx_download(_lines(), f"inspection-priorities-{clock.local_now():%Y%m%d}.xlsx", _("重点排查名单"))
 
@@ -119,20 +106,20 @@ def risk_factors(factors):
 
 
 @bp.route("/regions")
-@priorities_required
+@login_required
 def regions():
     return render_template("supervision/regions.html", areas=region_risk.grade_areas(db.session),
                            changes=region_risk.change_log(db.session), weights=region_risk, due_shown=DUE_SHOWN)
 
 
 @bp.route("/regions.xlsx")
-@priorities_required
+@login_required
 def regions_xlsx():
     return xlsx_download(_region_lines(), f"region-risk-{clock.local_now():%Y%m%d}.xlsx", _("区域风险分级"))
 
 
 @bp.route("/regions.csv")
-@priorities_required
+@login_required
 def regions_csv():
     return csv_download(_region_lines(), f"region-risk-{clock.local_now():%Y%m%d}.csv")
 
