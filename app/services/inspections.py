@@ -4,7 +4,7 @@ that day. Everyone who sees cases sees the visits; an enterprise's staff see the
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..clock import SHANGHAI, clock
@@ -83,8 +83,7 @@ def hazards_found(session, visits):
     day = local_day(session.get_bind().dialect.name, HazardCase.registered_at)
     wanted = {(v.enterprise_id, v.visited_on.isoformat()) for v in visits}
     rows = session.query(HazardCase.enterprise_id, day, HazardCase.code) \
-        .filter(HazardCase.enterprise_id.in_({e for e, _ in wanted}),
-                or_(*[day == d for d in {d for _, d in wanted}])) \
+        .filter(HazardCase.enterprise_id.in_({e for e, _ in wanted}), day.in_({d for _, d in wanted})) \
         .order_by(HazardCase.code)
     found = {}
     for enterprise_id, registered_on, code in rows:
