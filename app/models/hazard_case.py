@@ -50,10 +50,13 @@ class HazardCase(db.Model):
     provisional_computations = db.Column(db.JSON, nullable=True)
     updated_at = db.Column(UTCDateTime, nullable=False)
     process_version_id = db.Column(db.Integer, db.ForeignKey("process_version.id"), nullable=False)
+    # The inspection visit (排查记录) that found it, when the inspector registered it from one.
+    inspection_visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"), index=True)
 
     enterprise = db.relationship("Enterprise")
     inspector = db.relationship("User")
     process_version = db.relationship("ProcessVersion")
+    inspection_visit = db.relationship("InspectionVisit")
 
     def code_for_id(self):
         """The readable case code (YH-2026-000123), known once the row has its id."""

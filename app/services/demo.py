@@ -79,23 +79,28 @@ def seed(uow, password, only_if_empty=True):
         uow.session.add(user)
         users[username] = user
     uow.session.flush()
-    _seed_cases(uow, users, enterprises)
+    visits = _seed_visits(uow, users["inspector"], enterprises)
+    _seed_cases(uow, users, enterprises, visits)
     _seed_accidents(uow, enterprises)
-    _seed_visits(uow, users["inspector"], enterprises)
     return True
 
 
 def _seed_visits(uow, inspector, enterprises):
-    """The visits behind the demo's cases (registered 12 days ago), and one a month back that found nothing."""
+    """The visits behind the demo's cases (registered 12 days ago), and one a month back that found nothing;
+    returns {enterprise id: its visit}."""
     today = clock.local_now().date()
+    visits = {}
     for index, (days_ago, scope, findings) in enumerate([
             (12, "危化品仓库、反应釜区、动火作业审批", "甲类仓库超量储存；反应釜安全联锁被摘除"),
             (12, "冲压车间、配电房、特种设备台账", "冲床防护缺失；配电箱未接地"),
             (30, "液氨制冷机房、有限空间台账、应急预案", "")]):
-        uow.session.add(InspectionVisit(
+        visits[enterprises[index].id] = visit = InspectionVisit(
             enterprise_id=enterprises[index].id, visited_on=today - timedelta(days=days_ago), scope=scope,
             inspectors=f"{inspector.display_name}、赵执行", findings=findings, created_at=clock.now(),
-            created_by_id=inspector.id))
+            created_by_id=inspector.id)
+        uow.session.add(visit)
+    uow.session.flush()
+    return visits
 
 
 def _seed_accidents(uow, enterprises):
@@ -109,7 +114,7 @@ def _seed_accidents(uow, enterprises):
     enterprises[1].trial_operation_until = today + timedelta(days=60)
 
 
-def _seed_cases(uow, users, enterprises):
+def _seed_cases(uow, users, enterprises, visits):
     saved = clock._fixed
     now = clock.now()
     start = now - timedelta(days=12)
@@ -129,9 +134,12 @@ def _seed_cases(uow, users, enterprises):
             # `make run` its 2-hour assignment deadline passes and the project lead gets a live reminder.
             clock.set(now - timedelta(minutes=118) if index == 0 else start + timedelta(hours=index))
             photo = _photo(uow, users["inspector"])
+            visit = visits.get(enterprises[ent].id)
             case = hazards.register_hazard(uow, users["inspector"], {
                 "enterprise_id": enterprises[ent].id, "score": score, "legal_major": legal, "hazard_type": kind,
-                "place": place, "description": text, "photos": [photo]})
+                "place": place, "description": text, "photos": [photo],
+                # registered from the visit of that day, where there was one
+                "inspection_visit_id": visit.id if visit and visit.visited_on == clock.local_now().date() else None})
             for step in steps:
                 clock.advance(hours=1)
                 _walk(uow, users, case, step)

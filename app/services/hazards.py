@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Enterprise, HazardCase
-from . import attachments, audit, case_store, forms, projection
+from . import attachments, audit, case_store, forms, inspections, projection
 from .access import get_visible_case, visible_cases
 from .processes import deployed_info, form_for
 
@@ -21,16 +21,21 @@ def register_hazard(uow, actor, data):
         raise NotAllowed("only inspectors register hazards")
     version = deployed_info(uow)
     form = form_for(version, REGISTRATION_FORM)
+    # The visit is not a field of the (versioned) registration form: the case row keeps it, the diagram needs it not.
+    data = dict(data)
+    visit_id = data.pop("inspection_visit_id", None)
     clean = forms.validate(form, data)
     enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
     if enterprise_id is None:
         raise ValidationFailed("企业不存在 / unknown enterprise", fields={"enterprise_id": "unknown enterprise"})
+    visit = None if visit_id in (None, "") else \
+        inspections.visit_for_hazard(uow.session, visit_id, enterprise_id, clean.get("found_at"))
     now = clock.now()
     case = HazardCase(enterprise_id=enterprise_id, inspector_id=actor.id, hazard_type=clean["hazard_type"],
                       place=clean["place"], description=clean["description"], score=int(clean["score"]),
                       legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
                       longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
-                      process_version_id=version.id)
+                      process_version_id=version.id, inspection_visit_id=visit.id if visit else None)
     uow.session.add(case)
     uow.session.flush()
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
@@ -41,8 +46,16 @@ def register_hazard(uow, actor, data):
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
     case_store.start(uow, case, version, initial, audit_rows=[audit.entry(
-        case.id, actor, "hazard_registered", task_name="隐患登记", changes={k: [None, v] for k, v in clean.items()})])
+        case.id, actor, "hazard_registered", task_name="隐患登记", changes=_registration_changes(clean, visit),
+        details={"inspection_visit_id": visit.id} if visit else None)])
     return case
+
+
+def _registration_changes(clean, visit):
+    changes = {k: [None, v] for k, v in clean.items()}
+    if visit is not None:  # as the history shows it: the visit's day and team
+        changes["inspection_visit"] = [None, f"{visit.visited_on.isoformat()} {visit.inspectors}"]
+    return changes
 
 
 def get_case(uow, user, case_id):

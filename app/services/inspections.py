@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..clock import SHANGHAI, clock
-from ..errors import NotAllowed
+from ..errors import NotAllowed, NotFound
 from ..models import Enterprise, HazardCase, InspectionVisit
 from . import audit
 from .access import sees_all_cases
@@ -58,6 +58,35 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
     return visit
 
 
+def visit_for_hazard(session, visit_id, enterprise_id, found_at=None):
+    """The visit a hazard being registered at `enterprise_id` was found on; ValidationFailed names the field when
+    there is no such visit, it was at another enterprise, or the hazard's `found_at` is not on the visit's day."""
+    number = visit_id if isinstance(visit_id, int) and not isinstance(visit_id, bool) else \
+        int(visit_id) if isinstance(visit_id, str) and visit_id.strip().isascii() and visit_id.strip().isdigit() \
+        else None
+    visit = session.get(InspectionVisit, number) if number is not None and number < 2 ** 31 else None
+    if visit is None:
+        raise_if({"inspection_visit_id": "排查记录不存在 / unknown inspection visit"})
+    if visit.enterprise_id != enterprise_id:
+        raise_if({"inspection_visit_id": "该排查记录属于另一家企业 / that visit was at another enterprise"})
+    found = _moment(found_at)
+    if found is not None and found.astimezone(SHANGHAI).date() != visit.visited_on:
+        day = visit.visited_on.isoformat()
+        raise_if({"found_at": f"发现时间应在排查当天（{day}） / the hazard was found on the visit's day ({day})"})
+    return visit
+
+
+def _moment(value):
+    """The form's "found at" as an aware moment (a value without a zone is Shanghai time), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
+
+
 def visible_visits(session, user, filters=VisitFilter()):
     query = session.query(InspectionVisit).join(Enterprise, Enterprise.id == InspectionVisit.enterprise_id) \
         .options(contains_eager(InspectionVisit.enterprise))  # the list shows each visit's enterprise
@@ -77,18 +106,41 @@ def visible_visits(session, user, filters=VisitFilter()):
 
 
 def hazards_found(session, visits):
-    """{visit id: [case codes]}: the cases registered at each visit's enterprise on its day (Shanghai dates)."""
+    """{visit id: [case codes]}: the cases registered from each visit, and those registered at its enterprise on its
+    day (Shanghai dates) without naming a visit (registered before visits could be named, or outside one)."""
     if not visits:
         return {}
+    found = {v.id: [] for v in visits}
+    for visit_id, code in session.query(HazardCase.inspection_visit_id, HazardCase.code) \
+            .filter(HazardCase.inspection_visit_id.in_(found)):
+        found[visit_id].append(code)
     day = local_day(session.get_bind().dialect.name, HazardCase.registered_at)
     wanted = {(v.enterprise_id, v.visited_on.isoformat()) for v in visits}
     rows = session.query(HazardCase.enterprise_id, day, HazardCase.code) \
-        .filter(HazardCase.enterprise_id.in_({e for e, _ in wanted}), day.in_({d for _, d in wanted})) \
-        .order_by(HazardCase.code)
-    found = {}
+        .filter(HazardCase.inspection_visit_id.is_(None), HazardCase.enterprise_id.in_({e for e, _ in wanted}),
+                day.in_({d for _, d in wanted}))
+    by_day = {}
     for enterprise_id, registered_on, code in rows:
-        found.setdefault((enterprise_id, str(registered_on)), []).append(code)
-    return {v.id: found.get((v.enterprise_id, v.visited_on.isoformat()), []) for v in visits}
+        by_day.setdefault((enterprise_id, str(registered_on)), []).append(code)
+    for v in visits:
+        found[v.id] = sorted(found[v.id] + by_day.get((v.enterprise_id, v.visited_on.isoformat()), []))
+    return found
+
+
+def hazards_of_visit(session, visit):
+    """The cases of `visit` as `hazards_found` counts them, as objects (for the visit's page), by code."""
+    codes = hazards_found(session, [visit])[visit.id]
+    return session.query(HazardCase).filter(HazardCase.code.in_(codes)).order_by(HazardCase.code).all() \
+        if codes else []
+
+
+def get_visible_visit(session, user, visit_id):
+    """The visit if `user` may see it, else NotFound (also for another enterprise's staff)."""
+    visit = visible_visits(session, user).filter(InspectionVisit.id == visit_id).first() \
+        if isinstance(visit_id, int) else None
+    if visit is None:
+        raise NotFound("排查记录不存在 / inspection visit not found")
+    return visit
 
 
 def coverage(session, since, until, township="", enterprise_id=None):

@@ -1,5 +1,7 @@
 """Hazard cases: the list (and its ledger file), one case with its history, registering a hazard, and
 attachments."""
+from datetime import datetime, time
+
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
@@ -10,7 +12,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import attachments, audit, case_documents, forms, hazards, tasks, users
+from ..services import attachments, audit, case_documents, forms, hazards, inspections, tasks, users
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -148,28 +150,46 @@ def register():
         abort(403, _("只有现场排查人员可以登记隐患"))
     form = form_for(deployed_version(UnitOfWork()), hazards.REGISTRATION_FORM)
     if request.method == "GET":
-        found = clock.now().astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-        return _register_page(form, {"found_at": [found], "legal_major": ["false"]})
+        visit = _visit(request.args.get("visit"))
+        now = clock.now().astimezone(SHANGHAI)
+        # From a visit of an earlier day the hazard was found that day: its morning, to be corrected if need be.
+        found = now if visit is None or visit.visited_on == now.date() else \
+            datetime.combine(visit.visited_on, time(9, 0))
+        raw = {"found_at": [found.strftime("%Y-%m-%dT%H:%M")], "legal_major": ["false"]}
+        if visit is not None:
+            raw["enterprise_id"] = [str(visit.enterprise_id)]
+        return _register_page(form, raw, visit=visit)
     raw = request.form.to_dict(flat=False)
+    visit = _visit(request.form.get("inspection_visit_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
+    if visit is not None:
+        data["inspection_visit_id"] = visit.id
     try:
         with UnitOfWork() as uow:
             case = hazards.register_hazard(uow, current_user, data)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
-        return _register_page(form, raw, exc.fields, exc.message), 400
+        return _register_page(form, raw, exc.fields, exc.message, visit=visit), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
 
-def _register_page(form, raw, errors=None, message=None):
+def _visit(value):
+    """The visit a registration comes from (`?visit=` / the form's hidden field): none when not given, a 404 when
+    it is not a visit the user sees."""
+    if not (value or "").strip():
+        return None
+    return inspections.get_visible_visit(db.session, current_user, int_or_none(value))
+
+
+def _register_page(form, raw, errors=None, message=None, visit=None):
     errors = errors or {}
     rows = forms_render.build(form, raw, errors, enterprises=enterprise_choices(current_user),
                               files=forms_render.describe_files(db.session, current_user,
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
-    return render_template("register.html", form=form, rows=rows, message=message,
+    return render_template("register.html", form=form, rows=rows, message=message, visit=visit,
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

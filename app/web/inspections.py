@@ -72,14 +72,23 @@ def new():
         with UnitOfWork() as uow:
             visit = inspections.record(uow, current_user, int_or_none(form["enterprise_id"]), form["visited_on"],
                                        form["inspectors"], form["scope"], form["findings"])
-            name = visit.enterprise.name
+            name, visit_id = visit.enterprise.name, visit.id
             uow.commit()
     except DomainError as exc:
         if exc.status == 403:
             abort(403, bilingual(exc.message))
         return _form_page(form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
     flash(_("已登记对 %(name)s 的排查", name=name), "success")
-    return redirect(url_for("inspections.index"))
+    return redirect(url_for("inspections.show", visit_id=visit_id))
+
+
+@bp.route("/<int:visit_id>")
+@login_required
+def show(visit_id):
+    """One visit with the hazards registered from it; inspectors register the next one from here."""
+    visit = inspections.get_visible_visit(db.session, current_user, visit_id)  # 404 for another enterprise's staff
+    return render_template("inspections/show.html", visit=visit,
+                           cases=inspections.hazards_of_visit(db.session, visit))
 
 
 def _form_page(form, errors):

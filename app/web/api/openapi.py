@@ -137,6 +137,10 @@ def _form_schema(form_key):
         form = processes.forms_of(version).get(form_key) if version else None
     schema = dict((form or {}).get("schema") or {"type": "object"})
     schema.pop("$schema", None)
+    if form_key == REGISTRATION_FORM:  # taken beside the form's fields (services/hazards.register_hazard)
+        schema["properties"] = dict(schema.get("properties") or {}, inspection_visit_id={
+            "type": ["integer", "null"], "description": "the inspection visit (排查记录) that found the hazard: "
+            "one at the same enterprise; the hazard's found_at, when given, on the visit's day"})
     return schema
 
 

@@ -63,6 +63,8 @@ class CaseSchema(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     process_version = fields.Function(lambda case: case.process_version.version, metadata={"type": "integer"})
+    inspection_visit_id = fields.Integer(allow_none=True, metadata={
+        "description": "the inspection visit (排查记录) the hazard was registered from, if any"})
     deadlines_provisional = fields.Boolean(metadata={
         "description": "a deadline reaches into a year without an official holiday schedule yet; it is "
                        "recomputed when that year's schedule is imported"})
