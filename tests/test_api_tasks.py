@@ -5,7 +5,7 @@ from app.clock import clock
 from test_api_support import ASSIGNMENT, complete, rectification, register, task_for, verification
 
 TASK_FIELDS = {"id", "case_id", "case_code", "name", "role", "form_key", "grade", "due_at", "overdue",
-               "assignee", "claimed_at", "enterprise_id", "deadlines_provisional"}
+               "assignee", "claimed_at", "enterprise_id", "deadlines_provisional", "draft_saved_at"}
 
 
 @pytest.fixture

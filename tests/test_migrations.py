@@ -34,6 +34,18 @@ def test_the_migrated_schema_is_the_models_schema(fresh_app):
     assert differences == []
 
 
+def test_tables_whose_ids_must_never_be_reused_keep_autoincrement_on_sqlite(fresh_app):
+    """A batch migration copies a SQLite table; the copy must keep AUTOINCREMENT (case ids key the runtime cache
+    and the readable code, task ids are in links), whatever later migrations altered."""
+    upgrade()
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL sequences never hand out an id twice")
+    with db.engine.connect() as conn:
+        for table in {t.name for t in db.metadata.sorted_tables if t.kwargs.get("sqlite_autoincrement")}:
+            sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": table}).scalar()
+            assert "AUTOINCREMENT" in sql, table
+
+
 def test_0004_gives_earlier_administration_rows_their_subject(fresh_app):
     upgrade(revision="0003")
     now = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)

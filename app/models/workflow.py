@@ -41,9 +41,15 @@ class HumanTask(db.Model):
     # due_at, or the end of time for tasks without a deadline: an index can serve "ORDER BY sort_due"
     # with undated tasks last, which "due_at IS NULL, due_at" cannot.
     sort_due = db.Column(UTCDateTime, nullable=False)
+    # A saved draft (保存草稿) of the task's form: kept while the task is open, shared with whoever works on it
+    # next; deferred, since the inbox lists tasks without it.
+    draft = db.deferred(db.Column(db.JSON))
+    draft_saved_at = db.Column(UTCDateTime)
+    draft_saved_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
 
     case = db.relationship("HazardCase")
-    assignee = db.relationship("User")
+    assignee = db.relationship("User", foreign_keys=[assignee_id])
+    draft_saved_by = db.relationship("User", foreign_keys=[draft_saved_by_id])
 
 
 class Timer(db.Model):

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import and_, bindparam, or_, update
 
 from ..clock import clock
 from ..errors import NotFound, ValidationFailed
@@ -55,11 +55,13 @@ def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field=""):
 
 
 _table = Attachment.__table__
-# Only the uploader's own uploads, not linked to another case; what it did not link is refused (and the
+# Only the uploader's own uploads, not linked to another case, or files already on this case for the same field
+# (a task's saved draft linked them, and a colleague finishes the task); what it did not link is refused (and the
 # caller's transaction, with this statement, rolled back).
-_LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)),
-                             _table.c.uploader_id == bindparam("b_uploader_id"),
-                             or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))) \
+_LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), or_(
+    and_(_table.c.uploader_id == bindparam("b_uploader_id"),
+         or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))),
+    and_(_table.c.case_id == bindparam("b_case_id"), _table.c.field == bindparam("b_field")))) \
     .values(case_id=bindparam("case_id"), field=bindparam("field")).returning(_table.c.id, _table.c.public_id)
 
 
@@ -69,8 +71,8 @@ def link(uow, actor, case, public_ids, field):
     if not wanted:
         return
     linked = dict(uow.session.connection().execute(_LINK, {
-        "b_public_ids": wanted, "b_uploader_id": actor.id, "b_case_id": case.id, "case_id": case.id,
-        "field": field}).all())
+        "b_public_ids": wanted, "b_uploader_id": actor.id, "b_case_id": case.id, "b_field": field or "",
+        "case_id": case.id, "field": field}).all())
     refused = [public_id for public_id in wanted if public_id not in linked.values()]
     if refused:
         raise ValidationFailed("附件无效 / unknown attachment", fields={field: f"unknown attachment {refused[0]}"})

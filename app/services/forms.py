@@ -68,6 +68,28 @@ def validate(form, data):
     return {k: v for k, v in data.items() if k in known}
 
 
+def validate_draft(form, data):
+    """A draft (保存草稿) of the form: what is filled in must be valid, but nothing is required yet (no required
+    fields, no `const` such as "rectification completed", no minimum number of photos)."""
+    return validate({"schema": _draft_schema(form.get("schema", {}))}, data)
+
+
+_DRAFT_SCHEMAS = {}  # id(schema) -> (schema, its draft schema)
+
+
+def _draft_schema(schema):
+    entry = _DRAFT_SCHEMAS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_DRAFT_SCHEMAS) >= _MAX_BY_IDENTITY:
+            _DRAFT_SCHEMAS.clear()
+        relaxed = {k: v for k, v in schema.items() if k not in ("required", "allOf", "anyOf", "oneOf", "if",
+                                                                    "then", "else", "dependentRequired")}
+        relaxed["properties"] = {name: {k: v for k, v in prop.items() if k not in ("const", "minItems")}
+                                 for name, prop in schema.get("properties", {}).items()}
+        entry = _DRAFT_SCHEMAS[id(schema)] = (schema, relaxed)
+    return entry[1]
+
+
 _BY_IDENTITY = {}  # id(schema) -> (schema, validator); a deployed form's schema is one object, never changed
 _MAX_BY_IDENTITY = 512
 

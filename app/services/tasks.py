@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, TaskNotReady, ValidationFailed
 from ..models import AuditEvent, HazardCase, HumanTask, ProcessVersion, User, WorkflowState
-from . import attachments, audit, case_store, forms, processes
+from . import attachments, audit, case_store, forms, processes, projection
 from .access import check_workable, get_visible_case, get_workable_task, may_work_on, task_filter
 from .calendar import REVISION_SUBQUERY
 from .processes import form_for
@@ -118,6 +118,29 @@ def reassign(uow, user, task_id, username, reason):
     task.assignee, task.claimed_at = target, clock.now()
     audit.record(uow, task.case_id, user, "task_reassigned", task_name=task.name,
                  changes={"assignee": [previous, target.username]}, reason=reason.strip())
+    return task
+
+
+def save_draft(uow, user, task_id, data):
+    """Keep the form's values so far on the task (保存草稿) without completing it: the task page shows them again
+    to whoever works on it next. What is filled in must be valid; nothing is required yet. Audited with what
+    changed since the last draft (an enterprise's progress reports, for those supervising the case)."""
+    task = get_workable_task(uow.session, user, task_id)
+    if task.assignee_id not in (None, user.id):
+        raise Conflict(f"这个任务已由 {task.assignee.display_name} 认领 / the task is claimed by someone else")
+    form = form_for(task.case.process_version, task.form_key)
+    clean = forms.validate_draft(form, data)
+    # The draft's files go on the case now: visible to those on the case, and usable by whoever submits the task.
+    for field in forms.attachment_fields(form):
+        attachments.link(uow, user, task.case, clean.get(field, []), field)
+    before, now = task.draft or {}, clock.now()
+    result = uow.session.execute(update(HumanTask).where(HumanTask.id == task.id)
+                                 .values(draft=clean, draft_saved_at=now, draft_saved_by_id=user.id))
+    if result.rowcount != 1:  # completed by someone else since it was read
+        raise TaskNotReady("这个任务已经完成 / this task was already completed")
+    projection.set_committed(task, {"draft": clean, "draft_saved_at": now, "draft_saved_by_id": user.id})
+    audit.record(uow, task.case_id, user, "task_draft_saved", task_name=task.name,
+                 changes={k: [before.get(k), clean.get(k)] for k in {*before, *clean} if before.get(k) != clean.get(k)})
     return task
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import or_
 
 from ..clock import SHANGHAI, clock, start_of_local_day
 from ..models import Attachment, GRADES
@@ -193,17 +194,38 @@ def datetime_input(value):
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
+def to_raw(form, data):
+    """Stored form values (a saved draft) as the strings the form's controls show: what `normalize` and
+    `forms.coerce` turn back into the same values."""
+    raw = {}
+    for name, prop, ui in schema_fields(form):
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            raw[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            raw[name] = ["true" if value else "false"]
+        elif widget_for(prop, ui) == "datetime":
+            raw[name] = [datetime_input(value)]
+        else:
+            raw[name] = [str(value)]
+    return raw
+
+
 def file_ids(form, raw):
     return [v for name, prop, ui in schema_fields(form) if widget_for(prop, ui) in FILE_WIDGETS
             for v in raw.get(name, []) if v]
 
 
-def describe_files(session, user, public_ids):
-    """{public id: (name, is image)} for the user's own uploads among the ids (re-rendered forms)."""
+def describe_files(session, user, public_ids, case_id=None):
+    """{public id: (name, is image)} for the user's own uploads among the ids (re-rendered forms), and for files
+    already on the case `case_id` (a saved draft's)."""
     if not public_ids:
         return {}
+    mine = Attachment.uploader_id == user.id
     rows = session.query(Attachment).filter(Attachment.public_id.in_(public_ids),
-                                            Attachment.uploader_id == user.id)
+                                            mine if case_id is None else or_(mine, Attachment.case_id == case_id))
     return {a.public_id: (a.original_name, a.is_image) for a in rows}
 
 

@@ -88,8 +88,28 @@ def complete(task_id):
     return redirect(url_for("inbox.index"))
 
 
+@bp.route("/tasks/<int:task_id>/draft", methods=["POST"])
+@login_required
+def save_draft(task_id):
+    """保存草稿: the task form's values so far, kept on the task; nothing is required yet."""
+    raw = request.form.to_dict(flat=False)
+    current = get_workable_task(db.session, current_user, task_id)
+    form = form_for(current.case.process_version, current.form_key)
+    data = forms.coerce(form, forms_render.normalize(form, raw))
+    try:
+        with UnitOfWork() as uow:
+            tasks.save_draft(uow, current_user, task_id, data)
+            uow.commit()
+    except ValidationFailed as exc:
+        return _task_page(task_id, raw, exc.fields, exc.message, 400)
+    except Conflict as exc:
+        return _task_page(task_id, raw, {}, exc.message, 409)
+    flash(_("草稿已保存，提交前可随时修改"), "success")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
 def _task_page(task_id, raw=None, errors=None, message=None, status=200):
-    raw, errors = raw or {}, errors or {}
+    errors = errors or {}
     try:
         current = get_workable_task(db.session, current_user, task_id)
     except NotFound:
@@ -98,11 +118,13 @@ def _task_page(task_id, raw=None, errors=None, message=None, status=200):
         raise
     case = current.case
     form = form_for(case.process_version, current.form_key)
+    from_draft = raw is None and current.draft_saved_at is not None
+    raw = forms_render.to_raw(form, current.draft or {}) if from_draft else (raw or {})
     rows = forms_render.build(form, raw, errors, files=forms_render.describe_files(
-        db.session, current_user, forms_render.file_ids(form, raw)))
+        db.session, current_user, forms_render.file_ids(form, raw), case_id=case.id))
     known = {f.name for row in rows for f in row}
     return render_template(
-        "task.html", task=current, case=case, form=form, rows=rows, message=message,
+        "task.html", task=current, case=case, form=form, rows=rows, message=message, from_draft=from_draft,
         other_errors={k: v for k, v in errors.items() if k not in known},
         candidates=reassign_candidates(current) if may_reassign(current_user) else [],
         **case_context(case)), status

@@ -24,7 +24,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "monthly_report": N_("隐患排查治理月报"), "weekly_report": N_("隐患整改进展周报"),
                 "region_risk_raised": N_("区域风险等级升高")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
-            "task_reassigned": N_("改派任务"), "task_completed": N_("完成"), "case_updated": N_("流程推进"),
+            "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
+            "case_updated": N_("流程推进"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
             "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
             "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),

@@ -39,6 +39,8 @@ OPERATIONS = {
     "get_task": ("A task with its form", "tasks", None, None, {"200": s.TaskDetailSchema}),
     "claim_task": ("Claim a task", "tasks", None, None, {"200": s.TaskSchema}),
     "release_task": ("Release a claimed task", "tasks", None, None, {"200": s.TaskSchema}),
+    "save_task_draft": ("Save a draft of the task's form (保存草稿) without completing it", "tasks", s.DraftSchema, None,
+                        {"200": s.TaskSchema}),
     "reassign_task": ("Reassign a task (project lead, admin)", "tasks", s.ReassignSchema, None,
                       {"200": s.TaskSchema}),
     "complete_task": ("Submit a task's form; returns the updated case", "tasks", s.CompleteSchema, None,

@@ -116,6 +116,8 @@ class TaskSchema(Schema):
     enterprise_id = fields.Integer()
     deadlines_provisional = fields.Function(lambda task: bool(task.case.deadlines_provisional), metadata={
         "type": "boolean", "description": "the case's deadlines are provisional (see Case.deadlines_provisional)"})
+    draft_saved_at = LocalDateTime(allow_none=True, metadata={
+        "description": "when a draft of the form was last saved (PUT /tasks/{id}/draft); null without one"})
 
 
 class TaskListSchema(Schema):
@@ -131,6 +133,8 @@ class CaseTasksSchema(Schema):
 
 class TaskDetailSchema(TaskSchema):
     form = fields.Dict(metadata={"description": "the task's form: {schema: JSON Schema, ui: display hints}"})
+    draft = fields.Dict(allow_none=True, metadata={"description": "the saved draft's form values, or null"})
+    draft_saved_by = fields.String(allow_none=True, metadata={"description": "username of who saved the draft"})
     can_work = fields.Boolean(metadata={"description": "whether the caller may claim and complete it"})
     case = fields.Nested(CaseSchema)
 
@@ -146,6 +150,11 @@ class TaskQuery(PageQuery):
 class ReassignSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(1, 64))
     reason = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class DraftSchema(Schema):
+    data = fields.Dict(keys=fields.String(), required=True, metadata={
+        "description": "the form's values so far: what is given must be valid, nothing is required yet"})
 
 
 class CompleteSchema(Schema):

@@ -10,7 +10,7 @@ from ...services.uow import UnitOfWork
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
-from .schemas import CaseSchema, CompleteSchema, ReassignSchema, TaskListSchema, TaskQuery, \
+from .schemas import CaseSchema, CompleteSchema, DraftSchema, ReassignSchema, TaskListSchema, TaskQuery, \
     TaskSchema
 
 
@@ -37,8 +37,12 @@ def get_task(task_id):
         except NotFound:
             raise NotFound("task not found") from None  # same answer as for a task that does not exist
         # Shape documented by TaskDetailSchema; the parts are dumped by their own schemas.
+        can_work = may_work_on(g.api_user, task)
         return {**TaskSchema().dump(task), "form": form_for(case.process_version, task.form_key),
-                "can_work": may_work_on(g.api_user, task), "case": CaseSchema().dump(case)}
+                "can_work": can_work, "case": CaseSchema().dump(case),
+                # a draft is work in progress of those on the task: others reading the case do not see it
+                "draft": task.draft if can_work else None,
+                "draft_saved_by": task.draft_saved_by.username if can_work and task.draft_saved_by else None}
 
 
 def _task_action(action, *args):
@@ -66,6 +70,13 @@ def release_task(task_id):
 def reassign_task(task_id):
     body = json_body(ReassignSchema())
     return _task_action(tasks.reassign, task_id, body["username"].strip(), body["reason"])
+
+
+@api.put("/tasks/<int:task_id>/draft")
+@token_required
+def save_task_draft(task_id):
+    data = json_body(DraftSchema())["data"]
+    return _task_action(tasks.save_draft, task_id, data)
 
 
 @api.post("/tasks/<int:task_id>/complete")
