@@ -1,7 +1,8 @@
 """Registering hazards and reading cases."""
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import SHANGHAI, clock
@@ -62,14 +63,55 @@ def get_case(uow, user, case_id):
     return get_visible_case(uow.session, user, case_id)
 
 
-def list_cases(uow, user, status=None, grade=None, enterprise_id=None, limit=100, offset=0):
-    query = visible_cases(uow.session, user)
-    if status:
-        query = query.filter(HazardCase.status == status)
-    if grade:
-        query = query.filter(HazardCase.grade == grade)
-    if enterprise_id:
-        query = query.filter(HazardCase.enterprise_id == enterprise_id)
+@dataclass
+class CaseFilter:
+    """The case list's filters (the page, its ledger files and the API). `q`: a case code, place, description or
+    enterprise name containing it; `overdue`: the running deadline (assignment, rectification or verification) has
+    passed; `since` / `until`: registration days (Shanghai)."""
+    status: str = None
+    grade: str = None
+    enterprise_id: int = None
+    township: str = ""
+    hazard_type: str = None
+    overdue: bool = False
+    q: str = ""
+    since: date = None
+    until: date = None
+
+
+MAX_QUERY = 100  # characters of a search
+
+
+def filtered_cases(session, user, flt):
+    query = visible_cases(session, user)
+    for column, value in ((HazardCase.status, flt.status), (HazardCase.grade, flt.grade),
+                          (HazardCase.enterprise_id, flt.enterprise_id), (HazardCase.hazard_type, flt.hazard_type)):
+        if value:
+            query = query.filter(column == value)
+    q = (flt.q or "").strip()[:MAX_QUERY]
+    if flt.township or q:
+        query = query.join(Enterprise, Enterprise.id == HazardCase.enterprise_id)
+    if flt.township:
+        query = query.filter(Enterprise.township == flt.township)
+    if q:
+        query = query.filter(or_(*(column.icontains(q, autoescape=True) for column in (
+            HazardCase.code, HazardCase.place, HazardCase.description, Enterprise.name))))
+    if flt.overdue:
+        now = clock.now()
+        query = query.filter(or_(*(and_(HazardCase.status == status, due < now) for status, due in (
+            ("assigning", HazardCase.assignment_due), ("rectifying", HazardCase.rectification_due),
+            ("verifying", HazardCase.verification_due)))))
+    if flt.since:
+        query = query.filter(HazardCase.registered_at >= datetime.combine(flt.since, time.min, SHANGHAI))
+    if flt.until:
+        query = query.filter(HazardCase.registered_at < datetime.combine(flt.until + timedelta(days=1), time.min,
+                                                                          SHANGHAI))
+    return query
+
+
+def list_cases(uow, user, limit=100, offset=0, **filters):
+    """(a page of the visible cases matching `filters` (CaseFilter's fields), newest first; how many match)."""
+    query = filtered_cases(uow.session, user, CaseFilter(**filters))
     total = query.count()
     rows = query.order_by(HazardCase.registered_at.desc(), HazardCase.id.desc()).limit(limit).offset(offset).all()
     return rows, total
@@ -78,14 +120,10 @@ def list_cases(uow, user, status=None, grade=None, enterprise_id=None, limit=100
 EXPORT_LIMIT = 50_000
 
 
-def export_cases(uow, user, status=None, grade=None, enterprise_id=None, limit=EXPORT_LIMIT):
+def export_cases(uow, user, limit=EXPORT_LIMIT, **filters):
     """The visible cases of a filter for the case ledger file (隐患台账), newest first, their enterprises
     loaded with them (one query), at most `limit`."""
-    query = visible_cases(uow.session, user).options(joinedload(HazardCase.enterprise))
-    for column, value in ((HazardCase.status, status), (HazardCase.grade, grade),
-                          (HazardCase.enterprise_id, enterprise_id)):
-        if value:
-            query = query.filter(column == value)
+    query = filtered_cases(uow.session, user, CaseFilter(**filters)).options(joinedload(HazardCase.enterprise))
     return query.order_by(HazardCase.registered_at.desc(), HazardCase.id.desc()).limit(limit).all()
 
 

@@ -12,13 +12,14 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import attachments, audit, case_documents, forms, hazards, inspections, tasks, users
+from ..services import (attachments, audit, case_documents, forms, hazards, inspection_priority, inspections, tasks,
+                        users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
 from . import forms_render, names
 from .downloads import csv_download, xlsx_download
-from .query_args import int_or_none, page_count, page_number
+from .query_args import int_or_none, page_count, page_number, read_days
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
@@ -28,15 +29,34 @@ PAGE_SIZE = 50
 @bp.route("/cases")
 @login_required
 def index():
-    args = request.args
+    args, errors = request.args, {}
     page = page_number(args)
-    rows, total = hazards.list_cases(UnitOfWork(), current_user, status=_known(args.get("status"), STATUSES),
-                                     grade=_known(args.get("grade"), GRADES),
-                                     enterprise_id=int_or_none(args.get("enterprise_id")),
-                                     limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    flt = _case_filter(args, errors)
+    rows, total = hazards.list_cases(UnitOfWork(), current_user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                     **vars(flt))
+    catalog = forms_render.Catalog.deployed()
     return render_template("cases.html", cases=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
-                           args=args, grades=GRADES, statuses=STATUSES,
-                           enterprises=enterprise_choices(current_user))
+                           args=args, errors=errors, grades=GRADES, statuses=STATUSES,
+                           enterprises=enterprise_choices(current_user),
+                           townships=inspection_priority.filter_choices(db.session)[0] if sees_all_cases(current_user) else [],
+                           hazard_types=list(catalog.labels.get("hazard_type", {}).items()),
+                           filtered=any(args.get(k) for k in FILTER_ARGS)), (400 if errors else 200)
+
+
+FILTER_ARGS = ("status", "grade", "enterprise_id", "township", "hazard_type", "overdue", "q", "since", "until")
+
+
+def _case_filter(args, errors):
+    """The list's filters from the query; an unknown choice is ignored, a malformed day named in `errors`."""
+    days = read_days(args, ("since", "until"), errors)
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        errors["until"] = _("结束日期不能早于开始日期")
+    return hazards.CaseFilter(status=_known(args.get("status"), STATUSES), grade=_known(args.get("grade"), GRADES),
+                              enterprise_id=int_or_none(args.get("enterprise_id")),
+                              township=args.get("township", "").strip()[:100],
+                              hazard_type=(args.get("hazard_type") or "").strip()[:64] or None,
+                              overdue=args.get("overdue") == "1", q=args.get("q", "").strip()[:hazards.MAX_QUERY],
+                              since=days["since"], until=days["until"])
 
 
 @bp.route("/cases/export.csv")
@@ -56,9 +76,11 @@ def export_xlsx():
 
 def _ledger(args):
     """The ledger's rows, a header first, for the list's filters in `args`; only the cases the user may see."""
-    rows = hazards.export_cases(UnitOfWork(), current_user, status=_known(args.get("status"), STATUSES),
-                                grade=_known(args.get("grade"), GRADES),
-                                enterprise_id=int_or_none(args.get("enterprise_id")))
+    errors = {}
+    flt = _case_filter(args, errors)
+    if errors:  # a malformed filter is a 400, not a file of everything
+        abort(400, next(iter(errors.values())))
+    rows = hazards.export_cases(UnitOfWork(), current_user, **vars(flt))
     catalog = forms_render.Catalog.deployed()
     lines = [[_("案件编号"), _("企业"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("地点"), _("隐患类型"),
               _("隐患描述"), _("评分"), _("隐患等级"), _("状态"), _("当前环节"), _("整改轮次"), _("登记时间"),

@@ -79,6 +79,14 @@ class CaseQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(list(STATUSES)))
     grade = fields.String(validate=validate.OneOf(list(GRADES)))
     enterprise_id = fields.Integer(validate=validate.Range(min=1))
+    township = fields.String(validate=validate.Length(max=100), metadata={"description": "乡镇/园区 of the enterprise"})
+    hazard_type = fields.String(validate=validate.Length(max=64))
+    overdue = fields.Boolean(load_default=False, metadata={
+        "description": "only cases whose running deadline (assignment, rectification, verification) has passed"})
+    q = fields.String(validate=validate.Length(max=100), metadata={
+        "description": "a case code, place, description or enterprise name containing it"})
+    since = fields.Date(metadata={"description": "registered on or after this day (Shanghai)"})
+    until = fields.Date(metadata={"description": "registered on or before this day (Shanghai)"})
 
 
 class HistoryEventSchema(Schema):
