@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import backup, health, monthly_report, outbox, region_risk, timers, weekly_report
+from app.services import backup, health, monthly_report, objections, outbox, region_risk, timers, weekly_report
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -99,6 +99,16 @@ def grade_regions():
     return changes
 
 
+def urge_objections():
+    """Enterprises' objections unanswered past their three working days: the bureau and the project leads are told
+    once each."""
+    with UnitOfWork() as uow:
+        overdue = objections.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_objections", message=f"{overdue} overdue" if overdue else "")
+    return overdue
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -129,6 +139,7 @@ def job_table(config):
         {"id": "deliver_monthly_report", "func": deliver_monthly_report, "trigger": "interval", "seconds": 3600},
         {"id": "deliver_weekly_report", "func": deliver_weekly_report, "trigger": "interval", "seconds": 3600},
         {"id": "grade_regions", "func": grade_regions, "trigger": "interval", "seconds": 3600},
+        {"id": "urge_objections", "func": urge_objections, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

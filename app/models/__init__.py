@@ -14,3 +14,4 @@ from .sla import (CalendarYear, CreditRecord, EnforcementReferral, Incident, Key
                   OutboxMessage, TimerFiring)
 from .quality import QualityRound, QualitySample  # noqa: F401
 from .ops import SchedulerHeartbeat  # noqa: F401
+from .objection import OBJECTION_SUBJECTS, CaseObjection  # noqa: F401

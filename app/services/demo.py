@@ -12,8 +12,8 @@ from decimal import Decimal
 from flask import current_app
 
 from ..clock import clock
-from ..models import AccidentRecord, Enterprise, HumanTask, InspectionVisit, User, UserRole
-from . import attachments, hazards, tasks
+from ..models import AccidentRecord, Enterprise, HazardCase, HumanTask, InspectionVisit, User, UserRole
+from . import attachments, hazards, objections, tasks
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -82,7 +82,17 @@ def seed(uow, password, only_if_empty=True):
     visits = _seed_visits(uow, users["inspector"], enterprises)
     _seed_cases(uow, users, enterprises, visits)
     _seed_accidents(uow, enterprises)
+    _seed_objection(uow, users["enterprise2"])
     return True
+
+
+def _seed_objection(uow, user):
+    """An objection awaiting its answer, from the machinery works about its rectifying case's deadline."""
+    case = uow.session.query(HazardCase).filter_by(enterprise_id=user.enterprise_id, status="rectifying") \
+        .order_by(HazardCase.id).first()
+    if case is not None:
+        objections.raise_objection(uow, user, case.id, "deadline",
+                                   "更换配电箱需供电部门停电配合，最早下月初才能安排，申请延长整改期限")
 
 
 def _seed_visits(uow, inspector, enterprises):

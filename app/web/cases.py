@@ -12,8 +12,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import (attachments, audit, case_documents, forms, hazards, inspection_priority, inspections, tasks,
-                        users)
+from ..services import (attachments, audit, case_documents, forms, hazards, inspection_priority, inspections,
+                        objections, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -119,7 +119,9 @@ def case_context(case):
             "open_tasks": open_tasks, "deadlines": _deadlines(case), "last_submission": submissions[-1]
             if submissions else None, "may_work_on": lambda t: may_work_on(current_user, t),
             "may_reassign": may_reassign(current_user), "candidates_for": reassign_candidates,
-            "documents": case_documents.available(case, events)}
+            "documents": case_documents.available(case, events),
+            "objections": objections.for_case(db.session, case.id),
+            "may_raise_objection": objections.may_raise(current_user, case)}
 
 
 def _deadlines(case):

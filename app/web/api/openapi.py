@@ -35,6 +35,12 @@ OPERATIONS = {
                       {"200": "application/pdf"}),
     "hazard_verification_opinions": ("The verification opinions (整改验收意见书), round by round, as PDF", "hazards",
                                      None, None, {"200": "application/pdf"}),
+    "hazard_objections": ("The enterprise's objections (异议) to a case and their answers", "objections", None, None,
+                          {"200": s.ObjectionListSchema}),
+    "raise_objection": ("Object to a case (its enterprise's staff, not after closing); answered within 3 working "
+                        "days", "objections", s.ObjectionRequestSchema, None, {"201": s.ObjectionSchema}),
+    "answer_objection": ("Answer an objection, once (project lead, admin)", "objections", s.ObjectionAnswerSchema,
+                         None, {"200": s.ObjectionSchema}),
     "list_tasks": ("The caller's task inbox", "tasks", None, s.TaskQuery, {"200": s.TaskListSchema}),
     "get_task": ("A task with its form", "tasks", None, None, {"200": s.TaskDetailSchema}),
     "claim_task": ("Claim a task", "tasks", None, None, {"200": s.TaskSchema}),

@@ -2,7 +2,7 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ...clock import SHANGHAI, clock
-from ...models import GRADES
+from ...models import GRADES, OBJECTION_SUBJECTS
 from ...models.hazard_case import STATUSES
 
 MAX_PAGE = 200
@@ -182,3 +182,33 @@ class ErrorSchema(Schema):
     error = fields.String(required=True)
     message = fields.String(required=True)
     field_errors = fields.Dict(data_key="fields", metadata={"description": "field name -> message"})
+
+
+# ---- objections ---------------------------------------------------------------------------------------
+class ObjectionSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    subject = fields.String(metadata={"enum": list(OBJECTION_SUBJECTS)})
+    text = fields.String()
+    raised_by = fields.Function(lambda o: o.raised_by.username, metadata={"type": "string"})
+    raised_at = LocalDateTime()
+    reply_due = LocalDateTime(metadata={"description": "three working days after it was raised"})
+    reply = fields.String(allow_none=True)
+    accepted = fields.Boolean(allow_none=True)
+    replied_by = fields.Function(lambda o: o.replied_by.username if o.replied_by else None, allow_none=True,
+                                 metadata={"type": "string"})
+    replied_at = LocalDateTime(allow_none=True)
+
+
+class ObjectionListSchema(Schema):
+    items = fields.List(fields.Nested(ObjectionSchema))
+
+
+class ObjectionRequestSchema(Schema):
+    subject = fields.String(required=True, validate=validate.OneOf(list(OBJECTION_SUBJECTS)))
+    text = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class ObjectionAnswerSchema(Schema):
+    reply = fields.String(required=True, validate=validate.Length(1, 2000))
+    accepted = fields.Boolean(required=True, metadata={"description": "the objection is upheld"})
