@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import backup, health, monthly_report, objections, outbox, region_risk, timers, weekly_report
+from app.services import (backup, followups, health, monthly_report, objections, outbox, region_risk, timers,
+                          weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -109,6 +110,15 @@ def urge_objections():
     return overdue
 
 
+def urge_followups():
+    """Re-inspections of closed cases past their last day: the project leads are told once each."""
+    with UnitOfWork() as uow:
+        overdue = followups.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_followups", message=f"{overdue} overdue" if overdue else "")
+    return overdue
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -140,6 +150,7 @@ def job_table(config):
         {"id": "deliver_weekly_report", "func": deliver_weekly_report, "trigger": "interval", "seconds": 3600},
         {"id": "grade_regions", "func": grade_regions, "trigger": "interval", "seconds": 3600},
         {"id": "urge_objections", "func": urge_objections, "trigger": "interval", "seconds": 3600},
+        {"id": "urge_followups", "func": urge_followups, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -14,7 +14,7 @@ from ..clock import SHANGHAI, clock
 from ..engine import CaseRuntime, EngineError
 from ..errors import ProcessError, StaleCase
 from ..models import HumanTask, Timer, WorkflowState
-from . import audit, notifications, projection, sla
+from . import audit, followups, notifications, projection, sla
 from .pipeline import pipelined
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
@@ -196,6 +196,8 @@ def _write(uow, pipe, loaded, step):
         loaded.projection[model], step.gone[model], step.changed[model] = projection.sync_rows(
             pipe, model, case_id, loaded.projection[model], wanted)
     audit.write(uow, step.audit_rows, pipe)
+    if step.status_before != "closed" and step.case_values.get("status") == "closed":
+        followups.schedule(pipe, loaded.case)  # the re-inspections after closing (回头看)
 
 
 def _after_write(uow, loaded, step):

@@ -6,7 +6,7 @@ from ..models import User
 def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
-    from . import accident_import, enterprise_import, inspections, objections, priorities, supervision
+    from . import accident_import, enterprise_import, followups, inspections, objections, priorities, supervision
     from .api import api
     from .csrf import init_csrf
     from .errors import register_error_handlers
@@ -29,6 +29,7 @@ def register_web(app):
     app.register_blueprint(priorities.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
+    app.register_blueprint(followups.bp)
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)

@@ -12,8 +12,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import (attachments, audit, case_documents, forms, hazards, inspection_priority, inspections,
-                        objections, tasks, users)
+from ..services import (attachments, audit, case_documents, followups, forms, hazards, inspection_priority,
+                        inspections, objections, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -121,6 +121,7 @@ def case_context(case):
             "may_reassign": may_reassign(current_user), "candidates_for": reassign_candidates,
             "documents": case_documents.available(case, events),
             "objections": objections.for_case(db.session, case.id),
+            "follow_ups": followups.for_case(db.session, case.id),
             "may_raise_objection": objections.may_raise(current_user, case)}
 
 

@@ -25,4 +25,5 @@ def _validation_error(exc):
     return jsonify({"error": "validation_failed", "message": "请求参数有误 / invalid request", "fields": fields}), 400
 
 
-from . import attachments, auth, hazards, objections, openapi, oversight, tasks  # noqa: E402,F401  (routes register on `api`)
+# the route modules register on `api`
+from . import attachments, auth, followups, hazards, objections, openapi, oversight, tasks  # noqa: E402,F401

@@ -37,3 +37,4 @@ def answer_objection(objection_id):
         row = objections.answer(uow, g.api_user, objection_id, body["reply"], body["accepted"])
         uow.commit()
         return ObjectionSchema().dump(row)
+

@@ -2,7 +2,7 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ...clock import SHANGHAI, clock
-from ...models import GRADES, OBJECTION_SUBJECTS
+from ...models import FOLLOW_UP_RESULTS, GRADES, OBJECTION_SUBJECTS
 from ...models.hazard_case import STATUSES
 
 MAX_PAGE = 200
@@ -212,3 +212,26 @@ class ObjectionRequestSchema(Schema):
 class ObjectionAnswerSchema(Schema):
     reply = fields.String(required=True, validate=validate.Length(1, 2000))
     accepted = fields.Boolean(required=True, metadata={"description": "the objection is upheld"})
+
+
+# ---- re-inspections of closed cases -------------------------------------------------------------------
+class FollowUpSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    sequence = fields.Integer(metadata={"description": "1: within a week of closing, 2: a month after"})
+    not_before = fields.Date()
+    due_on = fields.Date()
+    result = fields.String(allow_none=True, metadata={"enum": list(FOLLOW_UP_RESULTS)})
+    notes = fields.String()
+    done_at = LocalDateTime(allow_none=True)
+    done_by = fields.Function(lambda f: f.done_by.username if f.done_by else None, allow_none=True,
+                              metadata={"type": "string"})
+
+
+class FollowUpListSchema(Schema):
+    items = fields.List(fields.Nested(FollowUpSchema))
+
+
+class FollowUpRecordSchema(Schema):
+    result = fields.String(required=True, validate=validate.OneOf(list(FOLLOW_UP_RESULTS)))
+    notes = fields.String(load_default="", validate=validate.Length(max=2000))
