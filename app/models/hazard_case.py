@@ -7,6 +7,11 @@ GRADES = {
     "major": ("重大隐患", "Major"),
     "especially_major": ("特别重大隐患", "Especially major"),
 }
+SOURCES = {
+    "inspection": ("排查发现", "Found by inspection"),
+    "self_check": ("企业自查上报", "Enterprise self-check"),
+}
+
 STATUSES = {
     "registered": ("已登记", "Registered"),
     "assigning": ("待指派", "Awaiting assignment"),
@@ -50,6 +55,9 @@ class HazardCase(db.Model):
     provisional_computations = db.Column(db.JSON, nullable=True)
     updated_at = db.Column(UTCDateTime, nullable=False)
     process_version_id = db.Column(db.Integer, db.ForeignKey("process_version.id"), nullable=False)
+    # "inspection": registered by the contractor's inspectors; "self_check": reported by the enterprise's own staff
+    # (企业自查上报). `inspector_id` is who registered it either way.
+    source = db.Column(db.String(16), nullable=False, default="inspection", server_default="inspection")
     # The inspection visit (排查记录) that found it, when the inspector registered it from one.
     inspection_visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"), index=True)
 

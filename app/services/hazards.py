@@ -18,8 +18,8 @@ _ENTERPRISE = select(Enterprise.id).where(Enterprise.id == bindparam("id"))
 
 def register_hazard(uow, actor, data):
     """data: the registration form's fields (validated here against the deployed form schema)."""
-    if not actor.has_role("inspector"):
-        raise NotAllowed("only inspectors register hazards")
+    if not may_register(actor):
+        raise NotAllowed("only inspectors (and enterprise staff, for their own enterprise) register hazards")
     version = deployed_info(uow)
     form = form_for(version, REGISTRATION_FORM)
     # The visit is not a field of the (versioned) registration form: the case row keeps it, the diagram needs it not.
@@ -29,6 +29,14 @@ def register_hazard(uow, actor, data):
     enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
     if enterprise_id is None:
         raise ValidationFailed("企业不存在 / unknown enterprise", fields={"enterprise_id": "unknown enterprise"})
+    source = "inspection" if actor.has_role("inspector") else "self_check"
+    if source == "self_check":
+        if enterprise_id != actor.enterprise_id:
+            raise ValidationFailed("只能上报本企业的隐患 / report hazards of your own enterprise only",
+                                   fields={"enterprise_id": "只能上报本企业的隐患 / your own enterprise only"})
+        if visit_id not in (None, ""):
+            raise ValidationFailed("企业自查不关联排查记录 / a self-check report names no inspection visit",
+                                   fields={"inspection_visit_id": "not for a self-check report"})
     visit = None if visit_id in (None, "") else \
         inspections.visit_for_hazard(uow.session, visit_id, enterprise_id, clean.get("found_at"))
     now = clock.now()
@@ -36,7 +44,7 @@ def register_hazard(uow, actor, data):
                       place=clean["place"], description=clean["description"], score=int(clean["score"]),
                       legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
                       longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
-                      process_version_id=version.id, inspection_visit_id=visit.id if visit else None)
+                      process_version_id=version.id, inspection_visit_id=visit.id if visit else None, source=source)
     uow.session.add(case)
     uow.session.flush()
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
@@ -50,6 +58,11 @@ def register_hazard(uow, actor, data):
         case.id, actor, "hazard_registered", task_name="隐患登记", changes=_registration_changes(clean, visit),
         details={"inspection_visit_id": visit.id} if visit else None)])
     return case
+
+
+def may_register(user):
+    """Inspectors register at any enterprise; an enterprise's staff report hazards of their own (自查上报)."""
+    return user.has_role("inspector") or ("enterprise" in user.roles and bool(user.enterprise_id))
 
 
 def _registration_changes(clean, visit):
@@ -73,6 +86,7 @@ class CaseFilter:
     enterprise_id: int = None
     township: str = ""
     hazard_type: str = None
+    source: str = None  # "inspection" or "self_check"
     overdue: bool = False
     q: str = ""
     since: date = None
@@ -85,7 +99,8 @@ MAX_QUERY = 100  # characters of a search
 def filtered_cases(session, user, flt):
     query = visible_cases(session, user)
     for column, value in ((HazardCase.status, flt.status), (HazardCase.grade, flt.grade),
-                          (HazardCase.enterprise_id, flt.enterprise_id), (HazardCase.hazard_type, flt.hazard_type)):
+                          (HazardCase.enterprise_id, flt.enterprise_id), (HazardCase.hazard_type, flt.hazard_type),
+                          (HazardCase.source, flt.source)):
         if value:
             query = query.filter(column == value)
     q = (flt.q or "").strip()[:MAX_QUERY]

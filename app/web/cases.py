@@ -11,7 +11,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
-from ..models.hazard_case import STATUSES
+from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, followups, forms, hazards, inspection_priority,
                         inspections, objections, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
@@ -36,14 +36,15 @@ def index():
                                      **vars(flt))
     catalog = forms_render.Catalog.deployed()
     return render_template("cases.html", cases=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
-                           args=args, errors=errors, grades=GRADES, statuses=STATUSES,
+                           args=args, errors=errors, grades=GRADES, statuses=STATUSES, sources=SOURCES,
                            enterprises=enterprise_choices(current_user),
                            townships=inspection_priority.filter_choices(db.session)[0] if sees_all_cases(current_user) else [],
                            hazard_types=list(catalog.labels.get("hazard_type", {}).items()),
                            filtered=any(args.get(k) for k in FILTER_ARGS)), (400 if errors else 200)
 
 
-FILTER_ARGS = ("status", "grade", "enterprise_id", "township", "hazard_type", "overdue", "q", "since", "until")
+FILTER_ARGS = ("status", "grade", "enterprise_id", "township", "hazard_type", "source", "overdue", "q", "since",
+               "until")
 
 
 def _case_filter(args, errors):
@@ -52,6 +53,7 @@ def _case_filter(args, errors):
     if days["since"] and days["until"] and days["since"] > days["until"]:
         errors["until"] = _("结束日期不能早于开始日期")
     return hazards.CaseFilter(status=_known(args.get("status"), STATUSES), grade=_known(args.get("grade"), GRADES),
+                              source=_known(args.get("source"), SOURCES),
                               enterprise_id=int_or_none(args.get("enterprise_id")),
                               township=args.get("township", "").strip()[:100],
                               hazard_type=(args.get("hazard_type") or "").strip()[:64] or None,
@@ -84,14 +86,20 @@ def _ledger(args):
     catalog = forms_render.Catalog.deployed()
     lines = [[_("案件编号"), _("企业"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("地点"), _("隐患类型"),
               _("隐患描述"), _("评分"), _("隐患等级"), _("状态"), _("当前环节"), _("整改轮次"), _("登记时间"),
-              _("整改期限"), _("复核期限"), _("销号时间")]]
+              _("整改期限"), _("复核期限"), _("销号时间"), _("来源")]]
     for c in rows:
         lines.append([c.code, c.enterprise.name, c.enterprise.credit_code, c.enterprise.township,
                       c.enterprise.industry, c.place, catalog.show("hazard_type", c.hazard_type), c.description,
                       c.score, catalog.show("grade", c.grade) if c.grade else "", catalog.show("status", c.status),
                       names.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
-                      _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at)])
+                      _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at),
+                      _source_name(c.source)])
     return lines
+
+
+def _source_name(code):
+    label = SOURCES.get(code)
+    return (label[1] if names.is_english() else label[0]) if label else code
 
 
 def _csv_moment(value):
@@ -171,8 +179,8 @@ def enterprise_choices(user):
 @bp.route("/hazards/new", methods=["GET", "POST"])
 @login_required
 def register():
-    if not current_user.has_role("inspector"):
-        abort(403, _("只有现场排查人员可以登记隐患"))
+    if not hazards.may_register(current_user):
+        abort(403, _("只有现场排查人员和企业（上报本企业的隐患）可以登记隐患"))
     form = form_for(deployed_version(UnitOfWork()), hazards.REGISTRATION_FORM)
     if request.method == "GET":
         visit = _visit(request.args.get("visit"))
@@ -183,6 +191,8 @@ def register():
         raw = {"found_at": [found.strftime("%Y-%m-%dT%H:%M")], "legal_major": ["false"]}
         if visit is not None:
             raw["enterprise_id"] = [str(visit.enterprise_id)]
+        elif not current_user.has_role("inspector"):  # a self-check report: the own enterprise
+            raw["enterprise_id"] = [str(current_user.enterprise_id)]
         return _register_page(form, raw, visit=visit)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
@@ -210,11 +220,13 @@ def _visit(value):
 
 def _register_page(form, raw, errors=None, message=None, visit=None):
     errors = errors or {}
-    rows = forms_render.build(form, raw, errors, enterprises=enterprise_choices(current_user),
+    own = [current_user.enterprise] if not current_user.has_role("inspector") else []  # a self-check report
+    rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
                               files=forms_render.describe_files(db.session, current_user,
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit,
+                           self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

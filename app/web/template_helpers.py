@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..models import ROLES
-from ..models.hazard_case import GRADES, STATUSES
+from ..models.hazard_case import GRADES, SOURCES, STATUSES
 
 
 def _label(table, code):
@@ -27,6 +27,10 @@ def register(app):
     @app.template_filter("status_name")
     def status_name(code):
         return _label(STATUSES, code)
+
+    @app.template_filter("source_name")
+    def source_name(code):
+        return _label(SOURCES, code)
 
     @app.template_filter("role_name")
     def role_name(code):

@@ -3,7 +3,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ...clock import SHANGHAI, clock
 from ...models import FOLLOW_UP_RESULTS, GRADES, OBJECTION_SUBJECTS
-from ...models.hazard_case import STATUSES
+from ...models.hazard_case import SOURCES, STATUSES
 
 MAX_PAGE = 200
 
@@ -63,6 +63,8 @@ class CaseSchema(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     process_version = fields.Function(lambda case: case.process_version.version, metadata={"type": "integer"})
+    source = fields.String(metadata={"enum": list(SOURCES), "description": "inspection, or the enterprise's own "
+                                     "self-check report (企业自查上报)"})
     inspection_visit_id = fields.Integer(allow_none=True, metadata={
         "description": "the inspection visit (排查记录) the hazard was registered from, if any"})
     deadlines_provisional = fields.Boolean(metadata={
@@ -81,6 +83,7 @@ class CaseQuery(PageQuery):
     enterprise_id = fields.Integer(validate=validate.Range(min=1))
     township = fields.String(validate=validate.Length(max=100), metadata={"description": "乡镇/园区 of the enterprise"})
     hazard_type = fields.String(validate=validate.Length(max=64))
+    source = fields.String(validate=validate.OneOf(list(SOURCES)))
     overdue = fields.Boolean(load_default=False, metadata={
         "description": "only cases whose running deadline (assignment, rectification, verification) has passed"})
     q = fields.String(validate=validate.Length(max=100), metadata={
