@@ -20,6 +20,26 @@ class InspectionVisit(db.Model):
     created_by = db.relationship("User")
 
 
+class InspectionPlan(db.Model):
+    """A planned inspection (排查计划): the enterprise is told the day and the areas at least five working days
+    ahead (the seed's 提前5个工作日通知); the visit recorded from it closes it, or it is cancelled with a reason."""
+    __tablename__ = "inspection_plan"
+    id = db.Column(db.Integer, primary_key=True)
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=False, index=True)
+    planned_on = db.Column(db.Date, nullable=False, index=True)
+    areas = db.Column(db.Text, nullable=False)  # 涉及区域 / what will be checked, as the notice says
+    team = db.Column(db.String(200), nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+    visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"))  # the visit recorded from it
+    cancelled_at = db.Column(UTCDateTime)
+    cancel_reason = db.Column(db.Text)
+
+    enterprise = db.relationship("Enterprise")
+    created_by = db.relationship("User")
+    visit = db.relationship("InspectionVisit")
+
+
 class RegionRiskChange(db.Model):
     """A township's / park's risk level as graded when it changed (services/region_risk.py): the level before and
     after, the score and its factors, so the record says why."""

@@ -6,7 +6,8 @@ from ..models import User
 def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
-    from . import accident_import, enterprise_import, followups, inspections, objections, priorities, supervision
+    from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
+    from . import supervision
     from .api import api
     from .csrf import init_csrf
     from .errors import register_error_handlers
@@ -27,6 +28,7 @@ def register_web(app):
     app.register_blueprint(enterprise_import.bp)
     app.register_blueprint(supervision.bp)
     app.register_blueprint(priorities.bp)
+    app.register_blueprint(inspection_plans.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
     app.register_blueprint(followups.bp)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import inspections, inspection_priority
+from ..services import inspection_plans, inspection_priority, inspections
 from ..services.uow import UnitOfWork
 from .cases import enterprise_choices
 from .downloads import csv_download, xlsx_download
@@ -63,21 +63,28 @@ def export_xlsx():
 def new():
     if not inspections.may_record(current_user):
         abort(403, _("只有排查人员和项目负责人可以登记排查记录"))
+    plan = _plan(request.values.get("plan"))
     if request.method == "GET":
         form = {"visited_on": clock.local_now().date().isoformat(), "inspectors": current_user.display_name,
                 "enterprise_id": request.args.get("enterprise_id", "")}
-        return _form_page(form, {})
+        if plan is not None:  # recording the visit of a plan: its enterprise, team and areas
+            form.update(enterprise_id=str(plan.enterprise_id), inspectors=plan.team, scope=plan.areas)
+        return _form_page(form, {}, plan)
     form = {name: request.form.get(name, "").strip() for name in FIELDS}
     try:
         with UnitOfWork() as uow:
             visit = inspections.record(uow, current_user, int_or_none(form["enterprise_id"]), form["visited_on"],
                                        form["inspectors"], form["scope"], form["findings"])
+            if plan is not None:
+                inspection_plans.close_with_visit(uow, plan, visit)
             name, visit_id = visit.enterprise.name, visit.id
             uow.commit()
     except DomainError as exc:
         if exc.status == 403:
             abort(403, bilingual(exc.message))
-        return _form_page(form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
+        if not exc.fields:
+            return _form_page(form, {}, plan, bilingual(exc.message)), exc.status
+        return _form_page(form, {k: bilingual(v) for k, v in exc.fields.items()}, plan), 400
     flash(_("已登记对 %(name)s 的排查", name=name), "success")
     return redirect(url_for("inspections.show", visit_id=visit_id))
 
@@ -91,8 +98,19 @@ def show(visit_id):
                            cases=inspections.hazards_of_visit(db.session, visit))
 
 
-def _form_page(form, errors):
-    return render_template("inspections/new.html", form=form, errors=errors,
+def _plan(value):
+    """The plan a visit is recorded from (`?plan=` / the form's hidden field): a 404 when it is not one the user
+    sees, a 409 when it is done or cancelled."""
+    if not (value or "").strip():
+        return None
+    try:
+        return inspection_plans.open_for_visit(db.session, current_user, int_or_none(value))
+    except DomainError as exc:
+        abort(exc.status, bilingual(exc.message))
+
+
+def _form_page(form, errors, plan=None, message=None):
+    return render_template("inspections/new.html", form=form, errors=errors, plan=plan, message=message,
                            enterprises=enterprise_choices(current_user))
 
 

@@ -24,7 +24,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "monthly_report": N_("隐患排查治理月报"), "weekly_report": N_("隐患整改进展周报"),
                 "region_risk_raised": N_("区域风险等级升高"), "objection_raised": N_("企业提出异议"),
                 "objection_answered": N_("异议已答复"), "objection_overdue": N_("企业异议超过3个工作日未答复"),
-                "follow_up_recurred": N_("销号后复查发现隐患反弹"), "follow_up_overdue": N_("销号后复查逾期未做")}
+                "follow_up_recurred": N_("销号后复查发现隐患反弹"), "follow_up_overdue": N_("销号后复查逾期未做"),
+                "inspection_planned": N_("排查通知"), "inspection_plan_cancelled": N_("排查取消")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "case_updated": N_("流程推进"),
@@ -37,7 +38,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "enterprise_added": N_("添加企业"), "enterprise_updated": N_("修改企业信息"),
             "enterprises_imported": N_("导入企业名录"), "accident_recorded": N_("登记事故记录"),
             "accident_removed": N_("删除事故记录"), "accidents_imported": N_("导入事故记录"),
-            "inspection_recorded": N_("登记排查"), "objection_raised": N_("提出异议"),
+            "inspection_recorded": N_("登记排查"), "inspection_planned": N_("制定排查计划并通知企业"),
+            "inspection_plan_cancelled": N_("取消排查计划"), "objection_raised": N_("提出异议"),
             "objection_answered": N_("答复异议"), "follow_up_recorded": N_("登记销号后复查"),
             "user_created": N_("创建用户"),
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),

@@ -1,0 +1,139 @@
+"""Planned inspections (排查计划): the inspection team plans a visit to an enterprise and the enterprise's staff are
+told the day, the areas and the team at least five working days ahead (the seed: 提前5个工作日向企业发送通知，
+排查日期、涉及区域). Recording the visit from the plan closes it; a cancelled plan tells the enterprise too."""
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import update
+
+from ..clock import SHANGHAI, clock
+from ..errors import Conflict, NotAllowed, NotFound
+from ..models import Enterprise, InspectionPlan
+from . import audit, notifications
+from .access import sees_all_cases
+from .calendar import add_workdays
+from .field_rules import clean_text, parse_date, raise_if
+from .inspections import MAX_INSPECTORS, MAX_TEXT, may_record
+from .users import holders_of_role
+
+NOTICE_WORKING_DAYS = 5
+STATES = ("upcoming", "done", "cancelled", "all")
+
+
+def earliest_day(now=None):
+    """The first day a visit planned now may take place: five working days' notice."""
+    local = (now or clock.now()).astimezone(SHANGHAI)
+    start = datetime.combine(local.date(), time(0, 0), SHANGHAI)
+    return add_workdays(start, NOTICE_WORKING_DAYS).moment.date()
+
+
+def plan(uow, actor, enterprise_id, planned_on, areas, team):
+    """A new plan from the form's values, and its notice to the enterprise's staff; ValidationFailed names each
+    wrong field (a day with less than five working days' notice among them)."""
+    if not may_record(actor):
+        raise NotAllowed("只有排查人员和项目负责人可以制定排查计划 / only inspectors and project leads plan visits")
+    errors = {}
+    enterprise = uow.session.get(Enterprise, enterprise_id) if isinstance(enterprise_id, int) else None
+    if enterprise is None:
+        errors["enterprise_id"] = "请选择企业 / choose the enterprise"
+    day = parse_date(planned_on, "planned_on", errors)
+    first = earliest_day()
+    if day is None and "planned_on" not in errors:
+        errors["planned_on"] = "请填写排查日期 / enter the day"
+    elif "planned_on" not in errors and day < first:
+        errors["planned_on"] = (f"须提前5个工作日通知企业，最早 {first.isoformat()} / "
+                                f"five working days' notice: {first.isoformat()} at the earliest")
+    values = {"areas": clean_text(areas, MAX_TEXT, "areas", errors),
+              "team": clean_text(team, MAX_INSPECTORS, "team", errors)}
+    for name, message in (("areas", "请填写涉及区域和检查内容 / say what will be checked"),
+                          ("team", "请填写排查人员 / name the team")):
+        if not values[name] and name not in errors:
+            errors[name] = message
+    raise_if(errors)
+    row = InspectionPlan(enterprise_id=enterprise.id, planned_on=day, created_at=clock.now(), created_by_id=actor.id,
+                         **values)
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(uow, None, actor, "inspection_planned",
+                 changes={"planned_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()}},
+                 details={"plan_id": row.id, "enterprise_id": enterprise.id, "name": enterprise.name})
+    _tell(uow, row, "inspection_planned", f"排查通知：{day.isoformat()} 到贵单位开展隐患排查",
+          f"涉及区域：{values['areas'][:150]}；排查人员：{values['team']}", f"plan:{row.id}:planned")
+    return row
+
+
+def cancel(uow, actor, plan_id, reason):
+    if not may_record(actor):
+        raise NotAllowed("只有排查人员和项目负责人可以取消排查计划 / only inspectors and project leads cancel plans")
+    row = get_visible(uow.session, actor, plan_id)
+    errors = {}
+    reason = clean_text(reason, MAX_TEXT, "reason", errors)
+    if not reason and "reason" not in errors:
+        errors["reason"] = "请填写取消原因 / give the reason"
+    raise_if(errors)
+    done = uow.session.execute(update(InspectionPlan).where(
+        InspectionPlan.id == row.id, InspectionPlan.cancelled_at.is_(None), InspectionPlan.visit_id.is_(None))
+        .values(cancelled_at=clock.now(), cancel_reason=reason))
+    if done.rowcount != 1:
+        raise Conflict("该计划已完成或已取消 / the plan is already done or cancelled")
+    uow.session.refresh(row)
+    audit.record(uow, None, actor, "inspection_plan_cancelled", reason=reason,
+                 details={"plan_id": row.id, "enterprise_id": row.enterprise_id, "name": row.enterprise.name})
+    _tell(uow, row, "inspection_plan_cancelled", f"排查取消：原定 {row.planned_on.isoformat()} 的隐患排查取消",
+          reason[:200], f"plan:{row.id}:cancelled")
+    return row
+
+
+def open_for_visit(session, actor, plan_id):
+    """The plan a visit is being recorded from: the recorder's, still open (not done, not cancelled)."""
+    row = get_visible(session, actor, plan_id)
+    if row.visit_id is not None or row.cancelled_at is not None:
+        raise Conflict("该计划已完成或已取消 / the plan is already done or cancelled")
+    return row
+
+
+def close_with_visit(uow, row, visit):
+    """The visit recorded from the plan closes it (at the plan's enterprise only)."""
+    if visit.enterprise_id != row.enterprise_id:
+        raise_if({"enterprise_id": "排查计划是针对另一家企业的 / the plan is for another enterprise"})
+    done = uow.session.execute(update(InspectionPlan).where(
+        InspectionPlan.id == row.id, InspectionPlan.visit_id.is_(None), InspectionPlan.cancelled_at.is_(None))
+        .values(visit_id=visit.id))
+    if done.rowcount != 1:
+        raise Conflict("该计划已完成或已取消 / the plan is already done or cancelled")
+
+
+def get_visible(session, user, plan_id):
+    row = session.get(InspectionPlan, plan_id) if isinstance(plan_id, int) else None
+    if row is None or not (sees_all_cases(user) or row.enterprise_id == user.enterprise_id):
+        raise NotFound("排查计划不存在 / inspection plan not found")
+    return row
+
+
+@dataclass
+class PlanFilter:
+    state: str = "upcoming"
+    limit: int = 50
+    offset: int = 0
+
+
+def listing(session, user, flt):
+    """(plans in the state the user may see, soonest first for upcoming ones; how many)."""
+    query = session.query(InspectionPlan)
+    if not sees_all_cases(user):
+        query = query.filter(InspectionPlan.enterprise_id == (user.enterprise_id or -1))
+    if flt.state == "upcoming":
+        query = query.filter(InspectionPlan.visit_id.is_(None), InspectionPlan.cancelled_at.is_(None))
+    elif flt.state == "done":
+        query = query.filter(InspectionPlan.visit_id.isnot(None))
+    elif flt.state == "cancelled":
+        query = query.filter(InspectionPlan.cancelled_at.isnot(None))
+    order = (InspectionPlan.planned_on, InspectionPlan.id) if flt.state == "upcoming" else \
+        (InspectionPlan.planned_on.desc(), InspectionPlan.id.desc())
+    total = query.count()
+    return query.order_by(*order).limit(flt.limit).offset(flt.offset).all(), total
+
+
+def _tell(uow, row, kind, title, body, key):
+    staff = holders_of_role(uow.session, "enterprise", row.enterprise_id)
+    notifications.send(uow, notifications.not_yet_given(uow, staff, key), kind, title, body, key)
