@@ -114,7 +114,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     sweep()  # enforcement referral and credit record
     version = db.session.query(ProcessVersion).filter_by(is_deployed=True).first()
     pages = {
-        "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications"],
+        "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
+                         "/inspections", "/inspections/plans", "/inspections/plans/new"],
         "ent_a": ["/notifications", "/account/password"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],

@@ -16,3 +16,4 @@ from .quality import QualityRound, QualitySample  # noqa: F401
 from .ops import SchedulerHeartbeat  # noqa: F401
 from .objection import OBJECTION_SUBJECTS, CaseObjection  # noqa: F401
 from .follow_up import FOLLOW_UP_RESULTS, CaseFollowUp  # noqa: F401
+from .notice_receipt import NoticeReceipt  # noqa: F401

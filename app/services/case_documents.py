@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import Conflict
-from ..models import AuditEvent, User
+from ..models import AuditEvent, NoticeReceipt, User
 from .access import get_visible_case
 
 VERIFICATION_FORMS = {  # form key -> (passed field, opinion, added requirements, new deadline in working days)
@@ -69,6 +69,8 @@ class Notice:
     contact_phone: str = ""
     issued_by: str = ""
     issued_at: datetime = None
+    signed_by: str = ""  # the enterprise's acknowledgement (签收) of this round's notice, if given
+    signed_at: datetime = None
 
 
 def submissions(session, case):
@@ -150,6 +152,9 @@ def rectification_notice(session, user, case_id):
             if not verification.passed:
                 notice.requirements.append((verification.by, verification.added_requirements))
                 notice.issued_by, notice.issued_at = verification.by, verification.at
+    receipt = session.query(NoticeReceipt).filter_by(case_id=case.id, round=round_no).first()
+    if receipt is not None:
+        notice.signed_by, notice.signed_at = receipt.signed_by.display_name, receipt.signed_at
     return notice
 
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, followups, forms, hazards, inspection_priority,
-                        inspections, objections, tasks, users)
+                        inspections, notice_receipts, objections, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -130,6 +130,9 @@ def case_context(case):
             "documents": case_documents.available(case, events),
             "objections": objections.for_case(db.session, case.id),
             "follow_ups": followups.for_case(db.session, case.id),
+            "notice_receipts": notice_receipts.for_case(db.session, case.id),
+            "notice_round": notice_receipts.notice_round(case),
+            "may_acknowledge": notice_receipts.may_acknowledge(current_user, case),
             "may_raise_objection": objections.may_raise(current_user, case)}
 
 

@@ -1,11 +1,15 @@
 """A case's documents as PDF files, for everyone who may see the case (404 for others, 409 while the case has
 no such document yet): the rectification notice, the verification opinions, the receipt of closure."""
-from flask import Blueprint, Response
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..errors import DomainError
 from ..extensions import db
-from ..services import case_documents
+from ..services import case_documents, notice_receipts
+from ..services.uow import UnitOfWork
 from . import documents_pdf
+from .forms_render import bilingual
 
 bp = Blueprint("documents", __name__)
 
@@ -14,6 +18,24 @@ bp = Blueprint("documents", __name__)
 @login_required
 def notice(case_id):
     return notice_response(db.session, current_user, case_id)
+
+
+@bp.route("/cases/<int:case_id>/notice/acknowledge", methods=["POST"])
+@login_required
+def acknowledge_notice(case_id):
+    """签收: one of the case's enterprise staff signs for the current round's rectification notice."""
+    try:
+        with UnitOfWork() as uow:
+            row = notice_receipts.acknowledge(uow, current_user, case_id)
+            round_no = row.round
+            uow.commit()
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            abort(exc.status, bilingual(exc.message))
+        flash(bilingual(exc.message), "error")
+        return redirect(url_for("cases.show", case_id=case_id))
+    flash(_("已签收第 %(n)s 轮整改通知书", n=round_no), "success")
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.route("/cases/<int:case_id>/verification.pdf")

@@ -43,7 +43,8 @@ def notice(data):
     story += _enterprise_and_hazard(case, catalog, case.inspector.display_name)
     story += _section(_("整改要求"), [(who, text) for who, text in data.requirements] + [
         (_("整改期限"), st.moment(data.deadline)), (_("联系人"), data.contact_person),
-        (_("联系电话"), data.contact_phone), (_("下达"), f"{data.issued_by}　{st.moment(data.issued_at)}")])
+        (_("联系电话"), data.contact_phone), (_("下达"), f"{data.issued_by}　{st.moment(data.issued_at)}"),
+        (_("企业签收"), f"{data.signed_by}　{st.moment(data.signed_at)}" if data.signed_at else _("未签收"))])
     story += _foot(_("本通知书由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。"))
     return st.build(story, f"{_('隐患整改通知书')} {case.code}")
 

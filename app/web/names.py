@@ -41,6 +41,7 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "inspection_recorded": N_("登记排查"), "inspection_planned": N_("制定排查计划并通知企业"),
             "inspection_plan_cancelled": N_("取消排查计划"), "objection_raised": N_("提出异议"),
             "objection_answered": N_("答复异议"), "follow_up_recorded": N_("登记销号后复查"),
+            "notice_acknowledged": N_("签收整改通知书"),
             "user_created": N_("创建用户"),
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),

@@ -1,13 +1,14 @@
 """Hazard cases: register, read, list, history, open tasks."""
 from flask import g, url_for
 
-from ...services import audit, hazards, tasks
+from ...services import audit, hazards, notice_receipts, tasks
 from ...services.uow import UnitOfWork
 from .. import documents
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
-from .schemas import CaseListSchema, CaseQuery, CaseSchema, CaseTasksSchema, HistorySchema
+from .schemas import (CaseListSchema, CaseQuery, CaseSchema, CaseTasksSchema, HistorySchema, NoticeReceiptListSchema,
+                      NoticeReceiptSchema)
 
 
 @api.post("/hazards")
@@ -79,3 +80,22 @@ def hazard_verification_opinions(case_id):
     """Every verification's conclusion and opinion, round by round, as PDF: 409 before the first one."""
     with UnitOfWork() as uow:
         return documents.verification_response(uow.session, g.api_user, case_id)
+
+
+@api.get("/hazards/<int:case_id>/notice-receipts")
+@token_required
+def hazard_notice_receipts(case_id):
+    """The enterprise's acknowledgements (签收) of the case's rectification notices, by round."""
+    with UnitOfWork() as uow:
+        case = hazards.get_case(uow, g.api_user, case_id)
+        rows = sorted(notice_receipts.for_case(uow.session, case.id).values(), key=lambda r: r.round)
+        return NoticeReceiptListSchema().dump({"items": rows, "current_round": notice_receipts.notice_round(case)})
+
+
+@api.post("/hazards/<int:case_id>/notice/acknowledge")
+@token_required
+def acknowledge_notice(case_id):
+    with UnitOfWork() as uow:
+        row = notice_receipts.acknowledge(uow, g.api_user, case_id)
+        uow.commit()
+        return NoticeReceiptSchema().dump(row), 201

@@ -238,3 +238,16 @@ class FollowUpListSchema(Schema):
 class FollowUpRecordSchema(Schema):
     result = fields.String(required=True, validate=validate.OneOf(list(FOLLOW_UP_RESULTS)))
     notes = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+# ---- notice acknowledgements -------------------------------------------------------------------------
+class NoticeReceiptSchema(Schema):
+    round = fields.Integer()
+    signed_by = fields.Function(lambda r: r.signed_by.username, metadata={"type": "string"})
+    signed_at = LocalDateTime()
+
+
+class NoticeReceiptListSchema(Schema):
+    items = fields.List(fields.Nested(NoticeReceiptSchema))
+    current_round = fields.Integer(allow_none=True, metadata={
+        "description": "the round whose notice can be signed for now; null before assignment and after closing"})
