@@ -56,8 +56,7 @@ def raise_objection(uow, user, case_id, subject, text):
     uow.session.flush()
     audit.record(uow, case.id, user, "objection_raised", changes={"subject": [None, subject], "text": [None, text]},
                  details={"objection_id": row.id})
-    leads = [u for role in ANSWERERS[:1] for u in holders_of_role(uow.session, role)]
-    notifications.send(uow, leads, "objection_raised", f"企业提出异议（{case.code}）", text[:200],
+    notifications.send(uow, holders_of_role(uow.session, "project_lead"), "objection_raised", f"企业提出异议（{case.code}）", text[:200],
                        f"objection:{row.id}:raised", case.id)
     return row
 
