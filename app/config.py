@@ -27,6 +27,8 @@ class Config:
     # Attachments live outside the web root, under random names.
     UPLOAD_DIR = Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")))
     MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+    # On-site videos (MP4 / MOV / WebM) may be larger; the upload endpoints accept a request body this big.
+    MAX_VIDEO_BYTES = int(_env("MAX_VIDEO_BYTES", str(100 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
     # Per uploaded .bpmn / .dmn / form file in the process editor.
     MAX_DIAGRAM_BYTES = int(_env("MAX_DIAGRAM_BYTES", str(2 * 1024 * 1024)))

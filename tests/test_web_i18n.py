@@ -55,7 +55,7 @@ def test_upload_error_in_english(people, login):
     inspector.get("/lang/en")
     response = inspector.post("/attachments", data={"file": (io.BytesIO(b"hello"), "a.jpg")},
                               content_type="multipart/form-data")
-    assert response.status_code == 400 and response.get_json()["message"] == "only images and PDF are accepted"
+    assert response.status_code == 400 and response.get_json()["message"] == "only images, PDF and MP4 / MOV / WebM videos are accepted"
 
 
 def test_login_page_in_english(client):

@@ -53,7 +53,7 @@ def test_an_attachment_keeps_its_stricter_policy(people, login):
     public_id = upload(inspector)
     response = inspector.get(f"/attachments/{public_id}")
     assert response.status_code == 200
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     assert response.headers["Cache-Control"] != "no-store"  # photos are cached privately for the thumbnails
 
 

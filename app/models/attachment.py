@@ -23,3 +23,7 @@ class Attachment(db.Model):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+    @property
+    def is_video(self):
+        return self.content_type.startswith("video/")

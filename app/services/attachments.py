@@ -21,33 +21,61 @@ _SIGNATURES = [
 ]
 
 
+VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm")
+_ISO_IMAGE_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"avif")  # ISO media files that are still images
+_CHUNK = 1024 * 1024
+
+
 def sniff(head):
     for signature, content_type, suffix in _SIGNATURES:
         if head.startswith(signature):
             return content_type, suffix
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp", ".webp"
+    # On-site videos (现场视频): ISO media (MP4 / QuickTime: a "ftyp" box first) and WebM (a Matroska header).
+    if head[4:8] == b"ftyp" and head[8:12] not in _ISO_IMAGE_BRANDS:
+        return ("video/quicktime", ".mov") if head[8:12] == b"qt  " else ("video/mp4", ".mp4")
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm", ".webm"
     return None, None
 
 
-def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field=""):
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValidationFailed(f"文件超过大小限制 {max_bytes // (1024 * 1024)} MB / file too large",
-                               fields={field or "file": "too large"})
-    if not data:
+def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", max_video_bytes=None):
+    """Keep an upload: its kind sniffed from its first bytes, at most `max_bytes` (a video at most
+    `max_video_bytes`, by default the same), written to the upload directory as it is read (a video is not held
+    in memory whole); a refused or too large upload leaves no file behind."""
+    head = stream.read(16)
+    if not head:
         raise ValidationFailed("空文件 / empty file", fields={field or "file": "empty"})
-    content_type, suffix = sniff(data[:16])
+    content_type, suffix = sniff(head)
     if content_type is None:
-        raise ValidationFailed("只接受 JPEG、PNG、GIF、WebP 图片或 PDF 文件 / only images and PDF are accepted",
+        raise ValidationFailed("只接受 JPEG、PNG、GIF、WebP 图片，PDF 文件或 MP4、MOV、WebM 视频 / "
+                               "only images, PDF and MP4 / MOV / WebM videos are accepted",
                                fields={field or "file": "unsupported type"})
+    limit = (max_video_bytes or max_bytes) if content_type in VIDEO_TYPES else max_bytes
     stored_name = secrets.token_hex(16) + suffix
     directory = Path(upload_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / stored_name).write_bytes(data)
+    path, digest, size = directory / stored_name, hashlib.sha256(head), len(head)
+    try:
+        with path.open("wb") as out:
+            out.write(head)
+            while size <= limit:
+                chunk = stream.read(min(_CHUNK, limit + 1 - size))
+                if not chunk:
+                    break
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        if size > limit:
+            raise ValidationFailed(f"文件超过大小限制 {limit // (1024 * 1024)} MB / file too large",
+                                   fields={field or "file": "too large"})
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     attachment = Attachment(public_id=secrets.token_hex(8), uploader_id=actor.id,
                             original_name=(filename or "upload")[:255], stored_name=stored_name,
-                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                            content_type=content_type, size=size, sha256=digest.hexdigest(),
                             field=field or "", created_at=clock.now())
     uow.session.add(attachment)
     uow.session.flush()

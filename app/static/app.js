@@ -13,7 +13,8 @@
   function thumb(box, file) {
     var link = el("a", { href: file.url, target: "_blank", rel: "noopener", title: file.name },
       [file.content_type.indexOf("image/") === 0 ? el("img", { src: file.url, alt: file.name })
-        : el("span", { "class": "doc" }, ["PDF"])]);
+        : el("span", { "class": "doc" }, [/\.[A-Za-z0-9]+$/.test(file.name) ? file.name.split(".").pop().toUpperCase()
+          : "PDF"])]);
     return el("figure", { "class": "thumb" }, [
       el("input", { type: "hidden", name: box.dataset.field, value: file.id }), link,
       el("figcaption", {}, [file.name]),

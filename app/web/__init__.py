@@ -10,6 +10,7 @@ def register_web(app):
     from . import supervision
     from .api import api
     from .csrf import init_csrf
+    from .uploads import init_upload_limits
     from .errors import register_error_handlers
 
     login_manager.login_view = "auth.login"
@@ -43,6 +44,7 @@ def register_web(app):
     app.register_blueprint(processes_api.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(api)
+    init_upload_limits(app)  # before the CSRF check reads the body
     init_csrf(app)
     register_error_handlers(app)
     template_helpers.register(app)

@@ -245,7 +245,8 @@ def upload():
         with UnitOfWork() as uow:
             stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
                                               upload_dir=current_app.config["UPLOAD_DIR"],
-                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field)
+                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field,
+                                              max_video_bytes=current_app.config["MAX_VIDEO_BYTES"])
             body = {"id": stored.public_id, "name": stored.original_name, "content_type": stored.content_type,
                     "size": stored.size, "url": url_for("cases.attachment", public_id=stored.public_id)}
             uow.commit()
@@ -260,10 +261,11 @@ def attachment(public_id):
     item, path = attachments.open_for_user(UnitOfWork(), current_user, public_id, current_app.config["UPLOAD_DIR"])
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
+    # Images and videos open in the browser (a video with range requests, so it can be sought); PDFs download.
+    response = send_file(path, mimetype=item.content_type, as_attachment=not (item.is_image or item.is_video),
                          download_name=item.original_name, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
     response.cache_control.private = True
     response.cache_control.public = False
     return response

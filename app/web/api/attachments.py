@@ -20,7 +20,8 @@ def upload_attachment():
     with UnitOfWork() as uow:
         attachment = attachments.store_upload(uow, g.api_user, upload.filename, upload.stream,
                                               upload_dir=current_app.config["UPLOAD_DIR"],
-                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field)
+                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field,
+                                              max_video_bytes=current_app.config["MAX_VIDEO_BYTES"])
         uow.commit()
         body = AttachmentSchema().dump(attachment)
     return body, 201

@@ -1,0 +1,20 @@
+"""What the upload endpoints (the pages' and the API's) share."""
+from flask import current_app, request
+
+
+def allow_video_bodies():
+    """An upload endpoint takes a request body up to the video limit (MAX_VIDEO_BYTES and a margin for the multipart
+    envelope), above the app-wide MAX_CONTENT_LENGTH; set before the body is read."""
+    config = current_app.config
+    request.max_content_length = max(config["MAX_CONTENT_LENGTH"], config["MAX_VIDEO_BYTES"] + 1024 * 1024)
+
+
+UPLOAD_ENDPOINTS = frozenset({"cases.upload", "api.upload_attachment"})
+
+
+def init_upload_limits(app):
+    """Registered before the CSRF check, which reads the form (and so the body) of every page's POST."""
+    @app.before_request
+    def _video_bodies():
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            allow_video_bodies()
