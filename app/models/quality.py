@@ -14,6 +14,10 @@ class QualityRound(db.Model):
     seed = db.Column(db.String(32), nullable=False)  # the draw can be repeated from it and the case ids
     created_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False)
+    # "internal": the contractor's quality supervisor checks its own work; "acceptance": the bureau's spot check of
+    # the contractor's results (局方抽查验收), to be finished within 20 working days (due_at).
+    kind = db.Column(db.String(16), nullable=False, default="internal", server_default="internal")
+    due_at = db.Column(UTCDateTime)
 
     created_by = db.relationship("User")
     samples = db.relationship("QualitySample", back_populates="round", order_by="QualitySample.id")

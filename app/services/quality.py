@@ -17,10 +17,14 @@ from ..clock import clock, start_of_local_day
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import HazardCase, QualityRound, QualitySample
 from . import audit, notifications
+from .calendar import add_workdays
 
 MIN_PERCENT = 15
 RESULTS = ("confirmed", "problem")
-REVIEWERS = ("quality",)
+# kind -> (who starts and reviews its rounds, the least share drawn): the contractor's own quality checks draw at
+# least 15 %; the bureau's acceptance spot checks "a share" (按一定比例抽查验收), at least 5 %.
+KINDS = {"internal": (("quality",), MIN_PERCENT), "acceptance": (("bureau",), 5)}
+ACCEPTANCE_WORKING_DAYS = 20
 READERS = ("quality", "manager", "bureau", "admin")
 MAX_OPINION = 4000
 
@@ -29,8 +33,14 @@ def may_read(user):
     return user.has_role(*READERS)
 
 
-def may_review(user):
-    return user.has_role(*REVIEWERS)
+def may_review(user, kind=None):
+    """May the user start and review rounds of `kind` (of any kind when None)?"""
+    kinds = [kind] if kind is not None else list(KINDS)
+    return any(user.has_role(*KINDS[k][0]) for k in kinds if k in KINDS)
+
+
+def kinds_for(user):
+    return [k for k in KINDS if may_review(user, k)]
 
 
 def _check(allowed, message):
@@ -52,21 +62,27 @@ def draw(case_ids, percent, seed):
     return sorted(random.Random(seed).sample(case_ids, count))
 
 
-def start_round(uow, user, start, end, percent=MIN_PERCENT):
-    _check(may_review(user), "只有质量监督专员可以发起抽查 / only the quality supervisor starts a sampling round")
+def start_round(uow, user, start, end, percent=MIN_PERCENT, kind="internal"):
+    if kind not in KINDS:
+        raise ValidationFailed("抽查类型不正确 / unknown kind of round", fields={"kind": "unknown"})
+    _check(may_review(user, kind), "质量监督专员发起质量抽查，应急管理局发起抽查验收 / the quality supervisor starts "
+                                   "quality rounds, the bureau acceptance rounds")
+    least = KINDS[kind][1]
     if start > end:
         raise ValidationFailed("结束日期早于开始日期 / the end date is before the start date",
                                fields={"end": "before start"})
-    if not isinstance(percent, int) or not MIN_PERCENT <= percent <= 100:
-        raise ValidationFailed(f"抽查比例应在 {MIN_PERCENT}% 到 100% 之间 / the share is {MIN_PERCENT} to 100 %",
+    if not isinstance(percent, int) or not least <= percent <= 100:
+        raise ValidationFailed(f"抽查比例应在 {least}% 到 100% 之间 / the share is {least} to 100 %",
                                fields={"percent": "out of range"})
     case_ids = closed_case_ids(uow.session, start, end)
     if not case_ids:
         raise Conflict("该期间没有已销号的案件 / no case was closed in this period")
     seed = secrets.token_hex(16)
     sampled = draw(case_ids, percent, seed)
+    now = clock.now()
     round_ = QualityRound(period_start=start, period_end=end, percent=percent, closed_count=len(case_ids),
-                          seed=seed, created_by_id=user.id, created_at=clock.now())
+                          seed=seed, created_by_id=user.id, created_at=now, kind=kind,
+                          due_at=add_workdays(now, ACCEPTANCE_WORKING_DAYS).moment if kind == "acceptance" else None)
     round_.samples = [QualitySample(case_id=case_id, opinion="") for case_id in sampled]
     uow.session.add(round_)
     uow.session.flush()
@@ -104,10 +120,11 @@ def progress(session, round_ids):
 
 def review(uow, user, round_id, sample_id, result, opinion):
     """Record (or correct) the conclusion on one sampled case; a problem needs an opinion and is reported."""
-    _check(may_review(user), "只有质量监督专员可以填写抽查结论 / only the quality supervisor reviews samples")
     sample = uow.session.get(QualitySample, sample_id)
     if sample is None or sample.round_id != round_id:
         raise NotFound("抽查记录不存在 / no such sample")
+    _check(may_review(user, sample.round.kind), "只有发起该类抽查的角色可以填写结论 / only the role that starts "
+                                                "this kind of round reviews its samples")
     opinion = (opinion or "").strip()
     errors = {}
     if result not in RESULTS:

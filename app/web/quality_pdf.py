@@ -13,7 +13,7 @@ def render(round_, result_names):
     samples = round_.samples
     reviewed = [s for s in samples if s.reviewed_at]
     problems = [s for s in reviewed if s.result == "problem"]
-    title = _("质量抽查专项检查报告")
+    title = _("局方抽查验收报告") if round_.kind == "acceptance" else _("质量抽查专项检查报告")
     story = [Paragraph(escape(title), st.TITLE),
              Paragraph(escape(_("抽查批次 #%(id)s　生成时间 %(at)s", id=round_.id, at=st.moment(clock.now()))), st.SUBTITLE),
              Paragraph(escape(_("概况")), st.HEADING)]
@@ -22,6 +22,7 @@ def render(round_, result_names):
                (_("抽查比例"), f"{round_.percent}%"), (_("抽取案件"), str(len(samples))),
                (_("已复查"), f"{len(reviewed)} / {len(samples)}"), (_("发现问题"), str(len(problems))),
                (_("发起"), f"{round_.created_by.display_name}　{st.moment(round_.created_at)}"),
+               *([(_("完成期限"), st.moment(round_.due_at))] if round_.due_at else []),
                (_("随机种子"), round_.seed)]
     story.append(st.table([[Paragraph(escape(k), st.LABEL), Paragraph(escape(v), st.TEXT)] for k, v in summary],
                           [50 * mm, None]))
