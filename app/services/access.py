@@ -1,5 +1,5 @@
 """Who may see which case and act on which task. Every check here is also tested over HTTP."""
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, or_, true
 from sqlalchemy.orm import joinedload
 
 from ..errors import NotAllowed, NotFound
@@ -11,13 +11,19 @@ def sees_all_cases(user):
     return bool(user.roles - {"enterprise"})
 
 
-def visible_cases(session, user):
-    query = session.query(HazardCase)
+def enterprise_condition(user, column):
+    """SQL condition for rows of the enterprises the user may see, by their enterprise id `column`: every one for
+    those who see all cases, their own for enterprise staff, none otherwise (the rule of cases, for any row that
+    belongs to an enterprise: a visit, a plan, a case's objection)."""
     if sees_all_cases(user):
-        return query
+        return true()
     if "enterprise" in user.roles and user.enterprise_id:
-        return query.filter(HazardCase.enterprise_id == user.enterprise_id)
-    return query.filter(false())
+        return column == user.enterprise_id
+    return false()
+
+
+def visible_cases(session, user):
+    return session.query(HazardCase).filter(enterprise_condition(user, HazardCase.enterprise_id))
 
 
 def may_see(user, case_enterprise_id):

@@ -11,7 +11,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import FOLLOW_UP_RESULTS, CaseFollowUp, HazardCase
 from . import audit, notifications
-from .access import get_visible_case, sees_all_cases, visible_cases
+from .access import enterprise_condition, get_visible_case
 from .field_rules import clean_text, raise_if
 
 RECORDERS = ("inspector", "project_team", "project_lead")
@@ -92,8 +92,7 @@ def listing(session, user, flt):
     """(re-inspections in the state that the user may see, the most urgent first; how many). due: may be done
     today; overdue: past their last day; upcoming: not yet; done."""
     query = session.query(CaseFollowUp).join(HazardCase, HazardCase.id == CaseFollowUp.case_id)
-    if not sees_all_cases(user):
-        query = query.filter(HazardCase.id.in_(visible_cases(session, user).with_entities(HazardCase.id)))
+    query = query.filter(enterprise_condition(user, HazardCase.enterprise_id))
     today = clock.local_now().date()
     if flt.state == "done":
         query = query.filter(CaseFollowUp.result.isnot(None))

@@ -10,7 +10,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import Enterprise, InspectionPlan
 from . import audit, notifications
-from .access import sees_all_cases
+from .access import enterprise_condition, may_see
 from .calendar import add_workdays
 from .field_rules import clean_text, parse_date, raise_if
 from .inspections import MAX_INSPECTORS, MAX_TEXT, may_record
@@ -105,7 +105,7 @@ def close_with_visit(uow, row, visit):
 
 def get_visible(session, user, plan_id):
     row = session.get(InspectionPlan, plan_id) if isinstance(plan_id, int) else None
-    if row is None or not (sees_all_cases(user) or row.enterprise_id == user.enterprise_id):
+    if row is None or not may_see(user, row.enterprise_id):
         raise NotFound("排查计划不存在 / inspection plan not found")
     return row
 
@@ -119,9 +119,7 @@ class PlanFilter:
 
 def listing(session, user, flt):
     """(plans in the state the user may see, soonest first for upcoming ones; how many)."""
-    query = session.query(InspectionPlan)
-    if not sees_all_cases(user):
-        query = query.filter(InspectionPlan.enterprise_id == (user.enterprise_id or -1))
+    query = session.query(InspectionPlan).filter(enterprise_condition(user, InspectionPlan.enterprise_id))
     if flt.state == "upcoming":
         query = query.filter(InspectionPlan.visit_id.is_(None), InspectionPlan.cancelled_at.is_(None))
     elif flt.state == "done":

@@ -11,7 +11,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound
 from ..models import Enterprise, HazardCase, InspectionVisit
 from . import audit
-from .access import sees_all_cases
+from .access import enterprise_condition
 from .sql_dates import local_day
 from .field_rules import clean_text, past_date, raise_if
 
@@ -90,10 +90,7 @@ def _moment(value):
 def visible_visits(session, user, filters=VisitFilter()):
     query = session.query(InspectionVisit).join(Enterprise, Enterprise.id == InspectionVisit.enterprise_id) \
         .options(contains_eager(InspectionVisit.enterprise))  # the list shows each visit's enterprise
-    if not sees_all_cases(user):
-        if "enterprise" not in user.roles or not user.enterprise_id:
-            return query.filter(InspectionVisit.id.is_(None))
-        query = query.filter(InspectionVisit.enterprise_id == user.enterprise_id)
+    query = query.filter(enterprise_condition(user, InspectionVisit.enterprise_id))
     if filters.enterprise_id:
         query = query.filter(InspectionVisit.enterprise_id == filters.enterprise_id)
     if filters.township:

@@ -11,7 +11,7 @@ from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import OBJECTION_SUBJECTS, CaseObjection, HazardCase
 from . import audit, notifications
-from .access import get_visible_case, sees_all_cases, visible_cases
+from .access import enterprise_condition, get_visible_case
 from .calendar import add_workdays
 from .field_rules import clean_text, raise_if
 from .users import holders_of_role
@@ -63,11 +63,9 @@ def raise_objection(uow, user, case_id, subject, text):
 
 def answer(uow, user, objection_id, reply, accepted):
     """The answer to an objection, given once (two answering at once: the second gets Conflict)."""
+    row = get_visible(uow.session, user, objection_id)  # another enterprise's: 404 before 403, as for cases
     if not may_answer(user):
         raise NotAllowed("只有项目负责人或管理员可以答复异议 / only a project lead or an admin answers objections")
-    row = uow.session.get(CaseObjection, objection_id) if isinstance(objection_id, int) else None
-    if row is None:
-        raise NotFound("异议不存在 / objection not found")
     errors = {}
     reply = clean_text(reply, MAX_TEXT, "reply", errors)
     if not reply and "reply" not in errors:
@@ -113,8 +111,7 @@ class ObjectionFilter:
 def listing(session, user, flt):
     """(objections the user may see in the state, newest due first for open ones; how many)."""
     query = session.query(CaseObjection).join(HazardCase, HazardCase.id == CaseObjection.case_id)
-    if not sees_all_cases(user):
-        query = query.filter(HazardCase.id.in_(visible_cases(session, user).with_entities(HazardCase.id)))
+    query = query.filter(enterprise_condition(user, HazardCase.enterprise_id))
     if flt.state in ("open", "overdue"):
         query = query.filter(CaseObjection.replied_at.is_(None))
         if flt.state == "overdue":

@@ -93,13 +93,8 @@ def _ledger(args):
                       c.score, catalog.show("grade", c.grade) if c.grade else "", catalog.show("status", c.status),
                       names.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
                       _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at),
-                      _source_name(c.source)])
+                      names.label(SOURCES, c.source)])
     return lines
-
-
-def _source_name(code):
-    label = SOURCES.get(code)
-    return (label[1] if names.is_english() else label[0]) if label else code
 
 
 def _csv_moment(value):

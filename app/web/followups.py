@@ -10,7 +10,7 @@ from ..models import FOLLOW_UP_RESULTS
 from ..services import followups
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
-from .names import is_english
+from .names import label
 from .query_args import page_count, page_number
 
 bp = Blueprint("followups", __name__)
@@ -19,8 +19,7 @@ PAGE_SIZE = 50
 
 @bp.app_template_global()
 def follow_up_result(code):
-    names = FOLLOW_UP_RESULTS.get(code)
-    return (names[1] if is_english() else names[0]) if names else code
+    return label(FOLLOW_UP_RESULTS, code)
 
 
 @bp.app_template_global()

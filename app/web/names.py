@@ -8,6 +8,14 @@ def is_english():
     return str(get_locale()) == "en"
 
 
+def label(table, code):
+    """A code's name from a {code: (Chinese, English)} table in the current language; an unknown code as it is."""
+    names = table.get(code)
+    if not names:
+        return code or ""
+    return names[1] if is_english() else names[0]
+
+
 def N_(text):
     """Mark a string for extraction (Babel's default N_ keyword) without translating it here."""
     return text

@@ -10,7 +10,7 @@ from ..models import OBJECTION_SUBJECTS
 from ..services import hazards, objections
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
-from .names import is_english
+from .names import label
 from .query_args import page_count, page_number
 
 bp = Blueprint("objections", __name__)
@@ -19,8 +19,7 @@ PAGE_SIZE = 50
 
 @bp.app_template_global()
 def objection_subject(code):
-    names = OBJECTION_SUBJECTS.get(code)
-    return (names[1] if is_english() else names[0]) if names else code
+    return label(OBJECTION_SUBJECTS, code)
 
 
 @bp.app_template_global()

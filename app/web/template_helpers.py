@@ -6,13 +6,7 @@ from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..models import ROLES
 from ..models.hazard_case import GRADES, SOURCES, STATUSES
-
-
-def _label(table, code):
-    names = table.get(code)
-    if not names:
-        return code or ""
-    return names[1] if str(get_locale()) == "en" else names[0]
+from .names import label
 
 
 def register(app):
@@ -22,19 +16,19 @@ def register(app):
 
     @app.template_filter("grade_name")
     def grade_name(code):
-        return _label(GRADES, code)
+        return label(GRADES, code)
 
     @app.template_filter("status_name")
     def status_name(code):
-        return _label(STATUSES, code)
+        return label(STATUSES, code)
 
     @app.template_filter("source_name")
     def source_name(code):
-        return _label(SOURCES, code)
+        return label(SOURCES, code)
 
     @app.template_filter("role_name")
     def role_name(code):
-        return _label(ROLES, code)
+        return label(ROLES, code)
 
     @app.template_global()
     def is_locked(user):
