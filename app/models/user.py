@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     # Consecutive wrong passwords, and until when the account is locked after too many (services/users.py).
     failed_logins = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     locked_until = db.Column(UTCDateTime)
+    # Two-factor login (services/two_factor.py): the TOTP secret (base32; set while enrolling, kept once a first
+    # code confirms it), when it was confirmed, and the last 30-second step accepted, so a code works only once.
+    totp_secret = db.Column(db.String(64))
+    totp_enabled_at = db.Column(UTCDateTime)
+    totp_last_step = db.Column(db.BigInteger)
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
     enterprise = db.relationship("Enterprise")
 
@@ -47,6 +52,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *codes):
         return bool(self.roles.intersection(codes))
+
+    @property
+    def two_factor_enabled(self):
+        return self.totp_enabled_at is not None
 
     @property
     def is_active(self):
