@@ -42,6 +42,10 @@ class Config:
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(_env("LOGIN_LOCK_MINUTES", "15"))
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
+    # Roles whose users must turn on two-factor login (authenticator-app codes) before using the system, e.g.
+    # "admin,bureau,process_owner"; anyone may turn it on for themselves.
+    TWO_FACTOR_ROLES = tuple(r.strip() for r in _env("TWO_FACTOR_ROLES", "").split(",") if r.strip())
+    TWO_FACTOR_ISSUER = _env("TWO_FACTOR_ISSUER", "隐患排查治理")
     ALLOW_CLOCK_OVERRIDE = _bool("ALLOW_CLOCK_OVERRIDE")
     TIMEZONE = "Asia/Shanghai"
     BABEL_DEFAULT_LOCALE = "zh"

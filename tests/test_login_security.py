@@ -94,8 +94,8 @@ def test_logins_and_failed_attempts_are_audited_but_not_on_the_users_page(app, p
     assert rows == [("login_failed", "web"), ("logged_in", "web"), ("logged_in", "api")]
     admin = login("admin")
     logins = admin.get("/audit?scope=logins").get_data(as_text=True)
-    assert logins.count('class="ev-action">登录系统</span>') >= 3 and "登录失败（密码错误）" in logins
+    assert logins.count('class="ev-action">登录系统</span>') >= 3 and "登录失败（密码或验证码错误）" in logins
     assert re.findall(r'class="ev-action">([^<]+)<', logins) and \
-        set(re.findall(r'class="ev-action">([^<]+)<', logins)) <= {"登录系统", "登录失败（密码错误）"}
+        set(re.findall(r'class="ev-action">([^<]+)<', logins)) <= {"登录系统", "登录失败（密码或验证码错误）"}
     user_page = admin.get(f"/admin/users/{people.inspector.id}").get_data(as_text=True)
-    assert "登录失败（密码错误）" not in user_page  # a record's page shows how it changed
+    assert "登录失败（密码或验证码错误）" not in user_page  # a record's page shows how it changed

@@ -18,7 +18,8 @@ def authenticate(uow, username, password, max_failures=5, lock_minutes=15, chann
     An unknown username costs the same hashing time as a known one, so response times do not tell which
     usernames exist. `max_failures` wrong passwords in a row lock the account for `lock_minutes`: while locked,
     even the right password is refused with AccountLocked. Logins, failed attempts and locks of known users are
-    audited (audit_log.LOGIN_ACTIONS) with the `channel`, "web" or "api"."""
+    audited (audit_log.LOGIN_ACTIONS) with the `channel`, "web" or "api". For a user with two-factor login the
+    right password returns the user without logging in: the caller asks for the code (two_factor.verify_login)."""
     global _dummy_hash
     user = uow.session.query(User).filter_by(username=(username or "").strip()).first()
     if user is None:
@@ -27,26 +28,43 @@ def authenticate(uow, username, password, max_failures=5, lock_minutes=15, chann
         return None
     correct = user.check_password(password or "")
     now = clock.now()
+    raise_if_locked(user, now)
+    if not user.active:
+        return None
+    details = {"username": user.username, "user_id": user.id, "channel": channel}
+    if correct and user.two_factor_enabled:
+        # Half way: the failure count stays until the code is right too, or a stolen password could alternate
+        # with guessed codes forever. The login is audited when the code is (services/two_factor.py).
+        return user
+    if correct:
+        record_login(uow, user, details)
+        return user
+    count_failure(uow, user, details, max_failures, lock_minutes)
+    return None
+
+
+def raise_if_locked(user, now):
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
         raise AccountLocked(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试 / "
                             f"too many failed logins: the account is locked, try again in {minutes} minutes")
-    if not user.active:
-        return None
-    details = {"username": user.username, "user_id": user.id, "channel": channel}
-    if correct:
-        if user.failed_logins or user.locked_until:
-            user.failed_logins, user.locked_until = 0, None
-        audit.record(uow, None, user, "logged_in", details=details, subject=("user", user.id))
-        return user
+
+
+def record_login(uow, user, details):
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
+    audit.record(uow, None, user, "logged_in", details=details, subject=("user", user.id))
+
+
+def count_failure(uow, user, details, max_failures, lock_minutes):
+    """One more failed attempt (a wrong password or a wrong second-factor code); the last allowed one locks."""
     user.failed_logins = (user.failed_logins or 0) + 1
     audit.record(uow, None, None, "login_failed", details=dict(details, failures=user.failed_logins),
                  subject=("user", user.id))
     if user.failed_logins >= max_failures:
-        user.failed_logins, user.locked_until = 0, now + timedelta(minutes=lock_minutes)
+        user.failed_logins, user.locked_until = 0, clock.now() + timedelta(minutes=lock_minutes)
         audit.record(uow, None, None, "login_locked", details=dict(details, minutes=lock_minutes),
                      subject=("user", user.id))
-    return None
 
 
 def holders_of_role(session, role, enterprise_id=None):

@@ -1,10 +1,13 @@
-"""The signed-in user's own account: changing their password (services/user_admin.change_own_password)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""The signed-in user's own account: changing their password (services/user_admin.change_own_password) and
+turning two-factor login on or off (services/two_factor.py)."""
+import segno
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import ValidationFailed
-from ..services import user_admin
+from ..errors import Conflict, ValidationFailed
+from ..services import two_factor, user_admin
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 
@@ -27,3 +30,68 @@ def password():
                                errors={k: bilingual(v) for k, v in exc.fields.items()}), 400
     flash(_("密码已修改；API 令牌随之失效"), "success")
     return redirect(url_for("inbox.index"))
+
+
+# ---- two-factor login (services/two_factor.py) ----------------------------------------------------------------
+@bp.route("/two-factor", endpoint="two_factor")
+@login_required
+def two_factor_page():
+    return _two_factor_page({})
+
+
+@bp.route("/two-factor/setup", methods=["POST"])
+@login_required
+def two_factor_setup():
+    """A new secret to scan; it only takes effect once a code from it is confirmed."""
+    try:
+        with UnitOfWork() as uow:
+            two_factor.begin_enrollment(uow, current_user._get_current_object())
+            uow.commit()
+    except Conflict as exc:
+        flash(bilingual(exc.message), "error")
+    return redirect(url_for("account.two_factor"))
+
+
+@bp.route("/two-factor/confirm", methods=["POST"])
+@login_required
+def two_factor_confirm():
+    try:
+        with UnitOfWork() as uow:
+            two_factor.confirm_enrollment(uow, current_user._get_current_object(), request.form.get("code"))
+            uow.commit()
+    except ValidationFailed as exc:
+        return _two_factor_page({k: bilingual(v) for k, v in exc.fields.items()}, 400)
+    except Conflict as exc:
+        flash(bilingual(exc.message), "error")
+        return redirect(url_for("account.two_factor"))
+    flash(_("双因素认证已开启：以后登录时需输入验证器应用的验证码"), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.route("/two-factor/disable", methods=["POST"])
+@login_required
+def two_factor_disable():
+    try:
+        with UnitOfWork() as uow:
+            two_factor.disable(uow, current_user._get_current_object(), request.form.get("password"),
+                               request.form.get("code"))
+            uow.commit()
+    except ValidationFailed as exc:
+        return _two_factor_page({k: bilingual(v) for k, v in exc.fields.items()}, 400)
+    except Conflict as exc:
+        flash(bilingual(exc.message), "error")
+        return redirect(url_for("account.two_factor"))
+    flash(_("双因素认证已关闭"), "success")
+    return redirect(url_for("account.two_factor"))
+
+
+def _two_factor_page(errors, status=200):
+    user = current_user
+    setup = None
+    if user.totp_secret and not user.two_factor_enabled:  # set up but not confirmed yet: show it again
+        uri = two_factor.provisioning_uri(user.totp_secret, user.username, current_app.config["TWO_FACTOR_ISSUER"])
+        # Drawn here as inline SVG: the secret never leaves the page for a QR service, and no script is needed.
+        qr = segno.make(uri, error="m").svg_inline(scale=4, title=_("用验证器应用扫描"))
+        setup = {"secret": two_factor.grouped(user.totp_secret), "uri": uri, "qr": Markup(qr)}
+    required = user.has_role(*current_app.config["TWO_FACTOR_ROLES"])
+    return render_template("account/two_factor.html", errors=errors, setup=setup, required=required), status

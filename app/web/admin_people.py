@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import ROLES
-from ..services import audit, audit_log, user_admin, users
+from ..services import audit, audit_log, two_factor, user_admin, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
 from .forms_render import bilingual
@@ -164,6 +164,23 @@ def set_password(user_id):
         errors, _message, status = _errors(exc)
         return _user_page(user, _profile_of(user), password_errors={**errors, **mismatch}, status=status)
     flash(_("已为 %(username)s 设置新密码，其 API 令牌随之失效", username=username), "success")
+    return redirect(url_for("admin_people.edit_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@admin_required
+def reset_two_factor(user_id):
+    """For a user who lost the phone with the authenticator app (services/two_factor.reset)."""
+    user = user_admin.get_user(db.session, user_id)
+    username = user.username
+    try:
+        with UnitOfWork() as uow:
+            two_factor.reset(uow, current_user, username)
+            uow.commit()
+    except DomainError as exc:
+        flash(bilingual(exc.message), "error")
+    else:
+        flash(_("已重置 %(username)s 的双因素认证", username=username), "success")
     return redirect(url_for("admin_people.edit_user", user_id=user_id))
 
 

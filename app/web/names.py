@@ -54,7 +54,9 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),
             "quality_reviewed": N_("质量抽查结论"), "login_locked": N_("登录失败次数过多，账号锁定"),
-            "logged_in": N_("登录系统"), "login_failed": N_("登录失败（密码错误）"),
+            "logged_in": N_("登录系统"), "login_failed": N_("登录失败（密码或验证码错误）"),
+            "two_factor_enabled": N_("开启双因素认证"), "two_factor_disabled": N_("关闭双因素认证"),
+            "two_factor_reset": N_("管理员重置双因素认证"),
             "monthly_report_sent": N_("发送月报"), "weekly_report_sent": N_("发送周报"),
             "password_changed": N_("修改自己的密码")}
 

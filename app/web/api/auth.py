@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from ...errors import DomainError
 from ...extensions import db
 from ...models import User
-from ...services import users
+from ...services import two_factor, users
 from ...services.uow import UnitOfWork
 from . import api
 from .helpers import json_body
@@ -24,6 +24,10 @@ SALT = "api-token"
 class Unauthenticated(DomainError):
     status = 401
     code = "unauthorized"
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code or self.code
 
 
 @api.errorhandler(Unauthenticated)
@@ -73,20 +77,39 @@ def token_required(view):
     return wrapper
 
 
-def _check_credentials(username, password):
-    """The user, or None; a failure is counted (and may lock the account: AccountLocked, 429) as on the login page."""
+class SecondFactorNeeded(DomainError):
+    status = 403
+    code = "two_factor_setup_required"
+
+
+def _check_credentials(username, password, otp):
+    """The user, or None; a failure is counted (and may lock the account: AccountLocked, 429) as on the login page.
+    A user with two-factor login also needs the authenticator's code (`otp`), checked and counted the same way."""
     config = current_app.config
     with UnitOfWork() as uow:
         user = users.authenticate(uow, username, password, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"],
                                   channel="api")
+        if user is not None and user.two_factor_enabled:
+            if otp is None:
+                uow.commit()
+                raise Unauthenticated("该账号已开启双因素认证，请同时提供验证码 otp / this account uses two-factor "
+                                      "login: send the authenticator's code as otp", code="otp_required")
+            if not two_factor.verify_login(uow, user, otp, config["LOGIN_MAX_FAILURES"],
+                                           config["LOGIN_LOCK_MINUTES"], channel="api"):
+                uow.commit()
+                raise Unauthenticated("验证码不正确或已使用 / the code is wrong or was already used",
+                                      code="otp_invalid")
         uow.commit()
-        return user
+    if user is not None and two_factor.required_for(user, config["TWO_FACTOR_ROLES"]):
+        raise SecondFactorNeeded("您的角色要求开启双因素认证，请先在网页上完成设置 / your role requires two-factor "
+                                 "login: set it up on the web page first")
+    return user
 
 
 @api.post("/auth/token")
 def create_token():
     body = json_body(TokenRequestSchema())
-    user = _check_credentials(body["username"].strip(), body["password"])
+    user = _check_credentials(body["username"].strip(), body["password"], body.get("otp"))
     if user is None:
         raise Unauthenticated("用户名或密码错误 / wrong username or password")
     return TokenSchema().dump({"token": issue_token(user), "expires_in": current_app.config["API_TOKEN_MAX_AGE"]})

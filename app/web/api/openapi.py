@@ -20,7 +20,8 @@ _ERROR_STATUSES = {"400": "invalid input", "401": "missing, invalid or expired t
 
 # endpoint -> (summary, tag, request body, query schema, {status: response schema or description})
 OPERATIONS = {
-    "create_token": ("Exchange username and password for a bearer token", "auth", s.TokenRequestSchema, None,
+    "create_token": ("Exchange username and password (and `otp`, the authenticator code, for users with two-factor "
+                     "login) for a bearer token", "auth", s.TokenRequestSchema, None,
                      {"200": s.TokenSchema}),
     "openapi_document": ("This document", "meta", None, None, {"200": "OpenAPI 3.1 document"}),
     "register_hazard": ("Register a hazard (inspector; enterprise staff report their own: source self_check)",

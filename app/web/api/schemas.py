@@ -33,6 +33,8 @@ class PageQuery(QuerySchema):
 class TokenRequestSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(1, 64))
     password = fields.String(required=True, validate=validate.Length(1, 256))
+    # The authenticator app's current code, for users with two-factor login (401 otp_required without it).
+    otp = fields.String(validate=validate.Length(1, 16))
 
 
 class TokenSchema(Schema):
