@@ -3,6 +3,7 @@ from .user import ROLES, User, UserRole  # noqa: F401
 from .enterprise import Enterprise  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
+from .checklist import CHECK_RESULTS, DIMENSIONS, Checklist, ChecklistItem, ChecklistResult  # noqa: F401
 from .process import ProcessVersion  # noqa: F401
 from .hazard_case import HazardCase, GRADES  # noqa: F401
 from .workflow import WorkflowState, HumanTask, Timer  # noqa: F401
