@@ -8,8 +8,10 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition  # the parser's class: events match by it
 from SpiffWorkflow.util.task import TaskState
 
 from . import serializer
@@ -26,6 +28,10 @@ class EngineError(Exception):
 
 class TaskNotReadyError(Exception):
     pass
+
+
+class NotWaitingError(Exception):
+    """No element of the case's diagram is waiting for this message now (or its diagram has none)."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +207,16 @@ class CaseRuntime:
             task.run()
         except (SpiffWorkflowException, SandboxError) as exc:
             raise EngineError(str(exc), task.task_spec.bpmn_id) from exc
+        self._run_engine()
+
+    def send_message(self, name, payload):
+        """Deliver message `name` to the element waiting for it (e.g. an interrupting boundary event); the
+        payload becomes variables of the path it starts. NotWaitingError when nothing waits for it."""
+        event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
+        try:
+            self._wf.send_event(event)
+        except SpiffWorkflowException as exc:
+            raise NotWaitingError(str(exc)) from exc
         self._run_engine()
 
     def fire_due_timers(self):

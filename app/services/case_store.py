@@ -21,7 +21,7 @@ from .script_functions import ScriptFunctions
 
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _STATUS_PRIORITY = ["verifying", "rectifying", "assigning", "enforcement", "stop_work"]
-TRACKED_FIELDS = ("grade", "status", "round", "current_step", "assignment_due", "rectification_due",
+TRACKED_FIELDS = ("grade", "score", "legal_major", "status", "round", "current_step", "assignment_due", "rectification_due",
                   "verification_due", "closed_at")
 
 
@@ -205,8 +205,9 @@ def _after_write(uow, loaded, step):
     case, round_no = loaded.case, step.data.get("round", 1)
     if step.held:
         projection.forget_held(uow.session, step.held, case.id, step.gone, step.changed)
+    regrades = step.data.get("regrade_count") or 0
     for event in loaded.runtime.drain_events():
-        notifications.on_process_event(uow, case, event.name, round_no)
+        notifications.on_process_event(uow, case, event.name, round_no, regrades)
         sla.on_process_event(uow, case, event.name, round_no)
     if step.status_before != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
@@ -232,6 +233,9 @@ def _case_values(before, data, ready, completed):
     and a closed case stays closed."""
     after = dict(before)
     after["grade"] = data.get("grade", before["grade"])
+    # A grade review (services/regrading.py, or the assignment form) scores the hazard again.
+    after["score"] = data.get("score", before["score"])
+    after["legal_major"] = bool(data.get("legal_major", before["legal_major"]))
     data_round = int(data.get("round") or before["round"] or 1)
     if data_round >= before["round"]:
         after["round"] = data_round

@@ -25,11 +25,12 @@ _GIVEN = select(Notification.user_id).where(Notification.dedup_key == bindparam(
 _INSERT = insert(Notification.__table__).returning(Notification.__table__.c.id, sort_by_parameter_order=True)
 
 
-def on_process_event(uow, case, event_name, round_no):
+def on_process_event(uow, case, event_name, round_no, regrades=0):
     """One notice per recipient, and its outbox rows, each kind in one statement (a sweep may raise the same
-    event for hundreds of cases)."""
+    event for hundreds of cases). `regrades`: how often the case was graded again (services/regrading.py); each
+    re-grading starts a new rectification period whose reminders and reports are news again."""
     roles, title = EVENT_RECIPIENTS.get(event_name, ((), event_name))
-    key = f"case:{case.id}:{event_name}:round:{round_no}"
+    key = f"case:{case.id}:{event_name}:round:{round_no}" + (f":regrade:{regrades}" if regrades else "")
     # The same event of the same round is sent once, however often the sweep runs.
     recipients = not_yet_given(uow, _recipients(uow, roles, case.enterprise_id), key)
     send(uow, recipients, event_name, f"{title}（{case.code}）", case.description[:200], key, case.id)

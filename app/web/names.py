@@ -33,10 +33,11 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "region_risk_raised": N_("区域风险等级升高"), "objection_raised": N_("企业提出异议"),
                 "objection_answered": N_("异议已答复"), "objection_overdue": N_("企业异议超过3个工作日未答复"),
                 "follow_up_recurred": N_("销号后复查发现隐患反弹"), "follow_up_overdue": N_("销号后复查逾期未做"),
-                "inspection_planned": N_("排查通知"), "inspection_plan_cancelled": N_("排查取消")}
+                "inspection_planned": N_("排查通知"), "inspection_plan_cancelled": N_("排查取消"),
+                "case_regraded": N_("隐患重新定级")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
-            "case_updated": N_("流程推进"),
+            "case_updated": N_("流程推进"), "case_regraded": N_("重新定级"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
             "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
             "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),
@@ -50,6 +51,9 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "inspection_plan_cancelled": N_("取消排查计划"), "objection_raised": N_("提出异议"),
             "objection_answered": N_("答复异议"), "follow_up_recorded": N_("登记销号后复查"),
             "notice_acknowledged": N_("签收整改通知书"),
+            "checklist_recorded": N_("登记检查表结果"), "checklists_loaded": N_("加载标准检查表"),
+            "checklist_item_added": N_("添加检查项"), "checklist_item_updated": N_("修改检查项"),
+            "checklist_item_activated": N_("启用检查项"), "checklist_item_deactivated": N_("停用检查项"),
             "user_created": N_("创建用户"),
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),

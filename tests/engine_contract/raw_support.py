@@ -166,7 +166,7 @@ class Case:
     def boundary_timers(self):
         return {t.task_spec.bpmn_id: t.internal_data.get('event_value')
                 for t in self.wf.get_tasks(state=TaskState.WAITING)
-                if isinstance(t.task_spec, BoundaryEvent)}
+                if isinstance(t.task_spec, BoundaryEvent) and t.task_spec.bpmn_id.startswith('Timer_')}
 
 
 ASSIGNMENT = {'rectification_requirements': '立即加装接地线', 'contact_person': '李四', 'contact_phone': '13800000000'}

@@ -48,11 +48,14 @@ def test_waiting_events_have_absolute_times(specs, forms, clock):
     assert case.boundary_timers() == {'Timer_assignment_overdue': add_hours(case.registered_at, 2)}
     case.complete('assignment', 'project_lead', ASSIGNMENT)
     data = case.task('rectification').data
-    assert sorted(e.value for e in case.wf.waiting_events()) == sorted(
+    # the rectification waits for its three timers and for a re-grading message (重新定级)
+    timers = [e for e in case.wf.waiting_events() if e.event_type == 'TimeDateEventDefinition']
+    assert sorted(e.value for e in timers) == sorted(
         [data['reminder_at'], data['rectification_due'], data['enforcement_at']])
-    assert all(e.event_type == 'TimeDateEventDefinition' for e in case.wf.waiting_events())
+    assert sorted(e.event_type for e in case.wf.waiting_events()) == ['MessageEventDefinition'] + \
+        ['TimeDateEventDefinition'] * 3
     # every value is an absolute ISO 8601 moment with an offset
-    for e in case.wf.waiting_events():
+    for e in timers:
         assert datetime.fromisoformat(e.value).utcoffset() == timedelta(hours=8)
     # larger hazard, 15 working days from Monday 09:00: due Monday three weeks later, reminder 5 working days before
     assert data['rectification_due'] == '2026-12-14T09:00:00+08:00'
@@ -126,7 +129,7 @@ def test_old_round_timers_are_cancelled(specs, forms, clock):
     timers = case.boundary_timers()
     assert set(timers) == {'Timer_rect_reminder', 'Timer_rect_due', 'Timer_rect_grace'}
     assert timers['Timer_rect_due'] != first_due
-    assert len(case.wf.waiting_events()) == 3
+    assert len(case.wf.waiting_events()) == 4  # the three timers and the re-grading message
 
 
 @pytest.mark.parametrize('days,reminder_days_after_start', [(1, 0), (2, 1), (5, 1), (6, 1), (7, 2), (30, 25)])
@@ -243,8 +246,12 @@ def test_diagram_interchange_complete():
             if len(outgoing) > 1:
                 for f in outgoing:
                     assert f == gw.get('default') or flows[f].find('bpmn:conditionExpression', NS) is not None
-        # all boundary timers are non-interrupting timeDate timers
+        # all boundary timers are non-interrupting timeDate timers; the one other boundary event is the
+        # interrupting re-grading message on the rectification
         for be in process.iterfind('bpmn:boundaryEvent', NS):
+            if be.find('bpmn:messageEventDefinition', NS) is not None:
+                assert be.get('id') == 'Message_rect_regrade' and be.get('cancelActivity') in (None, 'true')
+                continue
             assert be.get('cancelActivity') == 'false'
             assert be.find('bpmn:timerEventDefinition/bpmn:timeDate', NS) is not None
     lane_names = {p: {lane.get('name') for lane in processes[p].iterfind('bpmn:laneSet/bpmn:lane', NS)} for p in processes}
