@@ -31,7 +31,9 @@ migrate: install
 deploy: migrate
 	$(FLASK) deploy-processes
 
+# The standard checklists are loaded each time (idempotent; a database seeded before they existed gets them too).
 seed: deploy
+	$(FLASK) checklists load
 	$(FLASK) seed-demo --if-empty
 
 # The web server and the scheduler process beside it; Ctrl-C stops both.

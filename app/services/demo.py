@@ -12,8 +12,9 @@ from decimal import Decimal
 from flask import current_app
 
 from ..clock import clock
-from ..models import AccidentRecord, Enterprise, HazardCase, HumanTask, InspectionVisit, User, UserRole
-from . import attachments, hazards, objections, tasks
+from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
+                      InspectionVisit, User, UserRole)
+from . import attachments, checklist_load, checklist_results, hazards, objections, tasks
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -79,8 +80,10 @@ def seed(uow, password, only_if_empty=True):
         uow.session.add(user)
         users[username] = user
     uow.session.flush()
+    checklist_load.load_standard(uow, None)
     visits = _seed_visits(uow, users["inspector"], enterprises)
     _seed_cases(uow, users, enterprises, visits)
+    _seed_checklist_results(uow, users["inspector"], visits)
     _seed_accidents(uow, enterprises)
     _seed_objection(uow, users["enterprise2"])
     return True
@@ -111,6 +114,39 @@ def _seed_visits(uow, inspector, enterprises):
         uow.session.add(visit)
     uow.session.flush()
     return visits
+
+
+# The checklists of the two visits that found hazards: item code -> (result, note, the case's description if one was
+# registered from it); the other items of their lists stay unchecked, as on a visit still being written up.
+CHECKLIST_RESULTS = {
+    "化工": {"TY-01": ("conform", "", None), "TY-06": ("conform", "", None),
+             "TY-16": ("conform", "", None), "TY-26": ("conform", "", None),
+             "TY-29": ("not_applicable", "厂区内无员工宿舍", None),
+             "HG-05": ("conform", "", None), "HG-17": ("conform", "", None),
+             "HG-19": ("not_applicable", "无液化气体充装", None),
+             "HG-23": ("nonconform", "反应釜安全联锁被摘除，未履行审批", "反应釜安全联锁被摘除，存在爆炸风险"),
+             "HG-24": ("nonconform", "甲类仓库易燃液体超量储存", "易燃液体超量储存，防火间距不足")},
+    "机械": {"TY-01": ("conform", "", None), "TY-16": ("conform", "", None),
+             "TY-22": ("conform", "", None),
+             "TY-23": ("nonconform", "冲床防护罩缺失，光电保护失效", "冲床防护罩缺失，光电保护失效"),
+             "TY-24": ("nonconform", "配电箱未接地，线路老化", "配电箱线路老化，未接地"),
+             "TY-32": ("not_applicable", "无有限空间", None)},
+}
+
+
+def _seed_checklist_results(uow, inspector, visits):
+    """Results at the chemical plant's and the machinery works' visits, the nonconforming items linked to the cases
+    registered from them."""
+    codes = {i.code: i.id for i in uow.session.query(ChecklistItem)}
+    for visit, results in zip(sorted(visits.values(), key=lambda v: v.id)[:2], CHECKLIST_RESULTS.values()):
+        checklist_results.record(uow, inspector, visit.id, [
+            {"item_id": codes[code], "result": result, "note": note} for code, (result, note, _) in results.items()])
+        for code, (_, _, description) in results.items():
+            case = uow.session.query(HazardCase).filter_by(inspection_visit_id=visit.id, description=description) \
+                .first() if description else None
+            if case is not None:
+                row = uow.session.query(ChecklistResult).filter_by(visit_id=visit.id, item_id=codes[code]).one()
+                checklist_results.link_case(uow, row, case)
 
 
 def _seed_accidents(uow, enterprises):

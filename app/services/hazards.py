@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Enterprise, HazardCase
-from . import attachments, audit, case_store, forms, inspections, projection
+from . import attachments, audit, case_store, checklist_results, forms, inspections, projection
 from .access import get_visible_case, visible_cases
 from .processes import deployed_info, form_for
 
@@ -25,6 +25,7 @@ def register_hazard(uow, actor, data):
     # The visit is not a field of the (versioned) registration form: the case row keeps it, the diagram needs it not.
     data = dict(data)
     visit_id = data.pop("inspection_visit_id", None)
+    checklist_item_id = data.pop("checklist_item_id", None)  # the nonconforming checklist item it comes from
     clean = forms.validate(form, data)
     enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
     if enterprise_id is None:
@@ -39,6 +40,7 @@ def register_hazard(uow, actor, data):
                                    fields={"inspection_visit_id": "not for a self-check report"})
     visit = None if visit_id in (None, "") else \
         inspections.visit_for_hazard(uow.session, visit_id, enterprise_id, clean.get("found_at"))
+    checked = _checklist_result(uow.session, visit, checklist_item_id)
     now = clock.now()
     case = HazardCase(enterprise_id=enterprise_id, inspector_id=actor.id, hazard_type=clean["hazard_type"],
                       place=clean["place"], description=clean["description"], score=int(clean["score"]),
@@ -50,14 +52,26 @@ def register_hazard(uow, actor, data):
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
     for field in forms.attachment_fields(form):
         attachments.link(uow, actor, case, clean.get(field, []), field)
+    if checked is not None:
+        checklist_results.link_case(uow, checked, case)
     initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise_id,
                "score": case.score, "legal_major": case.legal_major, "hazard_type": case.hazard_type,
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
     case_store.start(uow, case, version, initial, audit_rows=[audit.entry(
-        case.id, actor, "hazard_registered", task_name="隐患登记", changes=_registration_changes(clean, visit),
+        case.id, actor, "hazard_registered", task_name="隐患登记", changes=_registration_changes(clean, visit, checked),
         details={"inspection_visit_id": visit.id} if visit else None)])
     return case
+
+
+def _checklist_result(session, visit, item_id):
+    """The nonconforming checklist result at `visit` a hazard is registered from, or None when none is named."""
+    if item_id in (None, ""):
+        return None
+    if visit is None:
+        raise ValidationFailed("检查项须随排查记录一起提交 / a checklist item comes with its inspection visit",
+                               fields={"checklist_item_id": "检查项须随排查记录一起提交 / name the visit too"})
+    return checklist_results.result_for_hazard(session, visit, item_id)
 
 
 def may_register(user):
@@ -65,10 +79,12 @@ def may_register(user):
     return user.has_role("inspector") or ("enterprise" in user.roles and bool(user.enterprise_id))
 
 
-def _registration_changes(clean, visit):
+def _registration_changes(clean, visit, checked=None):
     changes = {k: [None, v] for k, v in clean.items()}
     if visit is not None:  # as the history shows it: the visit's day and team
         changes["inspection_visit"] = [None, f"{visit.visited_on.isoformat()} {visit.inspectors}"]
+    if checked is not None:  # and the checklist item it did not conform to
+        changes["checklist_item"] = [None, f"{checked.item.code} {checked.item.content}"]
     return changes
 
 

@@ -7,7 +7,7 @@ def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
-    from . import supervision
+    from . import checklist_admin, checklists, supervision
     from . import regrading
     from .api import api
     from .csrf import init_csrf
@@ -31,6 +31,8 @@ def register_web(app):
     app.register_blueprint(supervision.bp)
     app.register_blueprint(priorities.bp)
     app.register_blueprint(inspection_plans.bp)
+    app.register_blueprint(checklist_admin.bp)
+    app.register_blueprint(checklists.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
     app.register_blueprint(regrading.bp)

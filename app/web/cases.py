@@ -12,8 +12,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import SOURCES, STATUSES
-from ..services import (attachments, audit, case_documents, followups, forms, hazards, inspection_priority,
-                        inspections, notice_receipts, objections, tasks, users)
+from ..services import (attachments, audit, case_documents, checklist_results, followups, forms, hazards,
+                        inspection_priority, inspections, notice_receipts, objections, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -191,19 +191,25 @@ def register():
             raw["enterprise_id"] = [str(visit.enterprise_id)]
         elif not current_user.has_role("inspector"):  # a self-check report: the own enterprise
             raw["enterprise_id"] = [str(current_user.enterprise_id)]
-        return _register_page(form, raw, visit=visit)
+        checked = _checked_item(visit, request.args.get("checklist_item"))
+        if checked is not None:  # from a nonconforming checklist item: its content describes the hazard
+            raw["description"] = [checked.item.content]
+        return _register_page(form, raw, visit=visit, checked=checked)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
+    checked = _checked_item(visit, request.form.get("checklist_item_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
+    if checked is not None:
+        data["checklist_item_id"] = checked.item_id
     try:
         with UnitOfWork() as uow:
             case = hazards.register_hazard(uow, current_user, data)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
-        return _register_page(form, raw, exc.fields, exc.message, visit=visit), 400
+        return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -216,14 +222,28 @@ def _visit(value):
     return inspections.get_visible_visit(db.session, current_user, int_or_none(value))
 
 
-def _register_page(form, raw, errors=None, message=None, visit=None):
+def _checked_item(visit, value):
+    """The nonconforming checklist result at `visit` a registration comes from (`?checklist_item=` / the form's
+    hidden field): none when not given; a 404 without a visit, a 409 when it is not nonconforming or a hazard was
+    registered from it already."""
+    if not (value or "").strip():
+        return None
+    if visit is None:
+        abort(404)
+    try:
+        return checklist_results.result_for_hazard(db.session, visit, value)
+    except ValidationFailed as exc:
+        abort(409, forms_render.bilingual(exc.fields["checklist_item_id"]))
+
+
+def _register_page(form, raw, errors=None, message=None, visit=None, checked=None):
     errors = errors or {}
     own = [current_user.enterprise] if not current_user.has_role("inspector") else []  # a self-check report
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
                               files=forms_render.describe_files(db.session, current_user,
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
-    return render_template("register.html", form=form, rows=rows, message=message, visit=visit,
+    return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
                            self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 

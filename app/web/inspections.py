@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..services import inspection_plans, inspection_priority, inspections
 from ..services.uow import UnitOfWork
+from . import checklists
 from .cases import enterprise_choices
 from .downloads import csv_download, xlsx_download
 from .forms_render import bilingual
@@ -92,10 +93,10 @@ def new():
 @bp.route("/<int:visit_id>")
 @login_required
 def show(visit_id):
-    """One visit with the hazards registered from it; inspectors register the next one from here."""
+    """One visit with the hazards registered from it and its checklist (web/checklists.py); inspectors register the
+    next hazard from here."""
     visit = inspections.get_visible_visit(db.session, current_user, visit_id)  # 404 for another enterprise's staff
-    return render_template("inspections/show.html", visit=visit,
-                           cases=inspections.hazards_of_visit(db.session, visit))
+    return checklists.render_visit(visit)
 
 
 def _plan(value):

@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, oversight, schemas as s
+from . import api, checklists, oversight, schemas as s
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -65,6 +65,14 @@ OPERATIONS = {
                    oversight.StatisticsQuery, {"200": oversight.StatisticsSchema}),
     "audit_events": ("The audit log across cases and administration (manager, bureau, admin)", "oversight", None,
                      oversight.AuditQuery, {"200": oversight.AuditListSchema}),
+    "list_checklist_items": ("Items of the standard inspection checklists (标准化检查表); with `industry`, those for an "
+                             "enterprise of that industry (the general list and the industry's)", "checklists", None,
+                             checklists.ChecklistQuery, {"200": checklists.ChecklistItemListSchema}),
+    "visit_checks": ("An inspection visit's checklist: the items for its enterprise with their results",
+                     "checklists", None, None, {"200": checklists.VisitChecksSchema}),
+    "record_visit_checks": ("Record some or all of a visit's checklist results (inspector, project lead); a "
+                            "nonconform result needs a note", "checklists", checklists.ChecksRequestSchema, None,
+                            {"200": checklists.VisitChecksSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
@@ -158,7 +166,9 @@ def _form_schema(form_key):
     if form_key == REGISTRATION_FORM:  # taken beside the form's fields (services/hazards.register_hazard)
         schema["properties"] = dict(schema.get("properties") or {}, inspection_visit_id={
             "type": ["integer", "null"], "description": "the inspection visit (排查记录) that found the hazard: "
-            "one at the same enterprise; the hazard's found_at, when given, on the visit's day"})
+            "one at the same enterprise; the hazard's found_at, when given, on the visit's day"},
+            checklist_item_id={"type": ["integer", "null"], "description": "the checklist item recorded as "
+                               "nonconform at that visit which the hazard is registered from (once per item)"})
     return schema
 
 
