@@ -127,3 +127,18 @@ def test_a_case_awaiting_verification_cannot_be_regraded(people, login):
     response = login("bureau").post(f"/cases/{case_id}/regrade", data={
         "review_score": "60", "review_legal_major": "false", "review_reason": "复核"})
     assert response.status_code == 409 and "只有整改中的隐患" in response.get_data(as_text=True)
+
+
+def test_the_api(people, api):
+    case_id = assigned(people)
+    url = f"/api/v1/hazards/{case_id}/regrade"
+    body = {"review_score": 65, "review_reason": "评审小组复核", "deadline_days": 12}
+    assert api("ent_a").post(url, json=body).status_code == 403
+    assert api("ent_b").post(url, json=body).status_code == 404
+    bad = api("project_lead").post(url, json={"review_score": "65", "review_reason": ""})
+    assert bad.status_code == 400 and set(bad.get_json()["fields"]) == {"review_score", "review_reason"}
+    ok = api("project_lead").post(url, json=body)
+    assert ok.status_code == 200 and ok.get_json()["grade"] == "major"
+    assert case_row(case_id).rectification_due == add_workdays(clock.now(), 12).moment
+    history = api("project_lead").get(f"/api/v1/hazards/{case_id}/history").get_json()
+    assert any(e["action"] == "case_regraded" for e in history["items"])

@@ -1,14 +1,14 @@
 """Hazard cases: register, read, list, history, open tasks."""
 from flask import g, url_for
 
-from ...services import audit, hazards, notice_receipts, tasks
+from ...services import audit, hazards, notice_receipts, regrading, tasks
 from ...services.uow import UnitOfWork
 from .. import documents
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
 from .schemas import (CaseListSchema, CaseQuery, CaseSchema, CaseTasksSchema, HistorySchema, NoticeReceiptListSchema,
-                      NoticeReceiptSchema)
+                      NoticeReceiptSchema, RegradeRequestSchema)
 
 
 @api.post("/hazards")
@@ -99,3 +99,15 @@ def acknowledge_notice(case_id):
         row = notice_receipts.acknowledge(uow, g.api_user, case_id)
         uow.commit()
         return NoticeReceiptSchema().dump(row), 201
+
+
+@api.post("/hazards/<int:case_id>/regrade")
+@token_required
+def regrade_hazard(case_id):
+    """Grade a case again during rectification (project lead, bureau): a new rectification period begins."""
+    body = json_body(RegradeRequestSchema())
+    with UnitOfWork() as uow:
+        case = regrading.regrade(uow, g.api_user, case_id, body["review_score"], body["review_legal_major"],
+                                 body["review_reason"], body["deadline_days"])
+        uow.commit()
+        return CaseSchema().dump(case)

@@ -51,6 +51,9 @@ OPERATIONS = {
                                "hazards", None, None, {"200": s.NoticeReceiptListSchema}),
     "acknowledge_notice": ("Sign for the current round's rectification notice (the case's enterprise staff)",
                            "hazards", None, None, {"201": s.NoticeReceiptSchema}),
+    "regrade_hazard": ("Grade a case again during rectification (重新定级; project lead, bureau): graded by the "
+                       "review's score, a new rectification period starts", "hazards", s.RegradeRequestSchema, None,
+                       {"200": s.CaseSchema}),
     "list_tasks": ("The caller's task inbox", "tasks", None, s.TaskQuery, {"200": s.TaskListSchema}),
     "get_task": ("A task with its form", "tasks", None, None, {"200": s.TaskDetailSchema}),
     "claim_task": ("Claim a task", "tasks", None, None, {"200": s.TaskSchema}),

@@ -219,6 +219,16 @@ class ObjectionAnswerSchema(Schema):
     accepted = fields.Boolean(required=True, metadata={"description": "the objection is upheld"})
 
 
+class RegradeRequestSchema(Schema):
+    """Grading a case again during rectification (重新定级): the review panel's score and finding."""
+    review_score = fields.Integer(required=True, strict=True, metadata={"description": "0-100, lower is worse"})
+    review_legal_major = fields.Boolean(load_default=False,
+                                        metadata={"description": "a legal major-hazard criterion is met"})
+    review_reason = fields.String(required=True, validate=validate.Length(1, 2000))
+    deadline_days = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                   metadata={"description": "working days from now; default: the new grade's"})
+
+
 # ---- re-inspections of closed cases -------------------------------------------------------------------
 class FollowUpSchema(Schema):
     id = fields.Integer()
