@@ -144,7 +144,7 @@ def test_a_hazard_registered_from_a_nonconforming_item_is_linked_to_it(people, l
     hg24 = item("HG-24")
     form = text(inspector.get(f"/hazards/new?visit={row.id}&checklist_item={hg24.id}"))
     assert f'name="checklist_item_id" value="{hg24.id}"' in form and "甲类仓库超量储存" in form
-    assert hg24.content in field_html(form, "description")
+    assert f"{hg24.content}\n甲类仓库超量储存" in field_html(form, "description")
     assert inspector.get(f"/hazards/new?visit={row.id}&checklist_item={item('TY-01').id}").status_code == 409
     assert inspector.get(f"/hazards/new?checklist_item={hg24.id}").status_code == 404  # no visit named
     photo = upload(inspector)

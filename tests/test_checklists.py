@@ -8,7 +8,7 @@ import pytest
 
 from app.errors import NotAllowed, ValidationFailed
 from app.extensions import db
-from app.models import DIMENSIONS, AuditEvent, Checklist, ChecklistItem
+from app.models import DIMENSIONS, AuditEvent, Checklist, ChecklistItem, ChecklistResult
 from app.services import checklist_load, checklists
 from app.services.uow import UnitOfWork
 from tests.test_web_support import text
@@ -176,3 +176,13 @@ def test_anonymous_is_sent_to_log_in(client):
 
 def test_every_dimension_has_a_chinese_and_an_english_name():
     assert all(len(names) == 2 and all(names) for names in DIMENSIONS.values())
+
+
+def test_the_demo_has_the_standard_lists_and_checklist_results(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    assert db.session.query(Checklist).count() == 5
+    results = db.session.query(ChecklistResult).all()
+    assert {r.result for r in results} == {"conform", "nonconform", "not_applicable"}
+    linked = [r for r in results if r.case_id]
+    assert len(linked) >= 3 and all(r.result == "nonconform" and r.case.inspection_visit_id == r.visit_id
+                                    for r in linked)

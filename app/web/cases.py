@@ -192,8 +192,8 @@ def register():
         elif not current_user.has_role("inspector"):  # a self-check report: the own enterprise
             raw["enterprise_id"] = [str(current_user.enterprise_id)]
         checked = _checked_item(visit, request.args.get("checklist_item"))
-        if checked is not None:  # from a nonconforming checklist item: its content describes the hazard
-            raw["description"] = [checked.item.content]
+        if checked is not None:  # from a nonconforming checklist item: its content and what was found there
+            raw["description"] = ["\n".join(filter(None, (checked.item.content, checked.note)))]
         return _register_page(form, raw, visit=visit, checked=checked)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
