@@ -3,7 +3,7 @@ partial results recorded by the inspection team (validated beside each item, aud
 everyone who sees the visit, and a hazard registered from a nonconforming item linked back to it."""
 import pytest
 
-from app.errors import NotAllowed, NotFound, ValidationFailed
+from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, ChecklistItem, ChecklistResult, HazardCase
 from app.services import checklist_results, checklists
@@ -65,6 +65,17 @@ def test_wrong_entries_are_named_and_nothing_is_stored(people):
     with pytest.raises(ValidationFailed) as caught:
         record(people.inspector, row, ("TY-01", "conform", ""), ("TY-01", "conform", ""))
     assert list(caught.value.fields) == [f"results.{item('TY-01').id}.result"]
+
+
+def test_the_same_item_saved_by_two_at_once_is_a_conflict_not_an_error(people, monkeypatch):
+    row = visit(people.inspector, people.enterprise_a)
+    record(people.inspector, row, ("TY-01", "conform", ""))
+    real = checklist_results.items_of_visit
+    # the second save read the visit before the first one's row was there
+    monkeypatch.setattr(checklist_results, "items_of_visit", lambda session, v: (real(session, v)[0], {}))
+    with pytest.raises(Conflict):
+        record(people.project_lead, row, ("TY-01", "nonconform", "未公示"))
+    assert result_of(row, "TY-01").result == "conform"
 
 
 def test_only_the_inspection_team_records_and_other_enterprises_see_nothing(people):

@@ -64,7 +64,7 @@ def test_a_changed_file_updates_adds_and_deactivates_but_keeps_browser_edits(sta
     data = json.loads(path.read_text(encoding="utf-8"))
     data["items"][0]["content"] = "许可证在有效期内（修订）"  # HG-01 changed
     data["items"] = [i for i in data["items"] if i["code"] != "HG-33"]  # dropped
-    data["items"].append({"code": "HG-99", "dimension": "environment", "content": "新增检查项", "basis": "GB 50016"})
+    data["items"].insert(1, {"code": "HG-99", "dimension": "environment", "content": "新增检查项", "basis": "GB 50016"})
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with UnitOfWork() as uow:
         counts = checklist_load.load(uow, None, checklist_load.read_files([path]))
@@ -73,6 +73,7 @@ def test_a_changed_file_updates_adds_and_deactivates_but_keeps_browser_edits(sta
     assert item("HG-01").content == "许可证在有效期内（修订）" and item("HG-99").active
     assert not item("HG-33").active  # dropped from its file: deactivated, not deleted
     assert item("HG-02").content == "本地细化：主要负责人考核" and not item("HG-03").active  # the browser's stay
+    assert (item("HG-99").position, item("HG-02").position) == (2, 3)  # the file's order
     assert item("TY-01").active  # another file's items are not touched
     event = db.session.query(AuditEvent).filter_by(action="checklists_loaded").order_by(AuditEvent.id.desc()).first()
     assert set(event.changes) == {"HG-01", "HG-33"} and event.details["added_items"] == ["HG-99"]

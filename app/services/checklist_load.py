@@ -10,6 +10,7 @@ A file: {"code": "chemical", "name": "化工（危险化学品）行业检查表
 import hashlib
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..clock import clock
@@ -85,8 +86,8 @@ def parse(name, data, errors):
         item_errors = {}
         clean = item_values(raw if isinstance(raw, dict) else {}, item_errors, with_code=True)
         label = f"{name}: item {number}" + (f" ({clean['code']})" if clean.get("code") else "")
-        for field, message in item_errors.items():
-            errors[f"{label} {field}"] = message
+        for name_of_field, message in item_errors.items():
+            errors[f"{label} {name_of_field}"] = message
         spec["items"].append(clean)
     return spec
 
@@ -105,47 +106,61 @@ def _check_unique(specs, errors):
             seen_items[item["code"]] = spec["code"]
 
 
+@dataclass
+class _Tally:
+    counts: dict = field(default_factory=lambda: dict.fromkeys(
+        ("lists_added", "lists_updated", "added", "updated", "deactivated"), 0))
+    changes: dict = field(default_factory=dict)  # {item code: [before, after]} of the updated and deactivated
+    added: list = field(default_factory=list)
+
+
 def load(uow, actor, specs):
     """Write the checked lists; returns the counts {lists_added, lists_updated, added, updated, deactivated} and
     audits them (one row) when anything changed."""
-    counts = dict.fromkeys(("lists_added", "lists_updated", "added", "updated", "deactivated"), 0)
-    changes, added = {}, []
-    now = clock.now()
+    tally, now = _Tally(), clock.now()
     items_by_code = {i.code: i for i in uow.session.query(ChecklistItem)}
     for spec in specs:
-        checklist = _upsert_list(uow.session, spec, now, counts)
+        checklist = _upsert_list(uow.session, spec, now, tally.counts)
         for position, values in enumerate(spec["items"], start=1):
-            digest = _digest(spec["code"], position, values)
-            item = items_by_code.get(values["code"])
-            if item is None:
-                item = ChecklistItem(checklist=checklist, position=position, active=True, source_hash=digest,
-                                     updated_at=now, **values)
-                uow.session.add(item)
-                items_by_code[item.code] = item
-                counts["added"] += 1
-                added.append(item.code)
-            elif item.source_hash != digest:  # the file changed it since the last load (or it was not from the file)
-                before = _summary(item)
-                item.checklist, item.position, item.active, item.source_hash, item.updated_at = \
-                    checklist, position, True, digest, now
-                for name in ("dimension", "content", "basis"):
-                    setattr(item, name, values[name])
-                if _summary(item) != before:
-                    changes[item.code] = [before, _summary(item)]
-                    counts["updated"] += 1
+            _load_item(uow.session, items_by_code, checklist, position, values, now, tally)
         wanted = {values["code"] for values in spec["items"]}
         for item in list(items_by_code.values()):
+            # dropped from its file: deactivated; an item added in the browser (no digest) is not the file's to drop
             if item.checklist is checklist and item.code not in wanted and item.source_hash is not None:
-                # dropped from its file: deactivated; a browser-added item (no digest) is not the file's to remove
                 if item.active:
-                    changes[item.code] = [_summary(item), "inactive"]
-                    counts["deactivated"] += 1
+                    tally.changes[item.code] = [_summary(item), "inactive"]
+                    tally.counts["deactivated"] += 1
                 item.active, item.source_hash, item.updated_at = False, None, now
     uow.session.flush()
-    if any(counts.values()):
-        audit.record(uow, None, actor, "checklists_loaded", changes=changes,
-                     details={"lists": [s["code"] for s in specs], "added_items": added, **counts})
-    return counts
+    if any(tally.counts.values()):
+        audit.record(uow, None, actor, "checklists_loaded", changes=tally.changes,
+                     details={"lists": [s["code"] for s in specs], "added_items": tally.added, **tally.counts})
+    return tally.counts
+
+
+def _load_item(session, items_by_code, checklist, position, values, now, tally):
+    """Add the file's item, or bring the stored one in line with the file: its list and place always, its text only
+    when the file changed it since the last load (so an edit made in the browser stays until then)."""
+    digest = _digest(checklist.code, values)
+    item = items_by_code.get(values["code"])
+    if item is None:
+        item = ChecklistItem(checklist=checklist, position=position, active=True, source_hash=digest, updated_at=now,
+                             **values)
+        session.add(item)
+        items_by_code[item.code] = item
+        tally.counts["added"] += 1
+        tally.added.append(item.code)
+        return
+    if item.checklist is not checklist or item.position != position:
+        item.checklist, item.position = checklist, position
+    if item.source_hash != digest:
+        before = _summary(item)
+        item.active, item.source_hash, item.updated_at = True, digest, now
+        for name in ("dimension", "content", "basis"):
+            setattr(item, name, values[name])
+        if _summary(item) != before:
+            tally.changes[item.code] = [before, _summary(item)]
+            tally.counts["updated"] += 1
 
 
 def load_standard(uow, actor):
@@ -169,9 +184,9 @@ def _upsert_list(session, spec, now, counts):
     return checklist
 
 
-def _digest(list_code, position, values):
-    text = json.dumps([list_code, position, values["dimension"], values["content"], values["basis"]],
-                      ensure_ascii=False)
+def _digest(list_code, values):
+    """What the file says of an item's text (not its place: inserting an item in a file changes no other's text)."""
+    text = json.dumps([list_code, values["dimension"], values["content"], values["basis"]], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -4,8 +4,10 @@ checked, and the hazard case registered from a nonconforming item. The visit's r
 record whole or partial results; everyone who sees the visit sees them."""
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
+
 from ..clock import clock
-from ..errors import NotAllowed
+from ..errors import Conflict, NotAllowed
 from ..models import CHECK_RESULTS, DIMENSIONS, ChecklistItem, ChecklistResult
 from . import audit, checklists
 from .field_rules import clean_text, raise_if
@@ -117,7 +119,11 @@ def record(uow, actor, visit_id, entries):
             row.result, row.note, row.recorded_at, row.recorded_by_id = result, note, clock.now(), actor.id
         changes[allowed[item_id].code] = [before, _text(result, note)]
     if changes:
-        uow.session.flush()
+        try:
+            uow.session.flush()
+        except IntegrityError:  # (visit, item) is unique: someone saved the same item at the same moment
+            raise Conflict("检查结果刚被他人保存，请刷新后重试 / the results were just saved by someone else: "
+                           "reload the page and try again") from None
         audit.record(uow, None, actor, "checklist_recorded", changes=changes,
                      details={"visit_id": visit.id, "enterprise_id": visit.enterprise_id,
                               "name": visit.enterprise.name})

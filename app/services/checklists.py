@@ -109,8 +109,8 @@ def update_item(uow, actor, item_id, values):
     raise_if(errors)
     changes = {k: [getattr(item, k), v] for k, v in clean.items() if getattr(item, k) != v}
     if changes:
-        for name, (before, after) in changes.items():
-            setattr(item, name, after)
+        for name, pair in changes.items():
+            setattr(item, name, pair[1])
         item.updated_at = clock.now()
         audit.record(uow, None, actor, "checklist_item_updated", changes=changes,
                      details=_details(item, item.checklist))

@@ -75,7 +75,8 @@ def save(visit_id):
         if exc.status in (403, 404):
             abort(exc.status, bilingual(exc.message))
         errors = {k: bilingual(v) for k, v in exc.fields.items()}
-        return render_visit(visit, values, errors, _("检查结果有误，请按提示修改后再保存")), 400
+        message = _("检查结果有误，请按提示修改后再保存") if errors else bilingual(exc.message)
+        return render_visit(visit, values, errors, message), exc.status
     flash(_("已保存 %(n)s 项检查结果", n=len(changes)) if changes else _("检查结果没有变化"), "success")
     return redirect(url_for("inspections.show", visit_id=visit.id, _anchor="checklist"))
 
