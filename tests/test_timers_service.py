@@ -164,10 +164,10 @@ def test_a_case_failing_after_its_writes_leaves_them_undone_and_the_others_fire(
               "timers": sorted(t.task_guid for t in db.session.query(Timer).filter_by(case_id=failing))}
     real = notifications.on_process_event
 
-    def fail_for_one(uow, case, event_name, round_no):
+    def fail_for_one(uow, case, event_name, round_no, regrades=0):
         if case.id == failing:
             raise DomainError("notice service down")
-        return real(uow, case, event_name, round_no)
+        return real(uow, case, event_name, round_no, regrades)
     monkeypatch.setattr(notifications, "on_process_event", fail_for_one)
     clock.advance(hours=3)
     with UnitOfWork() as uow:
