@@ -115,19 +115,23 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     version = db.session.query(ProcessVersion).filter_by(is_deployed=True).first()
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
-                         "/inspections", "/inspections/plans", "/inspections/plans/new"],
-        "ent_a": ["/notifications", "/account/password"],
+                         "/inspections", "/inspections/plans", "/inspections/plans/new",
+                         f"/cases/{case_id}/regrade", "/inspections/checklist-stats"],
+        "ent_a": ["/notifications", "/account/password", "/account/two-factor"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],
         "admin": ["/admin/timers", "/admin/calendar", "/admin/enterprises", "/admin/enterprises/new",
                   f"/admin/enterprises/{people.enterprise_a.id}", "/admin/users", "/admin/users/new",
                   f"/admin/users/{people.ent_a.id}", f"/admin/users/{people.admin.id}"],
-        "process_owner": ["/processes/", "/processes/editor", "/processes/diff",
+        "process_owner": ["/processes/", "/processes/editor", "/processes/diff", "/inspections/checklists",
                           f"/processes/migrate?from={version.id}", f"/processes/case/{case_id}/diagram"],
     }
+    setting_up = login("inspector")  # the two-factor page while a new key waits to be confirmed
+    setting_up.post("/account/two-factor/setup")
+    pages["inspector"] = ["/account/two-factor"]
     for username, urls in pages.items():
-        client = login(username)
+        client = setting_up if username == "inspector" else login(username)
         client.get("/lang/en")
         for url in urls:
             response = client.get(url)
