@@ -15,9 +15,14 @@ class InspectionVisit(db.Model):
     findings = db.Column(db.Text, nullable=False, default="")  # 发现问题及整改建议, beside the registered hazards
     created_at = db.Column(UTCDateTime, nullable=False)
     created_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+    # The enterprise confirms the results online (排查结果经企业负责人签字确认, services/visit_reports.py), once.
+    acknowledged_at = db.Column(UTCDateTime)
+    acknowledged_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
+    enterprise_remarks = db.Column(db.Text)  # 企业意见, written when confirming
 
     enterprise = db.relationship("Enterprise")
-    created_by = db.relationship("User")
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    acknowledged_by = db.relationship("User", foreign_keys=[acknowledged_by_id])
 
 
 class InspectionPlan(db.Model):
