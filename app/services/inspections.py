@@ -10,10 +10,11 @@ from sqlalchemy.orm import contains_eager
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound
 from ..models import Enterprise, HazardCase, InspectionVisit
-from . import audit
+from . import audit, notifications
 from .access import enterprise_condition
 from .sql_dates import local_day
 from .field_rules import clean_text, past_date, raise_if
+from .users import holders_of_role
 
 RECORDERS = ("inspector", "project_lead")
 MAX_INSPECTORS, MAX_TEXT = 200, 4000
@@ -55,6 +56,10 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
     audit.record(uow, None, actor, "inspection_recorded",
                  changes={"visited_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()}},
                  details={"visit_id": visit.id, "enterprise_id": enterprise.id, "name": enterprise.name})
+    # The results wait for the enterprise's confirmation (services/visit_reports.py).
+    notifications.send(uow, holders_of_role(uow.session, "enterprise", enterprise.id), "inspection_recorded",
+                       "排查结果待确认", f"{day.isoformat()} {values['inspectors']}：{values['scope'][:150]}",
+                       f"visit:{visit.id}:recorded")
     return visit
 
 

@@ -8,7 +8,7 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import CHECK_RESULTS, DIMENSIONS
-from ..services import checklist_results, checklist_stats, checklists, inspections
+from ..services import checklist_results, checklist_stats, checklists, inspections, visit_reports
 from ..services.uow import UnitOfWork
 from .downloads import csv_download
 from .forms_render import bilingual
@@ -38,7 +38,7 @@ def may_read_checklist_stats():
     return current_user.is_authenticated and checklist_stats.may_read(current_user)
 
 
-def render_visit(visit, values=None, errors=None, message=None):
+def render_visit(visit, values=None, errors=None, message=None, **extra):
     """The visit's page: its facts, the hazards registered from it and its checklist (the form's `values` after an
     error, else the recorded results)."""
     sheet = checklist_results.visit_checklist(db.session, visit)
@@ -55,7 +55,9 @@ def render_visit(visit, values=None, errors=None, message=None):
                            sheet=sheet, values=values, errors=errors, message=message,
                            other_errors={k: v for k, v in errors.items() if k not in shown},
                            may_record=inspections.may_record(current_user), results=CHECK_RESULTS,
-                           result_field=checklist_results.result_field, note_field=checklist_results.note_field)
+                           result_field=checklist_results.result_field, note_field=checklist_results.note_field,
+                           may_acknowledge=visit_reports.may_acknowledge(current_user, visit),
+                           ack_form=extra.pop("ack_form", {}), ack_errors=extra.pop("ack_errors", {}), **extra)
 
 
 @bp.route("/<int:visit_id>/checks", methods=["POST"])

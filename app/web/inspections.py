@@ -1,15 +1,15 @@
 """Inspection visits (排查记录, services/inspections.py): the list with the period's coverage, its CSV and Excel
 files, and the form the inspection team records a visit with."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import inspection_plans, inspection_priority, inspections
+from ..services import inspection_plans, inspection_priority, inspections, visit_reports
 from ..services.uow import UnitOfWork
-from . import checklists
+from . import checklists, visit_report_pdf
 from .cases import enterprise_choices
 from .downloads import csv_download, xlsx_download
 from .forms_render import bilingual
@@ -97,6 +97,33 @@ def show(visit_id):
     next hazard from here."""
     visit = inspections.get_visible_visit(db.session, current_user, visit_id)  # 404 for another enterprise's staff
     return checklists.render_visit(visit)
+
+
+@bp.route("/<int:visit_id>/report.pdf")
+@login_required
+def report(visit_id):
+    """The visit's report (排查报告) to print or send; for everyone who sees the visit."""
+    body = visit_report_pdf.render(visit_reports.report(db.session, current_user, visit_id))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="inspection-{visit_id}.pdf"'})
+
+
+@bp.route("/<int:visit_id>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(visit_id):
+    """The enterprise confirms the results (排查结果确认), with its remarks; errors come back beside the field."""
+    form = {"enterprise_remarks": request.form.get("enterprise_remarks", "")}
+    try:
+        with UnitOfWork() as uow:
+            visit_reports.acknowledge(uow, current_user, visit_id, form["enterprise_remarks"])
+            uow.commit()
+    except DomainError as exc:
+        visit = inspections.get_visible_visit(db.session, current_user, visit_id)
+        errors = {k: bilingual(v) for k, v in exc.fields.items()}
+        return checklists.render_visit(visit, ack_form=form, ack_errors=errors,
+                                       ack_message=None if errors else bilingual(exc.message)), exc.status
+    flash(_("已确认本次排查结果"), "success")
+    return redirect(url_for("inspections.show", visit_id=visit_id))
 
 
 def _plan(value):

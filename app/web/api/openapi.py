@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, checklists, oversight, schemas as s
+from . import api, checklists, inspections, oversight, schemas as s
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -76,6 +76,11 @@ OPERATIONS = {
     "record_visit_checks": ("Record some or all of a visit's checklist results (inspector, project lead); a "
                             "nonconform result needs a note", "checklists", checklists.ChecksRequestSchema, None,
                             {"200": checklists.VisitChecksSchema}),
+    "get_visit": ("An inspection visit (排查记录) with its enterprise's confirmation", "inspections", None, None,
+                  {"200": inspections.VisitSchema}),
+    "acknowledge_visit": ("Confirm a visit's results, once (the visited enterprise's staff), with remarks",
+                          "inspections", inspections.AcknowledgeSchema, None, {"200": inspections.VisitSchema}),
+    "visit_report": ("The visit's report (排查报告) as PDF", "inspections", None, None, {"200": "application/pdf"}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
