@@ -46,6 +46,12 @@ class Config:
     # "admin,bureau,process_owner"; anyone may turn it on for themselves.
     TWO_FACTOR_ROLES = tuple(r.strip() for r in _env("TWO_FACTOR_ROLES", "").split(",") if r.strip())
     TWO_FACTOR_ISSUER = _env("TWO_FACTOR_ISSUER", "隐患排查治理")
+    # The hazard map's base layer: a tile URL template with {z}/{x}/{y} (and {s} subdomains), e.g. 天地图's WMTS
+    # with the county's key; empty: the points are drawn on a blank map. Center "lat,lng" and zoom of the county.
+    MAP_TILE_URL = _env("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "")
+    MAP_CENTER = _env("MAP_CENTER", "35.46,113.80")
+    MAP_ZOOM = int(_env("MAP_ZOOM", "11"))
     ALLOW_CLOCK_OVERRIDE = _bool("ALLOW_CLOCK_OVERRIDE")
     TIMEZONE = "Asia/Shanghai"
     BABEL_DEFAULT_LOCALE = "zh"

@@ -8,7 +8,7 @@ def register_web(app):
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
     from . import checklist_admin, checklists, supervision
-    from . import regrading
+    from . import hazard_map, regrading
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -36,6 +36,7 @@ def register_web(app):
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
     app.register_blueprint(regrading.bp)
+    app.register_blueprint(hazard_map.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)

@@ -27,6 +27,8 @@ ALLOWED = frozenset([
     _DMN + "assets/dmn-js-boxed-expression.css",
     _DMN + "assets/dmn-js-boxed-expression-controls.css",
     _DMN + "assets/dmn-font/css/dmn-embedded.css",
+    "leaflet/dist/leaflet.js",
+    "leaflet/dist/leaflet.css",
 ])
 
 

@@ -1,14 +1,15 @@
 """Hazard cases: register, read, list, history, open tasks."""
 from flask import g, url_for
 
-from ...services import audit, hazards, notice_receipts, regrading, tasks
+from ...extensions import db
+from ...services import audit, hazard_map, hazards, notice_receipts, regrading, tasks
 from ...services.uow import UnitOfWork
 from .. import documents
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
 from .schemas import (CaseListSchema, CaseQuery, CaseSchema, CaseTasksSchema, HistorySchema, NoticeReceiptListSchema,
-                      NoticeReceiptSchema, RegradeRequestSchema)
+                      MapQuery, NoticeReceiptSchema, RegradeRequestSchema)
 
 
 @api.post("/hazards")
@@ -111,3 +112,12 @@ def regrade_hazard(case_id):
                                  body["review_reason"], body["deadline_days"])
         uow.commit()
         return CaseSchema().dump(case)
+
+
+@api.get("/hazards/map")
+@token_required
+def hazards_map():
+    """The visible cases with coordinates as GeoJSON (一张图), under the list's filters; open ones unless `status`."""
+    args = query_args(MapQuery())
+    result = hazard_map.points(db.session, g.api_user, hazards.CaseFilter(**args))
+    return hazard_map.feature_collection(result, lambda case: {})

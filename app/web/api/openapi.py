@@ -29,6 +29,8 @@ OPERATIONS = {
                         {"201": s.CaseSchema}),
     "list_hazards": ("List visible hazard cases", "hazards", None, s.CaseQuery, {"200": s.CaseListSchema}),
     "get_hazard": ("One hazard case", "hazards", None, None, {"200": s.CaseSchema}),
+    "hazards_map": ("The visible cases with coordinates as GeoJSON (一张图), filtered like the list; open ones "
+                    "unless `status` is given", "hazards", None, s.MapQuery, {"200": s.GeoJsonSchema}),
     "hazard_history": ("Audit trail of a case", "hazards", None, None, {"200": s.HistorySchema}),
     "hazard_tasks": ("Open tasks of a case", "hazards", None, None, {"200": s.CaseTasksSchema}),
     "hazard_receipt": ("The closure receipt (销号电子回执) of a closed case, as PDF", "hazards", None, None,

@@ -94,6 +94,21 @@ class CaseQuery(PageQuery):
     until = fields.Date(metadata={"description": "registered on or before this day (Shanghai)"})
 
 
+class MapQuery(CaseQuery):
+    """The case list's filters without paging; without `status`, the cases not closed."""
+    class Meta:
+        exclude = ("limit", "offset")
+
+
+class GeoJsonSchema(Schema):
+    type = fields.String(metadata={"enum": ["FeatureCollection"]})
+    features = fields.List(fields.Dict(), metadata={
+        "description": "Point features [lng, lat]; properties id, code, grade, status, overdue, enterprise, place"})
+    matching = fields.Integer(metadata={"description": "cases matching the filters"})
+    located = fields.Integer(metadata={"description": "of them, with coordinates"})
+    shown = fields.Integer(metadata={"description": "features given (at most 5000, newest first)"})
+
+
 class HistoryEventSchema(Schema):
     at = LocalDateTime(attribute="created_at")
     actor = fields.String(attribute="actor_name")

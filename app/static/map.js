@@ -1,0 +1,46 @@
+// The hazard map (一张图): the page's GeoJSON drawn with Leaflet as circles coloured by grade; overdue cases get a
+// thick red edge; a click opens a popup linking to the case. Everything the script needs is in data-* attributes
+// (the CSP allows no inline script); text comes from the server in the reader's language.
+(function () {
+  "use strict";
+  var el = document.getElementById("hazard-map");
+  if (!el || !window.L) { return; }
+  var COLORS = {general: "#3182ce", larger: "#d69e2e", major: "#dd6b20", especially_major: "#c53030"};
+  var center = (el.dataset.center || "35.46,113.80").split(",").map(Number);
+  var map = L.map(el, {preferCanvas: false}).setView(center, Number(el.dataset.zoom || 11));
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, {attribution: el.dataset.attribution || "", maxZoom: 18,
+                                   subdomains: "01234567"}).addTo(map);
+  }
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span.innerHTML;
+  }
+  fetch(el.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+    .then(function (data) {
+      var bounds = [];
+      data.features.forEach(function (f) {
+        var p = f.properties, at = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+        bounds.push(at);
+        L.circleMarker(at, {radius: 8, fillColor: COLORS[p.grade] || "#718096", fillOpacity: 0.85,
+                            color: p.overdue ? "#9b2c2c" : "#ffffff", weight: p.overdue ? 4 : 2,
+                            className: "hazard-point grade-" + p.grade + (p.overdue ? " overdue" : "")})
+          .bindPopup('<a class="code" href="' + text(p.url) + '">' + text(p.code) + "</a> " + text(p.grade_name) +
+                     "<br>" + text(p.enterprise) + " · " + text(p.place) + "<br>" + text(p.status_name) +
+                     (p.overdue ? ' <strong class="overdue">' + text(p.overdue_name) + "</strong>" : ""))
+          .addTo(map);
+      });
+      if (bounds.length) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 15}); }
+      var counts = document.getElementById("map-counts");
+      if (counts) {
+        counts.textContent = el.dataset.counts.replace("{matching}", data.matching)
+          .replace("{located}", data.located).replace("{shown}", data.shown);
+      }
+    })
+    .catch(function () {
+      var counts = document.getElementById("map-counts");
+      if (counts) { counts.textContent = el.dataset.failed; }
+    });
+}());
