@@ -53,5 +53,5 @@ class VisitRating(db.Model):
 
     @property
     def shown_rater(self):
-        """The rater's name as others may see it: None for an anonymous rating."""
-        return None if self.anonymous else self.rater.display_name
+        """The rater as pages, files and the API may show them: None for an anonymous rating."""
+        return None if self.anonymous else self.rater

@@ -8,6 +8,7 @@ def register_web(app):
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
     from . import checklist_admin, checklists, supervision
+    from . import satisfaction, visit_ratings
     from . import hazard_map, regrading
     from .api import api
     from .csrf import init_csrf
@@ -33,6 +34,8 @@ def register_web(app):
     app.register_blueprint(inspection_plans.bp)
     app.register_blueprint(checklist_admin.bp)
     app.register_blueprint(checklists.bp)
+    app.register_blueprint(satisfaction.bp)
+    app.register_blueprint(visit_ratings.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
     app.register_blueprint(regrading.bp)

@@ -35,11 +35,11 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "follow_up_recurred": N_("销号后复查发现隐患反弹"), "follow_up_overdue": N_("销号后复查逾期未做"),
                 "inspection_planned": N_("排查通知"), "inspection_plan_cancelled": N_("排查取消"),
                 "case_regraded": N_("隐患重新定级"), "inspection_recorded": N_("排查结果待确认"),
-                "inspection_acknowledged": N_("排查结果已由企业确认")}
+                "inspection_acknowledged": N_("排查结果已由企业确认"), "visit_rating_low": N_("满意度低分评价")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "case_updated": N_("流程推进"), "case_regraded": N_("重新定级"),
-            "inspection_acknowledged": N_("企业确认排查结果"),
+            "inspection_acknowledged": N_("企业确认排查结果"), "visit_rated": N_("满意度评价"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
             "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
             "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),

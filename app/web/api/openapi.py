@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, checklists, inspections, oversight, schemas as s
+from . import api, checklists, inspections, oversight, ratings, schemas as s
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -83,6 +83,12 @@ OPERATIONS = {
     "acknowledge_visit": ("Confirm a visit's results, once (the visited enterprise's staff), with remarks",
                           "inspections", inspections.AcknowledgeSchema, None, {"200": inspections.VisitSchema}),
     "visit_report": ("The visit's report (排查报告) as PDF", "inspections", None, None, {"200": "application/pdf"}),
+    "rate_visit": ("Rate an inspection visit (满意度评价), once, from its day up to 30 days after (the visited "
+                   "enterprise's staff); a score of 2 or less notifies the quality supervisors and project leads",
+                   "ratings", ratings.RatingRequestSchema, None, {"201": ratings.RatingSchema}),
+    "visit_ratings_list": ("A visit's ratings: all of them for the inspection team and oversight roles (anonymous "
+                           "ones without the rater), their own for the visited enterprise's staff", "ratings", None,
+                           None, {"200": ratings.RatingListSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
