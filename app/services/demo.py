@@ -14,7 +14,7 @@ from flask import current_app
 from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
-from . import attachments, checklist_load, checklist_results, hazards, objections, tasks
+from . import attachments, checklist_load, checklist_results, hazards, objections, tasks, visit_ratings
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -86,6 +86,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_checklist_results(uow, users["inspector"], visits)
     _seed_accidents(uow, enterprises)
     _seed_objection(uow, users["enterprise2"])
+    _seed_ratings(uow, users, visits)
     return True
 
 
@@ -96,6 +97,18 @@ def _seed_objection(uow, user):
     if case is not None:
         objections.raise_objection(uow, user, case.id, "deadline",
                                    "更换配电箱需供电部门停电配合，最早下月初才能安排，申请延长整改期限")
+
+
+def _seed_ratings(uow, users, visits):
+    """The chemical plant rates its visit well and by name; the machinery works low and anonymously (the quality
+    supervisor and the project lead are notified); the food plant leaves its visit, a month back, unrated."""
+    chemical, machinery = sorted(visits.values(), key=lambda v: v.id)[:2]
+    visit_ratings.rate(uow, users["enterprise"], chemical.id, {
+        "service_quality": 5, "professional_level": 5, "communication": 4, "response_speed": 4},
+        "排查人员专业细致，依据讲解清楚；希望整改通知书能早一点送达")
+    visit_ratings.rate(uow, users["enterprise2"], machinery.id, {
+        "service_quality": 3, "professional_level": 2, "communication": 2, "response_speed": 3},
+        "检查时没有说明冲床防护的具体标准，整改要求不够具体，沟通时间太短", anonymous=True)
 
 
 def _seed_visits(uow, inspector, enterprises):
