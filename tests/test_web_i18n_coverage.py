@@ -116,7 +116,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
-                         f"/cases/{case_id}/regrade", "/inspections/checklist-stats"],
+                         f"/cases/{case_id}/regrade", "/inspections/checklist-stats", "/map",
+                         "/inspections/satisfaction"],
         "ent_a": ["/notifications", "/account/password", "/account/two-factor"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],

@@ -173,6 +173,9 @@ def _seed_accidents(uow, enterprises):
     enterprises[1].trial_operation_until = today + timedelta(days=60)
 
 
+SITES = [(35.5012, 113.8321), (35.4627, 113.8015), (35.4108, 113.7526)]  # the three demo enterprises' sites
+
+
 def _seed_cases(uow, users, enterprises, visits):
     saved = clock._fixed
     now = clock.now()
@@ -197,6 +200,9 @@ def _seed_cases(uow, users, enterprises, visits):
             case = hazards.register_hazard(uow, users["inspector"], {
                 "enterprise_id": enterprises[ent].id, "score": score, "legal_major": legal, "hazard_type": kind,
                 "place": place, "description": text, "photos": [photo],
+                # where the inspector stood (the hazard map): near the enterprise's site, a little apart per case
+                "latitude": round(SITES[ent][0] + 0.0015 * index, 6),
+                "longitude": round(SITES[ent][1] + 0.0012 * (index % 3), 6),
                 # registered from the visit of that day, where there was one
                 "inspection_visit_id": visit.id if visit and visit.visited_on == clock.local_now().date() else None})
             for step in steps:
