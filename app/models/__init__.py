@@ -19,3 +19,4 @@ from .objection import OBJECTION_SUBJECTS, CaseObjection  # noqa: F401
 from .follow_up import FOLLOW_UP_RESULTS, CaseFollowUp  # noqa: F401
 from .notice_receipt import NoticeReceipt  # noqa: F401
 from .rating import RATING_DIMENSIONS, VisitRating  # noqa: F401
+from .complaint import COMPLAINT_KINDS, ServiceComplaint  # noqa: F401
