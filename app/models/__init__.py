@@ -20,3 +20,4 @@ from .follow_up import FOLLOW_UP_RESULTS, CaseFollowUp  # noqa: F401
 from .notice_receipt import NoticeReceipt  # noqa: F401
 from .rating import RATING_DIMENSIONS, VisitRating  # noqa: F401
 from .complaint import COMPLAINT_KINDS, ServiceComplaint  # noqa: F401
+from .cooperation import COOPERATION_CLASSES, CooperationScore  # noqa: F401
