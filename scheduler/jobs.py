@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, followups, health, monthly_report, objections, outbox, region_risk, timers,
-                          weekly_report)
+from app.services import (backup, cooperation, followups, health, monthly_report, objections, outbox, region_risk,
+                          timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -100,6 +100,23 @@ def grade_regions():
     return changes
 
 
+def score_cooperation():
+    """Last month's cooperation scores (企业配合情况综合评分), once: on the 1st, or at the first run after a scheduler
+    that was down then; the 专项督导 list notifies the bureau and the quality supervisors once per month."""
+    try:
+        with UnitOfWork() as uow:
+            rows = cooperation.score_due(uow)
+            uow.commit()
+    except IntegrityError:  # another scheduler (PostgreSQL allows several) scored the month a moment ago
+        db.session.rollback()
+        _beat("score_cooperation", message="another scheduler scored the month")
+        return None
+    _beat("score_cooperation", message=f"{len(rows)} enterprises scored" if rows else "")
+    if rows:
+        log.info("cooperation scores of %s: %s enterprises", rows[0].month.strftime("%Y-%m"), len(rows))
+    return rows
+
+
 def urge_objections():
     """Enterprises' objections unanswered past their three working days: the bureau and the project leads are told
     once each."""
@@ -151,6 +168,8 @@ def job_table(config):
         {"id": "grade_regions", "func": grade_regions, "trigger": "interval", "seconds": 3600},
         {"id": "urge_objections", "func": urge_objections, "trigger": "interval", "seconds": 3600},
         {"id": "urge_followups", "func": urge_followups, "trigger": "interval", "seconds": 3600},
+        # checked hourly, scores once a month: a scheduler down on the 1st still scores the month when it starts
+        {"id": "score_cooperation", "func": score_cooperation, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -35,6 +35,7 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "follow_up_recurred": N_("销号后复查发现隐患反弹"), "follow_up_overdue": N_("销号后复查逾期未做"),
                 "inspection_planned": N_("排查通知"), "inspection_plan_cancelled": N_("排查取消"),
                 "case_regraded": N_("隐患重新定级"), "inspection_recorded": N_("排查结果待确认"),
+                "cooperation_supervision": N_("配合评分连续两月 C 类，启动专项督导"),
                 "inspection_acknowledged": N_("排查结果已由企业确认"), "visit_rating_low": N_("满意度低分评价")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
@@ -64,6 +65,7 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "two_factor_enabled": N_("开启双因素认证"), "two_factor_disabled": N_("关闭双因素认证"),
             "two_factor_reset": N_("管理员重置双因素认证"),
             "monthly_report_sent": N_("发送月报"), "weekly_report_sent": N_("发送周报"),
+            "cooperation_scored": N_("计算企业配合评分"),
             "password_changed": N_("修改自己的密码")}
 
 
