@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, cooperation, followups, health, monthly_report, objections, outbox, region_risk,
-                          timers, weekly_report)
+from app.services import (backup, complaints, cooperation, followups, health, monthly_report, objections, outbox,
+                          region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -136,6 +136,16 @@ def urge_followups():
     return overdue
 
 
+def urge_complaints():
+    """Service complaints past a deadline: the investigation not started in 24 hours (the quality desk and the
+    bureau are told), no approved answer in 72 hours (the desk, the project leads and the bureau), each step once."""
+    with UnitOfWork() as uow:
+        urged = complaints.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_complaints", message=f"{urged} urged" if urged else "")
+    return urged
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -170,6 +180,7 @@ def job_table(config):
         {"id": "urge_followups", "func": urge_followups, "trigger": "interval", "seconds": 3600},
         # checked hourly, scores once a month: a scheduler down on the 1st still scores the month when it starts
         {"id": "score_cooperation", "func": score_cooperation, "trigger": "interval", "seconds": 3600},
+        {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

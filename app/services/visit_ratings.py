@@ -3,8 +3,9 @@
 and response speed, with a comment, once each, from the day of the visit up to 30 days after it, openly or
 anonymously (系统支持匿名评分). An anonymous rating names nobody anywhere — not on a page, in a file, in the API, in
 its notice or in the audit log. A rating with any score of 2 or less is a complaint: the quality supervisors
-(服务质量监督岗) and the project leads are told at once, with the comment. The inspection team and the oversight
-roles read the ratings; each of the enterprise's staff reads their own."""
+(服务质量监督岗) and the project leads are told at once, with the comment, and it opens a service complaint
+(services/complaints.py) the desk answers within 72 hours. The inspection team and the oversight roles read the
+ratings; each of the enterprise's staff reads their own."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from ..clock import clock
 from ..errors import Conflict, NotAllowed
 from ..models import RATING_DIMENSIONS, VisitRating
 from ..models.rating import HIGHEST_SCORE, LOWEST_SCORE
-from . import audit, notifications
+from . import audit, complaints, notifications
 from .field_rules import clean_text, raise_if
 from .inspections import get_visible_visit
 
@@ -88,7 +89,8 @@ def rate(uow, user, visit_id, scores, comment="", anonymous=False):
                  details={"visit_id": visit.id, "rating_id": row.id, "enterprise_id": visit.enterprise_id,
                           "name": visit.enterprise.name, "anonymous": anonymous})
     if min(values.values()) <= LOW_SCORE:
-        _report_low(uow, row, visit)
+        complaint = complaints.open_from_rating(uow, row, visit, LOW_SCORE)
+        _report_low(uow, row, visit, complaint)
     return row
 
 
@@ -102,12 +104,13 @@ def _score(value, name, errors):
     return value
 
 
-def _report_low(uow, row, visit):
-    """The complaint's notice to the quality supervisors and the project leads, with the scores and the comment."""
+def _report_low(uow, row, visit, complaint):
+    """The complaint's notice to the quality supervisors and the project leads, with the scores, the comment and
+    the service complaint it opened."""
     key = f"visit_rating:{row.id}:low"
     scores = "，".join(f"{RATING_DIMENSIONS[name][0]} {score} 分" for name, score in row.scores.items())
     rater = "匿名" if row.shown_rater is None else row.shown_rater.display_name
-    body = f"{scores}；评价人：{rater}；意见：{row.comment or '（无）'}"
+    body = f"{scores}；评价人：{rater}；意见：{row.comment or '（无）'}；已登记为服务投诉 #{complaint.id}"
     notifications.send(uow, notifications.role_holders_without(uow, NOTIFIED, key), "visit_rating_low",
                        f"满意度低分评价：{visit.enterprise.name}（{visit.visited_on.isoformat()} 排查）", body, key)
 

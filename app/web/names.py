@@ -36,7 +36,11 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "inspection_planned": N_("排查通知"), "inspection_plan_cancelled": N_("排查取消"),
                 "case_regraded": N_("隐患重新定级"), "inspection_recorded": N_("排查结果待确认"),
                 "cooperation_supervision": N_("配合评分连续两月 C 类，启动专项督导"),
-                "inspection_acknowledged": N_("排查结果已由企业确认"), "visit_rating_low": N_("满意度低分评价")}
+                "inspection_acknowledged": N_("排查结果已由企业确认"), "visit_rating_low": N_("满意度低分评价"),
+                "complaint_raised": N_("收到服务投诉"), "complaint_answer_drafted": N_("投诉答复待审核"),
+                "complaint_answer_returned": N_("投诉答复被退回"), "complaint_answered": N_("服务投诉答复"),
+                "complaint_investigation_overdue": N_("服务投诉超过24小时未启动调查"),
+                "complaint_answer_overdue": N_("服务投诉超过72小时未答复")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "case_updated": N_("流程推进"), "case_regraded": N_("重新定级"),
@@ -66,7 +70,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "two_factor_reset": N_("管理员重置双因素认证"),
             "monthly_report_sent": N_("发送月报"), "weekly_report_sent": N_("发送周报"),
             "cooperation_scored": N_("计算企业配合评分"),
-            "password_changed": N_("修改自己的密码")}
+            "password_changed": N_("修改自己的密码"),
+            "complaint_raised": N_("提出服务投诉"), "complaint_opened": N_("低分评价转为服务投诉"),
+            "complaint_investigation_started": N_("启动投诉调查"), "complaint_answer_drafted": N_("拟写投诉答复"),
+            "complaint_answer_approved": N_("审核发送投诉答复"), "complaint_answer_returned": N_("退回投诉答复"),
+            "complaint_overdue": N_("服务投诉逾期催办")}
 
 
 def step_name(name):
