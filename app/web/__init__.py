@@ -9,6 +9,7 @@ def register_web(app):
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
     from . import checklist_admin, checklists, supervision
     from . import satisfaction, visit_ratings
+    from . import complaints
     from . import hazard_map, regrading
     from .api import api
     from .csrf import init_csrf
@@ -38,6 +39,7 @@ def register_web(app):
     app.register_blueprint(visit_ratings.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
+    app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)
     app.register_blueprint(followups.bp)

@@ -8,13 +8,14 @@ from flask_login import current_user, login_required
 
 from ..clock import SHANGHAI, clock
 from ..extensions import db
-from ..models import ACCIDENT_LEVELS
+from ..models import ACCIDENT_LEVELS, COMPLAINT_KINDS
 from ..services import audit_log, users
 from . import forms_render, names
 from .names import N_
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
+from .complaints import COMPLAINT_TITLES, complaint_kind
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 
@@ -106,6 +107,8 @@ def subject_text(event):
         return _("企业 #%(id)s", id=event.subject_id)
     if event.subject_type == "user":
         return _("用户 #%(id)s", id=event.subject_id)
+    if event.subject_type == "complaint":
+        return _("服务投诉 #%(id)s", id=event.subject_id)
     return ""
 
 
@@ -123,7 +126,9 @@ def _catalog(events):
     ids = {pair[1] for e in events for name, pair in (e.changes or {}).items()
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
-    for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES}.items():
+    for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
+                        **COMPLAINT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
+    catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     return catalog

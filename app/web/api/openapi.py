@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, checklists, inspections, oversight, ratings, schemas as s
+from . import api, checklists, complaints, inspections, oversight, ratings, schemas as s
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -89,6 +89,24 @@ OPERATIONS = {
     "visit_ratings_list": ("A visit's ratings: all of them for the inspection team and oversight roles (anonymous "
                            "ones without the rater), their own for the visited enterprise's staff", "ratings", None,
                            None, {"200": ratings.RatingListSchema}),
+    "list_complaints": ("Service complaints (服务投诉) the caller may see, in a state, with the count per state (quality "
+                        "desk, project leads, bureau, managers, admins: all; enterprise staff: their enterprise's)",
+                        "complaints", None, complaints.ComplaintQuery, {"200": complaints.ComplaintListSchema}),
+    "raise_complaint": ("Complain about the inspection service (enterprise staff); investigated within 24 hours, "
+                        "answered within 72; at most 5 unanswered per enterprise (409)", "complaints",
+                        complaints.ComplaintRequestSchema, None, {"201": complaints.ComplaintSchema}),
+    "get_complaint": ("One complaint; the desk's notes and an unapproved draft only for the desk, project leads and "
+                      "oversight roles", "complaints", None, None, {"200": complaints.ComplaintSchema}),
+    "investigate_complaint": ("Start the investigation, once (quality supervisors)", "complaints",
+                              complaints.ComplaintNoteSchema, None, {"200": complaints.ComplaintSchema}),
+    "answer_complaint": ("Draft the answer, after the investigation started, again until approved (quality "
+                         "supervisors)", "complaints", complaints.ComplaintAnswerSchema, None,
+                         {"200": complaints.ComplaintSchema}),
+    "approve_complaint": ("Approve the draft, once (project leads): the answer is sent to the complainant (an "
+                          "anonymous rating's: the enterprise's staff); the body is optional", "complaints",
+                          complaints.ComplaintDecisionSchema, None, {"200": complaints.ComplaintSchema}),
+    "return_complaint": ("Send the draft back with a note (project leads); the desk drafts again", "complaints",
+                         complaints.ComplaintReturnSchema, None, {"200": complaints.ComplaintSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
