@@ -356,3 +356,16 @@ def test_listing_states_counts_and_who_sees_which(people):
             complaints.listing(db.session, people[who], complaints.ComplaintFilter())
         with pytest.raises(NotAllowed):
             complaints.get_visible(db.session, people[who], a)
+
+
+def test_the_demo_has_an_open_complaint_from_the_anonymous_rating_and_an_answered_one(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    rows = db.session.query(ServiceComplaint).order_by(ServiceComplaint.raised_at).all()
+    assert [(r.kind, complaints.stage(r), r.raised_by_id is None) for r in rows] == [
+        ("timeliness", "answered", False), ("low_rating", "awaiting_investigation", True)]
+    answered = rows[0]
+    assert answered.raised_by.username == "enterprise" and answered.approved_by.username == "project_lead"
+    assert answered.answer_drafted_at < answered.approved_at < answered.answer_due  # in time
+    assert "冲床防护" in rows[1].text and rows[1].rating_id is not None
+    assert history(answered.id) == ["complaint_raised", "complaint_investigation_started",
+                                    "complaint_answer_drafted", "complaint_answer_approved"]

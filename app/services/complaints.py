@@ -149,8 +149,8 @@ def _own_visit(session, user, visit_id, errors):
 
 def open_from_rating(uow, rating, visit, low_score):
     """The complaint a low satisfaction rating opens, in the rating's transaction: its comment (or the dimensions
-    scored `low_score` or less) as text, raised by the rater — by nobody when the rating is anonymous. The quality desk and the
-    project leads are told by the rating's own notice (services/visit_ratings.py); the bureau here."""
+    scored `low_score` or less) as text, raised by the rater — by nobody when the rating is anonymous. The quality
+    desk and the project leads are told by the rating's own notice (services/visit_ratings.py); the bureau here."""
     text = rating.comment or "满意度评价低分：" + "、".join(
         f"{RATING_DIMENSIONS[name][0]} {score} 分" for name, score in rating.scores.items() if score <= low_score)
     row = _new(uow, visit.enterprise_id, "low_rating", text[:MAX_TEXT], None if rating.anonymous else rating.rater_id,

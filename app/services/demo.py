@@ -14,7 +14,8 @@ from flask import current_app
 from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
-from . import attachments, checklist_load, checklist_results, hazards, objections, tasks, visit_ratings
+from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, hazards, objections,
+               tasks, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -87,6 +88,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_accidents(uow, enterprises)
     _seed_objection(uow, users["enterprise2"])
     _seed_ratings(uow, users, visits)
+    _seed_complaint(uow, users, visits)
     return True
 
 
@@ -101,7 +103,8 @@ def _seed_objection(uow, user):
 
 def _seed_ratings(uow, users, visits):
     """The chemical plant rates its visit well and by name; the machinery works low and anonymously (the quality
-    supervisor and the project lead are notified); the food plant leaves its visit, a month back, unrated."""
+    supervisor and the project lead are notified, and the rating opens a service complaint awaiting investigation);
+    the food plant leaves its visit, a month back, unrated."""
     chemical, machinery = sorted(visits.values(), key=lambda v: v.id)[:2]
     visit_ratings.rate(uow, users["enterprise"], chemical.id, {
         "service_quality": 5, "professional_level": 5, "communication": 4, "response_speed": 4},
@@ -109,6 +112,29 @@ def _seed_ratings(uow, users, visits):
     visit_ratings.rate(uow, users["enterprise2"], machinery.id, {
         "service_quality": 3, "professional_level": 2, "communication": 2, "response_speed": 3},
         "检查时没有说明冲床防护的具体标准，整改要求不够具体，沟通时间太短", anonymous=True)
+
+
+def _seed_complaint(uow, users, visits):
+    """A service complaint answered in time: ten days ago the chemical plant complained that its rectification notice
+    came late; the quality desk started the investigation three hours later and drafted the answer the next
+    morning, which a project lead approved (and so sent) two hours after."""
+    chemical = sorted(visits.values(), key=lambda v: v.id)[0]
+    saved, now = clock._fixed, clock.now()
+    try:
+        clock.set(now - timedelta(days=10))
+        row = complaints.raise_complaint(uow, users["enterprise"], "timeliness",
+                                         "排查后第三天才收到整改通知书，耽误了整改安排，希望今后当场或次日送达", chemical.id)
+        clock.advance(hours=3)
+        complaint_handling.start_investigation(uow, users["quality"], row.id,
+                                               "调阅整改通知书签发和送达记录，询问排查组")
+        clock.advance(hours=18)
+        complaint_handling.draft_answer(uow, users["quality"], row.id,
+                                        "经核实，整改通知书签发后因待补现场照片延迟两天送达，情况属实。已要求排查组现场拍照"
+                                        "归档，通知书于排查次日送达；并已将送达时限纳入质量抽查。感谢贵公司的监督。")
+        clock.advance(hours=2)
+        complaint_handling.approve(uow, users["project_lead"], row.id)
+    finally:
+        clock._fixed = saved
 
 
 def _seed_visits(uow, inspector, enterprises):
