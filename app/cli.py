@@ -12,6 +12,7 @@ from .services.uow import UnitOfWork
 def register(app):
     from .cli_backup import backup_cli
     from .cli_checklists import checklists_cli
+    from .cli_cooperation import cooperation_cli
     from .cli_sla import calendar_cli, timers_cli
     from .cli_users import accidents_cli, enterprises_cli, users_cli
     app.cli.add_command(deploy_processes)
@@ -23,6 +24,7 @@ def register(app):
     app.cli.add_command(backup_cli)
     app.cli.add_command(accidents_cli)
     app.cli.add_command(checklists_cli)
+    app.cli.add_command(cooperation_cli)
 
 
 @click.command("deploy-processes")

@@ -186,18 +186,17 @@ def supervision_list(session, month):
 
 
 def history(session, enterprise_id):
-    """An enterprise's rows, the latest month first, each with the number of enterprises scored that month."""
-    rows = session.query(CooperationScore).filter_by(enterprise_id=enterprise_id) \
+    """An enterprise's rows, the latest month first."""
+    return session.query(CooperationScore).filter_by(enterprise_id=enterprise_id) \
         .order_by(CooperationScore.month.desc()).all()
-    return [(row, count) for row, count in zip(rows, _counts(session, [row.month for row in rows]))]
 
 
-def _counts(session, months):
-    if not months:
-        return []
-    found = dict(session.query(CooperationScore.month, func.count(CooperationScore.id))
-                 .filter(CooperationScore.month.in_(months)).group_by(CooperationScore.month))
-    return [found.get(m, 0) for m in months]
+def month_averages(session):
+    """{month: (enterprises scored, their average score)}: what an enterprise compares its own score with, without
+    any other enterprise's name."""
+    return {month: (count, round(average, 1)) for month, count, average in session.query(
+        CooperationScore.month, func.count(CooperationScore.id), func.avg(CooperationScore.score))
+        .group_by(CooperationScore.month)}
 
 
 def latest_classes(session):

@@ -7,8 +7,11 @@ what the system holds, never kept by hand:
 - two or more hazards whose rectification deadline passed (each one put the enterprise on the key-supervision
   list, 重点监管名单);
 - a new or extended project in its trial operation (the register's 试运行期至 not yet past);
-- and, as the bureau asked to see per enterprise, an open 重大/特别重大 hazard.
-An enterprise is listed with every reason that applies; the most reasons first.
+- and, as the bureau asked to see per enterprise, an open 重大/特别重大 hazard;
+- class C in its latest monthly cooperation score (services/cooperation.py): the tender asks for more spot checks of
+  class C enterprises and only half-yearly routine checks of class A ones.
+An enterprise is listed with every reason that applies; the most reasons first, and among as many reasons a class A
+enterprise last (its class never lists it by itself).
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,11 +20,14 @@ from sqlalchemy import func
 
 from ..clock import clock
 from ..models import AccidentRecord, Enterprise, HazardCase, KeySupervisionEntry
+from .cooperation import latest_classes
 from .inspections import last_inspected
 
 ACCIDENT_YEARS = 3
 REPEATED_OVERDUE = 2
-REASONS = ("accident", "major_hazard_source", "repeated_overdue", "trial_operation", "open_major_hazard")
+REASONS = ("accident", "major_hazard_source", "repeated_overdue", "trial_operation", "open_major_hazard",
+           "cooperation_c")
+CLASS_ORDER = {"C": 0, "B": 1, None: 1, "A": 2}  # among as many reasons: C first, A last
 NONE_WORDS = {"", "无", "没有", "暂无", "否", "-", "—", "/", "none", "n/a", "no"}
 
 
@@ -29,7 +35,7 @@ NONE_WORDS = {"", "无", "没有", "暂无", "否", "-", "—", "/", "none", "n/
 class Reason:
     code: str  # one of REASONS
     count: int = 0  # accidents, overdue hazards or open major hazards
-    last: date = None  # the latest accident's date, or the trial operation's end
+    last: date = None  # the latest accident's date, the trial operation's end, or the scored month (cooperation)
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Priority:
     reasons: list = field(default_factory=list)
     open_cases: int = 0
     last_inspected: date = None  # the latest inspection visit or hazard registration there (Shanghai date)
+    cooperation_class: str = None  # A / B / C of its latest monthly cooperation score, None before the first
 
 
 def three_years_before(day):
@@ -76,6 +83,10 @@ def priority_list(session, township="", industry="", reason=""):
             .filter(HazardCase.status != "closed", HazardCase.grade.in_(("major", "especially_major"))) \
             .group_by(HazardCase.enterprise_id):
         add(enterprise_id, Reason("open_major_hazard", count))
+    classes = latest_classes(session)
+    for enterprise_id, row in classes.items():
+        if row.cooperation_class == "C":
+            add(enterprise_id, Reason("cooperation_c", last=row.month))
 
     if reason:
         found = {eid: reasons for eid, reasons in found.items() if any(r.code == reason for r in reasons)}
@@ -92,8 +103,10 @@ def priority_list(session, township="", industry="", reason=""):
     result = []
     for enterprise in enterprises:
         reasons = sorted(found[enterprise.id], key=lambda r: REASONS.index(r.code))
-        result.append(Priority(enterprise, reasons, open_cases.get(enterprise.id, 0), inspected.get(enterprise.id)))
-    result.sort(key=lambda p: (-len(p.reasons), p.enterprise.name, p.enterprise.id))
+        scored = classes.get(enterprise.id)
+        result.append(Priority(enterprise, reasons, open_cases.get(enterprise.id, 0), inspected.get(enterprise.id),
+                               scored.cooperation_class if scored else None))
+    result.sort(key=lambda p: (-len(p.reasons), CLASS_ORDER[p.cooperation_class], p.enterprise.name, p.enterprise.id))
     return result
 
 

@@ -11,6 +11,7 @@ def register_web(app):
     from . import satisfaction, visit_ratings
     from . import complaints
     from . import hazard_map, regrading
+    from . import cooperation
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -32,6 +33,7 @@ def register_web(app):
     app.register_blueprint(enterprise_import.bp)
     app.register_blueprint(supervision.bp)
     app.register_blueprint(priorities.bp)
+    app.register_blueprint(cooperation.bp)
     app.register_blueprint(inspection_plans.bp)
     app.register_blueprint(checklist_admin.bp)
     app.register_blueprint(checklists.bp)

@@ -17,7 +17,7 @@ bp = Blueprint("priorities", __name__, url_prefix="/supervision")
 ROLES = SUPERVISION_ROLES + ("inspector", "supervision", "expert")
 REASON_NAMES = {"accident": N_("近三年发生生产安全事故"), "major_hazard_source": N_("有重大危险源"),
                 "repeated_overdue": N_("两次以上整改逾期"), "trial_operation": N_("试运行期内"),
-                "open_major_hazard": N_("有未销号的重大隐患")}
+                "open_major_hazard": N_("有未销号的重大隐患"), "cooperation_c": N_("配合评分 C 类")}
 
 ACCIDENT_LEVEL_NAMES = {"general": N_("一般事故"), "larger": N_("较大事故"), "major": N_("重大事故"),
                         "especially_major": N_("特别重大事故")}
@@ -39,6 +39,8 @@ def priority_reason(reason):
         return _("%(name)s（%(n)s 起，最近 %(day)s）", name=name, n=reason.count, day=reason.last.isoformat())
     if reason.code == "trial_operation":
         return _("%(name)s（至 %(day)s）", name=name, day=reason.last.isoformat())
+    if reason.code == "cooperation_c":
+        return _("%(name)s（%(month)s）", name=name, month=reason.last.strftime("%Y-%m"))
     if reason.code in ("repeated_overdue", "open_major_hazard"):
         return _("%(name)s（%(n)s 件）", name=name, n=reason.count)
     return name
@@ -76,12 +78,12 @@ def _filters():
 def _lines():
     rows = inspection_priority.priority_list(db.session, **_filters())
     yield [_("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("列入原因"), _("未销号隐患"),
-           _("最近排查")]
+           _("最近排查"), _("配合评分类别")]
     for row in rows:
         company = row.enterprise
         yield [company.name, company.credit_code, company.township, company.industry,
                "；".join(priority_reason(r) for r in row.reasons), row.open_cases,
-               row.last_inspected.isoformat() if row.last_inspected else ""]
+               row.last_inspected.isoformat() if row.last_inspected else "", row.cooperation_class or ""]
 
 
 # ---- regional risk levels (区域安全风险分级) ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..models import ACCIDENT_LEVELS
-from ..services import accidents, sla, sla_views
+from ..services import accidents, cooperation, sla, sla_views
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 
@@ -95,4 +95,6 @@ def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
                            accidents=accidents.records_of(db.session, enterprise_id),
                            may_edit_accidents=accidents.may_edit(current_user),
                            accident_form=accident_form or {}, accident_errors=accident_errors or {},
-                           accident_levels=ACCIDENT_LEVELS)
+                           accident_levels=ACCIDENT_LEVELS,
+                           cooperation_history=cooperation.history(db.session, enterprise_id),
+                           cooperation_averages=cooperation.month_averages(db.session))

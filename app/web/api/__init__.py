@@ -28,4 +28,5 @@ def _validation_error(exc):
 # the route modules register on `api`
 from . import attachments, auth, followups, hazards, objections, openapi, oversight, tasks  # noqa: E402,F401
 from . import checklists, inspections, ratings  # noqa: E402,F401
+from . import cooperation  # noqa: E402,F401
 from . import complaints  # noqa: E402,F401

@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, checklists, complaints, inspections, oversight, ratings, schemas as s
+from . import api, checklists, complaints, cooperation, inspections, oversight, ratings, schemas as s
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -107,6 +107,10 @@ OPERATIONS = {
                           complaints.ComplaintDecisionSchema, None, {"200": complaints.ComplaintSchema}),
     "return_complaint": ("Send the draft back with a note (project leads); the desk drafts again", "complaints",
                          complaints.ComplaintReturnSchema, None, {"200": complaints.ComplaintSchema}),
+    "cooperation_scores": ("The monthly cooperation scores (企业配合情况综合评分) of a month, by rank: every "
+                           "enterprise for the bureau, managers, quality supervisors, project leads and admins; the "
+                           "caller's own enterprise only for enterprise staff", "cooperation", None,
+                           cooperation.CooperationQuery, {"200": cooperation.CooperationListSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
