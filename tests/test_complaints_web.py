@@ -131,7 +131,8 @@ def test_the_desk_and_the_project_lead_work_on_the_page_and_the_enterprise_reads
     quality, lead, ent = login("quality"), login("project_lead"), login("ent_a")
     page = text(quality.get(url))
     assert f'action="{url}/investigate"' in page and 'name="_csrf"' in page and f'action="{url}/answer"' not in page
-    assert f'action="{url}/investigate"' not in text(ent.get(url)) and f'action="{url}/approve"' not in text(lead.get(url))
+    assert f'action="{url}/investigate"' not in text(ent.get(url))
+    assert f'action="{url}/approve"' not in text(lead.get(url))
     bad = quality.post(f"{url}/investigate", data={"note": "  "})
     assert bad.status_code == 400 and 'id="err-note"' in text(bad)
     assert quality.post(f"{url}/investigate", data={"note": "调阅排查记录，约谈排查组长"}).status_code == 302
