@@ -135,3 +135,13 @@ def test_the_cli_scores_the_previous_month_or_the_one_given(app, people):
     for bad in ("2026-13", "11/2026", "2026-12", "2027-01"):  # malformed, or not over yet
         result = runner.invoke(args=["cooperation", "score", "--month", bad])
         assert result.exit_code == 2 and "error:" in result.output, bad
+
+
+def test_the_demo_has_last_month_scored(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    rows = db.session.query(CooperationScore).all()
+    assert len(rows) == 9 and {r.month for r in rows} == {OCTOBER}  # the clock stands in November
+    by_name = {r.enterprise.name: r for r in rows}
+    assert by_name["华东精细化工有限公司"].profile_score == 20
+    assert by_name["城关木业有限公司"].profile_score == 8  # a smaller firm's register: 4 of its 10 fields
+    assert {r.cooperation_class for r in rows} <= {"A", "B"}

@@ -14,8 +14,8 @@ from flask import current_app
 from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
-from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, hazards, objections,
-               tasks, visit_ratings)
+from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, cooperation, hazards,
+               objections, tasks, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -89,6 +89,8 @@ def seed(uow, password, only_if_empty=True):
     _seed_objection(uow, users["enterprise2"])
     _seed_ratings(uow, users, visits)
     _seed_complaint(uow, users, visits)
+    # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
+    cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
 
 
