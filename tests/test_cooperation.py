@@ -196,6 +196,12 @@ def test_two_months_in_class_c_list_the_enterprise_and_notify_once(people):
     assert events[-1].details["special_supervision"] == [people.enterprise_b.id]
 
 
+def test_an_empty_register_is_not_scored(app):
+    at(1, hour=1, month=12)
+    assert score_cooperation() is None
+    assert db.session.query(AuditEvent).filter_by(action="cooperation_scored").count() == 0
+
+
 def test_the_monthly_job_scores_last_month_once(app, people):
     at(1, hour=1, month=12)
     rows = score_cooperation()

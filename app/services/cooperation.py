@@ -145,8 +145,8 @@ def score_due(uow):
     """The scheduler's monthly scoring: last month, once (the first run of a month, or the first after a
     scheduler that was down on the 1st starts again). Returns the rows scored, None when already done."""
     month = previous_month(clock.local_now().date())
-    if is_scored(uow.session, month):
-        return None
+    if is_scored(uow.session, month) or uow.session.query(Enterprise.id).first() is None:
+        return None  # done, or nothing to score yet (no audit row every hour for an empty register)
     return score_month(uow, month)
 
 
