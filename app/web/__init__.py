@@ -10,7 +10,7 @@ def register_web(app):
     from . import checklist_admin, checklists, supervision
     from . import satisfaction, visit_ratings
     from . import complaints
-    from . import checklist_qr, hazard_map, regrading
+    from . import checklist_qr, hazard_map, rectification_checks, regrading
     from . import cooperation
     from .api import api
     from .csrf import init_csrf
@@ -45,6 +45,7 @@ def register_web(app):
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)
     app.register_blueprint(checklist_qr.bp)
+    app.register_blueprint(rectification_checks.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)

@@ -30,3 +30,4 @@ from . import attachments, auth, followups, hazards, objections, openapi, oversi
 from . import checklists, inspections, ratings  # noqa: E402,F401
 from . import cooperation  # noqa: E402,F401
 from . import complaints  # noqa: E402,F401
+from . import rectification_checks  # noqa: E402,F401

@@ -11,7 +11,8 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import api, checklists, complaints, cooperation, inspections, oversight, ratings, schemas as s
+from . import (api, checklists, complaints, cooperation, inspections, oversight, ratings,
+               rectification_checks as rc, schemas as s)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -29,6 +30,11 @@ OPERATIONS = {
                         {"201": s.CaseSchema}),
     "list_hazards": ("List visible hazard cases", "hazards", None, s.CaseQuery, {"200": s.CaseListSchema}),
     "get_hazard": ("One hazard case", "hazards", None, None, {"200": s.CaseSchema}),
+    "rectification_checks_list": ("Supervision checks of a case's rectification (整改过程督导检查) and when the next "
+                                  "is due", "hazards", None, None, {"200": rc.RectificationCheckListSchema}),
+    "record_rectification_check": ("Record a supervision check of a case under rectification (supervision group, "
+                                   "project lead)", "hazards", rc.RectificationCheckRequestSchema, None,
+                                   {"201": rc.RectificationCheckSchema}),
     "hazards_map": ("The visible cases with coordinates as GeoJSON (一张图), filtered like the list; open ones "
                     "unless `status` is given", "hazards", None, s.MapQuery, {"200": s.GeoJsonSchema}),
     "hazard_history": ("Audit trail of a case", "hazards", None, None, {"200": s.HistorySchema}),

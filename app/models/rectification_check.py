@@ -1,0 +1,27 @@
+"""A supervision check of a rectification on site (整改过程督导检查, the tender's 专项督导小组定期对隐患整改情况进行现场
+核查：一般隐患每月至少检查一次，较大隐患每两周一次，重大隐患每周一次): what the group found of the progress, and its
+conclusion — on track, lagging (the enterprise is told), or an interview (约谈) that goes on the credit record."""
+from ..extensions import db
+from .types import UTCDateTime
+
+CHECK_CONCLUSIONS = {
+    "on_track": ("按计划推进", "On track"),
+    "lagging": ("进度滞后", "Lagging"),
+    "interview": ("整改不力，启动约谈", "Poor progress: interview"),
+}
+
+
+class RectificationCheck(db.Model):
+    __tablename__ = "rectification_check"
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=False, index=True)
+    round = db.Column(db.Integer, nullable=False)  # the case's rectification round when checked
+    checked_at = db.Column(UTCDateTime, nullable=False, index=True)
+    checkers = db.Column(db.String(200), nullable=False)  # the names as they sign the record
+    progress_percent = db.Column(db.Integer, nullable=False)
+    findings = db.Column(db.Text, nullable=False)
+    conclusion = db.Column(db.String(16), nullable=False)  # a key of CHECK_CONCLUSIONS
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+
+    case = db.relationship("HazardCase")
+    recorded_by = db.relationship("User")

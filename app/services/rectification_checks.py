@@ -1,0 +1,147 @@
+"""Supervision checks of rectifications on site (整改过程督导检查): the supervision group (督导组, with the project leads)
+checks each case under rectification at a frequency set by its grade — 一般 at least monthly, 较大 every two weeks,
+重大 and 特别重大 weekly — counted from the last check or, before the first, from the start of the current round's
+rectification. The list of checks due is the group's work queue; a check records the progress seen, the findings and
+a conclusion: lagging tells the enterprise, an interview (约谈) also tells the bureau and goes on the enterprise's
+credit record (the tender's 整改不力…启动约谈程序，并纳入信用记录)."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+
+from ..clock import SHANGHAI, clock
+from ..errors import Conflict, NotAllowed
+from ..models import CHECK_CONCLUSIONS, CreditRecord, HazardCase, HumanTask, RectificationCheck
+from . import audit, notifications
+from .access import get_visible_case
+from .field_rules import clean_text, raise_if
+from .users import holders_of_role
+
+INTERVAL_DAYS = {"general": 30, "larger": 14, "major": 7, "especially_major": 7}
+CHECKERS = ("supervision", "project_lead")
+READERS = CHECKERS + ("bureau", "manager", "quality", "admin")
+MAX_TEXT, MAX_NAMES = 4000, 200
+
+
+@dataclass
+class DueCheck:
+    case: HazardCase
+    since: datetime  # the last check, or the start of the round's rectification
+    due_at: datetime
+    last_check: RectificationCheck = None
+
+    @property
+    def overdue(self):
+        return self.due_at < clock.now()
+
+
+def may_check(user):
+    return user.has_role(*CHECKERS)
+
+
+def may_read(user):
+    return user.has_role(*READERS)
+
+
+def due_checks(session, within_days=0):
+    """Cases under rectification whose next check is due within `within_days` (0: due now), the most overdue
+    first."""
+    rectifying = session.query(HazardCase, HumanTask.created_at).join(
+        HumanTask, (HumanTask.case_id == HazardCase.id) & (HumanTask.form_key == "rectification")) \
+        .filter(HazardCase.status == "rectifying").all()
+    if not rectifying:
+        return []
+    last = _last_checks(session, [case.id for case, _ in rectifying])
+    horizon = clock.now() + timedelta(days=within_days)
+    due = []
+    for case, started in rectifying:
+        check = last.get(case.id)
+        since = max(started, check.checked_at) if check is not None and check.round == case.round else started
+        due_at = since + timedelta(days=INTERVAL_DAYS.get(case.grade, 30))
+        if due_at <= horizon:
+            due.append(DueCheck(case, since, due_at, check))
+    return sorted(due, key=lambda d: d.due_at)
+
+
+def _last_checks(session, case_ids):
+    newest = session.query(RectificationCheck.case_id, func.max(RectificationCheck.id).label("id")) \
+        .filter(RectificationCheck.case_id.in_(case_ids)).group_by(RectificationCheck.case_id).subquery()
+    rows = session.query(RectificationCheck).join(newest, RectificationCheck.id == newest.c.id).all()
+    return {row.case_id: row for row in rows}
+
+
+def checks_of(session, case_id):
+    return session.query(RectificationCheck).filter_by(case_id=case_id) \
+        .order_by(RectificationCheck.checked_at.desc(), RectificationCheck.id.desc()).all()
+
+
+def next_due(session, case):
+    """When the case's next check is due, or None when it is not under rectification."""
+    if case.status != "rectifying":
+        return None
+    found = [d for d in due_checks(session, within_days=366) if d.case.id == case.id]
+    return found[0].due_at if found else None
+
+
+def record(uow, actor, case_id, checked_on, checkers, progress_percent, findings, conclusion):
+    """A check of the case's rectification; ValidationFailed names each wrong field."""
+    session = uow.session
+    case = get_visible_case(session, actor, case_id)  # another enterprise's case: 404
+    if not may_check(actor):
+        raise NotAllowed("只有督导组和项目负责人可以登记督导检查 / only the supervision group and project leads record checks")
+    if case.status != "rectifying":
+        raise Conflict("只有整改中的隐患需要督导检查 / only cases under rectification are checked")
+    errors = {}
+    moment = _moment(checked_on, errors)
+    values = {"checkers": clean_text(checkers, MAX_NAMES, "checkers", errors),
+              "findings": clean_text(findings, MAX_TEXT, "findings", errors)}
+    for name, message in (("checkers", "请填写督导人员 / name the checkers"),
+                          ("findings", "请填写核查情况 / say what was found")):
+        if not values[name] and name not in errors:
+            errors[name] = message
+    if not isinstance(progress_percent, int) or isinstance(progress_percent, bool) or \
+            not 0 <= progress_percent <= 100:
+        errors["progress_percent"] = "整改进度为 0–100 的整数 / progress is a whole number from 0 to 100"
+    if conclusion not in CHECK_CONCLUSIONS:
+        errors["conclusion"] = "请选择督导结论 / choose the conclusion"
+    raise_if(errors)
+    row = RectificationCheck(case_id=case.id, round=case.round, checked_at=moment, progress_percent=progress_percent,
+                             conclusion=conclusion, recorded_by_id=actor.id, **values)
+    session.add(row)
+    session.flush()
+    audit.record(uow, case.id, actor, "rectification_checked",
+                 changes={"progress_percent": [None, progress_percent], "conclusion": [None, conclusion],
+                          "findings": [None, values["findings"]]},
+                 details={"check_id": row.id, "round": case.round, "checkers": values["checkers"]})
+    _consequences(uow, case, row)
+    return row
+
+
+def _consequences(uow, case, row):
+    if row.conclusion == "on_track":
+        return
+    staff = holders_of_role(uow.session, "enterprise", case.enterprise_id)
+    title = ("整改督导：进度滞后" if row.conclusion == "lagging" else "整改督导：整改不力，启动约谈") + f"（{case.code}）"
+    recipients = staff + (holders_of_role(uow.session, "bureau") if row.conclusion == "interview" else [])
+    notifications.send(uow, recipients, f"rectification_{row.conclusion}", title, row.findings[:200],
+                       f"rectification-check:{row.id}", case.id)
+    if row.conclusion == "interview":
+        uow.session.add(CreditRecord(enterprise_id=case.enterprise_id, case_id=case.id, kind="interview",
+                                     note=f"隐患 {case.code} 整改不力，督导检查启动约谈 / interview after a supervision check",
+                                     created_at=clock.now()))
+
+
+def _moment(value, errors):
+    """The check's day (and time) as typed: a date or a date-time in Shanghai time, not in the future."""
+    text = (value or "").strip() if isinstance(value, str) else ""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        errors["checked_on"] = "请填写检查时间 / give the time of the check"
+        return None
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
+    if moment > clock.now() + timedelta(minutes=5):
+        errors["checked_on"] = "检查时间不能晚于现在 / the check cannot be in the future"
+    return moment

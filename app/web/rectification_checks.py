@@ -1,0 +1,76 @@
+"""Supervision checks of rectifications (整改过程督导检查, services/rectification_checks.py): the list of checks due,
+the form that records one from a case, and the case page's card."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import clock
+from ..errors import DomainError
+from ..extensions import db
+from ..models import CHECK_CONCLUSIONS
+from ..services import hazards, rectification_checks
+from ..services.uow import UnitOfWork
+from .forms_render import bilingual
+from .names import label
+
+bp = Blueprint("rectification_checks", __name__)
+FIELDS = ("checked_on", "checkers", "progress_percent", "findings", "conclusion")
+
+
+@bp.app_template_global()
+def may_read_rectification_checks():
+    return current_user.is_authenticated and rectification_checks.may_read(current_user)
+
+
+@bp.app_template_global()
+def rectification_checks_card(case):
+    """(the case's checks, when the next is due, whether the user records checks) for the case page."""
+    if not rectification_checks.may_read(current_user) and "enterprise" not in current_user.roles:
+        return [], None, False
+    return (rectification_checks.checks_of(db.session, case.id), rectification_checks.next_due(db.session, case),
+            rectification_checks.may_check(current_user) and case.status == "rectifying")
+
+
+@bp.app_template_filter("check_conclusion")
+def check_conclusion(code):
+    return label(CHECK_CONCLUSIONS, code)
+
+
+@bp.route("/supervision/checks")
+@login_required
+def index():
+    if not rectification_checks.may_read(current_user):
+        abort(403, _("整改督导检查供督导组、项目负责人、应急管理局、管理人员、质量监督专员和系统管理员查看"))
+    return render_template("supervision/checks.html", due=rectification_checks.due_checks(db.session, within_days=3),
+                           intervals=rectification_checks.INTERVAL_DAYS)
+
+
+@bp.route("/cases/<int:case_id>/checks/new", methods=["GET", "POST"])
+@login_required
+def new(case_id):
+    case = hazards.get_case(UnitOfWork(), current_user, case_id)  # 404 for another enterprise's case
+    if not rectification_checks.may_check(current_user):
+        abort(403, _("只有督导组和项目负责人可以登记督导检查"))
+    form = {name: request.form.get(name, "").strip() for name in FIELDS}
+    if request.method == "GET":
+        form["checked_on"] = clock.local_now().strftime("%Y-%m-%dT%H:%M")
+        form["checkers"] = current_user.display_name
+        return _page(case, form, {})
+    progress = int(form["progress_percent"]) if form["progress_percent"].isascii() and \
+        form["progress_percent"].isdigit() else form["progress_percent"] or None
+    try:
+        with UnitOfWork() as uow:
+            rectification_checks.record(uow, current_user, case_id, form["checked_on"], form["checkers"], progress,
+                                        form["findings"], form["conclusion"])
+            uow.commit()
+    except DomainError as exc:
+        if not exc.fields:
+            return _page(case, form, {}, bilingual(exc.message)), exc.status
+        return _page(case, form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
+    flash(_("已登记督导检查"), "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _page(case, form, errors, message=None):
+    return render_template("supervision/check_new.html", case=case, form=form, errors=errors, message=message,
+                           conclusions=CHECK_CONCLUSIONS)
