@@ -15,7 +15,7 @@ from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, cooperation, hazards,
-               objections, tasks, visit_ratings)
+               objections, rectification_checks, tasks, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -89,9 +89,18 @@ def seed(uow, password, only_if_empty=True):
     _seed_objection(uow, users["enterprise2"])
     _seed_ratings(uow, users, visits)
     _seed_complaint(uow, users, visits)
+    _seed_site_check(uow, users["supervision"])
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
+
+
+def _seed_site_check(uow, user):
+    """A supervision check on site of a case under rectification (整改过程督导检查), found lagging."""
+    case = uow.session.query(HazardCase).filter_by(status="rectifying").order_by(HazardCase.id).first()
+    if case is not None:
+        rectification_checks.record(uow, user, case.id, clock.local_now().strftime("%Y-%m-%dT%H:%M"), "孙督导、周督导",
+                                    30, "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging")
 
 
 def _seed_objection(uow, user):
