@@ -114,3 +114,42 @@ def test_the_api(people, api):
     assert made.status_code == 201 and made.get_json()["recorded_by"] == "supervision"
     listed = api("ent_a").get(url).get_json()
     assert [c["conclusion"] for c in listed["items"]] == ["lagging"] and listed["next_due"]
+
+
+def test_a_random_draw_is_reproducible_and_tells_the_checkers(people, make_user):
+    from app.models import SiteCheckDraw
+    from app.services import site_check_draws
+    second = make_user("supervision2", "supervision")
+    cases = [rectifying(people) for _ in range(4)]
+    register(people)  # awaiting assignment: not drawn
+    with UnitOfWork() as uow:
+        row = site_check_draws.draw(uow, people.project_lead, 3, seed="fixed-seed")
+        uow.commit()
+    assert row.population == 4 and len(row.picks) == 3 and {p["case_id"] for p in row.picks} <= set(cases)
+    assert {p["checker_id"] for p in row.picks} <= {people.supervision.id, second.id}
+    from app.models import HazardCase, User
+    again = site_check_draws.pick(db.session.query(HazardCase).filter_by(status="rectifying").order_by(HazardCase.id)
+                                  .all(), sorted(db.session.query(User).filter(User.username.like("supervision%")),
+                                                 key=lambda u: u.id), 3, "fixed-seed")
+    assert again == row.picks  # the seed reproduces the draw
+    told = db.session.query(Notification).filter_by(kind="site_checks_drawn").all()
+    assert {n.user_id for n in told} == {p["checker_id"] for p in row.picks}
+    with pytest.raises(NotAllowed), UnitOfWork() as uow:
+        site_check_draws.draw(uow, people.supervision, 1)
+    with pytest.raises(ValidationFailed), UnitOfWork() as uow:
+        site_check_draws.draw(uow, people.bureau, 0)
+    assert db.session.query(SiteCheckDraw).count() == 1
+
+
+def test_the_draw_on_the_page(people, login):
+    rectifying(people)
+    lead = login("project_lead")
+    assert 'action="/supervision/checks/draw"' in lead.get("/supervision/checks").get_data(as_text=True)
+    assert 'action="/supervision/checks/draw"' not in login("supervision").get("/supervision/checks").get_data(
+        as_text=True)
+    assert login("supervision").post("/supervision/checks/draw", data={"count": "1"}).status_code == 403
+    bad = lead.post("/supervision/checks/draw", data={"count": "几件"})
+    assert bad.status_code == 400 and 'id="err-count"' in bad.get_data(as_text=True)
+    assert lead.post("/supervision/checks/draw", data={"count": "2"}).status_code == 302
+    page = login("bureau").get("/supervision/checks").get_data(as_text=True)
+    assert 'data-draw="' in page and "随机种子" in page

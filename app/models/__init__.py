@@ -21,4 +21,4 @@ from .notice_receipt import NoticeReceipt  # noqa: F401
 from .rating import RATING_DIMENSIONS, VisitRating  # noqa: F401
 from .complaint import COMPLAINT_KINDS, ServiceComplaint  # noqa: F401
 from .cooperation import COOPERATION_CLASSES, CooperationScore  # noqa: F401
-from .rectification_check import CHECK_CONCLUSIONS, RectificationCheck  # noqa: F401
+from .rectification_check import CHECK_CONCLUSIONS, RectificationCheck, SiteCheckDraw  # noqa: F401

@@ -25,3 +25,18 @@ class RectificationCheck(db.Model):
 
     case = db.relationship("HazardCase")
     recorded_by = db.relationship("User")
+
+
+class SiteCheckDraw(db.Model):
+    """A random draw of site checks (双随机抽查: random cases, random checkers): the cases under rectification drawn,
+    the supervision-group member each was given, and the seed, so anyone can redo the draw and see it was fair."""
+    __tablename__ = "site_check_draw"
+    id = db.Column(db.Integer, primary_key=True)
+    drawn_at = db.Column(UTCDateTime, nullable=False, index=True)
+    drawn_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+    seed = db.Column(db.String(32), nullable=False)
+    requested = db.Column(db.Integer, nullable=False)
+    population = db.Column(db.Integer, nullable=False)  # cases under rectification to draw from
+    picks = db.Column(db.JSON, nullable=False)  # [{case_id, code, checker_id, checker}] in draw order
+
+    drawn_by = db.relationship("User")

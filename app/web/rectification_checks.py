@@ -8,7 +8,7 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import CHECK_CONCLUSIONS
-from ..services import hazards, rectification_checks
+from ..services import hazards, rectification_checks, site_check_draws
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 from .names import label
@@ -39,10 +39,36 @@ def check_conclusion(code):
 @bp.route("/supervision/checks")
 @login_required
 def index():
+    return _index_page({}, {})
+
+
+@bp.route("/supervision/checks/draw", methods=["POST"])
+@login_required
+def draw():
+    """双随机抽查: draw cases under rectification and give each to a random member of the supervision group."""
+    if not site_check_draws.may_draw(current_user):
+        abort(403, _("只有项目负责人和应急管理局可以随机抽取督导检查"))
+    form = {"count": request.form.get("count", "").strip()}
+    count = int(form["count"]) if form["count"].isascii() and form["count"].isdigit() and len(form["count"]) < 4 \
+        else form["count"] or None
+    try:
+        with UnitOfWork() as uow:
+            row = site_check_draws.draw(uow, current_user, count)
+            uow.commit()
+    except DomainError as exc:
+        errors = {k: bilingual(v) for k, v in exc.fields.items()} or {"count": bilingual(exc.message)}
+        return _index_page(form, errors), exc.status
+    flash(_("已随机抽取 %(n)s 件并指派督导人员", n=len(row.picks)), "success")
+    return redirect(url_for("rectification_checks.index"))
+
+
+def _index_page(form, errors):
     if not rectification_checks.may_read(current_user):
         abort(403, _("整改督导检查供督导组、项目负责人、应急管理局、管理人员、质量监督专员和系统管理员查看"))
     return render_template("supervision/checks.html", due=rectification_checks.due_checks(db.session, within_days=3),
-                           intervals=rectification_checks.INTERVAL_DAYS)
+                           intervals=rectification_checks.INTERVAL_DAYS, draws=site_check_draws.recent(db.session),
+                           may_draw=site_check_draws.may_draw(current_user), form=form, errors=errors,
+                           max_draw=site_check_draws.MAX_DRAW)
 
 
 @bp.route("/cases/<int:case_id>/checks/new", methods=["GET", "POST"])
