@@ -10,7 +10,7 @@ from ..clock import clock
 from ..errors import Conflict, NotAllowed
 from ..models import CHECK_RESULTS, DIMENSIONS, ChecklistItem, ChecklistResult
 from . import audit, checklists
-from .field_rules import clean_text, raise_if
+from .field_rules import clean_text, raise_if, row_id
 from .inspections import get_visible_visit, may_record
 
 MAX_NOTE = 2000
@@ -158,11 +158,9 @@ def _text(result, note):
 def result_for_hazard(session, visit, item_id):
     """The nonconforming result of `item_id` at `visit` that a hazard being registered comes from; ValidationFailed
     names the field when there is none, or a hazard was registered from it already."""
-    number = item_id if isinstance(item_id, int) and not isinstance(item_id, bool) else \
-        int(item_id) if isinstance(item_id, str) and item_id.strip().isascii() and item_id.strip().isdigit() \
-        else None
+    number = row_id(item_id)
     row = session.query(ChecklistResult).filter_by(visit_id=visit.id, item_id=number).first() \
-        if number is not None and number < 2 ** 31 else None
+        if number is not None else None
     if row is None or row.result != "nonconform":
         raise_if({"checklist_item_id": "该检查项在本次排查中未记为不符合 / the item is not recorded as nonconforming "
                                        "at this visit"})

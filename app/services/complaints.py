@@ -12,7 +12,7 @@ from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import COMPLAINT_KINDS, RATING_DIMENSIONS, Enterprise, InspectionVisit, ServiceComplaint
 from . import audit, notifications
-from .field_rules import clean_text, raise_if
+from .field_rules import clean_text, raise_if, row_id
 
 # Who reads every complaint: the desk, the project leads who approve its answers, and the oversight roles.
 # Enterprise staff read their own enterprise's; anyone else is refused the pages (403).
@@ -137,10 +137,8 @@ def _own_visit(session, user, visit_id, errors):
     """The visit the complaint is about: None when not given; one of the user's enterprise's, else an error."""
     if visit_id in (None, ""):
         return None
-    if isinstance(visit_id, str) and visit_id.strip().isascii() and visit_id.strip().isdigit():
-        visit_id = int(visit_id.strip())
-    visit = session.get(InspectionVisit, visit_id) if isinstance(visit_id, int) and not isinstance(
-        visit_id, bool) and 0 < visit_id < 2**31 else None
+    number = row_id(visit_id)
+    visit = session.get(InspectionVisit, number) if number else None
     if visit is None or visit.enterprise_id != user.enterprise_id:
         errors["visit_id"] = "请选择本企业的一次排查 / choose a visit to your enterprise"
         return None

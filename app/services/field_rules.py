@@ -3,12 +3,14 @@ accident records, inspection visits): each reads a value as typed (text, or the 
 holds), puts a "中文 / English" message for a wrong one into `errors` under its field name, and `raise_if` turns
 all of them into one exception, so a form shows every error next to its field at once."""
 import re
-from datetime import date
+from datetime import date, datetime
 
-from ..clock import clock
+from ..clock import SHANGHAI, clock
 from ..errors import ValidationFailed
 
 MAX_COUNT = 1_000_000
+ID_LIMIT = 2 ** 31  # integer id columns: a larger number names no row
+_MAX_DIGITS = 18  # a longer run of digits is no count or id we take (and int() would refuse very long ones)
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 0?0:00(?::00)?)?")
 
 
@@ -17,6 +19,33 @@ def clean_text(value, longest, name, errors):
     if len(text) > longest:
         errors[name] = f"最多 {longest} 个字符 / at most {longest} characters"
     return text
+
+
+def whole_number(value):
+    """`value` as a whole number when it is one (an int, not a bool) or typed as one (ASCII digits, spaces around
+    allowed); else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS else None
+
+
+def row_id(value):
+    """`value` as the id of a row (a whole number, as `whole_number` reads it, below ID_LIMIT), else None."""
+    number = whole_number(value)
+    return number if number is not None and number < ID_LIMIT else None
+
+
+def aware_moment(value):
+    """A form's date-time as an aware moment (one typed without a zone is Shanghai time), or None when it is empty
+    or not an ISO date-time."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
 def clean_count(value, name, errors):

@@ -13,7 +13,7 @@ from ..models import Enterprise, HazardCase, InspectionVisit
 from . import audit, notifications
 from .access import enterprise_condition
 from .sql_dates import local_day
-from .field_rules import clean_text, past_date, raise_if
+from .field_rules import aware_moment, clean_text, past_date, raise_if, row_id
 from .users import holders_of_role
 
 RECORDERS = ("inspector", "project_lead")
@@ -66,30 +66,17 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
 def visit_for_hazard(session, visit_id, enterprise_id, found_at=None):
     """The visit a hazard being registered at `enterprise_id` was found on; ValidationFailed names the field when
     there is no such visit, it was at another enterprise, or the hazard's `found_at` is not on the visit's day."""
-    number = visit_id if isinstance(visit_id, int) and not isinstance(visit_id, bool) else \
-        int(visit_id) if isinstance(visit_id, str) and visit_id.strip().isascii() and visit_id.strip().isdigit() \
-        else None
-    visit = session.get(InspectionVisit, number) if number is not None and number < 2 ** 31 else None
+    number = row_id(visit_id)
+    visit = session.get(InspectionVisit, number) if number is not None else None
     if visit is None:
         raise_if({"inspection_visit_id": "排查记录不存在 / unknown inspection visit"})
     if visit.enterprise_id != enterprise_id:
         raise_if({"inspection_visit_id": "该排查记录属于另一家企业 / that visit was at another enterprise"})
-    found = _moment(found_at)
+    found = aware_moment(found_at)
     if found is not None and found.astimezone(SHANGHAI).date() != visit.visited_on:
         day = visit.visited_on.isoformat()
         raise_if({"found_at": f"发现时间应在排查当天（{day}） / the hazard was found on the visit's day ({day})"})
     return visit
-
-
-def _moment(value):
-    """The form's "found at" as an aware moment (a value without a zone is Shanghai time), or None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
 def visible_visits(session, user, filters=VisitFilter()):

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from ..errors import Conflict, NotAllowed
 from ..models import CHECK_CONCLUSIONS, CreditRecord, HazardCase, HumanTask, RectificationCheck
 from . import audit, notifications
 from .access import get_visible_case
-from .field_rules import clean_text, raise_if
+from .field_rules import aware_moment, clean_text, raise_if
 from .users import holders_of_role
 
 INTERVAL_DAYS = {"general": 30, "larger": 14, "major": 7, "especially_major": 7}
@@ -132,16 +132,11 @@ def _consequences(uow, case, row):
 
 
 def _moment(value, errors):
-    """The check's day (and time) as typed: a date or a date-time in Shanghai time, not in the future."""
-    text = (value or "").strip() if isinstance(value, str) else ""
-    try:
-        moment = datetime.fromisoformat(text) if text else None
-    except ValueError:
-        moment = None
+    """The check's time as typed (a date-time, Shanghai time unless it names its zone), not in the future."""
+    moment = aware_moment(value)
     if moment is None:
         errors["checked_on"] = "请填写检查时间 / give the time of the check"
         return None
-    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
     if moment > clock.now() + timedelta(minutes=5):
         errors["checked_on"] = "检查时间不能晚于现在 / the check cannot be in the future"
     return moment

@@ -16,7 +16,7 @@ from ..errors import Conflict, NotAllowed
 from ..models import RATING_DIMENSIONS, VisitRating
 from ..models.rating import HIGHEST_SCORE, LOWEST_SCORE
 from . import audit, complaints, notifications
-from .field_rules import clean_text, raise_if
+from .field_rules import clean_text, raise_if, whole_number
 from .inspections import get_visible_visit
 
 # Who reads a visit's ratings: the inspection team and the oversight roles (not experts or process owners).
@@ -96,12 +96,11 @@ def rate(uow, user, visit_id, scores, comment="", anonymous=False):
 
 def _score(value, name, errors):
     """A whole score from LOWEST_SCORE to HIGHEST_SCORE, from a number or a form's text."""
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not LOWEST_SCORE <= value <= HIGHEST_SCORE:
+    number = whole_number(value)
+    if number is None or not LOWEST_SCORE <= number <= HIGHEST_SCORE:
         zh, en = RATING_DIMENSIONS[name]
         errors[name] = f"请为{zh}打分（1–5分） / rate {en.lower()} from 1 to 5"
-    return value
+    return value if number is None else number
 
 
 def _report_low(uow, row, visit, complaint):

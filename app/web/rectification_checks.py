@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import CHECK_CONCLUSIONS
 from ..services import hazards, rectification_checks, site_check_draws
+from ..services.field_rules import whole_number
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 from .names import label
@@ -49,8 +50,9 @@ def draw():
     if not site_check_draws.may_draw(current_user):
         abort(403, _("只有项目负责人和应急管理局可以随机抽取督导检查"))
     form = {"count": request.form.get("count", "").strip()}
-    count = int(form["count"]) if form["count"].isascii() and form["count"].isdigit() and len(form["count"]) < 4 \
-        else form["count"] or None
+    count = whole_number(form["count"]) if len(form["count"]) < 4 else None
+    if count is None:
+        count = form["count"] or None  # the service names what is wrong with it
     try:
         with UnitOfWork() as uow:
             row = site_check_draws.draw(uow, current_user, count)
@@ -82,8 +84,9 @@ def new(case_id):
         form["checked_on"] = clock.local_now().strftime("%Y-%m-%dT%H:%M")
         form["checkers"] = current_user.display_name
         return _page(case, form, {})
-    progress = int(form["progress_percent"]) if form["progress_percent"].isascii() and \
-        form["progress_percent"].isdigit() else form["progress_percent"] or None
+    progress = whole_number(form["progress_percent"])
+    if progress is None:
+        progress = form["progress_percent"] or None  # the service names what is wrong with it
     try:
         with UnitOfWork() as uow:
             rectification_checks.record(uow, current_user, case_id, form["checked_on"], form["checkers"], progress,

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..services import hazards, regrading
+from ..services.field_rules import whole_number
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 
@@ -49,10 +50,10 @@ def _whole(text, name, errors):
     """A typed whole number, None when left empty; anything else is an error next to the field."""
     if not text:
         return None
-    if text.isascii() and text.isdigit() and len(text) <= 6:
-        return int(text)
-    errors[name] = _("请输入整数")
-    return None
+    number = whole_number(text) if len(text) <= 6 else None
+    if number is None:
+        errors[name] = _("请输入整数")
+    return number
 
 
 def _page(case, form, errors, message=None):
