@@ -53,14 +53,15 @@ def due_checks(session, within_days=0):
         return []
     last = _last_checks(session, [case.id for case, _ in rectifying])
     horizon = clock.now() + timedelta(days=within_days)
-    due = []
-    for case, started in rectifying:
-        check = last.get(case.id)
-        since = max(started, check.checked_at) if check is not None and check.round == case.round else started
-        due_at = since + timedelta(days=INTERVAL_DAYS.get(case.grade, 30))
-        if due_at <= horizon:
-            due.append(DueCheck(case, since, due_at, check))
+    due = [d for d in (_due(case, started, last.get(case.id)) for case, started in rectifying) if d.due_at <= horizon]
     return sorted(due, key=lambda d: d.due_at)
+
+
+def _due(case, started, last_check):
+    """The case's next check: a grade's interval after its last check of this round, or after the round began."""
+    since = max(started, last_check.checked_at) if last_check is not None and last_check.round == case.round \
+        else started
+    return DueCheck(case, since, since + timedelta(days=INTERVAL_DAYS.get(case.grade, 30)), last_check)
 
 
 def _last_checks(session, case_ids):
@@ -79,8 +80,8 @@ def next_due(session, case):
     """When the case's next check is due, or None when it is not under rectification."""
     if case.status != "rectifying":
         return None
-    found = [d for d in due_checks(session, within_days=366) if d.case.id == case.id]
-    return found[0].due_at if found else None
+    started = session.query(HumanTask.created_at).filter_by(case_id=case.id, form_key="rectification").scalar()
+    return _due(case, started, _last_checks(session, [case.id]).get(case.id)).due_at if started else None
 
 
 def record(uow, actor, case_id, checked_on, checkers, progress_percent, findings, conclusion):

@@ -69,6 +69,7 @@ def _index_page(form, errors):
         abort(403, _("整改督导检查供督导组、项目负责人、应急管理局、管理人员、质量监督专员和系统管理员查看"))
     return render_template("supervision/checks.html", due=rectification_checks.due_checks(db.session, within_days=3),
                            intervals=rectification_checks.INTERVAL_DAYS, draws=site_check_draws.recent(db.session),
+                           may_check=rectification_checks.may_check(current_user),
                            may_draw=site_check_draws.may_draw(current_user), form=form, errors=errors,
                            max_draw=site_check_draws.MAX_DRAW)
 
