@@ -43,46 +43,39 @@ def two_factor_page():
 @login_required
 def two_factor_setup():
     """A new secret to scan; it only takes effect once a code from it is confirmed."""
-    try:
-        with UnitOfWork() as uow:
-            two_factor.begin_enrollment(uow, current_user._get_current_object())
-            uow.commit()
-    except Conflict as exc:
-        flash(bilingual(exc.message), "error")
-    return redirect(url_for("account.two_factor"))
+    return _change_two_factor(two_factor.begin_enrollment, None, url_for("account.two_factor"))
 
 
 @bp.route("/two-factor/confirm", methods=["POST"])
 @login_required
 def two_factor_confirm():
-    try:
-        with UnitOfWork() as uow:
-            two_factor.confirm_enrollment(uow, current_user._get_current_object(), request.form.get("code"))
-            uow.commit()
-    except ValidationFailed as exc:
-        return _two_factor_page({k: bilingual(v) for k, v in exc.fields.items()}, 400)
-    except Conflict as exc:
-        flash(bilingual(exc.message), "error")
-        return redirect(url_for("account.two_factor"))
-    flash(_("双因素认证已开启：以后登录时需输入验证器应用的验证码"), "success")
-    return redirect(url_for("inbox.index"))
+    return _change_two_factor(lambda uow, user: two_factor.confirm_enrollment(uow, user, request.form.get("code")),
+                              _("双因素认证已开启：以后登录时需输入验证器应用的验证码"), url_for("inbox.index"))
 
 
 @bp.route("/two-factor/disable", methods=["POST"])
 @login_required
 def two_factor_disable():
+    return _change_two_factor(lambda uow, user: two_factor.disable(uow, user, request.form.get("password"),
+                                                                   request.form.get("code")),
+                              _("双因素认证已关闭"), url_for("account.two_factor"))
+
+
+def _change_two_factor(change, done, then):
+    """Run `change(uow, user)` for the signed-in user: wrong fields come back beside them on the page (400), a step
+    out of order (already on, nothing to confirm) as a message on it; done: the message `done`, then `then`."""
     try:
         with UnitOfWork() as uow:
-            two_factor.disable(uow, current_user._get_current_object(), request.form.get("password"),
-                               request.form.get("code"))
+            change(uow, current_user._get_current_object())
             uow.commit()
     except ValidationFailed as exc:
         return _two_factor_page({k: bilingual(v) for k, v in exc.fields.items()}, 400)
     except Conflict as exc:
         flash(bilingual(exc.message), "error")
         return redirect(url_for("account.two_factor"))
-    flash(_("双因素认证已关闭"), "success")
-    return redirect(url_for("account.two_factor"))
+    if done:
+        flash(done, "success")
+    return redirect(then)
 
 
 def _two_factor_page(errors, status=200):
