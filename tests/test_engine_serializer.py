@@ -121,3 +121,58 @@ def test_tasks_take_the_direct_path_and_write_what_the_stock_converter_writes():
         mine = convert(task, task.parent, str(task.id))
         assert list(mine.items()) == list(registry.convert(task).items())
     assert convert.fast_types == {Task: "Task"}
+
+
+def _task_facts(workflow):
+    """Everything a loaded task carries, comparable across two loads of the same state."""
+    return {str(task.id): (task.task_spec.name, task.state, str(task._parent), [str(c) for c in task._children],
+                           task.last_state_change, task.triggered, task.data, task.internal_data)
+            for task in workflow.tasks.values()}
+
+
+def _loaded_both_ways(runtime, version):
+    """The runtime's state loaded by `serializer.loads` and by SpiffWorkflow's own serializer."""
+    parsed = processes.parsed_for(version)
+    mine = serializer.loads(runtime.dump(), parsed.spec, parsed.subprocess_specs)
+    theirs = _stock.from_dict(json.loads(json.dumps(_stock.to_dict(runtime._wf))))
+    return mine, theirs
+
+
+def test_a_loaded_state_is_what_the_stock_serializer_loads_subprocesses_and_waiting_events_included():
+    runtime, version = start(score=60)  # joint verification runs in a called subprocess
+    subprocesses_seen = 0
+    for form_key, data in [
+            ("assignment", {"rectification_requirements": "整改", "contact_person": "陈",
+                            "contact_phone": "13800000000"}),
+            ("rectification", dict(RECTIFY, after_photos=["0123456789abcdef"])),
+            ("joint_verification_bureau", {"bureau_passed": True, "bureau_opinion": "同意"})]:
+        complete(runtime, form_key, data)
+        mine, theirs = _loaded_both_ways(runtime, version)
+        assert _task_facts(mine) == _task_facts(theirs), form_key
+        assert list(mine.tasks) == list(theirs.tasks)  # the same order: parents before children
+        assert sorted(mine.subprocesses) == sorted(theirs.subprocesses)
+        subprocesses_seen += len(mine.subprocesses)
+        for key, sub in mine.subprocesses.items():
+            assert _task_facts(sub) == _task_facts(theirs.subprocesses[key])
+        assert list(mine.event_manager.tasks) == list(theirs.event_manager.tasks)  # waiting catch events
+        assert all(mine.event_manager.tasks[key] is mine.get_task_from_id(key) for key in mine.event_manager.tasks)
+        assert mine.task_tree.id == theirs.task_tree.id and mine.last_task.id == theirs.last_task.id
+    assert subprocesses_seen and mine.event_manager.tasks
+
+
+def test_loaded_tasks_share_no_mutable_value_and_each_id_is_parsed_once():
+    runtime, version = start(score=90)
+    complete(runtime, "assignment", {"rectification_requirements": "整改", "contact_person": "陈",
+                                     "contact_phone": "13800000000"})
+    complete(runtime, "rectification", dict(RECTIFY, after_photos=["0123456789abcdef"]))
+    mine, _ = _loaded_both_ways(runtime, version)
+    with_photos = [t for t in mine.tasks.values() if isinstance(t.data.get("after_photos"), list)]
+    assert len(with_photos) > 1
+    assert len({id(t.data["after_photos"]) for t in with_photos}) == len(with_photos)
+    with_photos[-1].data["after_photos"].append("another")  # a change in one task stays in that task
+    assert all(t.data["after_photos"] == ["0123456789abcdef"] for t in with_photos[:-1])
+    for task in mine.tasks.values():  # a child's parent id is the parent's own UUID object
+        if task.parent is not None:
+            assert task._parent is task.parent.id
+    workflow_converter = serializer._serializer.registry.convert_to_dict["BpmnWorkflow"].args[1].__self__
+    assert serializer._task_restorer(workflow_converter).fast_types == {"Task": Task}

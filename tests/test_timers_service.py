@@ -181,3 +181,29 @@ def test_a_case_failing_after_its_writes_leaves_them_undone_and_the_others_fire(
     assert db.session.query(AuditEvent).filter_by(case_id=failing, action="timer_fired").count() == 0
     assert db.session.query(AuditEvent).filter_by(case_id=fine, action="timer_fired").count() == 1
     assert db.session.get(WorkflowState, fine).version > 1
+
+
+def test_a_sweep_reads_its_cases_ahead_and_keeps_no_runtime(people):
+    """The due cases' rows (case, due timers, state, projection rows) are read for the whole chunk in a few
+    statements, not per case; and the fired runtimes are not kept in the process cache (a sweep's thousand
+    cases would stay in memory until its commit)."""
+    import sqlalchemy as sa
+    from app.services.case_store import _cache
+    case_ids = [register(people) for _ in range(5)]
+    _cache.clear()
+    clock.advance(hours=3)
+    statements = []
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        statements.append(" ".join(statement.split()).lower())
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        fired = sweep()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert sorted(f.case_code for f in fired) == sorted(case_row(c).code for c in case_ids)
+    reads = [s for s in statements if s.startswith("select")]
+    assert len([s for s in reads if " from workflow_state" in s]) == 1
+    assert len([s for s in reads if " from hazard_case" in s and "hazard_case.id in" in s]) == 1
+    assert len([s for s in reads if s.startswith("select human_task.")]) == 1
+    assert all(_cache.take(c, 2) == (None, None) for c in case_ids)

@@ -4,10 +4,16 @@ Every step of a case stores its whole workflow, so `dumps` is on the hot path of
 keep it cheap: a finished task (COMPLETED or CANCELLED) never changes again, so its dictionary is kept on the
 workflow and reused while the task, its data and its parent's data are the very same objects (an unfinished
 task without data of its own, likewise, while its parent's keys stay the same); and the JSON is
-written by orjson. The stored format is exactly SpiffWorkflow's (spec-less), so `loads` needs neither trick.
+written by orjson. The stored format is exactly SpiffWorkflow's (spec-less).
+
+`loads` is on the path of every case not in the process's runtime cache: each case a timer sweep fires, and a
+request after a restart. It reads the JSON with orjson and restores tasks as SpiffWorkflow's TaskConverter
+does, without its generic dispatch and with each task id parsed once (a task's id is written up to four
+times: as its key, its id, its children's parent and its parent's child).
 """
 import json
 import zlib
+from copy import copy
 from functools import partial
 from uuid import UUID
 
@@ -15,6 +21,7 @@ import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnSubWorkflowConverter, BpmnWorkflowConverter,
                                                              TaskConverter)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -140,12 +147,118 @@ def _workflow_dict(converter, workflow):
     }
 
 
+def _task_restorer(converter):
+    """restore(dct, workflow, load): the task from its dictionary, by `_task_from_dict` for the task types whose
+    registered restorer is SpiffWorkflow's own TaskConverter, else by the registry. Built on first use."""
+    restore = getattr(converter, "_task_restore", None)
+    if restore is None:
+        restore = converter._task_restore = _build_task_restorer(converter.registry)
+    return restore
+
+
+def _build_task_restorer(registry):
+    fast = {}
+    for typename, from_dict in registry.convert_from_dict.items():
+        bound = from_dict.args[0] if isinstance(from_dict, partial) and from_dict.args else None
+        if getattr(bound, "__func__", None) is TaskConverter.from_dict:
+            fast[typename] = bound.__self__.target_class
+
+    def restore(dct, workflow, load):
+        cls = fast.get(dct.get("typename"))
+        if cls is None:
+            return registry.restore(dct, workflow=workflow)
+        return _task_from_dict(registry, dct, workflow, cls, load)
+    restore.fast_types = fast  # {typename: task class} taking the direct path
+    return restore
+
+
+class _Load:
+    """One load's memory: each id text's UUID, and per task the keys of its data whose values are mutable
+    (dictionaries, lists, sets), which a child's copy of that data must copy in turn."""
+    __slots__ = ("ids", "mutable")
+
+    def __init__(self):
+        self.ids, self.mutable = {}, {}
+
+    def uuid(self, text):
+        value = self.ids.get(text)
+        if value is None:
+            value = self.ids[text] = UUID(text)
+        return value
+
+
+_MUTABLE = (dict, list, set)
+
+
+def _mutable_keys(data):
+    return [key for key, value in data.items() if isinstance(value, _MUTABLE)]
+
+
+def _task_from_dict(registry, dct, workflow, cls, load):
+    """What TaskConverter.from_dict makes of `dct` (see SpiffWorkflow's serializer/default/workflow.py): the
+    same task, state, links and data. The parent's data is copied as DeepMerge.merge({}, parent.data) copies
+    it: one level deep for dictionaries, lists and sets, so no two tasks share a mutable value."""
+    task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+    task = cls(workflow, task_spec, state=dct["state"], id=load.uuid(dct["id"]))
+    parent_id = dct["parent"]
+    task._parent = load.uuid(parent_id) if parent_id is not None else None
+    task._children = [load.uuid(child) for child in dct["children"]]
+    task.last_state_change = dct["last_state_change"]
+    task.triggered = dct["triggered"]
+    internal = dct["internal_data"]
+    task.internal_data = registry.restore(internal) if internal else {}
+    if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+        workflow.top_workflow.event_manager.add_task(task)
+    delta = dct.get("delta")
+    parent = task.parent if delta else None
+    if parent is not None:
+        data = parent.data.copy()
+        mutable = load.mutable.get(parent.id)
+        if mutable is None:  # a parent restored by the registry
+            mutable = _mutable_keys(data)
+        for key in mutable:
+            data[key] = copy(data[key])
+        updates = delta.get("updates")
+        if updates:
+            updates = registry.restore(updates)
+            data.update(updates)
+            mutable = mutable + _mutable_keys(updates)
+        deletions = delta.get("deletions")
+        if deletions:
+            for key in deletions:
+                data.pop(key, None)
+            mutable = [key for key in mutable if key in data]
+    else:
+        data = registry.restore(dct["data"])
+        mutable = _mutable_keys(data)
+    task.data = data
+    load.mutable[task.id] = mutable
+    return task
+
+
+def _tasks_from_dict(converter, tasks, workflow):
+    """Like `mapping_from_dict(tasks, UUID, workflow=workflow)`, in the same order (a parent before its
+    children, as they were created)."""
+    restore, load, result = _task_restorer(converter), _Load(), {}
+    for key, dct in tasks.items():
+        result[load.uuid(key)] = restore(dct, workflow, load)
+    return result
+
+
 class MemoSubWorkflowConverter(BpmnSubWorkflowConverter):
     def to_dict(self, workflow):
         dct = _workflow_dict(self, workflow)
         dct["parent_task_id"] = str(workflow.parent_task_id)
         dct["spec"] = workflow.spec.name
         return dct
+
+    def from_dict(self, dct, task, top_workflow):
+        spec = top_workflow.subprocess_specs.get(task.task_spec.spec)
+        subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
+        subprocess.tasks = _tasks_from_dict(self, dct["tasks"], subprocess)
+        subprocess.task_tree = subprocess.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(subprocess, dct)
+        return subprocess
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -160,7 +273,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct.pop("spec")
         dct.pop("subprocess_specs")
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.tasks = _tasks_from_dict(self, dct["tasks"], workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
@@ -183,7 +296,11 @@ def dumps(workflow):
 
 
 def loads(blob, spec, subprocess_specs):
-    dct = json.loads(zlib.decompress(blob))
+    text = zlib.decompress(blob)
+    try:
+        dct = orjson.loads(text)
+    except orjson.JSONDecodeError:  # what orjson refuses and json reads (NaN in a state json once wrote)
+        dct = json.loads(text)
     if dct.pop("format", None) != FORMAT:
         raise ValueError("workflow state was written by another serializer version; migrate it first")
     return _serializer.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)

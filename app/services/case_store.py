@@ -81,11 +81,12 @@ def start(uow, case, version, initial_data, audit_rows=()):
     return loaded
 
 
-def load(uow, case, state_version=None, calendar_revision=None):
+def load(uow, case, state_version=None, calendar_revision=None, state=None, projection=None):
     """The case's runtime at the version in the database (`state_version` when the caller just read it):
     from this process's cache when it holds exactly that version (saves a deserialization), else from the
-    stored state. `calendar_revision`: the working calendar's revision counter, when the caller read it."""
-    state = None
+    stored state. `calendar_revision`: the working calendar's revision counter, when the caller read it.
+    A caller that read ahead for many cases (the timer sweep) passes the stored `state` of `state_version`
+    and the stored `projection` rows ({HumanTask: {guid: values}, Timer: {...}}) too."""
     if state_version is None:
         # Version and state in one read: a caller without the version (a timer sweep) seldom has the runtime
         # cached, so it would read the state next anyway.
@@ -95,8 +96,9 @@ def load(uow, case, state_version=None, calendar_revision=None):
         state_version, state = row
     script_functions = ScriptFunctions(calendar_revision)
     functions = script_functions.as_dict()
-    runtime, projection = _cache.take(case.id, state_version)
+    runtime, cached_projection = _cache.take(case.id, state_version)
     if runtime is not None:
+        projection = cached_projection
         runtime.rebind(functions)
     else:
         if state is None:
@@ -117,10 +119,11 @@ _SAVE = (update(WorkflowState.__table__)
          .values(state=bindparam("state"), version=bindparam("version"), updated_at=bindparam("updated_at")))
 
 
-def save(uow, loaded, actor, audit_rows=()):
+def save(uow, loaded, actor, audit_rows=(), keep_runtime=True):
     """Store the runtime's state (compare-and-set), its projections and the step's audit rows: `audit_rows`
     (what the caller did), then the case's changes, in one statement. On PostgreSQL these writes travel in
-    one pipeline; the compare-and-set's answer is read when it ends, and a stale save rolls back whole."""
+    one pipeline; the compare-and-set's answer is read when it ends, and a stale save rolls back whole.
+    `keep_runtime=False`: not kept for the case's next step (see timers._fire_case)."""
     state = loaded.runtime.dump()
     step = _plan(uow, loaded, actor, audit_rows)
     with pipelined(uow.session) as pipe:
@@ -131,7 +134,7 @@ def save(uow, loaded, actor, audit_rows=()):
     if saved.rowcount != 1:
         raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1
-    _after_write(uow, loaded, step)
+    _after_write(uow, loaded, step, keep_runtime)
 
 
 def _cache_after_commit(uow, loaded):
@@ -200,7 +203,7 @@ def _write(uow, pipe, loaded, step):
         followups.schedule(pipe, loaded.case)  # the re-inspections after closing (回头看)
 
 
-def _after_write(uow, loaded, step):
+def _after_write(uow, loaded, step, keep_runtime=True):
     """What the process's events cause (notices, lists; these may read), then keeping the runtime."""
     case, round_no = loaded.case, step.data.get("round", 1)
     if step.held:
@@ -211,7 +214,8 @@ def _after_write(uow, loaded, step):
         sla.on_process_event(uow, case, event.name, round_no)
     if step.status_before != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
-    _cache_after_commit(uow, loaded)
+    if keep_runtime:
+        _cache_after_commit(uow, loaded)
 
 
 def _parse(value):

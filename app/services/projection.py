@@ -42,6 +42,14 @@ def stored_rows(session, model, case_id):
             for row in session.connection().execute(st.select, {"case_id": case_id})}
 
 
+def stored_rows_of_cases(session, model, case_ids):
+    """(case_id, guid, projected values) of every row the database holds for these cases."""
+    table, columns = model.__table__, _COLUMNS[model]
+    query = select(table.c.case_id, table.c.task_guid, *(table.c[name] for name in columns)) \
+        .where(table.c.case_id.in_(case_ids))
+    return [(row[0], row[1], dict(zip(columns, row[2:]))) for row in session.connection().execute(query)]
+
+
 def sync_rows(pipe, model, case_id, existing, wanted):
     """Make the case's rows match `wanted` ({guid: values}), given what is stored (`existing`), with writes
     sent through `pipe` (services.pipeline: nothing is read back, no object is touched; `forget_held`
