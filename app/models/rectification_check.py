@@ -38,5 +38,12 @@ class SiteCheckDraw(db.Model):
     requested = db.Column(db.Integer, nullable=False)
     population = db.Column(db.Integer, nullable=False)  # cases under rectification to draw from
     picks = db.Column(db.JSON, nullable=False)  # [{case_id, code, checker_id, checker}] in draw order
+    # 一公开: the bureau publishes the draw's results once every drawn case was checked; a withdrawal takes them off
+    # the public page again (published_at cleared) and keeps why.
+    published_at = db.Column(UTCDateTime, index=True)
+    published_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
+    withdrawn_at = db.Column(UTCDateTime)
+    withdrawn_reason = db.Column(db.Text)
 
-    drawn_by = db.relationship("User")
+    drawn_by = db.relationship("User", foreign_keys=[drawn_by_id])
+    published_by = db.relationship("User", foreign_keys=[published_by_id])

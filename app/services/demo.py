@@ -15,7 +15,7 @@ from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, cooperation, hazards,
-               objections, rectification_checks, tasks, visit_ratings)
+               objections, rectification_checks, site_check_draws, spot_check_results, tasks, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -89,18 +89,22 @@ def seed(uow, password, only_if_empty=True):
     _seed_objection(uow, users["enterprise2"])
     _seed_ratings(uow, users, visits)
     _seed_complaint(uow, users, visits)
-    _seed_site_check(uow, users["supervision"])
+    _seed_site_check(uow, users)
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
 
 
-def _seed_site_check(uow, user):
-    """A supervision check on site of a case under rectification (整改过程督导检查), found lagging."""
-    case = uow.session.query(HazardCase).filter_by(status="rectifying").order_by(HazardCase.id).first()
-    if case is not None:
-        rectification_checks.record(uow, user, case.id, clock.local_now().strftime("%Y-%m-%dT%H:%M"), "孙督导、周督导",
-                                    30, "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging")
+def _seed_site_check(uow, users):
+    """A random draw (双随机) of one case under rectification, its supervision check on site (整改过程督导检查), found
+    lagging, and the draw's results published by the bureau (一公开), so the public page has something to show."""
+    if uow.session.query(HazardCase.id).filter_by(status="rectifying").first() is None:
+        return
+    draw = site_check_draws.draw(uow, users["project_lead"], 1, seed="demo-2026")
+    rectification_checks.record(uow, users["supervision"], draw.picks[0]["case_id"],
+                                clock.local_now().strftime("%Y-%m-%dT%H:%M"), "孙督导、周督导", 30,
+                                "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging")
+    spot_check_results.publish(uow, users["bureau"], draw.id)
 
 
 def _seed_objection(uow, user):

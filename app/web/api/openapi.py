@@ -12,7 +12,7 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, checklists, complaints, cooperation, inspections, oversight, ratings,
-               rectification_checks as rc, schemas as s)
+               rectification_checks as rc, schemas as s, spot_checks)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -117,10 +117,21 @@ OPERATIONS = {
                            "enterprise for the bureau, managers, quality supervisors, project leads and admins; the "
                            "caller's own enterprise only for enterprise staff", "cooperation", None,
                            cooperation.CooperationQuery, {"200": cooperation.CooperationListSchema}),
+    "public_spot_checks": ("Published results of random site checks (双随机一公开), newest first; no token needed",
+                           "public", None, spot_checks.PageQuerySchema, {"200": spot_checks.PublicDrawListSchema}),
+    "public_spot_check": ("One published draw's results: per drawn case the enterprise, hazard type and grade, when "
+                          "it was checked, the progress found and the conclusion; no token needed", "public", None,
+                          None, {"200": spot_checks.PublicDrawDetailSchema}),
+    "publish_spot_check_results": ("Publish a draw's results (the bureau), once every drawn case was checked on site "
+                                   "(409 before, and when already published)", "supervision", None, None,
+                                   {"200": spot_checks.DrawStateSchema}),
+    "withdraw_spot_check_results": ("Take a draw's published results off the public page with a reason (the "
+                                    "bureau)", "supervision", spot_checks.WithdrawRequestSchema, None,
+                                    {"200": spot_checks.DrawStateSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
-PUBLIC = {"create_token", "openapi_document"}
+PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check"}
 
 
 def _name(schema_cls):
