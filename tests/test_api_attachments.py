@@ -10,7 +10,8 @@ def test_upload_and_download_by_the_uploader(api, people):
                        data={"file": (io.BytesIO(PNG), "现场.png"), "field": "photos"})
     assert r.status_code == 201
     body = r.get_json()
-    assert set(body) == {"id", "content_type", "size", "name"}
+    assert set(body) == {"id", "content_type", "size", "name", "taken_at", "latitude", "longitude", "location_source"}
+    assert body["latitude"] is None and body["location_source"] is None  # a PNG without GPS tags
     assert (body["content_type"], body["size"], body["name"]) == ("image/png", len(PNG), "现场.png")
 
     r = inspector.get(f"/api/v1/attachments/{body['id']}")

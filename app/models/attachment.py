@@ -17,6 +17,11 @@ class Attachment(db.Model):
     sha256 = db.Column(db.String(64), nullable=False)
     field = db.Column(db.String(64), nullable=False, default="")
     created_at = db.Column(UTCDateTime, nullable=False)
+    # Where and when a photo was taken (services/photo_metadata.py): EXIF, else the uploading device's position.
+    taken_at = db.Column(UTCDateTime)
+    latitude = db.Column(db.Float)
+    longitude = db.Column(db.Float)
+    location_source = db.Column(db.String(8))  # "exif" | "device"
 
     uploader = db.relationship("User")
 

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, or_, update
 from ..clock import clock
 from ..errors import NotFound, ValidationFailed
 from ..models import Attachment
-from . import projection
+from . import photo_metadata, projection
 from .access import get_visible_case
 
 # Accepted kinds, recognised by their first bytes (the client's content type is not trusted).
@@ -40,10 +40,13 @@ def sniff(head):
     return None, None
 
 
-def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", max_video_bytes=None):
+def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", max_video_bytes=None,
+                 device_position=None):
     """Keep an upload: its kind sniffed from its first bytes, at most `max_bytes` (a video at most
     `max_video_bytes`, by default the same), written to the upload directory as it is read (a video is not held
-    in memory whole); a refused or too large upload leaves no file behind."""
+    in memory whole); a refused or too large upload leaves no file behind. An image's place and time are read
+    from its EXIF tags; `device_position` (latitude, longitude), sent by the browser, stands in for a place the
+    file does not carry."""
     head = stream.read(16)
     if not head:
         raise ValidationFailed("空文件 / empty file", fields={field or "file": "empty"})
@@ -77,9 +80,20 @@ def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", 
                             original_name=(filename or "upload")[:255], stored_name=stored_name,
                             content_type=content_type, size=size, sha256=digest.hexdigest(),
                             field=field or "", created_at=clock.now())
+    if content_type.startswith("image/"):
+        _place_and_time(attachment, path, device_position)
     uow.session.add(attachment)
     uow.session.flush()
     return attachment
+
+
+def _place_and_time(attachment, path, device_position):
+    taken_at, latitude, longitude = photo_metadata.read(path)
+    attachment.taken_at = taken_at
+    if latitude is not None:
+        attachment.latitude, attachment.longitude, attachment.location_source = latitude, longitude, "exif"
+    elif device_position is not None:
+        (attachment.latitude, attachment.longitude), attachment.location_source = device_position, "device"
 
 
 _table = Attachment.__table__

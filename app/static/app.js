@@ -28,10 +28,15 @@
     status.classList.toggle("error", !!isError);
   }
 
-  function uploadOne(box, file) {
+  function uploadOne(box, file, position) {
     var body = new FormData();
     body.append("file", file);
     body.append("field", box.dataset.field);
+    if (position && file.type.indexOf("image/") === 0) {
+      // Where the device is: the photo's place when its own GPS tags were stripped (phone browsers often do).
+      body.append("device_latitude", position.coords.latitude.toFixed(6));
+      body.append("device_longitude", position.coords.longitude.toFixed(6));
+    }
     return fetch(box.dataset.url, { method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json",
                  "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content } })
@@ -45,6 +50,19 @@
       });
   }
 
+  // The device's position once per batch of photos; none (no permission, no fix in 10 s) uploads them without.
+  function devicePosition(files) {
+    var photos = files.some(function (f) { return f.type.indexOf("image/") === 0; });
+    if (!photos || !navigator.geolocation) return Promise.resolve(null);
+    return new Promise(function (resolve) {
+      // The API's timeout starts only once the user answered the permission prompt: an unanswered prompt must
+      // not hold the upload, so give up after 12 s whatever happens (a promise settles once).
+      window.setTimeout(function () { resolve(null); }, 12000);
+      navigator.geolocation.getCurrentPosition(resolve, function () { resolve(null); },
+        { enableHighAccuracy: true, timeout: 10000, maximumAge: 120000 });
+    });
+  }
+
   document.addEventListener("change", function (ev) {
     var input = ev.target;
     if (!input.matches(".upload input[type=file]")) return;
@@ -54,11 +72,13 @@
     box.classList.add("busy");
     box.dataset.pending = String(files.length);
     setStatus(box, box.dataset.busy);
-    files.reduce(function (chain, file) {
-      return chain.then(function () {
-        return uploadOne(box, file).catch(function (err) { errors.push(err.message); });
-      });
-    }, Promise.resolve()).then(function () {
+    devicePosition(files).then(function (position) {
+      return files.reduce(function (chain, file) {
+        return chain.then(function () {
+          return uploadOne(box, file, position).catch(function (err) { errors.push(err.message); });
+        });
+      }, Promise.resolve());
+    }).then(function () {
       box.classList.remove("busy");
       delete box.dataset.pending;
       input.value = "";

@@ -13,11 +13,11 @@ from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, checklist_results, followups, forms, hazards,
-                        inspection_priority, inspections, notice_receipts, objections, tasks, users)
+                        inspection_priority, inspections, notice_receipts, objections, photo_metadata, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
-from . import forms_render, names
+from . import forms_render, names, uploads
 from .downloads import csv_download, xlsx_download
 from .query_args import int_or_none, page_count, page_number, read_days
 
@@ -118,7 +118,8 @@ def case_context(case):
     open_tasks = tasks.for_case(db.session, case.id)
     submissions = [e for e in events if e.action == "task_completed"]
     return {"catalog": catalog, "files_by_id": {a.public_id: a for a in files},
-            "attachment_rows": _attachment_rows(files, catalog), "events": events, "actor_names": names,
+            "attachment_rows": _attachment_rows(files, catalog),
+            "photo_checks": {a.public_id: photo_metadata.assess(a, case) for a in files}, "events": events, "actor_names": names,
             "open_tasks": open_tasks, "deadlines": _deadlines(case), "last_submission": submissions[-1]
             if submissions else None, "may_work_on": lambda t: may_work_on(current_user, t),
             "may_reassign": may_reassign(current_user), "candidates_for": reassign_candidates,
@@ -261,7 +262,8 @@ def upload():
             stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
                                               upload_dir=current_app.config["UPLOAD_DIR"],
                                               max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field,
-                                              max_video_bytes=current_app.config["MAX_VIDEO_BYTES"])
+                                              max_video_bytes=current_app.config["MAX_VIDEO_BYTES"],
+                                              device_position=uploads.device_position())
             body = {"id": stored.public_id, "name": stored.original_name, "content_type": stored.content_type,
                     "size": stored.size, "url": url_for("cases.attachment", public_id=stored.public_id)}
             uow.commit()

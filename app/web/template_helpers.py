@@ -1,12 +1,23 @@
 """Filters and globals for templates: local times, role/grade/status names in the current language."""
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import SHANGHAI, clock
 from ..extensions import db
 from ..models import ROLES
 from ..models.hazard_case import GRADES, SOURCES, STATUSES
+from ..services.photo_metadata import FAR_METERS, STALE_DAYS
 from .names import label
+
+
+# What a verifier should look at twice about a photo (services/photo_metadata.assess); lambdas: translated per request.
+_PHOTO_WARNINGS = {
+    "far": lambda: _("拍摄地点离隐患位置超过 %(m)s 米", m=FAR_METERS),
+    "before_registration": lambda: _("整改后照片的拍摄时间早于隐患登记"),
+    "stale": lambda: _("拍摄于上传 %(d)s 天以前", d=STALE_DAYS),
+    "no_position": lambda: _("照片没有定位信息"),
+}
 
 
 def register(app):
@@ -29,6 +40,15 @@ def register(app):
     @app.template_filter("role_name")
     def role_name(code):
         return label(ROLES, code)
+
+    @app.template_filter("distance")
+    def distance(metres):
+        """A distance in metres or kilometres, as people say it."""
+        return _("%(n)s 米", n=round(metres)) if metres < 1000 else _("%(n)s 公里", n=f"{metres / 1000:.1f}")
+
+    @app.template_global()
+    def photo_warning(code):
+        return _PHOTO_WARNINGS[code]() if code in _PHOTO_WARNINGS else code
 
     @app.template_global()
     def is_locked(user):

@@ -1,6 +1,9 @@
 """What the upload endpoints (the pages' and the API's) share."""
 from flask import current_app, request
 
+from ..errors import ValidationFailed
+from ..services import photo_metadata
+
 
 def allow_video_bodies():
     """An upload endpoint takes a request body up to the video limit (MAX_VIDEO_BYTES and a margin for the multipart
@@ -18,3 +21,13 @@ def init_upload_limits(app):
     def _video_bodies():
         if request.endpoint in UPLOAD_ENDPOINTS:
             allow_video_bodies()
+
+
+def device_position():
+    """The (latitude, longitude) the browser sent with a photo (`device_latitude`, `device_longitude`: where the
+    device was), None when it sent none; a malformed one is a 400 (ValidationFailed), nothing is stored."""
+    position, errors = photo_metadata.device_position(request.form.get("device_latitude"),
+                                                      request.form.get("device_longitude"))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors)
+    return position

@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 from ...errors import NotFound
 from ...services import attachments
 from ...services.uow import UnitOfWork
+from .. import uploads
 from . import api
 from .auth import token_required
 from .schemas import AttachmentSchema
@@ -21,7 +22,8 @@ def upload_attachment():
         attachment = attachments.store_upload(uow, g.api_user, upload.filename, upload.stream,
                                               upload_dir=current_app.config["UPLOAD_DIR"],
                                               max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field,
-                                              max_video_bytes=current_app.config["MAX_VIDEO_BYTES"])
+                                              max_video_bytes=current_app.config["MAX_VIDEO_BYTES"],
+                                              device_position=uploads.device_position())
         uow.commit()
         body = AttachmentSchema().dump(attachment)
     return body, 201

@@ -234,7 +234,11 @@ def _body(conv, body):
         content = {"multipart/form-data": {"schema": {
             "type": "object", "required": ["file"],
             "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"},
-                           "field": {"type": "string", "description": "the form field it is meant for"}}}}}
+                           "field": {"type": "string", "description": "the form field it is meant for"},
+                           "device_latitude": {"type": "number", "minimum": -90, "maximum": 90,
+                                               "description": "where the device is (a photo's place when its "
+                                                              "EXIF has none)"},
+                           "device_longitude": {"type": "number", "minimum": -180, "maximum": 180}}}}}
     elif isinstance(body, str):
         content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}
     else:

@@ -196,6 +196,12 @@ class AttachmentSchema(Schema):
     content_type = fields.String()
     size = fields.Integer()
     name = fields.String(attribute="original_name")
+    taken_at = LocalDateTime(allow_none=True, metadata={"description": "when the photo was taken (EXIF)"})
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    location_source = fields.String(allow_none=True, metadata={
+        "enum": ["exif", "device"], "description": "exif: the photo's GPS tags; device: the uploading device's "
+        "position (form fields device_latitude, device_longitude of the upload)"})
 
 
 class ErrorSchema(Schema):

@@ -1,0 +1,63 @@
+"""Through a real browser that may share its position: an inspector registers a hazard with a photo whose GPS tags
+were stripped; the page sends the device's position with the upload, and the case page says how far from the
+hazard it was taken. Without the permission the upload goes through without a position."""
+import re
+
+from app.models import Attachment, HazardCase
+from test_browser_flow import browser, live_server, log_in  # noqa: F401
+from tests.test_photo_positions import jpeg
+
+
+def _register(page, people, live_server):
+    log_in(page, live_server, "inspector")
+    page.click("nav >> text=登记隐患")
+    page.select_option("#f-enterprise_id", str(people.enterprise_a.id))
+    page.fill("#f-place", "二号仓库")
+    page.fill("#f-latitude", "30.27415")
+    page.fill("#f-longitude", "120.15515")
+    page.select_option("#f-hazard_type", "fire_safety")
+    page.fill("#f-description", "灭火器压力不足")
+    page.set_input_files("#f-photos", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    page.wait_for_selector("#field-photos .thumb img")
+    page.fill("#f-score", "88")
+    page.click("button:has-text('登记')")
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+
+
+def _page(browser, **options):
+    """A context of its own (the position and its permission are per context); like the shared `page` fixture,
+    anything the Content-Security-Policy blocked fails the test (checked in _close)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.blocked = []
+    page.on("console", lambda message: page.blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return context, page
+
+
+def _close(context, page):
+    context.close()
+    assert page.blocked == [], page.blocked
+
+
+def test_the_device_position_goes_with_the_photo(people, live_server, browser):
+    context, page = _page(browser, permissions=["geolocation"],
+                          geolocation={"latitude": 30.27445, "longitude": 120.15515})  # ≈ 33 m north
+    try:
+        _register(page, people, live_server)
+        caption = page.inner_text(".photo-facts")
+        assert "距隐患位置 33 米" in caption and "（上传设备位置）" in caption
+        photo = Attachment.query.one()
+        assert (photo.latitude, photo.longitude, photo.location_source) == (30.27445, 120.15515, "device")
+    finally:
+        _close(context, page)
+
+
+def test_without_the_permission_the_photo_still_uploads(people, live_server, browser):
+    context, page = _page(browser)
+    try:
+        _register(page, people, live_server)
+        assert HazardCase.query.count() == 1 and "照片没有定位信息" in page.inner_text(".photo-facts")
+    finally:
+        _close(context, page)
