@@ -23,6 +23,7 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     assert db.session.query(CaseObjection).filter(CaseObjection.replied_at.is_(None)).count() == 1
     # a random draw of site checks, checked and published: the public page has a result to show
     assert 'data-draw="' in app.test_client().get("/public/spot-checks").get_data(as_text=True)
+    assert "挂牌督办" in app.test_client().get("/public/hazards").get_data(as_text=True)  # a major hazard made public
     assert db.session.query(User).filter_by(username="enterprise").one().check_password(app.config["DEMO_PASSWORD"])
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded" in again.output and db.session.query(Enterprise).count() == 9

@@ -15,7 +15,8 @@ from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, cooperation, hazards,
-               objections, rectification_checks, site_check_draws, spot_check_results, tasks, visit_ratings)
+               objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
+               visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -90,9 +91,17 @@ def seed(uow, password, only_if_empty=True):
     _seed_ratings(uow, users, visits)
     _seed_complaint(uow, users, visits)
     _seed_site_check(uow, users)
+    _seed_public_case(uow, users["bureau"])
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
+
+
+def _seed_public_case(uow, bureau):
+    """The major hazard in the flammable-liquids store opened to the public query (隐患整改公众查询, 挂牌督办)."""
+    case = uow.session.query(HazardCase).filter_by(grade="major").order_by(HazardCase.id).first()
+    if case is not None:
+        public_hazards.publish(uow, bureau, case.id, f"{case.enterprise.name}甲类仓库易燃液体超量储存（挂牌督办）")
 
 
 def _seed_site_check(uow, users):

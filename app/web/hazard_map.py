@@ -26,12 +26,17 @@ def index():
     errors = {}
     _case_filter(request.args, errors)  # the same filters as the case list; a malformed day is named there
     args = {k: request.args[k] for k in FILTERS if request.args.get(k)}
+    return map_page("map.html", args=args, grades=GRADES, statuses=STATUSES, errors=errors,
+                    townships=inspection_priority.filter_choices(db.session)[0] if sees_all_cases(current_user)
+                    else [], data_url=url_for("hazard_map.cases", **args))
+
+
+def map_page(template, **context):
+    """A page with a map: the base layer's settings for the template, and a policy that lets its tiles in."""
     config = current_app.config
     response = current_app.make_response(render_template(
-        "map.html", args=args, grades=GRADES, statuses=STATUSES, errors=errors,
-        townships=inspection_priority.filter_choices(db.session)[0] if sees_all_cases(current_user) else [],
-        data_url=url_for("hazard_map.cases", **args), tile_url=config["MAP_TILE_URL"],
-        tile_attribution=config["MAP_TILE_ATTRIBUTION"], center=config["MAP_CENTER"], zoom=config["MAP_ZOOM"]))
+        template, tile_url=config["MAP_TILE_URL"], tile_attribution=config["MAP_TILE_ATTRIBUTION"],
+        center=config["MAP_CENTER"], zoom=config["MAP_ZOOM"], **context))
     tile_origin = _origin(config["MAP_TILE_URL"])
     if tile_origin:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(

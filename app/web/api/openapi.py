@@ -12,7 +12,7 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, checklists, complaints, cooperation, inspections, oversight, ratings,
-               rectification_checks as rc, schemas as s, spot_checks)
+               public_hazards as ph, rectification_checks as rc, schemas as s, spot_checks)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -128,10 +128,20 @@ OPERATIONS = {
     "withdraw_spot_check_results": ("Take a draw's published results off the public page with a reason (the "
                                     "bureau)", "supervision", spot_checks.WithdrawRequestSchema, None,
                                     {"200": spot_checks.DrawStateSchema}),
+    "public_hazards_list": ("The hazards the bureau opened to the public (隐患整改公众查询), newest first, by keyword "
+                            "and stage; no token needed", "public", None, ph.PublicHazardQuery,
+                            {"200": ph.PublicHazardListSchema}),
+    "public_hazard": ("One public hazard by its code: where, what kind, its rectification deadline and stage; no "
+                      "token needed", "public", None, None, {"200": ph.PublicHazardSchema}),
+    "publish_hazard": ("Open a case to the public under a public title (the bureau; 409 when it already is)",
+                       "hazards", ph.PublicationRequestSchema, None, {"201": ph.PublicationSchema}),
+    "withdraw_hazard_publication": ("Take a case off the public query with a reason (the bureau)", "hazards",
+                                    ph.WithdrawalRequestSchema, None, {"200": "the case is no longer public"}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
-PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check"}
+PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
+          "public_hazard"}
 
 
 def _name(schema_cls):
