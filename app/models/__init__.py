@@ -22,3 +22,4 @@ from .rating import RATING_DIMENSIONS, VisitRating  # noqa: F401
 from .complaint import COMPLAINT_KINDS, ServiceComplaint  # noqa: F401
 from .cooperation import COOPERATION_CLASSES, CooperationScore  # noqa: F401
 from .rectification_check import CHECK_CONCLUSIONS, RectificationCheck, SiteCheckDraw  # noqa: F401
+from .typical_case import TypicalCase  # noqa: F401
