@@ -12,6 +12,7 @@ def register_web(app):
     from . import complaints
     from . import checklist_qr, hazard_map, rectification_checks, regrading
     from . import cooperation
+    from . import typical_cases
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -46,6 +47,7 @@ def register_web(app):
     app.register_blueprint(hazard_map.bp)
     app.register_blueprint(checklist_qr.bp)
     app.register_blueprint(rectification_checks.bp)
+    app.register_blueprint(typical_cases.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)

@@ -31,3 +31,4 @@ from . import checklists, inspections, ratings  # noqa: E402,F401
 from . import cooperation  # noqa: E402,F401
 from . import complaints  # noqa: E402,F401
 from . import rectification_checks  # noqa: E402,F401
+from . import typical_cases  # noqa: E402,F401
