@@ -2,7 +2,7 @@
 import json
 
 from app.extensions import db
-from app.models import CaseObjection, Enterprise, HazardCase, Notification, User
+from app.models import CaseObjection, Enterprise, HazardCase, Notification, TypicalCase, User
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -21,6 +21,8 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     # the cases of the day's visits were registered from them (at 09:00 on a test clock's day: the same day)
     assert db.session.query(HazardCase).filter(HazardCase.inspection_visit_id.isnot(None)).count() >= 2
     assert db.session.query(CaseObjection).filter(CaseObjection.replied_at.is_(None)).count() == 1
+    entry = db.session.query(TypicalCase).one()  # the closed case, written up in the case library
+    assert entry.case.status == "closed" and entry.cause_analysis and "复核合格" in entry.effect
     assert db.session.query(User).filter_by(username="enterprise").one().check_password(app.config["DEMO_PASSWORD"])
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded" in again.output and db.session.query(Enterprise).count() == 9
