@@ -2,6 +2,7 @@
 the last rectification's measures, the verification opinions), written by project leads, quality supervisors and the
 bureau, read by every staff role and by no enterprise; one entry per case; edits audited before → after and refused
 when stale; the list's filters (keyword, hazard type, industry, quarter)."""
+import threading
 from datetime import datetime
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from app.clock import SHANGHAI, clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, TypicalCase
+from app.models import AuditEvent, TypicalCase, User
 from app.services import typical_cases
 from app.services.typical_cases import LibraryFilter
 from app.services.uow import UnitOfWork
@@ -173,3 +174,59 @@ def test_two_writers_adding_the_same_case_at_once_one_gets_409(people, monkeypat
         assert "已在典型案例库中" in late.value.message
         assert uow.session.query(TypicalCase).count() == 1  # the transaction goes on
     assert db.session.query(AuditEvent).filter_by(action="typical_case_added").count() == 1
+
+
+def _at_once(app, monkeypatch, name, action):
+    """Run `action(uow, user)` for the bureau and the quality supervisor in two real concurrent sessions, both past
+    `typical_cases.<name>` before either goes on; {username: "ok" or the Conflict's message}."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs two real concurrent sessions: PostgreSQL only (SQLite serialises writers)")
+    db.session.remove()
+    barrier = threading.Barrier(2, timeout=20)
+    real = getattr(typical_cases, name)
+
+    def both_past(*args, **kwargs):
+        result = real(*args, **kwargs)
+        barrier.wait()
+        return result
+    monkeypatch.setattr(typical_cases, name, both_past)
+    outcomes = {}
+
+    def attempt(username):
+        with app.app_context():
+            user = db.session.query(User).filter_by(username=username).one()
+            try:
+                with UnitOfWork() as uow:
+                    action(uow, user)
+                    uow.commit()
+                outcomes[username] = "ok"
+            except Conflict as exc:
+                outcomes[username] = exc.message
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=attempt, args=(name,)) for name in ("bureau", "quality")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(v == "ok" for v in outcomes.values()) == [False, True], outcomes
+    return next(v for v in outcomes.values() if v != "ok")
+
+
+def test_two_writers_adding_at_once_really_concurrently(app, people, monkeypatch):
+    case_id = register(people)
+    refused = _at_once(app, monkeypatch, "entry_for_case",
+                       lambda uow, user: typical_cases.create(uow, user, case_id, WRITTEN))
+    assert "已在典型案例库中" in refused
+    assert db.session.query(TypicalCase).count() == 1
+    assert db.session.query(AuditEvent).filter_by(action="typical_case_added").count() == 1
+
+
+def test_two_editors_of_one_version_at_once_one_wins(app, people, monkeypatch):
+    entry_id = add(people.project_lead, register(people)).id
+    refused = _at_once(app, monkeypatch, "check_may_write", lambda uow, user: typical_cases.update(
+        uow, user, entry_id, {"lessons": f"{user.username} 的启示"}, 1, partial=True))
+    assert "请查看最新内容后再改" in refused
+    row = db.session.get(TypicalCase, entry_id)
+    assert row.version == 2 and row.lessons == f"{row.updated_by.username} 的启示"
+    assert db.session.query(AuditEvent).filter_by(action="typical_case_updated").count() == 1

@@ -72,7 +72,8 @@ def test_adding_from_the_case_page_with_errors_next_to_the_fields(people, login)
     bad = lead.post(f"/cases/{case_id}/library/new", data={**WRITTEN, "cause_analysis": " ", "title": ""})
     page = text(bad)
     assert bad.status_code == 400
-    assert 'id="err-cause_analysis"' in field_html(page, "cause_analysis") and 'id="err-title"' in field_html(page, "title")
+    assert 'id="err-cause_analysis"' in field_html(page, "cause_analysis")
+    assert 'id="err-title"' in field_html(page, "title")
     assert WRITTEN["measures"] + "</textarea>" in page  # nothing typed is lost
     ok = lead.post(f"/cases/{case_id}/library/new", data=WRITTEN)
     assert ok.status_code == 302
@@ -177,6 +178,7 @@ def test_the_api_adds_reads_lists_and_edits(people, api):
     bad_query = api("manager").get("/api/v1/typical-cases?quarter=2026Q5")
     assert bad_query.status_code == 400 and "quarter" in bad_query.get_json()["fields"]
     assert api("manager").get("/api/v1/typical-cases/999999").status_code == 404
+    assert api("quality").post("/api/v1/hazards/999999/typical-case", data="not json").status_code == 404
     assert api("process_owner").get("/api/v1/typical-cases").status_code == 403
 
 

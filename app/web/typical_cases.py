@@ -202,8 +202,8 @@ def _refused(case, form, exc, row=None):
         return _form_page(case, form, {k: bilingual(v) for k, v in exc.fields.items()}, row), exc.status
     if exc.status == 403:
         abort(403, bilingual(exc.message))
-    return _form_page(case, form, {}, row, bilingual(exc.message), stale=isinstance(exc, Conflict) and row), \
-        exc.status
+    stale = isinstance(exc, Conflict) and row is not None
+    return _form_page(case, form, {}, row, bilingual(exc.message), stale=stale), exc.status
 
 
 def _form_page(case, form, errors, row=None, message=None, stale=False):

@@ -5,7 +5,7 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from ...extensions import db
-from ...services import typical_cases
+from ...services import hazards, typical_cases
 from ...services.uow import UnitOfWork
 from . import api
 from .auth import token_required
@@ -96,6 +96,7 @@ def get_typical_case(entry_id):
 @token_required
 def add_typical_case(case_id):
     typical_cases.check_may_write(g.api_user)  # 404 / 403 before the body is read
+    hazards.get_case(UnitOfWork(), g.api_user, case_id)  # and 404 for an unknown case
     body = json_body(TypicalCaseRequestSchema())
     with UnitOfWork() as uow:
         # Fields left out are the form's prefill, so a client may send only what it writes itself.
