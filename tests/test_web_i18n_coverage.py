@@ -13,10 +13,11 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, Notification, ProcessVersion,
-                        TimerFiring, User)
+                        TimerFiring, TypicalCase, User)
 from test_lifecycle_service import case_row
 from test_sla_service import overdue_case
 from test_timers_service import sweep
+from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +86,8 @@ def user_data():
         strings |= {str(v) for pair in (a.changes or {}).values() for v in (pair if isinstance(pair, list) else [pair])}
     for n in db.session.query(Notification):
         strings |= {n.title, n.body}
+    for t in db.session.query(TypicalCase):
+        strings |= {t.title, t.problem_description, t.cause_analysis, t.measures, t.effect, t.lessons, t.industry}
     strings |= {u.display_name for u in db.session.query(User)}
     strings |= {t.name for t in db.session.query(TimerFiring)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
@@ -113,12 +116,17 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     clock.set(case_row(case_id).rectification_due + timedelta(days=8))
     sweep()  # enforcement referral and credit record
     version = db.session.query(ProcessVersion).filter_by(is_deployed=True).first()
+    entry = add(people.quality, case_id)  # the case library: an entry with an edit in its history
+    edit(people.bureau, entry.id, {**WRITTEN, "lessons": "接地检测列入复核必查项"})
+    verified = closed_after_two_rounds(people)  # its draft words the verification opinions
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
                          f"/cases/{case_id}/regrade", "/inspections/checklist-stats", "/map",
                          "/inspections/satisfaction", "/complaints", "/cooperation", "/supervision/checks",
-                         f"/cases/{case_id}/checks/new"],
+                         f"/cases/{case_id}/checks/new", "/library", f"/library/{entry.id}",
+                         f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
+                         "/library?quarter=2026Q4&industry=化工"],
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
                   "/cooperation"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],

@@ -23,3 +23,4 @@ from .complaint import COMPLAINT_KINDS, ServiceComplaint  # noqa: F401
 from .cooperation import COOPERATION_CLASSES, CooperationScore  # noqa: F401
 from .rectification_check import CHECK_CONCLUSIONS, RectificationCheck, SiteCheckDraw  # noqa: F401
 from .public_case import PublicCase  # noqa: F401
+from .typical_case import TypicalCase  # noqa: F401

@@ -161,10 +161,16 @@ def rectification_notice(session, user, case_id):
 def verification_opinions(session, user, case_id):
     """(case, [Verification] in order): 409 before the first verification."""
     case = get_visible_case(session, user, case_id)
-    found = [_verification(s) for s in submissions(session, case) if s.form_key in VERIFICATION_FORMS]
+    found = verifications(session, case)
     if not found:
         raise Conflict("案件尚未复核，还没有整改验收意见书 / the case has not been verified yet")
     return case, found
+
+
+def verifications(session, case):
+    """[Verification] of every verification submitted on the case, in order (the caller has checked that the user
+    may see the case)."""
+    return [_verification(s) for s in submissions(session, case) if s.form_key in VERIFICATION_FORMS]
 
 
 def available(case, events):

@@ -16,7 +16,7 @@ from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, cooperation, hazards,
                objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
-               visit_ratings)
+               typical_cases, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -92,6 +92,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_complaint(uow, users, visits)
     _seed_site_check(uow, users)
     _seed_public_case(uow, users["bureau"])
+    _seed_typical_case(uow, users["quality"])
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
@@ -114,6 +115,21 @@ def _seed_site_check(uow, users):
                                 clock.local_now().strftime("%Y-%m-%dT%H:%M"), "孙督导、周督导", 30,
                                 "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging")
     spot_check_results.publish(uow, users["bureau"], draw.id)
+
+
+def _seed_typical_case(uow, user):
+    """The closed case in the typical case library (典型问题案例库), written up by the quality supervisor: the blocked
+    passage of the food plant's cold store, a problem that comes back when nobody owns it."""
+    case = uow.session.query(HazardCase).filter_by(status="closed").order_by(HazardCase.id).first()
+    if case is not None:
+        typical_cases.create(uow, user, case.id, {
+            **typical_cases.prefill(uow.session, user, case.id),
+            "title": "冷库安全通道反复堆放杂物",
+            "problem_description": "冷库通道堆放纸箱和托盘，占用安全通道；企业自查时清理过一次，排查时再次发现（反复出现）。",
+            "cause_analysis": "旺季入库量大，临时周转区不足，货物就近堆放在安全通道；通道日常巡查未落实到具体班组和责任人，"
+                              "交接班检查表也没有通道一项（制度漏洞与执行短板并存）。",
+            "lessons": "通道问题整改不能只清理一次：要划定临时周转区、把通道畅通列入交接班检查表并明确责任人；"
+                       "复核时抽查不同班次，销号后复查重点看旺季。"})
 
 
 def _seed_objection(uow, user):

@@ -82,7 +82,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "complaint_raised": N_("提出服务投诉"), "complaint_opened": N_("低分评价转为服务投诉"),
             "complaint_investigation_started": N_("启动投诉调查"), "complaint_answer_drafted": N_("拟写投诉答复"),
             "complaint_answer_approved": N_("审核发送投诉答复"), "complaint_answer_returned": N_("退回投诉答复"),
-            "complaint_overdue": N_("服务投诉逾期催办")}
+            "complaint_overdue": N_("服务投诉逾期催办"),
+            "typical_case_added": N_("加入典型案例库"), "typical_case_updated": N_("修改典型案例")}
 
 
 def step_name(name):

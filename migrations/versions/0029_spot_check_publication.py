@@ -2,7 +2,7 @@
 publication was withdrawn
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-11-30 16:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0029'
-down_revision = '0027'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

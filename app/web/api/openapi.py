@@ -12,7 +12,7 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, checklists, complaints, cooperation, inspections, oversight, ratings,
-               public_hazards as ph, rectification_checks as rc, schemas as s, spot_checks)
+               public_hazards as ph, rectification_checks as rc, schemas as s, spot_checks, typical_cases as tc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -137,6 +137,17 @@ OPERATIONS = {
                        "hazards", ph.PublicationRequestSchema, None, {"201": ph.PublicationSchema}),
     "withdraw_hazard_publication": ("Take a case off the public query with a reason (the bureau)", "hazards",
                                     ph.WithdrawalRequestSchema, None, {"200": "the case is no longer public"}),
+    "list_typical_cases": ("The typical problem case library (典型问题案例库), newest first, filtered by keyword, hazard "
+                           "type, industry and quarter (every staff role; enterprise tokens: 404)", "typical-cases",
+                           None, tc.TypicalCaseQuery, {"200": tc.TypicalCaseListSchema}),
+    "get_typical_case": ("One entry of the case library", "typical-cases", None, None, {"200": tc.TypicalCaseSchema}),
+    "add_typical_case": ("Put a case into the library, once (409 for a second entry; project lead, quality "
+                         "supervisor, bureau); fields left out are drafted from the case, the cause analysis must be "
+                         "written", "typical-cases", tc.TypicalCaseRequestSchema, None,
+                         {"201": tc.TypicalCaseSchema}),
+    "update_typical_case": ("Edit an entry (project lead, quality supervisor, bureau): the fields given change, "
+                            "those left out keep their value; with `version`, 409 when edited meanwhile",
+                            "typical-cases", tc.TypicalCaseUpdateSchema, None, {"200": tc.TypicalCaseSchema}),
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }

@@ -107,7 +107,7 @@ class AuditEventSchema(HistoryEventSchema):
     id = fields.Integer()
     case_id = fields.Integer(allow_none=True)
     case_code = fields.String(allow_none=True)
-    subject_type = fields.String(allow_none=True, metadata={"description": "enterprise or user, outside cases"})
+    subject_type = fields.String(allow_none=True, metadata={"description": "what a row outside a case is about: enterprise, user, complaint or typical_case"})
     subject_id = fields.Integer(allow_none=True)
 
 
