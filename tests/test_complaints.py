@@ -1,17 +1,16 @@
 """Service complaints (服务投诉): raised by an enterprise's staff or opened by a low satisfaction rating, investigated
 within 24 hours and answered within 72 hours once a project lead approved the answer; overdue steps urged once; who
 may do and see what, through the services. The pages and the API: tests/test_complaints_web.py."""
-import threading
-
 import pytest
 
 from app.clock import SHANGHAI, clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, Notification, ServiceComplaint, User
+from app.models import AuditEvent, Notification, ServiceComplaint
 from app.services import complaint_handling, complaints
 from app.services.uow import UnitOfWork
 from scheduler import jobs
+from tests.concurrency_support import meet_at, needs_two_sessions, one_wins
 from tests.test_visit_ratings import GOOD, LOW, rate, visit
 
 TEXT = "排查人员迟到一小时，现场检查敷衍，未说明整改依据"
@@ -264,44 +263,17 @@ def test_the_answer_to_an_anonymous_rating_goes_to_the_enterprise_s_staff(people
 
 
 def test_two_approving_at_once_one_wins(app, people, make_user, monkeypatch):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs two real concurrent sessions: PostgreSQL only (SQLite serialises writers)")
+    needs_two_sessions()
     make_user("lead2", "project_lead")
     complaint_id = raise_one(people.ent_a)
     investigate(people.quality, complaint_id)
     draft(people.quality, complaint_id)
     ent_a_id = people.ent_a.id
-    db.session.remove()
-    barrier = threading.Barrier(2, timeout=20)
-    real = complaint_handling.get_visible
-
-    def read_by_both(session, user, cid):
-        row = real(session, user, cid)
-        barrier.wait()  # both have read the draft as awaiting approval before either approves
-        return row
-    monkeypatch.setattr(complaint_handling, "get_visible", read_by_both)
-    outcomes = {}
-
-    def attempt(username):
-        with app.app_context():
-            user = db.session.query(User).filter_by(username=username).one()
-            try:
-                with UnitOfWork() as uow:
-                    complaint_handling.approve(uow, user, complaint_id)
-                    uow.commit()
-                outcomes[username] = "ok"
-            except Conflict as exc:
-                outcomes[username] = exc.message
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt, args=(name,)) for name in ("project_lead", "lead2")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(v == "ok" for v in outcomes.values()) == [False, True], outcomes
-    assert "已经审核发送" in next(v for v in outcomes.values() if v != "ok")
+    # both have read the draft as awaiting approval before either approves
+    meet_at(monkeypatch, complaint_handling, "get_visible")
+    refused = one_wins(app, ("project_lead", "lead2"),
+                       lambda uow, user: complaint_handling.approve(uow, user, complaint_id))
+    assert "已经审核发送" in refused
     assert history(complaint_id).count("complaint_answer_approved") == 1
     assert db.session.query(Notification).filter_by(user_id=ent_a_id, kind="complaint_answered").count() == 1
 

@@ -2,7 +2,6 @@
 the last rectification's measures, the verification opinions), written by project leads, quality supervisors and the
 bureau, read by every staff role and by no enterprise; one entry per case; edits audited before → after and refused
 when stale; the list's filters (keyword, hazard type, industry, quarter)."""
-import threading
 from datetime import datetime
 
 import pytest
@@ -10,10 +9,11 @@ import pytest
 from app.clock import SHANGHAI, clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, TypicalCase, User
+from app.models import AuditEvent, TypicalCase
 from app.services import typical_cases
 from app.services.typical_cases import LibraryFilter
 from app.services.uow import UnitOfWork
+from tests.concurrency_support import meet_at, needs_two_sessions, one_wins
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, rectify_data, register
 
 WRITTEN = {"title": "配电箱接地反复不到位", "problem_description": "配电箱线路老化、未接地，首轮整改后仍未接地",
@@ -178,39 +178,10 @@ def test_two_writers_adding_the_same_case_at_once_one_gets_409(people, monkeypat
 
 def _at_once(app, monkeypatch, name, action):
     """Run `action(uow, user)` for the bureau and the quality supervisor in two real concurrent sessions, both past
-    `typical_cases.<name>` before either goes on; {username: "ok" or the Conflict's message}."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs two real concurrent sessions: PostgreSQL only (SQLite serialises writers)")
-    db.session.remove()
-    barrier = threading.Barrier(2, timeout=20)
-    real = getattr(typical_cases, name)
-
-    def both_past(*args, **kwargs):
-        result = real(*args, **kwargs)
-        barrier.wait()
-        return result
-    monkeypatch.setattr(typical_cases, name, both_past)
-    outcomes = {}
-
-    def attempt(username):
-        with app.app_context():
-            user = db.session.query(User).filter_by(username=username).one()
-            try:
-                with UnitOfWork() as uow:
-                    action(uow, user)
-                    uow.commit()
-                outcomes[username] = "ok"
-            except Conflict as exc:
-                outcomes[username] = exc.message
-            finally:
-                db.session.remove()
-    threads = [threading.Thread(target=attempt, args=(name,)) for name in ("bureau", "quality")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(v == "ok" for v in outcomes.values()) == [False, True], outcomes
-    return next(v for v in outcomes.values() if v != "ok")
+    `typical_cases.<name>` before either goes on; the refused one's Conflict message."""
+    needs_two_sessions()
+    meet_at(monkeypatch, typical_cases, name)
+    return one_wins(app, ("bureau", "quality"), action)
 
 
 def test_two_writers_adding_at_once_really_concurrently(app, people, monkeypatch):

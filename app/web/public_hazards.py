@@ -41,14 +41,8 @@ def publish(case_id):
     if request.method == "GET":
         form["title"] = _suggested_title(case)
         return _page(case, form, {})
-    try:
-        with UnitOfWork() as uow:
-            public_hazards.publish(uow, current_user, case_id, form["title"])
-            uow.commit()
-    except DomainError as exc:
-        return _failed(case, form, exc)
-    flash(_("已向社会公开，公众可在隐患整改公众查询中看到"), "success")
-    return redirect(url_for("cases.show", case_id=case_id))
+    return _change(case, form, lambda uow: public_hazards.publish(uow, current_user, case.id, form["title"]),
+                   _("已向社会公开，公众可在隐患整改公众查询中看到"))
 
 
 @bp.route("/cases/<int:case_id>/public/withdraw", methods=["POST"])
@@ -56,14 +50,22 @@ def publish(case_id):
 def withdraw(case_id):
     case = _case_for_publisher(case_id)
     form = {"title": "", "reason": request.form.get("reason", "").strip()}
+    return _change(case, form, lambda uow: public_hazards.withdraw(uow, current_user, case.id, form["reason"]),
+                   _("已撤回公开"))
+
+
+def _change(case, form, action, done):
+    """Publish or withdraw in one unit of work: back to the case with `done`, or the page again with what is
+    wrong (next to the field) and what was typed."""
     try:
         with UnitOfWork() as uow:
-            public_hazards.withdraw(uow, current_user, case_id, form["reason"])
+            action(uow)
             uow.commit()
     except DomainError as exc:
-        return _failed(case, form, exc)
-    flash(_("已撤回公开"), "success")
-    return redirect(url_for("cases.show", case_id=case_id))
+        errors = {k: bilingual(v) for k, v in exc.fields.items()}
+        return _page(case, form, errors, None if errors else bilingual(exc.message)), exc.status
+    flash(done, "success")
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 def _case_for_publisher(case_id):
@@ -77,11 +79,6 @@ def _suggested_title(case):
     """A start for the public title, in Chinese whatever the page's language (it is what the public reads): the
     enterprise and the grade; the internal description stays internal."""
     return f"{case.enterprise.name}{GRADES.get(case.grade, ('隐患',))[0]}"
-
-
-def _failed(case, form, exc):
-    errors = {k: bilingual(v) for k, v in exc.fields.items()}
-    return _page(case, form, errors, None if errors else bilingual(exc.message)), exc.status
 
 
 def _page(case, form, errors, message=None):

@@ -68,8 +68,9 @@ def log_out(page):
     page.wait_for_url(re.compile(r"/login"))
 
 
-def test_inspector_registers_with_photo_and_lead_assigns(people, live_server, page):
-    log_in(page, live_server, "inspector")
+def register_in_browser(page, people, photo):
+    """The logged-in inspector registers a general fire-safety hazard at enterprise A (at 30.27415, 120.15515) with
+    one photo ({name, mimeType, buffer}); returns on the new case's page."""
     page.click("nav >> text=登记隐患")
     page.select_option("#f-enterprise_id", str(people.enterprise_a.id))
     page.fill("#f-place", "二号仓库")
@@ -77,11 +78,16 @@ def test_inspector_registers_with_photo_and_lead_assigns(people, live_server, pa
     page.fill("#f-longitude", "120.15515")
     page.select_option("#f-hazard_type", "fire_safety")
     page.fill("#f-description", "灭火器压力不足，疏散通道堆放货物")
-    page.set_input_files("#f-photos", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PNG}])
+    page.set_input_files("#f-photos", files=[photo])
     page.wait_for_selector("#field-photos .thumb img")  # uploaded through fetch, id kept in a hidden input
     page.fill("#f-score", "88")
     page.click("button:has-text('登记')")
     page.wait_for_url(re.compile(r"/cases/\d+$"))
+
+
+def test_inspector_registers_with_photo_and_lead_assigns(people, live_server, page):
+    log_in(page, live_server, "inspector")
+    register_in_browser(page, people, {"name": "现场.png", "mimeType": "image/png", "buffer": PNG})
     assert "隐患已登记" in page.inner_text(".flashes")
     case = HazardCase.query.one()
     assert case.place == "二号仓库" and case.grade == "general" and case.status == "assigning"

@@ -1,27 +1,14 @@
 """Through a real browser that may share its position: an inspector registers a hazard with a photo whose GPS tags
 were stripped; the page sends the device's position with the upload, and the case page says how far from the
 hazard it was taken. Without the permission the upload goes through without a position."""
-import re
-
 from app.models import Attachment, HazardCase
-from test_browser_flow import browser, live_server, log_in  # noqa: F401
+from test_browser_flow import browser, live_server, log_in, register_in_browser  # noqa: F401
 from tests.test_photo_positions import jpeg
 
 
 def _register(page, people, live_server):
     log_in(page, live_server, "inspector")
-    page.click("nav >> text=登记隐患")
-    page.select_option("#f-enterprise_id", str(people.enterprise_a.id))
-    page.fill("#f-place", "二号仓库")
-    page.fill("#f-latitude", "30.27415")
-    page.fill("#f-longitude", "120.15515")
-    page.select_option("#f-hazard_type", "fire_safety")
-    page.fill("#f-description", "灭火器压力不足")
-    page.set_input_files("#f-photos", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
-    page.wait_for_selector("#field-photos .thumb img")
-    page.fill("#f-score", "88")
-    page.click("button:has-text('登记')")
-    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    register_in_browser(page, people, {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()})
 
 
 def _page(browser, **options):
