@@ -2,7 +2,7 @@
 import json
 
 from app.extensions import db
-from app.models import CaseObjection, Enterprise, HazardCase, Notification, TypicalCase, User
+from app.models import Attachment, CaseObjection, Enterprise, HazardCase, Notification, TypicalCase, User
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -24,6 +24,9 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     # a random draw of site checks, checked and published: the public page has a result to show
     assert 'data-draw="' in app.test_client().get("/public/spot-checks").get_data(as_text=True)
     assert "挂牌督办" in app.test_client().get("/public/hazards").get_data(as_text=True)  # a major hazard made public
+    # the demo photos carry a camera's place and time, a few metres from their hazard
+    photos = db.session.query(Attachment).filter(Attachment.case_id.isnot(None), Attachment.field == "photos").all()
+    assert photos and all(p.location_source == "exif" and p.taken_at for p in photos)
     entry = db.session.query(TypicalCase).one()  # the closed case, written up in the case library
     assert entry.case.status == "closed" and entry.cause_analysis and "复核合格" in entry.effect
     assert db.session.query(User).filter_by(username="enterprise").one().check_password(app.config["DEMO_PASSWORD"])

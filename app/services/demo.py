@@ -261,14 +261,13 @@ def _seed_cases(uow, users, enterprises, visits):
             # The first case is registered 1 h 58 min before the seed, so a couple of minutes after
             # `make run` its 2-hour assignment deadline passes and the project lead gets a live reminder.
             clock.set(now - timedelta(minutes=118) if index == 0 else start + timedelta(hours=index))
-            photo = _photo(uow, users["inspector"])
+            # where the inspector stood (the hazard map): near the enterprise's site, a little apart per case
+            where = (round(SITES[ent][0] + 0.0015 * index, 6), round(SITES[ent][1] + 0.0012 * (index % 3), 6))
+            photo = _photo(uow, users["inspector"], where)
             visit = visits.get(enterprises[ent].id)
             case = hazards.register_hazard(uow, users["inspector"], {
                 "enterprise_id": enterprises[ent].id, "score": score, "legal_major": legal, "hazard_type": kind,
-                "place": place, "description": text, "photos": [photo],
-                # where the inspector stood (the hazard map): near the enterprise's site, a little apart per case
-                "latitude": round(SITES[ent][0] + 0.0015 * index, 6),
-                "longitude": round(SITES[ent][1] + 0.0012 * (index % 3), 6),
+                "place": place, "description": text, "photos": [photo], "latitude": where[0], "longitude": where[1],
                 # registered from the visit of that day, where there was one
                 "inspection_visit_id": visit.id if visit and visit.visited_on == clock.local_now().date() else None})
             for step in steps:
@@ -288,7 +287,8 @@ def _walk(uow, users, case, step):
             owner = uow.session.query(User).filter_by(enterprise_id=case.enterprise_id).first()
             tasks.complete(uow, owner, task.id, {
                 "measures": "已落实整改措施并组织复查", "progress_percent": 100, "completed": True,
-                "responsible_person": case.enterprise.contact_person, "after_photos": [_photo(uow, owner)]})
+                "responsible_person": case.enterprise.contact_person,
+                "after_photos": [_photo(uow, owner, (case.latitude, case.longitude), "after_photos")]})
         elif step in ("fail", "pass") and task.form_key == "verification":
             reviewer = users["project_team"] if task.role == "project_team" else users["supervision"]
             tasks.complete(uow, reviewer, task.id, {
@@ -296,6 +296,27 @@ def _walk(uow, users, case, step):
                 "added_requirements": "" if step == "pass" else "更换全部老化线路并做接地检测"})
 
 
-def _photo(uow, user):
+def _photo(uow, user, where=None, field="photos"):
+    """A demo photo; taken `where` (a few metres off, as a phone's GPS is) at the demo clock's time, when given."""
+    if where is not None and where[0] is not None:
+        return attachments.store_upload(uow, user, "现场.jpg", io.BytesIO(_site_jpeg(where[0] + 0.0002, where[1])),
+                                        current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"],
+                                        field=field).public_id
     return attachments.store_upload(uow, user, "demo.png", io.BytesIO(PNG_1X1), current_app.config["UPLOAD_DIR"],
                                     current_app.config["MAX_UPLOAD_BYTES"], field="photos").public_id
+
+
+def _site_jpeg(latitude, longitude):
+    """A small JPEG with the GPS and time tags a phone camera writes (services/photo_metadata.py reads them)."""
+    from PIL import Image
+
+    def dms(value):
+        degrees, rest = divmod(abs(value) * 3600, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return (float(degrees), float(minutes), round(seconds, 3))
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = clock.local_now().strftime("%Y:%m:%d %H:%M:%S")
+    exif.get_ifd(0x8825).update({1: "N", 2: dms(latitude), 3: "E", 4: dms(longitude)})
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (150, 150, 150)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
