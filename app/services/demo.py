@@ -60,6 +60,7 @@ USERS = [
     ("process_owner", "钱流程", ["process_owner"], None),
     ("manager", "冯经理", ["manager"], None),
     ("admin", "系统管理员", ["admin"], None),
+    ("technical_lead", "何技术", ["technical_lead"], None),
 ]
 
 
