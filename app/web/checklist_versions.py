@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import CHANGE_KINDS, CHANGE_STATUSES, DIMENSIONS, ROLES, VERSION_SOURCES
 from ..services import checklist_versions, checklists
-from .names import N_, label
+from .names import N_, is_english, label
 from .query_args import int_or_none
 
 bp = Blueprint("checklist_versions", __name__, url_prefix="/inspections/checklists")
@@ -52,10 +52,11 @@ def version_source_name(code):
 @bp.app_template_global()
 def signature_of(version):
     """Who signed a version, as recorded: the approver's name and role; the file load's operator; the baseline."""
+    pattern = "{} ({})" if is_english() else "{}（{}）"
     if version.source == "review":
-        return f"{version.signed_name}（{label(ROLES, version.signed_role)}）"
+        return pattern.format(version.signed_name, label(ROLES, version.signed_role))
     if version.source == "file":
-        return f"{version_source_name('file')}（{version.signed_name}）"
+        return pattern.format(version_source_name("file"), version.signed_name)
     return version_source_name(version.source)
 
 
@@ -74,7 +75,7 @@ def checklist_field_value(name, value):
     if name == "applies_to_all":
         return _("是") if value else _("否")
     if name == "industries":
-        return "、".join(value or [])
+        return (", " if is_english() else "、").join(value or [])
     return "—" if value in (None, "") else value
 
 
