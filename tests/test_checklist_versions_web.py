@@ -86,6 +86,7 @@ def test_a_rejection_without_a_reason_is_answered_next_to_the_field_with_the_tex
                          data={"reason": "该条款仍然有效"}).status_code == 302
     again = reviewer.post(f"/inspections/checklists/changes/{change_id}/approve", data={"note": "晚了"})
     assert again.status_code == 409 and "已退回" in text(again) and item("HG-05").active
+    assert "this change was already" not in text(again)  # the page's language only
     assert "该条款仍然有效" in text(login("process_owner").get("/notifications"))
 
 
@@ -98,6 +99,7 @@ def test_a_second_proposal_of_an_item_is_409_and_keeps_what_was_typed(people, le
     refused = admin.post(f"/inspections/checklists/items/{hg02.id}", data={**CHANGED, "content": "管理员的新写法"})
     page = text(refused)
     assert refused.status_code == 409 and 'id="refusal"' in page and "HG-02" in page
+    assert "已有一项待技术负责人审核的修改" in page and "already has a change waiting" not in page
     assert "管理员的新写法</textarea>" in page  # nothing typed is lost
     index = admin.post(f"/inspections/checklists/items/{hg02.id}/active", data={"active": "0"})
     assert index.status_code == 409 and "已有一项待技术负责人审核的修改" in text(index)
@@ -202,6 +204,15 @@ def test_the_visit_page_shows_the_approved_items_only_and_links_the_version(peop
     assert 'href="/inspections/checklists/chemical/versions"' in page and "第 1 版" in page
 
 
+def test_the_audit_log_shows_each_step_with_the_list(people, lead, login):
+    change_id = propose(people.process_owner, "update", item("HG-02").id, CHANGED)
+    approve(lead, change_id, "依据地方规定")
+    page = text(login("manager").get("/audit?scope=system"))
+    assert "提出检查表修改" in page and "技术负责人批准检查表修改" in page
+    assert 'href="/inspections/checklists/chemical/versions">检查表 chemical</a>' in page
+    assert CHANGED["content"] in page  # before → after
+
+
 def test_an_administrator_gives_the_technical_lead_role(people, login):
     admin = login("admin")
     form = text(admin.get("/admin/users/new"))
@@ -236,7 +247,8 @@ def test_the_pages_in_english_show_no_chinese_outside_user_data(people, lead, lo
     data = sorted(set(_checklist_data()) | {str(escape(v)) for v in user_data()} | set(user_data()), key=len,
                   reverse=True)
     pages = {"technical_lead": ["/inspections/checklists/changes", "/inspections/checklists/changes?status=all",
-                                f"/inspections/checklists/changes/{waiting}", f"/inspections/checklists/changes/{rejected}",
+                                f"/inspections/checklists/changes/{waiting}",
+                                f"/inspections/checklists/changes/{rejected}",
                                 "/notifications"],
              "process_owner": ["/inspections/checklists?list=chemical", f"/inspections/checklists/changes/{waiting}",
                                f"/inspections/checklists/items/{item('HG-04').id}", "/inspections/checklists/new",

@@ -182,7 +182,7 @@ def check_pending(change):
     if change.status != "pending":
         who = change.decided_by.display_name if change.decided_by else ""
         state = CHANGE_STATUSES[change.status]
-        raise Conflict(f"这项修改已{state[0]}（{who}）/ this change was already {state[1].lower()} ({who})")
+        raise Conflict(f"这项修改已{state[0]}（{who}） / this change was already {state[1].lower()} ({who})")
 
 
 def decide(change, actor, status, note):

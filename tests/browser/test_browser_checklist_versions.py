@@ -4,9 +4,11 @@ text then shows on a visit's checklist, and the list's version history names the
 import re
 
 from app.models import ChecklistItem
-from test_browser_flow import browser, live_server, log_in, log_out, page  # noqa: F401
+from test_browser_flow import browser, live_server, log_in, log_out, page
 from test_checklists import load_standard
 from test_inspections import visit
+
+FIXTURES = (browser, live_server, page)  # pytest finds fixtures by their names in the module
 
 NEW_TEXT = "主要负责人和安全管理人员经考核合格，证书在有效期内"
 
