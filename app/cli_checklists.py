@@ -17,7 +17,8 @@ checklists_cli = AppGroup("checklists", help="The standard inspection checklists
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def load(files):
     """Add or update the checklists of FILES (default: the shipped standard lists); items dropped from a file are
-    deactivated. Exit status 0: loaded; 1: a file's content is wrong (each problem listed, nothing loaded);
+    deactivated. Takes effect at once; each list changed is archived as a new version approved by the file load.
+    Exit status 0: loaded; 1: a file's content is wrong (each problem listed, nothing loaded);
     2: a file cannot be read."""
     paths = list(files) or checklist_load.standard_files()
     try:
@@ -36,3 +37,10 @@ def load(files):
     items = sum(len(s["items"]) for s in specs)
     click.echo(f"{len(specs)} checklists, {items} items: {counts['lists_added']} lists added, "
                f"{counts['added']} items added, {counts['updated']} updated, {counts['deactivated']} deactivated")
+    # A load takes effect at once (no technical lead's review): each list it changed is archived as a new version
+    # signed by the file load, which the operator should know they have just put their name to.
+    if counts["versions"]:
+        click.echo("new versions archived, approved by the file load (no technical lead's review): " +
+                   ", ".join(f"{code} v{number}" for code, number in counts["versions"].items()))
+    else:
+        click.echo("no list changed: no new version")

@@ -6,8 +6,9 @@ import pytest
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, ChecklistItem, ChecklistResult, HazardCase
-from app.services import checklist_results, checklists
+from app.services import checklist_results
 from app.services.uow import UnitOfWork
+from tests.checklist_support import approved, make_lead
 from tests.test_checklists import item, load_standard
 from tests.test_inspections import visit
 from tests.test_web_support import field_html, registration, text, upload
@@ -87,12 +88,10 @@ def test_only_the_inspection_team_records_and_other_enterprises_see_nothing(peop
         record(people.ent_b, row, ("TY-01", "conform", ""))
 
 
-def test_a_deactivated_item_stays_with_the_visits_that_checked_it(people):
+def test_a_deactivated_item_stays_with_the_visits_that_checked_it(people, make_user):
     row = visit(people.inspector, people.enterprise_a)
     record(people.inspector, row, ("TY-01", "nonconform", "未公示"))
-    with UnitOfWork() as uow:
-        checklists.set_active(uow, people.admin, item("TY-01").id, False)
-        uow.commit()
+    approved(people.admin, make_lead(make_user), "active", item("TY-01").id, False)
     codes = [r.item.code for r in checklist_results.visit_checklist(db.session, row).rows]
     assert "TY-01" in codes
     later = visit(people.inspector, people.enterprise_a, scope="复查")

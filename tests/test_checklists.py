@@ -1,6 +1,8 @@
 """Standard inspection checklists (标准化检查表): the shipped lists (a general one and ≥ 30 items for each key
 industry), loading them idempotently by code (CLI and service: new items added, changed ones updated, dropped ones
-deactivated, browser edits kept), which lists apply to an enterprise, and their upkeep in the browser."""
+deactivated, approved browser edits kept, each load that changes a list archived as its next version), which lists
+apply to an enterprise, and their upkeep in the browser (proposals until the technical lead approves them: the
+review itself is in tests/test_checklist_versions*.py)."""
 import json
 import shutil
 
@@ -8,9 +10,11 @@ import pytest
 
 from app.errors import NotAllowed, ValidationFailed
 from app.extensions import db
-from app.models import DIMENSIONS, AuditEvent, Checklist, ChecklistItem, ChecklistResult
-from app.services import checklist_load, checklists
+from app.models import DIMENSIONS, AuditEvent, Checklist, ChecklistChange, ChecklistItem, ChecklistResult, \
+    ChecklistVersion
+from app.services import checklist_changes, checklist_load, checklists
 from app.services.uow import UnitOfWork
+from tests.checklist_support import approve, approved, make_lead
 from tests.test_web_support import text
 
 KEY_INDUSTRIES = ("化工", "冶金", "建筑施工", "交通运输")
@@ -47,18 +51,19 @@ def test_the_shipped_lists_cover_the_key_industries_with_30_items_each():
 def test_loading_twice_changes_nothing_and_is_audited_once(app):
     counts = load_standard()
     assert counts["lists_added"] == 5 and counts["added"] == db.session.query(ChecklistItem).count() >= 150
-    assert load_standard() == dict.fromkeys(counts, 0)
+    assert counts["versions"] == dict.fromkeys(("general", "chemical", "metallurgy", "construction", "transport"), 1)
+    assert load_standard() == {**dict.fromkeys(counts, 0), "versions": {}}
+    assert db.session.query(ChecklistVersion).count() == 5  # the second load archived nothing
     [event] = db.session.query(AuditEvent).filter_by(action="checklists_loaded").all()
     assert event.details["added"] == counts["added"] and {"TY-01", "HG-01", "JT-32"} <= set(event.details["added_items"])
 
 
-def test_a_changed_file_updates_adds_and_deactivates_but_keeps_browser_edits(standard, people, tmp_path):
-    edited = item("HG-02")
-    with UnitOfWork() as uow:  # a process owner's edit and deactivation in the browser
-        checklists.update_item(uow, people.process_owner, edited.id,
-                               {"dimension": "personnel", "content": "本地细化：主要负责人考核", "basis": "地方规定"})
-        checklists.set_active(uow, people.process_owner, item("HG-03").id, False)
-        uow.commit()
+def test_a_changed_file_updates_adds_and_deactivates_but_keeps_browser_edits(standard, people, make_user, tmp_path):
+    lead = make_lead(make_user)
+    # a process owner's edit and deactivation in the browser, approved by the technical lead: versions 2 and 3
+    approved(people.process_owner, lead, "update", item("HG-02").id,
+             {"dimension": "personnel", "content": "本地细化：主要负责人考核", "basis": "地方规定"})
+    assert approved(people.process_owner, lead, "active", item("HG-03").id, False) == 3
     path = tmp_path / "chemical.json"
     shutil.copy(checklist_load.STANDARD_DIR / "chemical.json", path)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -77,6 +82,12 @@ def test_a_changed_file_updates_adds_and_deactivates_but_keeps_browser_edits(sta
     assert item("TY-01").active  # another file's items are not touched
     event = db.session.query(AuditEvent).filter_by(action="checklists_loaded").order_by(AuditEvent.id.desc()).first()
     assert set(event.changes) == {"HG-01", "HG-33"} and event.details["added_items"] == ["HG-99"]
+    # the load took effect at once, archived as version 4, approved by the file load
+    assert counts["versions"] == {"chemical": 4}
+    version = db.session.query(ChecklistVersion).filter_by(version=4).one()
+    assert (version.source, version.signed_role, version.approved_by_id) == ("file", "file_load", None)
+    kinds = {(c["code"], c["kind"]) for c in version.changes}
+    assert {("HG-01", "update"), ("HG-33", "deactivate"), ("HG-99", "add")} <= kinds
 
 
 def test_cli_loads_and_refuses_bad_files(app, tmp_path):
@@ -120,11 +131,13 @@ def test_the_lists_for_an_enterprise_follow_its_industry(standard, people):
 
 
 # ---- upkeep in the browser ------------------------------------------------------------------------------------
-def test_process_owners_add_edit_and_deactivate_items(standard, people, login):
+def test_process_owners_propose_adds_edits_and_deactivations_which_wait_for_the_lead(standard, people, login,
+                                                                                    make_user):
+    lead = make_lead(make_user)
     owner = login("process_owner")
     chemical = db.session.query(Checklist).filter_by(code="chemical").one()
     page = text(owner.get("/inspections/checklists?list=chemical"))
-    assert "HG-01" in page and "TY-01" not in page
+    assert "HG-01" in page and "TY-01" not in page and "现行版本：第 1 版" in page
     assert "/inspections/checklists" in text(owner.get("/inspections"))
     bad = owner.post("/inspections/checklists/new", data={"checklist_id": str(chemical.id), "code": "HG-01",
                                                            "dimension": "nowhere", "content": "留着", "basis": ""})
@@ -134,29 +147,39 @@ def test_process_owners_add_edit_and_deactivate_items(standard, people, login):
                                                             "dimension": "equipment", "content": "储罐液位计完好",
                                                             "basis": "GB 50160"})
     assert done.status_code == 302
+    assert db.session.query(ChecklistItem).filter_by(code="HG-40").count() == 0  # nothing before the approval
+    page = text(owner.get("/inspections/checklists?list=chemical"))
+    assert "待审核：新增检查项" in page and "储罐液位计完好" in page
+    change = db.session.query(ChecklistChange).filter_by(item_code="HG-40").one()
+    assert (change.kind, change.status, change.proposed_by_id) == ("add", "pending", people.process_owner.id)
+    approve(lead, change.id)
     added = item("HG-40")
     assert added.checklist_id == chemical.id and added.position == 34 and added.source_hash is None
-    edited = owner.post(f"/inspections/checklists/items/{added.id}", data={
-        "dimension": "environment", "content": "储罐液位计和高液位报警完好", "basis": "GB 50160"})
-    assert edited.status_code == 302 and item("HG-40").dimension == "environment"
     assert owner.post(f"/inspections/checklists/items/{added.id}", data={
         "dimension": "environment", "content": " ", "basis": ""}).status_code == 400
+    edited = owner.post(f"/inspections/checklists/items/{added.id}", data={
+        "dimension": "environment", "content": "储罐液位计和高液位报警完好", "basis": "GB 50160"})
+    assert edited.status_code == 302 and item("HG-40").dimension == "equipment"  # still the approved text
+    approve(lead, db.session.query(ChecklistChange).filter_by(item_code="HG-40", status="pending").one().id)
+    assert item("HG-40").dimension == "environment"
     assert owner.post(f"/inspections/checklists/items/{added.id}/active", data={"active": "0"}).status_code == 302
+    assert item("HG-40").active and "待审核：停用检查项" in text(owner.get("/inspections/checklists?list=chemical"))
+    approve(lead, db.session.query(ChecklistChange).filter_by(item_code="HG-40", status="pending").one().id)
     assert not item("HG-40").active and "已停用" in text(owner.get("/inspections/checklists?list=chemical"))
-    assert owner.post(f"/inspections/checklists/items/{added.id}/active", data={"active": "1"}).status_code == 302
-    assert item("HG-40").active
+    assert chemical.version == 4 and db.session.query(ChecklistVersion).filter_by(checklist_id=chemical.id).count() == 4
     actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)
-               if e.action.startswith("checklist_item")]
-    assert actions == ["checklist_item_added", "checklist_item_updated", "checklist_item_deactivated",
-                       "checklist_item_activated"]
-    update = db.session.query(AuditEvent).filter_by(action="checklist_item_updated").one()
+               if e.action.startswith("checklist_change")]
+    assert actions == ["checklist_change_proposed", "checklist_change_approved"] * 3
+    update = db.session.query(AuditEvent).filter_by(action="checklist_change_approved").order_by(AuditEvent.id).all()[1]
     assert update.changes["content"] == ["储罐液位计完好", "储罐液位计和高液位报警完好"]
     assert owner.get("/inspections/checklists/items/99999").status_code == 404
+    assert owner.post("/inspections/checklists/items/99999/active", data={"active": "0"}).status_code == 404
     assert login("admin").get("/inspections/checklists").status_code == 200
 
 
-@pytest.mark.parametrize("username", ["inspector", "project_lead", "manager", "bureau", "ent_a"])
-def test_others_may_not_maintain_checklists(standard, people, login, username):
+@pytest.mark.parametrize("username", ["inspector", "project_lead", "manager", "bureau", "ent_a", "technical_lead"])
+def test_others_may_not_maintain_checklists(standard, people, login, make_user, username):
+    users = {**people, "technical_lead": make_lead(make_user)}
     user = login(username)
     item_id = item("TY-01").id
     for method, url in (("get", "/inspections/checklists"), ("get", "/inspections/checklists/new"),
@@ -165,9 +188,9 @@ def test_others_may_not_maintain_checklists(standard, people, login, username):
                         ("post", f"/inspections/checklists/items/{item_id}/active")):
         assert getattr(user, method)(url).status_code == 403, (method, url)
     assert "/inspections/checklists\"" not in text(user.get("/inspections"))
-    assert item("TY-01").active
+    assert item("TY-01").active and db.session.query(ChecklistChange).count() == 0
     with pytest.raises(NotAllowed), UnitOfWork() as uow:
-        checklists.set_active(uow, people[username], item_id, False)
+        checklist_changes.propose_active(uow, users[username], item_id, False)
 
 
 def test_anonymous_is_sent_to_log_in(client):

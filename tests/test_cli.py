@@ -13,7 +13,7 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     for user in db.session.query(User):
         roles |= user.roles
     assert {"inspector", "project_lead", "enterprise", "project_team", "supervision", "expert", "bureau",
-            "quality", "process_owner", "manager", "admin"} <= roles
+            "quality", "process_owner", "manager", "admin", "technical_lead"} <= roles
     assert db.session.query(Enterprise).count() == 9  # three with cases, six smaller ones
     assert len({e.industry for e in db.session.query(Enterprise)}) >= 3
     statuses = {c.status for c in db.session.query(HazardCase)}

@@ -1,5 +1,7 @@
-"""The migrations build exactly the schema the models describe, and 0004 gives the administration rows written
-before it their subject, so old changes show on the enterprise's and the user's page too."""
+"""The migrations build exactly the schema the models describe, 0004 gives the administration rows written before it
+their subject, so old changes show on the enterprise's and the user's page too, and 0032 archives every checklist
+already there as its version 1."""
+import json
 import os
 from datetime import datetime, timezone
 
@@ -71,3 +73,35 @@ def test_0004_gives_earlier_administration_rows_their_subject(fresh_app):
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM audit_event")).scalar() == 5
         assert "subject_type" not in {c["name"] for c in sa.inspect(conn).get_columns("audit_event")}
+
+
+def test_migration_0032_archives_every_existing_list_as_version_1(fresh_app):
+    upgrade(revision="0031")
+    moment = sa.DateTime(timezone=True)
+    checklist = sa.table("checklist", sa.column("id"), sa.column("code"), sa.column("name"), sa.column("name_en"),
+                         sa.column("industries", sa.JSON), sa.column("applies_to_all"), sa.column("updated_at", moment))
+    items = sa.table("checklist_item", sa.column("checklist_id"), sa.column("code"), sa.column("dimension"),
+                     sa.column("content"), sa.column("basis"), sa.column("position"), sa.column("active"),
+                     sa.column("updated_at", moment))
+    now = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    with db.engine.begin() as conn:
+        conn.execute(checklist.insert(), [{"id": 1, "code": "mining", "name": "矿山", "name_en": "Mining",
+                                           "industries": ["矿山"], "applies_to_all": False, "updated_at": now}])
+        conn.execute(items.insert(), [
+            {"checklist_id": 1, "code": "KS-02", "dimension": "equipment", "content": "提升机制动可靠", "basis": "",
+             "position": 2, "active": False, "updated_at": now},
+            {"checklist_id": 1, "code": "KS-01", "dimension": "management", "content": "采矿许可证有效",
+             "basis": "《矿山安全法》", "position": 1, "active": True, "updated_at": now}])
+    upgrade()
+    with db.engine.connect() as conn:
+        [row] = conn.execute(sa.text("SELECT version, source, header, items, changes FROM checklist_version")).all()
+        assert conn.execute(sa.text("SELECT version FROM checklist")).scalar() == 1
+    loaded = [json.loads(v) if isinstance(v, str) else v for v in (row.header, row.items, row.changes)]
+    assert (row.version, row.source, loaded[2]) == (1, "initial", [])
+    assert loaded[0]["name"] == "矿山" and [i["code"] for i in loaded[1]] == ["KS-01", "KS-02"]
+    assert loaded[1][1] == {"code": "KS-02", "dimension": "equipment", "content": "提升机制动可靠", "basis": "",
+                            "position": 2, "active": False}
+    downgrade(revision="0031")  # and back: the archive goes, the lists stay
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM checklist_item")).scalar() == 2
+        assert "version" not in {c["name"] for c in sa.inspect(conn).get_columns("checklist")}

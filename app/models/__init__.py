@@ -4,6 +4,8 @@ from .enterprise import Enterprise  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
 from .checklist import CHECK_RESULTS, DIMENSIONS, Checklist, ChecklistItem, ChecklistResult  # noqa: F401
+from .checklist_version import (CHANGE_KINDS, CHANGE_STATUSES, VERSION_SOURCES, ChecklistChange,  # noqa: F401
+                                ChecklistVersion)
 from .process import ProcessVersion  # noqa: F401
 from .hazard_case import HazardCase, GRADES  # noqa: F401
 from .workflow import WorkflowState, HumanTask, Timer  # noqa: F401

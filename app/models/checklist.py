@@ -1,7 +1,8 @@
 """Standard inspection checklists (标准化检查表, 排查清单): the lists an inspection checks an enterprise against item by
 item (逐项核对) — a general list for every enterprise and one per key industry — and each visit's result per item.
 The standard lists ship as data (app/data/checklists/*.json, loaded by `flask checklists load`); process owners and
-administrators keep items up to date in the browser. Items with results are deactivated, never deleted."""
+administrators propose changes of items in the browser, which take effect once the technical lead approves them
+(models/checklist_version.py). Items with results are deactivated, never deleted."""
 from ..extensions import db
 from .types import UTCDateTime
 
@@ -31,6 +32,8 @@ class Checklist(db.Model):
     industries = db.Column(db.JSON, nullable=False, default=list)
     applies_to_all = db.Column(db.Boolean, nullable=False, default=False)
     updated_at = db.Column(UTCDateTime, nullable=False)
+    # The current (approved) version's number; each version's items are archived in checklist_version.
+    version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
     items = db.relationship("ChecklistItem", back_populates="checklist", order_by="ChecklistItem.position")
 

@@ -18,6 +18,8 @@ ROLES = {
     "process_owner": ("流程管理员", "Process owner"),
     "manager": ("管理人员", "Manager"),
     "admin": ("系统管理员", "Administrator"),
+    # The inspection contractor's technical lead: approves (signs) every change of the standard checklists.
+    "technical_lead": ("技术负责人", "Technical lead"),
 }
 # Roles that may see every case, whoever it belongs to.
 OVERSIGHT_ROLES = {"bureau", "manager", "admin", "quality", "project_lead", "project_team", "supervision",

@@ -4,6 +4,10 @@ active again), an item no longer in its file is deactivated (never deleted: resu
 did not change since the last load is left as it is, so edits and deactivations made in the browser stay until the
 file itself changes that item. Every file is checked before anything is written.
 
+A load takes effect at once — the files come from the repository and are deployed by operators, so their review
+happened before — but each list it changes is archived as a new version recorded as approved by the file load
+(services/checklist_versions.py), with the standards-update notice like an approved change.
+
 A file: {"code": "chemical", "name": "化工（危险化学品）行业检查表", "name_en": "...", "applies_to_all": false,
 "industries": ["危险化学品", "化工"], "items": [{"code": "HG-01", "dimension": "management", "content": "...",
 "basis": "..."}, ...]}; the items' order in the file is their order on a visit's page."""
@@ -16,7 +20,7 @@ from pathlib import Path
 from ..clock import clock
 from ..errors import ValidationFailed
 from ..models import Checklist, ChecklistItem
-from . import audit
+from . import audit, checklist_versions
 from .checklists import item_values
 
 STANDARD_DIR = Path(__file__).resolve().parent.parent / "data" / "checklists"
@@ -116,11 +120,14 @@ class _Tally:
 
 def load(uow, actor, specs):
     """Write the checked lists; returns the counts {lists_added, lists_updated, added, updated, deactivated} and
-    audits them (one row) when anything changed."""
+    `versions`, {list code: the version archived} of the lists the load changed; audits them (one row) when
+    anything changed."""
     tally, now = _Tally(), clock.now()
     items_by_code = {i.code: i for i in uow.session.query(ChecklistItem)}
+    loaded = []
     for spec in specs:
         checklist = _upsert_list(uow.session, spec, now, tally.counts)
+        loaded.append(checklist)
         for position, values in enumerate(spec["items"], start=1):
             _load_item(uow.session, items_by_code, checklist, position, values, now, tally)
         wanted = {values["code"] for values in spec["items"]}
@@ -132,6 +139,9 @@ def load(uow, actor, specs):
                     tally.counts["deactivated"] += 1
                 item.active, item.source_hash, item.updated_at = False, None, now
     uow.session.flush()
+    operator = getattr(actor, "username", None) or "system"
+    archived = (checklist_versions.archive(uow, checklist, "file", operator=operator) for checklist in loaded)
+    tally.counts["versions"] = {row.checklist.code: row.version for row in archived if row is not None}
     if any(tally.counts.values()):
         audit.record(uow, None, actor, "checklists_loaded", changes=tally.changes,
                      details={"lists": [s["code"] for s in specs], "added_items": tally.added, **tally.counts})

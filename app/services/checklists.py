@@ -1,16 +1,14 @@
 """Standard inspection checklists (标准化检查表): which lists and items apply to an enterprise (the general list and
-those naming its industry), and their upkeep in the browser by process owners and administrators (add an item, edit
-its text, basis or dimension, deactivate and reactivate it; never delete: results refer to it). The standard lists
-themselves ship as files (services/checklist_load.py)."""
+those naming its industry), and the checks of an item's values. Process owners and administrators keep the items up
+to date in the browser by proposing changes (add an item, edit its text, basis or dimension, deactivate and
+reactivate it; never delete: results refer to it), which take effect once the technical lead approves them
+(services/checklist_changes.py, checklist_review.py). The standard lists themselves ship as files
+(services/checklist_load.py)."""
 import re
 
-from sqlalchemy import func
-
-from ..clock import clock
-from ..errors import NotAllowed, NotFound
+from ..errors import NotFound
 from ..models import DIMENSIONS, Checklist, ChecklistItem
-from . import audit
-from .field_rules import clean_text, raise_if
+from .field_rules import clean_text
 
 MAINTAINERS = ("process_owner", "admin")
 CODE = re.compile(r"[A-Z][A-Z0-9]{0,7}-[0-9]{1,4}")
@@ -77,66 +75,3 @@ def get_item(session, item_id):
     if item is None:
         raise NotFound("检查项不存在 / checklist item not found")
     return item
-
-
-def add_item(uow, actor, checklist_id, values):
-    """A new item at the end of its list; ValidationFailed names each wrong field (a code already used among them)."""
-    _check_maintainer(actor)
-    errors = {}
-    checklist = uow.session.get(Checklist, checklist_id) if isinstance(checklist_id, int) else None
-    if checklist is None:
-        errors["checklist_id"] = "请选择检查表 / choose the checklist"
-    clean = item_values(values, errors, with_code=True)
-    if "code" not in errors and uow.session.query(ChecklistItem.id).filter_by(code=clean["code"]).first():
-        errors["code"] = f"编号 {clean['code']} 已被使用 / the code {clean['code']} is taken"
-    raise_if(errors)
-    last = uow.session.query(func.max(ChecklistItem.position)).filter_by(checklist_id=checklist.id).scalar() or 0
-    item = ChecklistItem(checklist_id=checklist.id, position=last + 1, active=True, updated_at=clock.now(), **clean)
-    uow.session.add(item)
-    uow.session.flush()
-    audit.record(uow, None, actor, "checklist_item_added", changes={k: [None, v] for k, v in clean.items()},
-                 details=_details(item, checklist))
-    return item
-
-
-def update_item(uow, actor, item_id, values):
-    """Edit an item's dimension, content and basis (its code stays: results and the files name it); returns the
-    changes {field: [before, after]}, empty when nothing changed."""
-    _check_maintainer(actor)
-    item = get_item(uow.session, item_id)
-    errors = {}
-    clean = item_values(values, errors)
-    raise_if(errors)
-    changes = {k: [getattr(item, k), v] for k, v in clean.items() if getattr(item, k) != v}
-    if changes:
-        for name, pair in changes.items():
-            setattr(item, name, pair[1])
-        item.updated_at = clock.now()
-        audit.record(uow, None, actor, "checklist_item_updated", changes=changes,
-                     details=_details(item, item.checklist))
-    return changes
-
-
-def set_active(uow, actor, item_id, active):
-    """Deactivate an item (visits no longer show it; recorded results keep it) or reactivate it."""
-    _check_maintainer(actor)
-    item = get_item(uow.session, item_id)
-    if item.active == bool(active):
-        return item
-    item.active, item.updated_at = bool(active), clock.now()
-    changes, details = {"active": [not item.active, item.active]}, _details(item, item.checklist)
-    if item.active:
-        audit.record(uow, None, actor, "checklist_item_activated", changes=changes, details=details)
-    else:
-        audit.record(uow, None, actor, "checklist_item_deactivated", changes=changes, details=details)
-    return item
-
-
-def _check_maintainer(actor):
-    if not may_maintain(actor):
-        raise NotAllowed("只有流程管理员和系统管理员可以维护检查表 / only process owners and administrators "
-                         "maintain the checklists")
-
-
-def _details(item, checklist):
-    return {"item_id": item.id, "code": item.code, "checklist": checklist.code}

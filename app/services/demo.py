@@ -14,8 +14,8 @@ from flask import current_app
 from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
-from . import (attachments, checklist_load, checklist_results, complaint_handling, complaints, cooperation, hazards,
-               objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
+from . import (attachments, checklist_changes, checklist_load, checklist_results, checklist_review, complaint_handling,
+               complaints, cooperation, hazards, objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
                typical_cases, visit_ratings)
 from .credit_code import with_check_character
 
@@ -60,6 +60,7 @@ USERS = [
     ("process_owner", "钱流程", ["process_owner"], None),
     ("manager", "冯经理", ["manager"], None),
     ("admin", "系统管理员", ["admin"], None),
+    ("technical_lead", "何技术", ["technical_lead"], None),
 ]
 
 
@@ -93,6 +94,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_site_check(uow, users)
     _seed_public_case(uow, users["bureau"])
     _seed_typical_case(uow, users["quality"])
+    _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
@@ -115,6 +117,20 @@ def _seed_site_check(uow, users):
                                 clock.local_now().strftime("%Y-%m-%dT%H:%M"), "孙督导、周督导", 30,
                                 "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging")
     spot_check_results.publish(uow, users["bureau"], draw.id)
+
+
+def _seed_checklist_versions(uow, owner, lead):
+    """Standards version management (标准版本管理): the process owner's sharper wording of a chemical item, approved by
+    the technical lead (the list's version 2, announced to the inspection team), and a new item waiting for review."""
+    item = uow.session.query(ChecklistItem).filter_by(code="HG-24").first()
+    if item is None:
+        return
+    change = checklist_changes.propose_update(uow, owner, item.id, {
+        "dimension": item.dimension, "content": item.content + "；甲类仓库内不得设置办公室、休息室", "basis": item.basis})
+    checklist_review.approve(uow, lead, change.id, "结合本县危化品仓库检查中的常见问题细化")
+    checklist_changes.propose_add(uow, owner, item.checklist_id, {
+        "code": "HG-34", "dimension": "environment", "content": "装卸作业区设置静电接地报警装置并完好有效",
+        "basis": "GB 15603-2022《危险化学品仓库储存通则》"})
 
 
 def _seed_typical_case(uow, user):

@@ -7,7 +7,7 @@ def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
-    from . import checklist_admin, checklists, supervision
+    from . import checklist_admin, checklist_review, checklist_versions, checklists, supervision
     from . import satisfaction, visit_ratings
     from . import complaints
     from . import checklist_qr, hazard_map, rectification_checks, regrading
@@ -37,6 +37,8 @@ def register_web(app):
     app.register_blueprint(cooperation.bp)
     app.register_blueprint(inspection_plans.bp)
     app.register_blueprint(checklist_admin.bp)
+    app.register_blueprint(checklist_review.bp)
+    app.register_blueprint(checklist_versions.bp)
     app.register_blueprint(checklists.bp)
     app.register_blueprint(satisfaction.bp)
     app.register_blueprint(visit_ratings.bp)

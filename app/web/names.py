@@ -43,7 +43,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "complaint_raised": N_("收到服务投诉"), "complaint_answer_drafted": N_("投诉答复待审核"),
                 "complaint_answer_returned": N_("投诉答复被退回"), "complaint_answered": N_("服务投诉答复"),
                 "complaint_investigation_overdue": N_("服务投诉超过24小时未启动调查"),
-                "complaint_answer_overdue": N_("服务投诉超过72小时未答复")}
+                "complaint_answer_overdue": N_("服务投诉超过72小时未答复"),
+                "checklist_updated": N_("标准更新通知"), "checklist_change_proposed": N_("检查表修改待审核"),
+                "checklist_change_approved": N_("检查表修改已批准生效"),
+                "checklist_change_rejected": N_("检查表修改被退回")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "case_updated": N_("流程推进"), "case_regraded": N_("重新定级"),
@@ -69,6 +72,9 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "checklist_recorded": N_("登记检查表结果"), "checklists_loaded": N_("加载标准检查表"),
             "checklist_item_added": N_("添加检查项"), "checklist_item_updated": N_("修改检查项"),
             "checklist_item_activated": N_("启用检查项"), "checklist_item_deactivated": N_("停用检查项"),
+            "checklist_change_proposed": N_("提出检查表修改"), "checklist_change_withdrawn": N_("撤回检查表修改"),
+            "checklist_change_approved": N_("技术负责人批准检查表修改"),
+            "checklist_change_rejected": N_("技术负责人退回检查表修改"),
             "user_created": N_("创建用户"),
             "user_updated": N_("修改用户信息"), "password_set": N_("设置新密码"), "user_activated": N_("启用账号"),
             "user_deactivated": N_("停用账号"), "quality_sampled": N_("抽中质量抽查"),

@@ -11,7 +11,7 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import (api, checklists, complaints, cooperation, inspections, oversight, ratings,
+from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, oversight, ratings,
                public_hazards as ph, rectification_checks as rc, schemas as s, spot_checks, typical_cases as tc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
@@ -84,6 +84,20 @@ OPERATIONS = {
     "record_visit_checks": ("Record some or all of a visit's checklist results (inspector, project lead); a "
                             "nonconform result needs a note", "checklists", checklists.ChecksRequestSchema, None,
                             {"200": checklists.VisitChecksSchema}),
+    "list_checklist_changes": ("Proposed changes of checklist items (标准版本管理), pending ones oldest first (technical "
+                               "leads, process owners, administrators)", "checklists", None, cv.ChecklistChangeQuery,
+                               {"200": cv.ChecklistChangeListSchema}),
+    "approve_checklist_change": ("Approve a pending change (technical lead, not one's own proposal): it takes effect, "
+                                 "the list's version rises and is archived with the lead's signature, and the "
+                                 "inspection team gets the standards-update notice; 409 when already decided or the "
+                                 "item changed since", "checklists", cv.ChecklistApproveSchema, None,
+                                 {"200": cv.ChecklistChangeSchema}),
+    "reject_checklist_change": ("Reject a pending change with a reason (technical lead); the proposer is told",
+                                "checklists", cv.ChecklistRejectSchema, None, {"200": cv.ChecklistChangeSchema}),
+    "checklist_versions_list": ("A checklist's archived versions, newest first (every staff role)", "checklists",
+                                None, None, {"200": cv.ChecklistVersionListSchema}),
+    "get_checklist_version": ("One version of a checklist: its items then, what changed from the version before, "
+                              "and who approved it", "checklists", None, None, {"200": cv.ChecklistVersionSchema}),
     "get_visit": ("An inspection visit (排查记录) with its enterprise's confirmation", "inspections", None, None,
                   {"200": inspections.VisitSchema}),
     "acknowledge_visit": ("Confirm a visit's results, once (the visited enterprise's staff), with remarks",
