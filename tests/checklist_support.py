@@ -1,5 +1,7 @@
 """Helpers the checklist version tests share (no tests here): a technical lead, and a change of an item proposed by
 one user and approved by a technical lead, as the upkeep now works."""
+import pytest
+
 from app.extensions import db
 from app.models import ChecklistItem
 from app.services import checklist_changes, checklist_review
@@ -10,6 +12,18 @@ CHANGED = {"dimension": "personnel", "content": "本地细化：主要负责人�
 
 def make_lead(make_user, username="technical_lead"):
     return make_user(username, "technical_lead")
+
+
+# Fixtures for the modules that import them: the standard lists loaded for every test there, and a technical lead.
+@pytest.fixture(autouse=True)
+def standard(app):
+    from tests.test_checklists import load_standard
+    load_standard()
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_lead(make_user)
 
 
 def item(code):

@@ -15,21 +15,11 @@ from app.models import AuditEvent, Checklist, ChecklistChange, ChecklistVersion,
 from app.services import checklist_changes, checklist_load, checklist_results, checklist_review, checklist_versions
 from app.services.uow import UnitOfWork
 from tests.checklist_support import CHANGED, approve, approved, item, make_lead, propose, reject
+from tests.checklist_support import lead, standard  # noqa: F401 (fixtures)
 from tests.concurrency_support import meet_at, needs_two_sessions, one_wins
-from tests.test_checklists import load_standard
 from tests.test_inspections import visit
 
 NEW_ITEM = {"code": "HG-40", "dimension": "equipment", "content": "储罐液位计和高液位报警完好", "basis": "GB 50160"}
-
-
-@pytest.fixture(autouse=True)
-def standard(app):
-    load_standard()
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_lead(make_user)
 
 
 def chemical():

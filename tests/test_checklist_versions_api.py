@@ -1,22 +1,10 @@
 """Standards version management in the JSON API: the proposed changes (technical leads, process owners,
 administrators), approving and rejecting them (technical leads), a list's versions and one version (staff), with
 errors as {error, message, fields?} and 400/403/404/409."""
-import pytest
-
 from app.extensions import db
 from app.models import ChecklistChange
-from tests.checklist_support import CHANGED, approve, item, make_lead, propose
-from tests.test_checklists import load_standard
-
-
-@pytest.fixture(autouse=True)
-def standard(app):
-    load_standard()
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_lead(make_user)
+from tests.checklist_support import CHANGED, approve, item, propose
+from tests.checklist_support import lead, standard  # noqa: F401 (fixtures)
 
 
 def test_the_lead_lists_and_approves_a_change(people, lead, api):

@@ -11,8 +11,8 @@ from markupsafe import escape
 
 from app.extensions import db
 from app.models import Checklist, ChecklistChange, ChecklistItem, ChecklistVersion
-from tests.checklist_support import CHANGED, approve, item, make_lead, propose, reject
-from tests.test_checklists import load_standard
+from tests.checklist_support import CHANGED, approve, item, propose, reject
+from tests.checklist_support import lead, standard  # noqa: F401 (fixtures)
 from tests.test_inspections import visit
 from tests.test_web_restricted_pages import routes
 from tests.test_web_support import field_html, text
@@ -20,16 +20,6 @@ from tests.test_web_support import field_html, text
 STAFF = ("inspector", "project_lead", "project_team", "supervision", "expert", "bureau", "quality", "manager", "admin",
          "process_owner", "technical_lead")
 REVIEW_PAGES = ("technical_lead", "process_owner", "admin")
-
-
-@pytest.fixture(autouse=True)
-def standard(app):
-    load_standard()
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_lead(make_user)
 
 
 def pending(code):
