@@ -36,7 +36,7 @@ def served_in_november(people):
     db.session.add(RectificationCheck(case_id=overdue, round=1, checked_at=now, checkers="孙督导", progress_percent=20,
                                       findings="进度滞后", conclusion="lagging", recorded_by_id=people.supervision.id))
     db.session.add(EnforcementReferral(enterprise_id=people.enterprise_a.id, case_id=overdue, round=1,
-                                       reason="逾期未整改", referred_at=now))
+                                       reason="逾期未整改 / not rectified after the grace period", referred_at=now))
     db.session.commit()
     clock.set(AFTER)
     return {"october": october, "closed": closed, "overdue": overdue}

@@ -41,7 +41,7 @@ def render(report, facts, labels):
     story += _pairs(_("整改过程督导与复查"), [
         (_("督导检查"), _site_checks(facts["site_checks"], labels)),
         (_("销号后复查"), _follow_ups(facts["follow_ups"], labels)),
-        (_("移送执法"), "、".join(f"{r['code']}（{_moment(r['referred_at'])}）" for r in facts["referrals"]))])
+        (_("移送执法"), _("、").join(f"{r['code']}（{_moment(r['referred_at'])}）" for r in facts["referrals"]))])
     story += _pairs(_("结论性意见"), [
         (_("结论等级"), label(CONCLUSION_GRADES, report.grade)), (_("结论性意见"), report.conclusion),
         (_("整改建议"), report.recommendations)])
@@ -80,8 +80,8 @@ def _hazards(hazards, labels):
     rounds = hazards["rounds"]
     story = _pairs(_("隐患排查治理情况"), [
         (_("发现隐患"), _("%(n)s 项", n=hazards["total"])),
-        (_("按等级"), "、".join(f"{label(GRADES, g)} {n}" for g, n in hazards["by_grade"])),
-        (_("按类型"), "、".join(f"{labels['hazard_type'](t)} {n}" for t, n in hazards["by_type"])),
+        (_("按等级"), _("、").join(f"{label(GRADES, g)} {n}" for g, n in hazards["by_grade"])),
+        (_("按类型"), _("、").join(f"{labels['hazard_type'](t)} {n}" for t, n in hazards["by_type"])),
         (_("整改情况"), _("已销号 %(closed)s 项，未销号 %(open)s 项（其中逾期 %(overdue)s 项，重大及以上 %(major)s 项）",
                        closed=hazards["closed"], open=hazards["open"], overdue=hazards["overdue"],
                        major=hazards["major_open"])),
@@ -97,9 +97,9 @@ def _hazards(hazards, labels):
 
 def _site_checks(found, labels):
     return _("共 %(n)s 次", n=found["total"]) + "".join(
-        f"，{labels['site_check'](code)} {found[code]}" for code in found if code != "total" and found[code])
+        _("，") + f"{labels['site_check'](code)} {found[code]}" for code in found if code != "total" and found[code])
 
 
 def _follow_ups(found, labels):
     return _("已复查 %(done)s 次，待复查 %(pending)s 次", done=found["done"], pending=found["pending"]) + "".join(
-        f"，{labels['follow_up'](code)} {found[code]}" for code in ("held", "recurred") if found.get(code))
+        _("，") + f"{labels['follow_up'](code)} {found[code]}" for code in ("held", "recurred") if found.get(code))
