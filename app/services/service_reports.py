@@ -233,9 +233,9 @@ def _lock_enterprise(session, enterprise_id):
 def create(uow, user, enterprise_id, values, issue_now=False):
     """A draft (or, `issue_now`, an issued report) for the enterprise from the written `values`; ValidationFailed
     names each wrong field, Conflict when an issued report covers one of the period's days."""
-    check_may_write(user)
     session = uow.session
-    company = enterprise_for(session, user, enterprise_id)
+    company = enterprise_for(session, user, enterprise_id)  # first: 404 for another enterprise's staff
+    check_may_write(user)
     errors = {}
     clean = _clean(values, errors)
     raise_if(errors)
@@ -254,9 +254,9 @@ def create(uow, user, enterprise_id, values, issue_now=False):
 
 def update(uow, user, report_id, values):
     """Rewrite a draft; an issued report is never changed (Conflict)."""
-    check_may_write(user)
     session = uow.session
-    report = get(session, user, report_id, for_update=True)
+    report = get(session, user, report_id, for_update=True)  # first: 404 for what the user may not see
+    check_may_write(user)
     if report.is_issued:
         raise Conflict("报告已出具，不能修改 / the report has been issued and cannot be changed")
     errors = {}
@@ -278,8 +278,8 @@ def update(uow, user, report_id, values):
 def issue(uow, user, report_id):
     """Issue a draft: its facts are frozen, the enterprise's staff and the bureau told; Conflict when it is issued
     already or an issued report of the enterprise covers one of its days."""
+    report = get(uow.session, user, report_id, for_update=True)  # first: 404 for what the user may not see
     check_may_write(user)
-    report = get(uow.session, user, report_id, for_update=True)
     if report.is_issued:
         raise Conflict("报告已出具 / the report has been issued already")
     _lock_enterprise(uow.session, report.enterprise_id)
