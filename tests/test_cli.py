@@ -2,7 +2,8 @@
 import json
 
 from app.extensions import db
-from app.models import Attachment, CaseObjection, Enterprise, HazardCase, Notification, TypicalCase, User
+from app.models import (Attachment, CaseObjection, Enterprise, HazardCase, Notification, ServiceReport, TypicalCase,
+                        User)
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -29,6 +30,10 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     assert photos and all(p.location_source == "exif" and p.taken_at for p in photos)
     entry = db.session.query(TypicalCase).one()  # the closed case, written up in the case library
     assert entry.case.status == "closed" and entry.cause_analysis and "复核合格" in entry.effect
+    report = db.session.query(ServiceReport).one()  # the closed case's enterprise, its service report issued
+    assert report.status == "issued" and report.enterprise_id == entry.case.enterprise_id
+    assert report.facts["hazards"]["closed"] >= 1 and report.conclusion
+    assert db.session.query(Notification).filter_by(kind="service_report_issued").count() >= 2
     assert db.session.query(User).filter_by(username="enterprise").one().check_password(app.config["DEMO_PASSWORD"])
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded" in again.output and db.session.query(Enterprise).count() == 9

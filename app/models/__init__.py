@@ -26,3 +26,4 @@ from .cooperation import COOPERATION_CLASSES, CooperationScore  # noqa: F401
 from .rectification_check import CHECK_CONCLUSIONS, RectificationCheck, SiteCheckDraw  # noqa: F401
 from .public_case import PublicCase  # noqa: F401
 from .typical_case import TypicalCase  # noqa: F401
+from .service_report import CONCLUSION_GRADES, REPORT_STATUSES, ServiceReport  # noqa: F401

@@ -16,7 +16,7 @@ from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_changes, checklist_load, checklist_results, checklist_review, complaint_handling,
                complaints, cooperation, hazards, objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
-               typical_cases, visit_ratings)
+               service_report_facts, service_reports, typical_cases, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -94,6 +94,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_site_check(uow, users)
     _seed_public_case(uow, users["bureau"])
     _seed_typical_case(uow, users["quality"])
+    _seed_service_report(uow, users["project_lead"])
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
@@ -146,6 +147,22 @@ def _seed_typical_case(uow, user):
                               "交接班检查表也没有通道一项（制度漏洞与执行短板并存）。",
             "lessons": "通道问题整改不能只清理一次：要划定临时周转区、把通道畅通列入交接班检查表并明确责任人；"
                        "复核时抽查不同班次，销号后复查重点看旺季。"})
+
+
+def _seed_service_report(uow, lead):
+    """The issued service report (企业服务情况报告和结论性意见) of the enterprise whose case is closed, over its service so
+    far; the grade follows its facts (合格 only when every hazard found was closed)."""
+    case = uow.session.query(HazardCase).filter_by(status="closed").order_by(HazardCase.id).first()
+    if case is None:
+        return
+    start, end = service_reports.default_period(uow.session, case.enterprise_id)
+    facts = service_report_facts.compute(uow.session, case.enterprise, start, end)
+    all_closed = not facts["hazards"]["open"]
+    service_reports.create(uow, lead, case.enterprise_id, {
+        "period_start": start, "period_end": end, "grade": "qualified" if all_closed else "basically_qualified",
+        "conclusion": "经复查验收，企业对排查发现的隐患已按要求整改并经复核销号，安全管理制度和现场管理基本符合要求。"
+                      if all_closed else "经复查验收，企业对排查发现的主要隐患已整改销号，剩余隐患正在期限内整改。",
+        "recommendations": "将安全通道巡查纳入交接班检查表并明确责任人；旺季前组织一次应急疏散演练。"}, issue_now=True)
 
 
 def _seed_objection(uow, user):

@@ -13,6 +13,7 @@ def register_web(app):
     from . import checklist_qr, hazard_map, rectification_checks, regrading
     from . import cooperation
     from . import public_hazards, spot_checks, typical_cases
+    from . import service_reports
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -52,6 +53,7 @@ def register_web(app):
     app.register_blueprint(spot_checks.bp)
     app.register_blueprint(public_hazards.bp)
     app.register_blueprint(typical_cases.bp)
+    app.register_blueprint(service_reports.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)

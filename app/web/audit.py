@@ -112,6 +112,8 @@ def subject_text(event):
         return _("服务投诉 #%(id)s", id=event.subject_id)
     if event.subject_type == "typical_case":
         return _("典型案例 #%(id)s", id=event.subject_id)
+    if event.subject_type == "service_report":
+        return _("服务情况报告 #%(id)s", id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details
         return _("检查表 %(code)s", code=(event.details or {}).get("checklist") or event.subject_id)
     return ""

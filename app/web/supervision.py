@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..models import ACCIDENT_LEVELS
-from ..services import accidents, cooperation, sla, sla_views
+from ..services import accidents, cooperation, service_reports, sla, sla_views
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 
@@ -97,4 +97,6 @@ def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
                            accident_form=accident_form or {}, accident_errors=accident_errors or {},
                            accident_levels=ACCIDENT_LEVELS,
                            cooperation_history=cooperation.history(db.session, enterprise_id),
-                           cooperation_averages=cooperation.month_averages(db.session))
+                           cooperation_averages=cooperation.month_averages(db.session),
+                           service_reports=service_reports.of_enterprise(db.session, current_user, enterprise_id),
+                           may_write_service_reports=service_reports.may_write(current_user))

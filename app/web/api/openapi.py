@@ -12,7 +12,8 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, oversight, ratings,
-               public_hazards as ph, rectification_checks as rc, schemas as s, spot_checks, typical_cases as tc)
+               public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr, spot_checks,
+               typical_cases as tc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -154,6 +155,18 @@ OPERATIONS = {
     "list_typical_cases": ("The typical problem case library (典型问题案例库), newest first, filtered by keyword, hazard "
                            "type, industry and quarter (every staff role; enterprise tokens: 404)", "typical-cases",
                            None, tc.TypicalCaseQuery, {"200": tc.TypicalCaseListSchema}),
+    "list_service_reports": ("An enterprise's service reports (企业服务情况报告), the latest period first (project lead, "
+                             "bureau, manager, quality, admin; enterprise tokens: their own enterprise's issued ones)",
+                             "service-reports", None, None, {"200": sr.ServiceReportListSchema}),
+    "create_service_report": ("Draft a service report of an enterprise over a period, or issue it at once with "
+                              "`issue: true` (project lead); 409 when an issued report covers one of its days",
+                              "service-reports", sr.ServiceReportRequestSchema, None,
+                              {"201": sr.ServiceReportSchema}),
+    "get_service_report": ("One service report with its facts (frozen when issued)", "service-reports", None, None,
+                           {"200": sr.ServiceReportSchema}),
+    "issue_service_report": ("Issue a draft (project lead): its facts are frozen, the enterprise's staff and the "
+                             "bureau told; 409 when issued already or overlapping an issued report",
+                             "service-reports", None, None, {"200": sr.ServiceReportSchema}),
     "get_typical_case": ("One entry of the case library", "typical-cases", None, None, {"200": tc.TypicalCaseSchema}),
     "add_typical_case": ("Put a case into the library, once (409 for a second entry; project lead, quality "
                          "supervisor, bureau); fields left out are drafted from the case, the cause analysis must be "
