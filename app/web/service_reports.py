@@ -88,18 +88,8 @@ def new(enterprise_id):
     form, action = _typed(), request.form.get("action", "draft")
     if action == "preview":  # the facts of the period typed, nothing saved, everything typed kept
         return _form_page(company, form, {})
-    try:
-        with UnitOfWork() as uow:
-            report = service_reports.create(uow, current_user, company.id, form, issue_now=action == "issue")
-            report_id, issued = report.id, report.is_issued
-            uow.commit()
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            _refuse(exc)
-        fields = {k: bilingual(v) for k, v in exc.fields.items()}
-        return _form_page(company, form, fields, None if fields else bilingual(exc.message)), exc.status
-    flash(_("服务情况报告已出具，已通知企业和应急管理局") if issued else _("报告草稿已保存"), "success")
-    return redirect(url_for("service_reports.show", report_id=report_id))
+    return _save(company, form, action, None, lambda uow: service_reports.create(
+        uow, current_user, company.id, form, issue_now=action == "issue").id)
 
 
 @bp.route("/service-reports/<int:report_id>/edit", methods=["GET", "POST"])
@@ -119,18 +109,28 @@ def edit(report_id):
     form, action = _typed(), request.form.get("action", "draft")
     if action == "preview":
         return _form_page(report.enterprise, form, {}, report=report)
+
+    def write(uow):
+        service_reports.update(uow, current_user, report_id, form)
+        if action == "issue":
+            service_reports.issue(uow, current_user, report_id)
+        return report_id
+    return _save(report.enterprise, form, action, report, write)
+
+
+def _save(company, form, action, report, write):
+    """`write(uow)` (returns the report's id) in one unit of work: to the report's page with what was done, or
+    the form again with what is wrong next to its field and everything typed."""
     try:
         with UnitOfWork() as uow:
-            service_reports.update(uow, current_user, report_id, form)
-            if action == "issue":
-                service_reports.issue(uow, current_user, report_id)
+            report_id = write(uow)
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
             _refuse(exc)
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
-        return _form_page(report.enterprise, form, fields, None if fields else bilingual(exc.message),
+        return _form_page(company, form, fields, None if fields else bilingual(exc.message),
                           report=report), exc.status
     flash(_("服务情况报告已出具，已通知企业和应急管理局") if action == "issue" else _("报告草稿已保存"), "success")
     return redirect(url_for("service_reports.show", report_id=report_id))
