@@ -51,7 +51,7 @@ def test_a_draft_is_issued_once_with_its_facts_frozen_told_and_audited(people):
     told = {n.user_id for n in db.session.query(Notification).filter_by(kind="service_report_issued")}
     assert told == {people.ent_a.id, people.bureau.id}
     actions = [e.action for e in db.session.query(AuditEvent).filter_by(subject_type="service_report",
-                                                                       subject_id=report_id)]
+                                                                       subject_id=report_id).order_by(AuditEvent.id)]
     assert actions == ["service_report_drafted", "service_report_issued"]
     # A hazard found later in the period does not change what was issued; the live facts would.
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
