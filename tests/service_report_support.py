@@ -68,3 +68,9 @@ def issue(user, report_id):
     with UnitOfWork() as uow:
         service_reports.issue(uow, user, report_id)
         uow.commit()
+
+
+def withdraw(user, report_id, reason="结论等级写错，重新出具"):
+    with UnitOfWork() as uow:
+        service_reports.withdraw(uow, user, report_id, reason)
+        uow.commit()

@@ -2,7 +2,7 @@
 {error, message, fields}; enterprise tokens see their own enterprise's issued reports only."""
 from app.extensions import db
 from app.models import Notification
-from tests.service_report_support import WRITTEN, create, served_in_november
+from tests.service_report_support import WRITTEN, create, served_in_november, withdraw
 
 BODY = {**WRITTEN}
 
@@ -60,3 +60,34 @@ def test_enterprise_tokens_see_their_own_issued_reports_only(api, people):
     assert ent_a.post(f"/api/v1/service-reports/{draft}/issue").status_code == 404
     assert ent_a.post(f"/api/v1/enterprises/{people.enterprise_a.id}/service-reports", json=BODY).status_code == 403
     assert api("inspector").get(f"/api/v1/service-reports/{issued}").status_code == 403
+
+
+def test_withdraw(api, people):
+    served_in_november(people)
+    draft = create(people.project_lead, people.enterprise_a)
+    issued = create(people.project_lead, people.enterprise_b, issue=True)
+    lead = api("project_lead")
+    url = f"/api/v1/service-reports/{issued}/withdraw"
+    missing = lead.post(url, json={})
+    assert missing.status_code == 400 and "reason" in missing.get_json()["fields"]
+    blank = lead.post(url, json={"reason": " "})
+    assert blank.status_code == 400 and list(blank.get_json()["fields"]) == ["reason"]
+    assert api("bureau").post(url, json={"reason": "写错了"}).status_code == 403
+    assert api("ent_b").post(url, json={"reason": "写错了"}).status_code == 403
+    assert api("ent_a").post(url, json={"reason": "写错了"}).status_code == 404
+    assert lead.post(f"/api/v1/service-reports/{draft}/withdraw", json={"reason": "写错了"}).status_code == 409
+    done = lead.post(url, json={"reason": "结论等级写错，重新出具"})
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert (body["status"], body["withdrawn_by"], body["withdrawn_reason"]) == (
+        "withdrawn", "project_lead", "结论等级写错，重新出具")
+    assert body["withdrawn_at"] and body["facts_frozen"]
+    again = lead.post(url, json={"reason": "再撤一次"})
+    assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+    assert db.session.query(Notification).filter_by(kind="service_report_withdrawn").count() == 2
+    ent_b = api("ent_b")  # still readable by its id, no longer in the enterprise's list
+    assert ent_b.get(f"/api/v1/service-reports/{issued}").get_json()["status"] == "withdrawn"
+    assert ent_b.get(f"/api/v1/enterprises/{people.enterprise_b.id}/service-reports").get_json()["items"] == []
+    corrected = lead.post(f"/api/v1/enterprises/{people.enterprise_b.id}/service-reports", json={**BODY, "issue": True})
+    assert corrected.status_code == 201 and corrected.get_json()["status"] == "issued"
+    assert lead.post("/api/v1/service-reports/999999/withdraw", json={"reason": "x"}).status_code == 404

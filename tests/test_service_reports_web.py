@@ -1,11 +1,11 @@
 """Enterprise service reports (企业服务情况报告) in the browser's pages over HTTP: the enterprise page's card, the form
 with the facts previewed and its errors next to the fields, issuing, the report page and its PDF, the bureau's list
-and CSV, the notice's link, who may open what, and the pages in English."""
+and CSV, the notice's link, who may open what, withdrawing an issued report, and the pages in English."""
 import re
 
 from app.extensions import db
 from app.models import ServiceReport
-from tests.service_report_support import WRITTEN, create, served_in_november
+from tests.service_report_support import WRITTEN, create, served_in_november, withdraw
 from tests.test_web_support import csv_rows, text
 
 
@@ -109,13 +109,17 @@ def test_the_pages_in_english_show_no_chinese_outside_user_data(people, login):
     get_domain().cache.clear()
     served_in_november(people)
     draft = create(people.project_lead, people.enterprise_b)
+    withdrawn = create(people.project_lead, people.enterprise_a, issue=True)
+    withdraw(people.project_lead, withdrawn)
     issued = create(people.project_lead, people.enterprise_a, issue=True)
-    own = ("王排查、李排查", WRITTEN["conclusion"], WRITTEN["recommendations"])
+    own = ("王排查、李排查", WRITTEN["conclusion"], WRITTEN["recommendations"], "结论等级写错，重新出具")
     for user, urls in (("project_lead", [f"/supervision/enterprises/{people.enterprise_a.id}",
                                          f"/supervision/enterprises/{people.enterprise_a.id}/service-reports/new",
                                          f"/service-reports/{draft}", f"/service-reports/{draft}/edit",
-                                         f"/service-reports/{issued}", "/service-reports"]),
-                       ("ent_a", ["/notifications", f"/service-reports/{issued}", "/service-reports"]),
+                                         f"/service-reports/{issued}", f"/service-reports/{withdrawn}",
+                                         "/service-reports", "/service-reports?status=withdrawn"]),
+                       ("ent_a", ["/notifications", f"/service-reports/{issued}", f"/service-reports/{withdrawn}",
+                                  "/service-reports"]),
                        ("bureau", ["/notifications", "/audit"])):
         client = login(user)
         client.get("/lang/en")
@@ -126,3 +130,85 @@ def test_the_pages_in_english_show_no_chinese_outside_user_data(people, login):
                 page = page.replace(value, "")
             assert response.status_code == 200 and '<html lang="en">' in page, url
             assert leftover_chinese(page) == {}, url
+
+
+def test_a_lead_withdraws_an_issued_report_from_its_page(people, login):
+    served_in_november(people)
+    report_id = create(people.project_lead, people.enterprise_a, issue=True)
+    lead = login("project_lead")
+    url = f"/service-reports/{report_id}/withdraw"
+    page = text(lead.get(f"/service-reports/{report_id}"))
+    assert f'action="{url}"' in page and 'name="reason"' in page and 'name="_csrf"' in page
+    refused = lead.post(url, data={"reason": "  "})
+    page = text(refused)
+    assert refused.status_code == 400 and 'id="err-reason"' in page and 'aria-invalid="true"' in page
+    too_long = "错" * 501
+    page = text(lead.post(url, data={"reason": too_long}))
+    assert 'id="err-reason"' in page and too_long in page  # what was typed is kept
+    assert db.session.get(ServiceReport, report_id).status == "issued"
+    done = lead.post(url, data={"reason": "结论等级写错，重新出具"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/service-reports/{report_id}")
+    db.session.expire_all()
+    assert db.session.get(ServiceReport, report_id).status == "withdrawn"
+    page = text(lead.get(f"/service-reports/{report_id}"))
+    assert 'id="withdrawal"' in page and "已撤回" in page and "结论等级写错，重新出具" in page
+    assert f'action="{url}"' not in page  # once
+    again = lead.post(url, data={"reason": "再撤一次"})
+    assert again.status_code == 409 and "已撤回" in text(again)
+    # The same period is free: the corrected report is issued from the enterprise page.
+    new_url = f"/supervision/enterprises/{people.enterprise_a.id}/service-reports/new"
+    assert lead.post(new_url, data={**WRITTEN, "action": "issue"}).status_code == 302
+    listing = text(login("bureau").get("/service-reports?status=withdrawn"))
+    assert f'data-report="{report_id}"' in listing and listing.count('data-report="') == 1
+    assert 'value="withdrawn"' in listing
+
+
+def test_who_may_withdraw(people, login):
+    served_in_november(people)
+    draft = create(people.project_lead, people.enterprise_a)
+    issued = create(people.project_lead, people.enterprise_b, issue=True)
+    lead = login("project_lead")
+    assert "/withdraw" not in text(lead.get(f"/service-reports/{draft}"))
+    assert lead.post(f"/service-reports/{draft}/withdraw", data={"reason": "写错了"}).status_code == 409
+    for role in ("bureau", "manager", "quality", "admin"):
+        client = login(role)
+        assert "/withdraw" not in text(client.get(f"/service-reports/{issued}")), role
+        assert client.post(f"/service-reports/{issued}/withdraw", data={"reason": "写错了"}).status_code == 403
+    for role in ("inspector", "project_team", "supervision", "expert"):
+        assert login(role).post(f"/service-reports/{issued}/withdraw", data={"reason": "写错了"}).status_code == 403
+    ent_b, ent_a = login("ent_b"), login("ent_a")
+    assert "/withdraw" not in text(ent_b.get(f"/service-reports/{issued}"))
+    assert ent_b.post(f"/service-reports/{issued}/withdraw", data={"reason": "写错了"}).status_code == 403
+    assert ent_a.post(f"/service-reports/{issued}/withdraw", data={"reason": "写错了"}).status_code == 404
+    assert ent_a.post(f"/service-reports/{draft}/withdraw", data={"reason": "写错了"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ServiceReport, issued).status == "issued"
+
+
+def test_enterprise_staff_open_a_withdrawn_report_from_its_notice_marked_withdrawn(people, login):
+    served_in_november(people)
+    report_id = create(people.project_lead, people.enterprise_b, issue=True)
+    withdraw(people.project_lead, report_id)
+    ent_b = login("ent_b")
+    notices = text(ent_b.get("/notifications"))
+    assert "企业服务情况报告已撤回" in notices and f"/service-reports/{report_id}" in notices
+    page = ent_b.get(f"/service-reports/{report_id}")
+    assert page.status_code == 200 and 'id="withdrawal"' in text(page) and "结论等级写错，重新出具" in text(page)
+    assert f'data-report="{report_id}"' not in text(ent_b.get("/service-reports"))
+    assert ent_b.get(f"/service-reports/{report_id}.pdf").status_code == 200
+    assert login("ent_a").get(f"/service-reports/{report_id}").status_code == 404
+    bureau = login("bureau")
+    assert f'data-report="{report_id}"' in text(bureau.get(f"/supervision/enterprises/{people.enterprise_b.id}"))
+    assert "撤回企业服务情况报告" in text(bureau.get("/audit"))
+
+
+def test_the_pdf_of_a_withdrawn_report_says_so_in_its_header(people, login, monkeypatch):
+    from app.web import service_report_pdf
+    served_in_november(people)
+    report_id = create(people.project_lead, people.enterprise_a, issue=True)
+    withdraw(people.project_lead, report_id)
+    built = {}
+    monkeypatch.setattr(service_report_pdf.st, "build", lambda story, title: built.setdefault("story", story) and b"%PDF")
+    assert login("bureau").get(f"/service-reports/{report_id}.pdf").status_code == 200
+    header = [p.text for p in built["story"][:3]]
+    assert header[2].startswith("已撤回：") and "结论等级写错，重新出具" in header[2]

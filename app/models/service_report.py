@@ -19,6 +19,9 @@ CONCLUSION_GRADES = {
 REPORT_STATUSES = {
     "draft": ("草稿", "Draft"),
     "issued": ("已出具", "Issued"),
+    # Taken back by a project lead with a reason (a wrong report): kept and readable, marked as such, no longer the
+    # enterprise's current report for its days, so a corrected one may be issued for the same period.
+    "withdrawn": ("已撤回", "Withdrawn"),
 }
 
 
@@ -39,11 +42,24 @@ class ServiceReport(db.Model):
     updated_at = db.Column(UTCDateTime, nullable=False)
     issued_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
     issued_at = db.Column(UTCDateTime, index=True)
+    withdrawn_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
+    withdrawn_at = db.Column(UTCDateTime)
+    withdrawn_reason = db.Column(db.Text)
 
     enterprise = db.relationship("Enterprise")
     drafted_by = db.relationship("User", foreign_keys=[drafted_by_id])
     issued_by = db.relationship("User", foreign_keys=[issued_by_id])
+    withdrawn_by = db.relationship("User", foreign_keys=[withdrawn_by_id])
+
+    @property
+    def is_draft(self):
+        return self.status == "draft"
 
     @property
     def is_issued(self):
+        """Issued and not withdrawn: the enterprise's current report for its days."""
         return self.status == "issued"
+
+    @property
+    def is_withdrawn(self):
+        return self.status == "withdrawn"

@@ -6,7 +6,13 @@ Who: project leads draft and issue (the contractor issues it); the bureau, manag
 administrators read every report, drafts included; an enterprise's staff read their own enterprise's issued reports
 and are told any other one does not exist (NotFound), as for another enterprise's case. Issuing freezes the facts
 (services/service_report_facts.py) into the row, tells the enterprise's staff and the bureau, and is audited; two
-issued reports of one enterprise may not cover the same day (Conflict)."""
+issued reports of one enterprise may not cover the same day (Conflict).
+
+A wrong issued report is never changed: a project lead withdraws it (撤回) with a reason, once (Conflict after; a
+draft is edited instead, Conflict). It stays readable, marked withdrawn with who, when and why — enterprise staff may
+still open it from the issuing notice — but no longer counts as the enterprise's report for its days: it leaves the
+staff's lists and the overlap rule, so a corrected report may be issued for the same period. Withdrawing tells the
+same people as issuing and is audited."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +27,8 @@ WRITERS = ("project_lead",)
 READERS = ("bureau", "manager", "quality", "admin", "project_lead")
 SUBJECT = "service_report"
 NOTICE_KIND = "service_report_issued"
-MAX_CONCLUSION, MAX_RECOMMENDATIONS = 4000, 4000
+WITHDRAWN_KIND = "service_report_withdrawn"
+MAX_CONCLUSION, MAX_RECOMMENDATIONS, MAX_REASON = 4000, 4000, 500
 EXPORT_LIMIT = 5000
 FIELDS = ("period_start", "period_end", "grade", "conclusion", "recommendations")
 
@@ -60,7 +67,8 @@ def check_may_write(user):
 def _visible(user, report):
     if reads_all(user):
         return True
-    return report.is_issued and report.enterprise_id == _own_enterprise(user)
+    # Enterprise staff: issued ones, and withdrawn ones (marked so) for the notices that link to them.
+    return not report.is_draft and report.enterprise_id == _own_enterprise(user)
 
 
 # ---- reading -----------------------------------------------------------------------------------------------------
@@ -257,7 +265,7 @@ def update(uow, user, report_id, values):
     session = uow.session
     report = get(session, user, report_id, for_update=True)  # first: 404 for what the user may not see
     check_may_write(user)
-    if report.is_issued:
+    if not report.is_draft:
         raise Conflict("报告已出具，不能修改 / the report has been issued and cannot be changed")
     errors = {}
     clean = _clean(values, errors)
@@ -280,7 +288,7 @@ def issue(uow, user, report_id):
     already or an issued report of the enterprise covers one of its days."""
     report = get(uow.session, user, report_id, for_update=True)  # first: 404 for what the user may not see
     check_may_write(user)
-    if report.is_issued:
+    if not report.is_draft:
         raise Conflict("报告已出具 / the report has been issued already")
     _lock_enterprise(uow.session, report.enterprise_id)
     return _issue(uow, user, report)
@@ -300,17 +308,52 @@ def _issue(uow, user, report):
     audit.record(uow, None, user, "service_report_issued", changes={"status": ["draft", "issued"]},
                  details=_details(report), subject=(SUBJECT, report.id))
     company = report.enterprise
-    recipients = list({u.id: u for u in holders_of_role(session, "enterprise", company.id)
-                       + holders_of_role(session, "bureau")}.values())
     grade = CONCLUSION_GRADES[report.grade][0]
-    notifications.send(uow, recipients, NOTICE_KIND, f"企业服务情况报告已出具（{company.name}）",
+    notifications.send(uow, _recipients(session, company), NOTICE_KIND, f"企业服务情况报告已出具（{company.name}）",
                        f"{company.name} {_span(report)}：{grade}。{report.conclusion[:150]}",
                        notice_key(report.id))
     return report
 
 
-def notice_key(report_id):
-    return f"service_report:{report_id}:issued"
+def withdraw(uow, user, report_id, reason):
+    """Withdraw an issued report with a reason (required): kept and readable, marked withdrawn, no longer counted
+    for the overlap rule; the enterprise's staff and the bureau told, audited. Conflict for a draft (edit it instead)
+    or a report withdrawn already."""
+    session = uow.session
+    report = get(session, user, report_id, for_update=True)  # first: 404 for what the user may not see
+    check_may_write(user)
+    if report.is_draft:
+        raise Conflict("草稿尚未出具，不需要撤回，请直接编辑草稿 / a draft is not issued: edit it instead of "
+                       "withdrawing it")
+    if report.is_withdrawn:
+        raise Conflict("报告已撤回 / the report has been withdrawn already")
+    errors = {}
+    reason = clean_text(reason, MAX_REASON, "reason", errors)
+    if not reason and "reason" not in errors:
+        errors["reason"] = "请填写撤回原因 / give the reason for the withdrawal"
+    raise_if(errors)
+    now = clock.now()
+    report.status, report.withdrawn_by, report.withdrawn_at, report.withdrawn_reason = "withdrawn", user, now, reason
+    report.updated_at = now
+    session.flush()
+    audit.record(uow, None, user, "service_report_withdrawn", changes={"status": ["issued", "withdrawn"]},
+                 details={**_details(report), "reason": reason}, subject=(SUBJECT, report.id))
+    company = report.enterprise
+    notifications.send(uow, _recipients(session, company), WITHDRAWN_KIND,
+                       f"企业服务情况报告已撤回（{company.name}）",
+                       f"{company.name} {_span(report)} 的服务情况报告已撤回，原因：{reason[:150]}",
+                       notice_key(report.id, "withdrawn"))
+    return report
+
+
+def _recipients(session, company):
+    """Who is told of issuing and withdrawing: the enterprise's staff and the bureau."""
+    return list({u.id: u for u in holders_of_role(session, "enterprise", company.id)
+                 + holders_of_role(session, "bureau")}.values())
+
+
+def notice_key(report_id, event="issued"):
+    return f"service_report:{report_id}:{event}"
 
 
 def _span(report):

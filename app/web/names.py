@@ -47,7 +47,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "checklist_updated": N_("标准更新通知"), "checklist_change_proposed": N_("检查表修改待审核"),
                 "checklist_change_approved": N_("检查表修改已批准生效"),
                 "checklist_change_rejected": N_("检查表修改被退回"),
-                "service_report_issued": N_("企业服务情况报告已出具")}
+                "service_report_issued": N_("企业服务情况报告已出具"),
+                "service_report_withdrawn": N_("企业服务情况报告已撤回")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "case_updated": N_("流程推进"), "case_regraded": N_("重新定级"),
@@ -92,7 +93,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "complaint_overdue": N_("服务投诉逾期催办"),
             "typical_case_added": N_("加入典型案例库"), "typical_case_updated": N_("修改典型案例"),
             "service_report_drafted": N_("起草企业服务情况报告"), "service_report_updated": N_("修改服务情况报告草稿"),
-            "service_report_issued": N_("出具企业服务情况报告")}
+            "service_report_issued": N_("出具企业服务情况报告"),
+            "service_report_withdrawn": N_("撤回企业服务情况报告")}
 
 
 def step_name(name):

@@ -19,12 +19,14 @@ from .names import label
 def render(report, facts, labels):
     title = _("企业安全生产社会化服务情况报告")
     company = facts["enterprise"]
-    state = _("出具时间 %(at)s", at=st.moment(report.issued_at)) if report.is_issued else \
+    state = _("出具时间 %(at)s", at=st.moment(report.issued_at)) if report.issued_at else \
         _("草稿，未出具（事实截至 %(at)s）", at=_moment(facts["as_of"]))
     story = [Paragraph(escape(title), st.TITLE),
              Paragraph(escape(_("报告编号 %(id)s　服务期间 %(start)s 至 %(end)s　%(state)s", id=report.id,
                                 start=facts["period"]["start"], end=facts["period"]["end"], state=state)),
                        st.SUBTITLE)]
+    if report.is_withdrawn:
+        story.append(Paragraph(escape(_withdrawal(report)), st.SUBTITLE))
     story += _pairs(_("企业基本情况"), [
         (_("企业名称"), company["name"]), (_("统一社会信用代码"), company["credit_code"]),
         (_("地址"), company["address"]), (_("乡镇/园区"), company["township"]), (_("行业"), company["industry"]),
@@ -48,8 +50,16 @@ def render(report, facts, labels):
     issued_by = report.issued_by.display_name if report.issued_by else "—"
     story += _pairs(_("出具"), [(_("状态"), label(REPORT_STATUSES, report.status)), (_("出具人"), issued_by),
                                (_("出具时间"), st.moment(report.issued_at)),
-                               (_("起草人"), report.drafted_by.display_name)])
+                               (_("起草人"), report.drafted_by.display_name)]
+                     + ([(_("撤回人"), report.withdrawn_by.display_name), (_("撤回时间"), st.moment(report.withdrawn_at)),
+                         (_("撤回原因"), report.withdrawn_reason)] if report.is_withdrawn else []))
     return st.build(story, title)
+
+
+def _withdrawal(report):
+    """The header's line of a withdrawn report."""
+    return _("已撤回：%(at)s 由 %(who)s 撤回，原因：%(reason)s", at=st.moment(report.withdrawn_at),
+             who=report.withdrawn_by.display_name, reason=report.withdrawn_reason)
 
 
 def _moment(text):

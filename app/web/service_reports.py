@@ -1,7 +1,8 @@
 """Enterprise service reports (企业服务情况报告和结论性意见, services/service_reports.py): the writer's form from the
 enterprise page with the period's facts previewed before saving, the report's page, its PDF, issuing a draft, and the
-bureau's list with its filters and CSV file. Enterprise staff reach their issued reports from the notice, the
-navigation and this list, which shows them only those."""
+bureau's list with its filters and CSV file, and withdrawing an issued report with a reason (project leads, on the
+report's page). Enterprise staff reach their issued reports from the notice, the navigation and this list, which shows
+them only those (a withdrawn one still opens from its notice, marked withdrawn)."""
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -33,8 +34,8 @@ def may_read_service_reports():
 
 @bp.app_template_global()
 def service_report_of_notice(notice):
-    """The report an issuing notice is about (its id), for the notifications page's link."""
-    if notice.kind != service_reports.NOTICE_KIND:
+    """The report an issuing or withdrawing notice is about (its id), for the notifications page's link."""
+    if notice.kind not in (service_reports.NOTICE_KIND, service_reports.WITHDRAWN_KIND):
         return None
     parts = (notice.dedup_key or "").split(":")
     return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
@@ -100,7 +101,7 @@ def edit(report_id):
         service_reports.check_may_write(current_user)
     except DomainError as exc:
         _refuse(exc)
-    if report.is_issued:
+    if not report.is_draft:
         abort(409, _("报告已出具，不能修改"))
     if request.method == "GET":
         form = {name: getattr(report, name) for name in service_reports.FIELDS}
@@ -176,11 +177,35 @@ def _visible(report_id):
 @bp.route("/service-reports/<int:report_id>")
 @login_required
 def show(report_id):
-    report = _visible(report_id)
+    return _show_page(_visible(report_id), {"reason": ""}, {})
+
+
+def _show_page(report, form, errors, message=None):
     return render_template("service_reports/show.html", report=report,
                            facts=service_reports.facts(db.session, report), labels=_labels(),
                            may_write=service_reports.may_write(current_user),
-                           reads_all=service_reports.reads_all(current_user))
+                           reads_all=service_reports.reads_all(current_user), form=form, errors=errors,
+                           message=message, reason_max=service_reports.MAX_REASON)
+
+
+@bp.route("/service-reports/<int:report_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(report_id):
+    """Withdraw an issued report (project leads): back to its page, or the page again with the error next to the
+    reason and what was typed kept."""
+    form = {"reason": request.form.get("reason", "").strip()}
+    try:
+        with UnitOfWork() as uow:
+            service_reports.withdraw(uow, current_user, report_id, form["reason"])
+            uow.commit()
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            _refuse(exc)
+        db.session.expire_all()
+        errors = {k: bilingual(v) for k, v in exc.fields.items()}
+        return _show_page(_visible(report_id), form, errors, None if errors else bilingual(exc.message)), exc.status
+    flash(_("服务情况报告已撤回，已通知企业和应急管理局；可为同一期间出具更正后的报告"), "success")
+    return redirect(url_for("service_reports.show", report_id=report_id))
 
 
 @bp.route("/service-reports/<int:report_id>.pdf")

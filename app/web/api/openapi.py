@@ -167,6 +167,11 @@ OPERATIONS = {
     "issue_service_report": ("Issue a draft (project lead): its facts are frozen, the enterprise's staff and the "
                              "bureau told; 409 when issued already or overlapping an issued report",
                              "service-reports", None, None, {"200": sr.ServiceReportSchema}),
+    "withdraw_service_report": ("Withdraw an issued report with a reason (project lead): kept and readable as "
+                                "withdrawn, it no longer counts for the overlap rule, so a corrected report may be "
+                                "issued for the same period; the enterprise's staff and the bureau told; 409 for a "
+                                "draft (edit it instead) or a report withdrawn already", "service-reports",
+                                sr.ServiceReportWithdrawalSchema, None, {"200": sr.ServiceReportSchema}),
     "get_typical_case": ("One entry of the case library", "typical-cases", None, None, {"200": tc.TypicalCaseSchema}),
     "add_typical_case": ("Put a case into the library, once (409 for a second entry; project lead, quality "
                          "supervisor, bureau); fields left out are drafted from the case, the cause analysis must be "

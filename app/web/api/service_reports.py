@@ -1,7 +1,7 @@
 """Enterprise service reports (企业服务情况报告和结论性意见, services/service_reports.py) in the API: an enterprise's
 reports, one report with its facts (frozen when issued, as they stand now for a draft), drafting or issuing one
-(project leads) and issuing a draft. Enterprise tokens see their own enterprise's issued reports only: anything else
-is 404."""
+(project leads), issuing a draft and withdrawing an issued report with a reason (project leads). Enterprise tokens see
+their own enterprise's issued reports only (and a withdrawn one by its id): anything else is 404."""
 from flask import g
 from marshmallow import Schema, fields, validate
 
@@ -26,7 +26,7 @@ class ServiceReportSchema(Schema):
     enterprise = fields.Function(lambda r: r.enterprise.name, metadata={"type": "string"})
     period_start = fields.Date()
     period_end = fields.Date()
-    status = fields.String(metadata={"description": "draft or issued"})
+    status = fields.String(metadata={"description": "draft, issued or withdrawn"})
     grade = fields.String(metadata={"description": "qualified (合格), basically_qualified (基本合格), unqualified (不合格)"})
     conclusion = fields.String(metadata={"description": "结论性意见"})
     recommendations = fields.String(metadata={"description": "整改建议 / 管理建议; may be empty"})
@@ -40,6 +40,10 @@ class ServiceReportSchema(Schema):
     drafted_at = LocalDateTime()
     issued_by = _username("issued_by")
     issued_at = LocalDateTime(allow_none=True)
+    withdrawn_by = _username("withdrawn_by")
+    withdrawn_at = LocalDateTime(allow_none=True)
+    withdrawn_reason = fields.String(allow_none=True, metadata={"description": "why it was withdrawn; null unless "
+                                                                              "withdrawn"})
 
 
 class ServiceReportSummarySchema(ServiceReportSchema):
@@ -62,6 +66,11 @@ class ServiceReportRequestSchema(Schema):
     issue = fields.Boolean(load_default=False, metadata={
         "description": "true: issue at once (facts frozen, enterprise and bureau told); false: a draft"})
 
+
+class ServiceReportWithdrawalSchema(Schema):
+    reason = fields.String(required=True, metadata={
+        "description": f"why the issued report is withdrawn; required, at most {service_reports.MAX_REASON} "
+                       "characters"})
 
 
 @api.get("/enterprises/<int:enterprise_id>/service-reports")
@@ -95,5 +104,15 @@ def get_service_report(report_id):
 def issue_service_report(report_id):
     with UnitOfWork() as uow:
         report = service_reports.issue(uow, g.api_user, report_id)
+        uow.commit()
+        return ServiceReportSchema().dump(report)
+
+
+@api.post("/service-reports/<int:report_id>/withdraw")
+@token_required
+def withdraw_service_report(report_id):
+    body = json_body(ServiceReportWithdrawalSchema())
+    with UnitOfWork() as uow:
+        report = service_reports.withdraw(uow, g.api_user, report_id, body["reason"])
         uow.commit()
         return ServiceReportSchema().dump(report)
