@@ -19,7 +19,8 @@ REFUSED = ("inspector", "project_team", "supervision", "expert", "process_owner"
 def complaint_routes(complaint_id):
     return [("GET", "/complaints"), ("GET", "/complaints/new"), ("POST", "/complaints/new"),
             ("GET", f"/complaints/{complaint_id}")] + \
-        [("POST", f"/complaints/{complaint_id}/{step}") for step in ("investigate", "answer", "approve", "return")]
+        [("POST", f"/complaints/{complaint_id}/{step}") for step in ("investigate", "answer", "approve", "return")] + \
+        [("GET", f"/complaints/{complaint_id}/answer.pdf")]
 
 
 # ---- who reaches what --------------------------------------------------------------------------------------------
@@ -164,6 +165,21 @@ def test_the_desk_and_the_project_lead_work_on_the_page_and_the_enterprise_reads
     assert "经核实迟到属实，已批评教育并调整排查组" in page and "已答复" in page and "语气生硬" not in page
     notice = db.session.query(Notification).filter_by(user_id=people.ent_a.id, kind="complaint_answered").one()
     assert f'href="{url}"' in text(ent.get("/notifications")) and notice.read_at is None
+
+
+def test_the_approved_answer_is_a_letter_to_download(people, login):
+    complaint_id = raise_one(people.ent_a)
+    investigate(people.quality, complaint_id)
+    draft(people.quality, complaint_id)
+    url = f"/complaints/{complaint_id}/answer.pdf"
+    ent = login("ent_a")
+    assert ent.get(url).status_code == 404 and url not in text(ent.get(f"/complaints/{complaint_id}"))
+    approve(people.project_lead, complaint_id)
+    assert url in text(ent.get(f"/complaints/{complaint_id}"))
+    for who in ("ent_a", "quality", "bureau"):
+        letter = login(who).get(url)
+        assert letter.status_code == 200 and letter.data.startswith(b"%PDF") and letter.mimetype == "application/pdf"
+    assert login("ent_b").get(url).status_code == 404  # another enterprise's complaint
 
 
 def test_a_complaint_from_an_anonymous_rating_names_nobody_on_its_pages(people, login):

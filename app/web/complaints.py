@@ -5,7 +5,7 @@ the user may take — start the investigation, draft the answer (quality supervi
 import re
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import COMPLAINT_KINDS
 from ..services import audit, complaint_handling, complaints, users
 from ..services.uow import UnitOfWork
+from . import complaint_pdf
 from .forms_render import bilingual
 from .guards import restrict
 from .names import N_, label
@@ -92,6 +93,18 @@ def _new_page(form, errors, message=None):
 @login_required
 def show(complaint_id):
     return _show_page(complaints.get_visible(db.session, current_user, complaint_id))
+
+
+@bp.route("/complaints/<int:complaint_id>/answer.pdf")
+@login_required
+def answer_pdf(complaint_id):
+    """The approved answer as a letter (投诉答复书), for whoever may see the complaint; none before approval."""
+    row = complaints.get_visible(db.session, current_user, complaint_id)  # 404 for another enterprise's
+    if row.approved_at is None:
+        abort(404, _("答复尚未审核发送"))
+    body = complaint_pdf.render(row, users.display_names(db.session, [row.approved_by_id]).get(row.approved_by_id, ""))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="complaint-{row.id}-answer.pdf"'})
 
 
 def _show_page(row, step=None, form=None, errors=None, message=None):
