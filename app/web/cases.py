@@ -18,7 +18,7 @@ from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
 from . import forms_render, names, uploads
-from .downloads import csv_download, xlsx_download
+from .downloads import csv_download, csv_moment, xlsx_download
 from .query_args import int_or_none, page_count, page_number, read_days
 
 bp = Blueprint("cases", __name__)
@@ -91,14 +91,10 @@ def _ledger(args):
         lines.append([c.code, c.enterprise.name, c.enterprise.credit_code, c.enterprise.township,
                       c.enterprise.industry, c.place, catalog.show("hazard_type", c.hazard_type), c.description,
                       c.score, catalog.show("grade", c.grade) if c.grade else "", catalog.show("status", c.status),
-                      names.step_name(c.current_step), c.round, _csv_moment(c.registered_at),
-                      _csv_moment(c.rectification_due), _csv_moment(c.verification_due), _csv_moment(c.closed_at),
+                      names.step_name(c.current_step), c.round, csv_moment(c.registered_at),
+                      csv_moment(c.rectification_due), csv_moment(c.verification_due), csv_moment(c.closed_at),
                       names.label(SOURCES, c.source)])
     return lines
-
-
-def _csv_moment(value):
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @bp.route("/cases/<int:case_id>")

@@ -11,12 +11,18 @@ from decimal import Decimal
 import xlsxwriter
 from flask import Response
 
+from ..clock import SHANGHAI
 from ..services.spreadsheet import FORMULA_STARTS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_CELL_LIMIT = 32_767  # characters in one cell
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths in characters (a Chinese character counts two)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def csv_moment(value):
+    """A stored moment as a CSV cell: Shanghai time to the minute, empty for none."""
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def csv_download(rows, filename):

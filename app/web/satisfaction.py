@@ -4,11 +4,11 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import SHANGHAI, clock
+from ..clock import clock
 from ..extensions import db
 from ..models import RATING_DIMENSIONS
 from ..services import inspection_priority, satisfaction
-from .downloads import csv_download
+from .downloads import csv_download, csv_moment
 from .guards import restrict
 from .names import N_, label
 from .query_args import read_days
@@ -69,7 +69,7 @@ def sections(report):
     summary = [[_("排查日期"), f"{flt.since.isoformat()} — {flt.until.isoformat()}"],
                [_("乡镇/园区"), flt.township or _("全部")]]
     low = [[_("评价时间"), _("排查日期"), _("企业"), _("登记人"), _("评价人")] + names + [_("综合"), _("意见和建议")]]
-    low += [[r.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+    low += [[csv_moment(r.created_at),
              r.visit.visited_on.isoformat(), r.visit.enterprise.name, r.visit.created_by.display_name,
              _("匿名") if r.anonymous else r.shown_rater.display_name, *r.scores.values(), r.overall, r.comment]
             for r in report.low]

@@ -17,7 +17,7 @@ from ..models import CHECK_CONCLUSIONS, CHECK_RESULTS, CONCLUSION_GRADES, DIMENS
 from ..services import service_reports
 from ..services.uow import UnitOfWork
 from . import forms_render, service_report_pdf
-from .downloads import csv_download
+from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import label
 from .query_args import page_count, page_number, read_days
@@ -266,5 +266,5 @@ def export():
                       conclusion_grade(r.grade), hazards.get("total", ""), hazards.get("closed", ""),
                       hazards.get("open", ""), hazards.get("overdue", ""), "" if rate is None else f"{rate}%",
                       r.conclusion, r.recommendations, r.issued_by.display_name if r.issued_by else "",
-                      r.issued_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if r.issued_at else ""])
+                      csv_moment(r.issued_at)])
     return csv_download(lines, f"service-reports-{clock.local_now():%Y%m%d-%H%M}.csv")

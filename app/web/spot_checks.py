@@ -4,13 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..clock import SHANGHAI
 from ..errors import DomainError
 from ..extensions import db
 from ..models import CHECK_CONCLUSIONS
 from ..services import rectification_checks, spot_check_results
 from ..services.uow import UnitOfWork
-from .downloads import csv_download
+from .downloads import csv_download, csv_moment
 from .forms_render import Catalog, bilingual
 from .names import label
 from .query_args import page_count, page_number
@@ -95,7 +94,7 @@ def public_csv(draw_id):
     header = [_("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("隐患类型"), _("隐患等级"), _("检查时间"),
               _("整改进度（%）"), _("检查结论")]
     body = [[r["enterprise"], r["credit_code"], r["township"], catalog.show("hazard_type", r["hazard_type"]),
-             catalog.show("grade", r["grade"]), _local(r["checked_at"]), r["progress_percent"],
+             catalog.show("grade", r["grade"]), csv_moment(r["checked_at"]), r["progress_percent"],
              label(CHECK_CONCLUSIONS, r["conclusion"])]
             for r in (x.public() for x in spot_check_results.results(db.session, row))]
     return csv_download([header] + body, f"spot-checks-{row.id}.csv")
@@ -106,7 +105,3 @@ def _published_or_404(draw_id):
         return spot_check_results.published_draw(db.session, draw_id)
     except DomainError:
         abort(404)
-
-
-def _local(moment):
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
