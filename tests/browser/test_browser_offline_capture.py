@@ -229,3 +229,29 @@ def test_another_users_drafts_are_not_sent_under_the_current_login(people, netwo
     finally:
         context.close()
     assert page.blocked == [], page.blocked
+
+
+def test_a_draft_may_be_deleted_by_its_user_and_stays_deleted(people, network, browser):
+    context, page = _context(browser)
+    try:
+        log_in(page, network.url, "inspector")
+        open_offline_page(page, network.url)
+        network.off(context)
+        page.reload()
+        page.wait_for_selector("#offline-app[data-ready='1']")
+        capture(page, people, place="东门")
+        capture(page, people, place="西门")
+        page.on("dialog", lambda dialog: dialog.accept())  # 删除这条未同步的登记？
+        page.locator("#draft-rows tr.draft:has-text('东门') button.draft-delete").click()
+        page.wait_for_selector("#draft-rows tr.draft:has-text('东门')", state="detached")
+        page.reload()
+        page.wait_for_selector("#offline-app[data-ready='1']")
+        page.wait_for_selector("#draft-rows tr.draft")
+        rows = page.locator("#draft-rows tr.draft")
+        assert rows.count() == 1 and rows.locator("td").nth(2).inner_text() == "西门"
+        network.on(context)
+        page.wait_for_selector("#synced-rows a.code")
+        assert [c.place for c in db.session.query(HazardCase).all()] == ["西门"]
+    finally:
+        context.close()
+    assert page.blocked == [], page.blocked
