@@ -26,7 +26,8 @@ def test_a_replay_returns_the_same_case_with_200(api, people):
 def test_without_a_client_ref_each_post_is_a_case(api, people):
     inspector = api("inspector")
     for _ in range(2):
-        assert inspector.post("/api/v1/hazards", json=registration(inspector, people.enterprise_a.id)).status_code == 201
+        r = inspector.post("/api/v1/hazards", json=registration(inspector, people.enterprise_a.id))
+        assert r.status_code == 201
     assert inspector.get("/api/v1/hazards").get_json()["total"] == 2
 
 

@@ -74,7 +74,8 @@ def test_a_malformed_reference_is_refused_and_nothing_is_made(people, ref):
     assert cases() == []
 
 
-@pytest.mark.parametrize("ref", ["01HZX3V9K6R2M8T4Q7W5Y1B3NC", "a" * 64, "d41d8cd98f00b204e9800998ecf8427e", REF.upper()])
+@pytest.mark.parametrize("ref", ["01HZX3V9K6R2M8T4Q7W5Y1B3NC", "a" * 64, "d41d8cd98f00b204e9800998ecf8427e",
+                                 REF.upper()])
 def test_uuid_like_references_are_taken(people, ref):
     case_id, created = register_once(people.inspector, data(people.inspector, people.enterprise_a), ref=ref)
     assert created and db.session.get(HazardCase, case_id).client_ref == ref

@@ -2,6 +2,8 @@
 enterprise choices, the sync registers a draft once under its client_ref (a replay returns the same case, another
 user's same reference makes a case of its own), refuses bad drafts with field errors and keeps the enterprise rule;
 the service worker's route; the links; English."""
+import re
+
 import pytest
 
 from app.models import AuditEvent, HazardCase
@@ -37,7 +39,10 @@ def test_the_page_is_a_shell_without_user_data(people, login, username):
     page = text(response)
     assert 'id="offline-app"' in page and 'data-setup-url="/hazards/offline/setup"' in page
     assert 'data-worker-url="/sw.js"' in page and 'data-scope="/hazards/offline"' in page
-    assert "/static/offline.js" in page and "/static/app.js" not in page  # its own script only
+    assert "/static/offline.js" in page and "/static/app.js" not in page  # its own scripts only
+    # exactly the files the service worker keeps with the page
+    assert re.findall(r'(?:src|href)="/static/([^"]+)"', page) == ["app.css", "offline_store.js", "offline_form.js",
+                                                                   "offline.js"]
     # What the service worker keeps for whoever comes next: no name, no token, no enterprise, no per-role menu.
     for private in (username, people[username].display_name, "csrf-token", "_csrf", "甲化工有限公司", "乙机械制造厂",
                     "/logout", "/cases\""):
@@ -178,7 +183,8 @@ def test_the_service_worker_is_served_from_the_root_without_login(client):
     assert "Service-Worker-Allowed" not in response.headers
     assert "Content-Security-Policy" in response.headers
     code = text(response)
-    assert 'self.registration.scope' in code and '"static/app.css"' in code and '"static/offline.js"' in code
+    assert 'self.registration.scope' in code
+    assert '["static/app.css", "static/offline_store.js", "static/offline_form.js", "static/offline.js"]' in code
     assert 'request.method === "GET"' in code and "if (!key) return;" in code  # the rest passes through, unkept
 
 

@@ -3,7 +3,7 @@
   "use strict";
 
   // Signed out (the login page, a public page): forget what the offline registration page kept for the last user
-  // (static/offline.js: who it was, the enterprise choices). Drafts not yet synced stay; they name their user.
+  // (static/offline_store.js: who it was, the enterprise choices). Drafts not yet synced stay; they name their user.
   if (document.body.hasAttribute("data-signed-out")) {
     try { window.localStorage.removeItem("hazard-offline-setup"); } catch (e) { /* storage disabled: nothing kept */ }
   }

@@ -1,14 +1,16 @@
 """Offline hazard capture (离线登记): a page that keeps working without network, its service worker, what the page
 needs to know while offline (setup), and where its drafts are synced to.
 
-The page (templates/offline.html, static/offline.js) is a shell with no user data in it, so that the service worker
-(static/offline-sw.js, served as /sw.js) may keep it for whoever signs in next on the device. What it needs to fill
-the form (the user, the registration form's fields, the enterprise choices) comes from `setup` as JSON, which the
-page keeps in localStorage. Drafts are kept in IndexedDB and sent to `sync` once the network is back: photos first
-through POST /attachments, then the registration with its `client_ref`, so that a retry returns the case it made.
+The page (templates/offline.html; static/offline_store.js, offline_form.js, offline.js) is a shell with no user data in
+it, so that the service worker (static/offline_sw.js, served as /sw.js) may keep it for whoever signs in next on the
+device. What it needs to fill the form (the user, the registration form's fields, the enterprise choices) comes from
+`setup` as JSON, which the page keeps in localStorage. Drafts are kept in IndexedDB and sent to `sync` once the
+network is back: photos first through POST /attachments, then the registration with its `client_ref`, so that a retry
+returns the case it made.
 """
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from ..clock import clock
@@ -22,7 +24,7 @@ from .cases import enterprise_choices
 from .csrf import csrf_token
 
 bp = Blueprint("offline_capture", __name__)
-SERVICE_WORKER = "offline-sw.js"  # in app/static; served at the site's root as /sw.js (see `service_worker`)
+SERVICE_WORKER = "offline_sw.js"  # in app/static; served at the site's root as /sw.js (see `service_worker`)
 MAX_VALUES = 50  # strings per field of a synced draft (photos: the form allows 20)
 
 
@@ -133,7 +135,7 @@ def service_worker():
 
 
 def _messages():
-    """The words offline.js shows, in the page's language ({name}-style placeholders are filled in by the script)."""
+    """The words the page's scripts show, in the page's language ({name}: a placeholder the script fills in)."""
     return {
         "online": _("在线"), "offline": _("离线：登记保存在本设备"),
         "need_setup": _("本设备还没有离线登记所需的表单和企业名录：请在有网络时登录并打开本页一次。"),
@@ -145,7 +147,8 @@ def _messages():
         "rejected": _("被退回：{message}"), "other_user": _("属于用户 {name}：请以该用户登录后同步"),
         "network_error": _("网络不通，恢复后自动重试"), "server_error": _("服务器暂时无法处理，稍后自动重试"),
         "synced": _("已同步"), "sync_done": _("同步完成：{n} 条"), "nothing_to_sync": _("没有需要同步的登记"),
-        "photos": _("照片 {n} 张"), "edit": _("修改"), "delete": _("删除"),
+        "sync_refused": _("被退回 {n} 条：请按提示修改后保存，再同步"),
+        "photos": _("照片 {n} 张"), "edit": pgettext("offline draft", "修改"), "delete": pgettext("offline draft", "删除"),
         "confirm_delete": _("删除这条未同步的登记？内容和照片将从本设备删除，无法恢复。"),
         "choose": _("请选择"), "add_photos": _("添加照片"), "add_files": _("添加文件"), "remove": _("移除"),
         "locate": _("获取当前位置"), "locate_failed": _("无法获取位置"),

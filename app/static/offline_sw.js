@@ -1,15 +1,16 @@
 // The offline registration page's service worker (离线登记), served as /sw.js and registered by that page with the
 // page itself as its scope: it controls no other page of the site.
 //
-// It keeps the page's shell (the page, which holds no user data, and the two static files it loads) and answers
+// It keeps the page's shell (the page, which holds no user data, and the static files it loads) and answers
 // them from the network while there is one (refreshing its copy), from its copy when there is none. Every other
 // request passes through untouched and is never stored: no other page, no case data, no JSON, no upload. The form,
 // the enterprises and the drafts are kept by the page itself (localStorage, IndexedDB).
 "use strict";
 
-var CACHE = "hazard-offline-shell-v1";
+var CACHE = "hazard-offline-shell-v1";  // a new name when FILES change: the old copy is dropped on activation
 var PAGE = self.registration.scope;  // .../hazards/offline
-var SHELL = [PAGE, new URL("static/app.css", self.location).href, new URL("static/offline.js", self.location).href];
+var FILES = ["static/app.css", "static/offline_store.js", "static/offline_form.js", "static/offline.js"];
+var SHELL = [PAGE].concat(FILES.map(function (file) { return new URL(file, self.location).href; }));
 
 // Only a page or file as the server meant it: not an error, not the login page a lost session redirects to.
 function usable(response) {
