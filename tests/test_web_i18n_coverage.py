@@ -16,6 +16,7 @@ from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, Hazar
                         RectificationCheck, TimerFiring, TypicalCase, User)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
+from test_inspections import visit
 from test_lifecycle_service import case_row, register
 from test_objections import answer, raise_one
 from test_rectification_checks import check, rectifying
@@ -176,3 +177,18 @@ def test_english_documents_show_no_chinese_outside_user_data(people, login):
         shown = without_user_data(pdf_text(response.get_data()))
         assert [w for w in UI_WORDS if w in shown] == [], url
         assert leftover_chinese(shown) == {}, url
+
+
+def test_english_case_documents_and_visit_report_show_no_chinese_outside_user_data(people, login):
+    """The rectification notice, the acceptance opinion, the closing receipt and an inspection visit's report."""
+    case_id = closed_case(people)
+    client = login("project_lead")
+    client.get("/lang/en")
+    urls = [f"/cases/{case_id}/notice.pdf", f"/cases/{case_id}/verification.pdf", f"/cases/{case_id}/receipt.pdf"]
+    urls.append(f"/inspections/{visit(people.inspector, people.enterprise_a).id}/report.pdf")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = without_user_data(pdf_text(response.get_data()))
+        assert [w for w in UI_WORDS if w in shown] == [], url
+        assert leftover_chinese(shown) == {}, (url, shown)

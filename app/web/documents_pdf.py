@@ -27,7 +27,8 @@ def receipt(data):
         (_("整改责任人"), fix.get("responsible_person")),
         (_("完成日期"), catalog.show("completed_on", fix.get("completed_on"))),
         (_("整改资金（元）"), catalog.show("funds", fix.get("funds"))),
-        (_("整改提交"), f"{data.rectified_by}　{st.moment(data.rectified_at)}" if data.rectified_at else None)])
+        (_("整改提交"), _("%(who)s　%(at)s", who=data.rectified_by, at=st.moment(data.rectified_at))
+         if data.rectified_at else None)])
     story.append(Paragraph(escape(_("复核与销号")), st.HEADING))
     story.append(_verifications_table(data.sign_offs, with_conclusion=False))
     story += section("", [(_("销号时间"), st.moment(case.closed_at))])
@@ -46,8 +47,10 @@ def notice(data):
     story += enterprise_and_hazard(case, catalog, case.inspector.display_name)
     story += section(_("整改要求"), [(who, text) for who, text in data.requirements] + [
         (_("整改期限"), st.moment(data.deadline)), (_("联系人"), data.contact_person),
-        (_("联系电话"), data.contact_phone), (_("下达"), f"{data.issued_by}　{st.moment(data.issued_at)}"),
-        (_("企业签收"), f"{data.signed_by}　{st.moment(data.signed_at)}" if data.signed_at else _("未签收"))])
+        (_("联系电话"), data.contact_phone),
+        (_("下达"), _("%(who)s　%(at)s", who=data.issued_by, at=st.moment(data.issued_at))),
+        (_("企业签收"), _("%(who)s　%(at)s", who=data.signed_by, at=st.moment(data.signed_at))
+         if data.signed_at else _("未签收"))])
     story += foot(_("本通知书由隐患排查治理闭环管理系统根据案件办理记录生成，可凭案件编号在系统中核对。"))
     return st.build(story, f"{_('隐患整改通知书')} {case.code}")
 
