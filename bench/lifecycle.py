@@ -10,7 +10,6 @@ import sys
 import tempfile
 import time
 import uuid
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from app import create_app  # noqa: E402
 from app.clock import SHANGHAI, clock  # noqa: E402
 from app.config import Config  # noqa: E402
+from app.engine import serializer  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Enterprise, HazardCase, HumanTask, User, UserRole, WorkflowState  # noqa: E402
 from app.services import attachments, hazards, processes, tasks  # noqa: E402
@@ -249,9 +249,9 @@ def main():
             open_state = db.session.get(WorkflowState, open_case).state
             results.append(("stored state per closed case, 2 rounds (target <= 20 KB)",
                             f"{statistics.mean(len(s) for s in states) / 1024:.1f} KB "
-                            f"(JSON before compression {statistics.mean(len(zlib.decompress(s)) for s in states) / 1024:.1f} KB)"))
+                            f"(JSON before compression {statistics.mean(len(serializer.decompress(s)) for s in states) / 1024:.1f} KB)"))
             results.append(("stored state per open case (rectifying)",
-                            f"{len(open_state) / 1024:.1f} KB (JSON {len(zlib.decompress(open_state)) / 1024:.1f} KB)"))
+                            f"{len(open_state) / 1024:.1f} KB (JSON {len(serializer.decompress(open_state)) / 1024:.1f} KB)"))
 
             for size in INBOX_SIZES:
                 fill_open_cases(ent, people, version.id, size)

@@ -6,7 +6,7 @@ import pytest
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Attachment, AuditEvent, HumanTask
-from app.services import forms, tasks
+from app.services import attachments, forms, tasks
 from app.services.processes import deployed_version, form_for
 from app.services.uow import UnitOfWork
 from app.web import forms_render
@@ -133,3 +133,51 @@ def test_the_api_saves_a_draft(api, people):
     assert api("ent_b").put(f"/api/v1/tasks/{task.id}/draft", json={"data": {}}).status_code == 404
     paths = ent.get("/api/v1/openapi.json").get_json()["paths"]
     assert "put" in paths["/api/v1/tasks/{task_id}/draft"]
+
+
+def test_a_photo_dropped_from_a_later_draft_comes_off_the_case(people, login):
+    task = rectification_task(people)
+    kept, wrong = photo(people.ent_a), photo(people.ent_a)
+    save(people.ent_a, task.id, {"measures": "整改中", "after_photos": [kept, wrong]})
+    save(people.ent_a, task.id, {"measures": "整改中", "after_photos": [kept]})
+    db.session.expire_all()
+    by_id = {a.public_id: a for a in db.session.query(Attachment).filter(Attachment.public_id.in_([kept, wrong]))}
+    assert by_id[kept].case_id == task.case_id
+    assert by_id[wrong].case_id is None and by_id[wrong].field == ""  # the uploader's own upload again
+    event = db.session.query(AuditEvent).filter_by(action="draft_files_removed").one()
+    assert event.changes == {"after_photos": [[wrong], []]} and event.case_id == task.case_id
+    # Nobody else on the case sees it any more; its uploader still does.
+    with pytest.raises(NotFound):
+        attachments.open_for_user(UnitOfWork(), people.project_lead, wrong, "/tmp")
+    attachments.open_for_user(UnitOfWork(), people.project_lead, kept, "/tmp")
+    attachments.open_for_user(UnitOfWork(), people.ent_a, wrong, "/tmp")
+    assert "撤下草稿附件" in login("project_lead").get(f"/cases/{task.case_id}").get_data(as_text=True)
+
+
+def test_a_draft_s_photo_left_out_of_the_submission_comes_off_the_case(people):
+    task = rectification_task(people)
+    kept, wrong = photo(people.ent_a), photo(people.ent_a)
+    save(people.ent_a, task.id, {"measures": "整改中", "after_photos": [kept, wrong]})
+    complete(people.ent_a, db.session.get(HumanTask, task.id), dict(
+        RECTIFY_DONE, after_photos=[kept]))
+    db.session.expire_all()
+    assert db.session.query(Attachment).filter_by(public_id=wrong).one().case_id is None
+    assert db.session.query(Attachment).filter_by(public_id=kept).one().case_id == task.case_id
+
+
+def test_a_photo_a_completed_step_submitted_stays_when_a_draft_drops_it(people):
+    """Round 1's after-photo offered again in round 2's draft, then dropped: round 1's submission still shows it."""
+    task = rectification_task(people)
+    first = photo(people.ent_a)
+    complete(people.ent_a, task, dict(RECTIFY_DONE, after_photos=[first]))
+    complete(people.project_team, open_tasks(task.case_id)["verification"],
+             {"passed": False, "opinion": "不合格", "added_requirements": "接地"})
+    second_round = open_tasks(task.case_id)["rectification"]
+    save(people.ent_a, second_round.id, {"measures": "再整改", "after_photos": [first]})
+    save(people.ent_a, second_round.id, {"measures": "再整改", "after_photos": []})
+    db.session.expire_all()
+    assert db.session.query(Attachment).filter_by(public_id=first).one().case_id == task.case_id
+    assert db.session.query(AuditEvent).filter_by(action="draft_files_removed").count() == 0
+
+
+RECTIFY_DONE = {"measures": "更换线路", "progress_percent": 100, "completed": True, "responsible_person": "陈"}

@@ -13,8 +13,13 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, Notification, ProcessVersion,
-                        TimerFiring, TypicalCase, User)
-from test_lifecycle_service import case_row
+                        RectificationCheck, TimerFiring, TypicalCase, User)
+from pdf_support import pdf_text
+from test_follow_ups import closed_case, record, rows
+from test_inspections import visit
+from test_lifecycle_service import case_row, register
+from test_objections import answer, raise_one
+from test_rectification_checks import check, rectifying
 from test_sla_service import overdue_case
 from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
@@ -89,6 +94,7 @@ def user_data():
     for t in db.session.query(TypicalCase):
         strings |= {t.title, t.problem_description, t.cause_analysis, t.measures, t.effect, t.lessons, t.industry}
     strings |= {u.display_name for u in db.session.query(User)}
+    strings |= {r.checkers for r in db.session.query(RectificationCheck)}  # the names as typed on the form
     strings |= {t.name for t in db.session.query(TimerFiring)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
@@ -152,3 +158,37 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
             page = without_user_data(page)
             assert [w for w in UI_WORDS if w in page] == [], (username, url)
             assert leftover_chinese(page) == {}, (username, url)
+
+
+def test_english_documents_show_no_chinese_outside_user_data(people, login):
+    """The printable records of an objection, a supervision check and a re-inspection, read back from the PDF."""
+    objection_id = raise_one(people.ent_a, register(people))
+    answer(people.project_lead, objection_id)
+    case_id = rectifying(people)
+    interview = check(people.supervision, case_id, conclusion="interview")
+    follow_up = rows(closed_case(people))[0]
+    record(people.inspector, follow_up.id, "recurred", "配电柜前又堆放杂物")
+    client = login("ent_a")
+    client.get("/lang/en")
+    for url in (f"/objections/{objection_id}/answer.pdf", f"/cases/{case_id}/checks/{interview.id}.pdf",
+                f"/followups/{follow_up.id}.pdf"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = without_user_data(pdf_text(response.get_data()))
+        assert [w for w in UI_WORDS if w in shown] == [], url
+        assert leftover_chinese(shown) == {}, url
+
+
+def test_english_case_documents_and_visit_report_show_no_chinese_outside_user_data(people, login):
+    """The rectification notice, the acceptance opinion, the closing receipt and an inspection visit's report."""
+    case_id = closed_case(people)
+    client = login("project_lead")
+    client.get("/lang/en")
+    urls = [f"/cases/{case_id}/notice.pdf", f"/cases/{case_id}/verification.pdf", f"/cases/{case_id}/receipt.pdf"]
+    urls.append(f"/inspections/{visit(people.inspector, people.enterprise_a).id}/report.pdf")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = without_user_data(pdf_text(response.get_data()))
+        assert [w for w in UI_WORDS if w in shown] == [], url
+        assert leftover_chinese(shown) == {}, (url, shown)

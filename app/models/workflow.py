@@ -7,7 +7,7 @@ class WorkflowState(db.Model):
 
     __tablename__ = "workflow_state"
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), primary_key=True)
-    state = db.Column(db.LargeBinary, nullable=False)  # zlib-compressed JSON
+    state = db.Column(db.LargeBinary, nullable=False)  # zstd-compressed JSON (zlib before 2026-11-30; both are read)
     version = db.Column(db.Integer, nullable=False, default=1)
     updated_at = db.Column(UTCDateTime, nullable=False)
 

@@ -124,6 +124,27 @@ def link(uow, actor, case, public_ids, field):
             projection.set_committed(obj, {"case_id": case.id, "field": field})
 
 
+def unlink_dropped(uow, case, field, dropped, still_used):
+    """Take files a task's saved draft had put on the case, and that a later draft or the submission left out,
+    off the case again (back to their uploader's own uploads): a photo removed from a draft must not stay on the
+    case for everyone on it to see. Files that `still_used` names (a completed step's submission or another
+    task's draft refers to them) stay. Returns the public ids taken off."""
+    ids = sorted(set(dropped) - set(still_used))
+    if not ids:
+        return []
+    rows = uow.session.connection().execute(_UNLINK, {"b_ids": ids, "b_case_id": case.id, "b_field": field}).all()
+    for row_id, _public_id in rows:
+        obj = projection.loaded_object(uow.session, Attachment, row_id)
+        if obj is not None:
+            projection.set_committed(obj, {"case_id": None, "field": ""})
+    return sorted(public_id for _row_id, public_id in rows)
+
+
+_UNLINK = update(_table).where(_table.c.public_id.in_(bindparam("b_ids", expanding=True)),
+                               _table.c.case_id == bindparam("b_case_id"), _table.c.field == bindparam("b_field")) \
+    .values(case_id=None, field="").returning(_table.c.id, _table.c.public_id)
+
+
 def for_case(session, case_id):
     return session.query(Attachment).filter_by(case_id=case_id).order_by(Attachment.id).all()
 

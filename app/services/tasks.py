@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, TaskNotReady, ValidationFailed
 from ..models import AuditEvent, HazardCase, HumanTask, ProcessVersion, User, WorkflowState
-from . import attachments, audit, case_store, forms, processes, projection
+from . import attachments, audit, case_store, draft_files, forms, processes, projection
 from .access import check_workable, get_visible_case, get_workable_task, may_work_on, task_filter
 from .calendar import REVISION_SUBQUERY
 from .processes import form_for
@@ -133,6 +133,7 @@ def save_draft(uow, user, task_id, data):
     # The draft's files go on the case now: visible to those on the case, and usable by whoever submits the task.
     for field in forms.attachment_fields(form):
         attachments.link(uow, user, task.case, clean.get(field, []), field)
+    draft_files.take_off_dropped(uow, user, task.case, task.id, task.name, form, task.draft, clean)
     before, now = task.draft or {}, clock.now()
     result = uow.session.execute(update(HumanTask).where(HumanTask.id == task.id)
                                  .values(draft=clean, draft_saved_at=now, draft_saved_by_id=user.id))
@@ -149,7 +150,7 @@ def save_draft(uow, user, task_id, data):
 # and the working calendar's revision (so that computing a deadline needs no read of its own).
 _FOR_COMPLETION = select(
     HazardCase, HumanTask.id, HumanTask.case_id, HumanTask.task_guid, HumanTask.name, HumanTask.role,
-    HumanTask.form_key, HumanTask.enterprise_id, HumanTask.assignee_id,
+    HumanTask.form_key, HumanTask.enterprise_id, HumanTask.assignee_id, HumanTask.draft,
     WorkflowState.version.label("state_version"), ProcessVersion.id.label("version_id"), ProcessVersion.process_id,
     ProcessVersion.version, ProcessVersion.content_hash, REVISION_SUBQUERY.label("calendar_revision"),
 ).select_from(HumanTask).join(HazardCase, HazardCase.id == HumanTask.case_id) \
@@ -174,6 +175,8 @@ def complete(uow, user, task_id, data):
     clean = forms.validate(form, data)
     for field in forms.attachment_fields(form):
         attachments.link(uow, user, case, clean.get(field, []), field)
+    if task.draft:  # what the draft put on the case and the submission left out comes off it
+        draft_files.take_off_dropped(uow, user, case, task_id, task.name, form, task.draft, clean)
     loaded = case_store.load(uow, case, state_version=task.state_version, calendar_revision=task.calendar_revision)
     before = loaded.runtime.ready_task_data(task.task_guid)
     if before is None:

@@ -51,6 +51,7 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "service_report_withdrawn": N_("企业服务情况报告已撤回")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
+            "draft_files_removed": N_("撤下草稿附件"),
             "case_updated": N_("流程推进"), "case_regraded": N_("重新定级"),
             "inspection_acknowledged": N_("企业确认排查结果"), "rectification_checked": N_("整改督导检查"),
             "site_checks_drawn": N_("双随机抽取督导检查"),
