@@ -134,7 +134,7 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
                          "/library?quarter=2026Q4&industry=化工"],
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
-                  "/cooperation"],
+                  "/cooperation", "/hazards/offline"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],
@@ -146,7 +146,7 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     }
     setting_up = login("inspector")  # the two-factor page while a new key waits to be confirmed
     setting_up.post("/account/two-factor/setup")
-    pages["inspector"] = ["/account/two-factor"]
+    pages["inspector"] = ["/account/two-factor", "/hazards/offline"]
     for username, urls in pages.items():
         client = setting_up if username == "inspector" else login(username)
         client.get("/lang/en")
