@@ -17,5 +17,7 @@ def test_bureau_opens_the_map_and_a_case_from_it(people, live_server, page):
     assert "共 4 件，其中 3 件有定位，显示 3 件" in page.inner_text("#map-counts")
     # The map may still be animating to fit the points: the click goes to the point itself, wherever it is drawn.
     page.locator("path.grade-major").dispatch_event("click")
-    page.click(".leaflet-popup-content a.code")
+    # The popup pans the map into view (an animation): click the link itself, not where it was a moment ago.
+    page.wait_for_selector(".leaflet-popup-content a.code")
+    page.locator(".leaflet-popup-content a.code").dispatch_event("click")
     page.wait_for_url(re.compile(rf"/cases/{a_major}$"))
