@@ -64,3 +64,20 @@ def test_login_page_in_english(client):
     assert "Log in" in page and "Username" in page
     response = client.post("/login", data={"username": "nobody", "password": "x"})
     assert response.status_code == 401 and "Wrong username or password" in text(response)
+
+
+def test_every_form_text_shown_to_people_has_its_english():
+    """Each form's titles and help texts (forms/<formKey>.json) carry an English one beside them."""
+    import json
+    from pathlib import Path
+    missing = []
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("forms").glob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        for name, hints in schema.get("ui", {}).items():
+            if "help" in hints and not hints.get("help_en"):
+                missing.append(f"{path.name}: ui.{name}.help")
+        for name, prop in schema.get("properties", {}).items():
+            hints = schema.get("ui", {}).get(name, {})
+            if prop.get("title") and not (prop.get("title_en") or hints.get("title_en")):
+                missing.append(f"{path.name}: {name}.title")
+    assert missing == []
