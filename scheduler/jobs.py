@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, complaints, cooperation, followups, health, monthly_report, objections, outbox,
-                          region_risk, timers, weekly_report)
+from app.services import (backup, complaints, cooperation, followups, health, iot_alarm_handling, iot_alarms,
+                          iot_maintenance, monthly_report, objections, outbox, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -146,6 +146,37 @@ def urge_complaints():
     return urged
 
 
+def iot_mark_offline():
+    """Monitoring devices silent for IOT_OFFLINE_MINUTES: marked offline, an offline alarm each, people told."""
+    from flask import current_app
+    with UnitOfWork() as uow:
+        marked = iot_alarms.mark_offline(uow, current_app.config["IOT_OFFLINE_MINUTES"])
+        uow.commit()
+    _beat("iot_mark_offline", message=f"{len(marked)} devices offline" if marked else "")
+    for device in marked:
+        log.info("iot device %s offline", device.code)
+    return marked
+
+
+def iot_escalate_alarms():
+    """Alarms nobody acknowledged within IOT_ESCALATE_MINUTES: the bureau is urged, once each."""
+    from flask import current_app
+    with UnitOfWork() as uow:
+        urged = iot_alarm_handling.escalate_unacknowledged(uow, current_app.config["IOT_ESCALATE_MINUTES"])
+        uow.commit()
+    _beat("iot_escalate_alarms", message=f"{urged} escalated" if urged else "")
+    return urged
+
+
+def iot_remind_maintenance():
+    """Low batteries and calibrations due or overdue: the enterprise's staff and the project leads reminded once."""
+    with UnitOfWork() as uow:
+        sent = iot_maintenance.remind_due(uow)
+        uow.commit()
+    _beat("iot_remind_maintenance", message=f"{sent} reminders" if sent else "")
+    return sent
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -181,6 +212,11 @@ def job_table(config):
         # checked hourly, scores once a month: a scheduler down on the 1st still scores the month when it starts
         {"id": "score_cooperation", "func": score_cooperation, "trigger": "interval", "seconds": 3600},
         {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
+        {"id": "iot_mark_offline", "func": iot_mark_offline, "trigger": "interval",
+         "seconds": config["IOT_CHECK_SECONDS"]},
+        {"id": "iot_escalate_alarms", "func": iot_escalate_alarms, "trigger": "interval",
+         "seconds": config["IOT_CHECK_SECONDS"]},
+        {"id": "iot_remind_maintenance", "func": iot_remind_maintenance, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -12,8 +12,8 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, Notification, ProcessVersion,
-                        TimerFiring, TypicalCase, User)
+from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
+                        IotMaintenance, Notification, ProcessVersion, TimerFiring, TypicalCase, User)
 from test_lifecycle_service import case_row
 from test_sla_service import overdue_case
 from test_timers_service import sweep
@@ -89,6 +89,10 @@ def user_data():
     for t in db.session.query(TypicalCase):
         strings |= {t.title, t.problem_description, t.cause_analysis, t.measures, t.effect, t.lessons, t.industry}
     strings |= {u.display_name for u in db.session.query(User)}
+    strings |= {text for d in db.session.query(IotDevice) for text in (d.name, d.place)}
+    strings |= {g.name for g in db.session.query(IotGateway)}
+    strings |= {text for m in db.session.query(IotMaintenance) for text in (m.performed_by, m.note)}
+    strings |= {text for a in db.session.query(IotAlarm) for text in (a.acknowledge_note, a.handling_note)}
     strings |= {t.name for t in db.session.query(TimerFiring)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):

@@ -168,4 +168,5 @@ class IotMaintenance(db.Model):
     recorded_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
     recorded_at = db.Column(UTCDateTime, nullable=False)
 
+    device = db.relationship("IotDevice")
     recorded_by = db.relationship("User")

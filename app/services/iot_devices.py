@@ -36,8 +36,8 @@ def register(uow, user, data):
     uow.session.add(device)
     uow.session.flush()
     audit.record(uow, None, user, "iot_device_registered", changes={
-        **{name: [None, _plain(values[name])] for name in DEVICE_FIELDS if values.get(name) not in (None, "")},
-        **{code: [None, limits_text(limits)] for code, limits in parameters.items()}},
+        **{audited(name): [None, _plain(values[name])] for name in DEVICE_FIELDS if values.get(name) not in (None, "")},
+        **{audited(code): [None, limits_text(limits)] for code, limits in parameters.items()}},
         details={"device_id": device.id, "code": device.code, "enterprise_id": device.enterprise_id},
         subject=("iot_device", device.id))
     return device, key
@@ -62,7 +62,7 @@ def update(uow, user, device_id, data):
     device.updated_at = clock.now()
     after = {name: _plain(getattr(device, name)) for name in DEVICE_FIELDS}
     after.update({code: limits_text(limits) for code, limits in parameters.items()})
-    changes = {name: [before.get(name), after.get(name)] for name in {**before, **after}
+    changes = {audited(name): [before.get(name), after.get(name)] for name in {**before, **after}
                if before.get(name) != after.get(name)}
     if changes:
         uow.session.flush()
@@ -80,6 +80,14 @@ def rotate_key(uow, user, device_id):
     audit.record(uow, None, user, "iot_device_key_rotated", details={"device_id": device.id, "code": device.code},
                  subject=("iot_device", device.id))
     return device, key
+
+
+def audited(name):
+    """A field's name in the audit rows: a device's fields apart from the enterprise register's ("name", "kind"),
+    a parameter's thresholds as "limits_<code>"."""
+    if name == "enterprise_id":
+        return name
+    return f"limits_{name}" if name in PARAMETERS else f"device_{name}"
 
 
 def calibration_due(device):

@@ -12,7 +12,7 @@ from ..models import MAINTENANCE_KINDS, Enterprise, IotDevice, IotMaintenance
 from . import audit, notifications
 from .field_rules import aware_moment, clean_text, raise_if, whole_number
 from .iot_access import check_may_edit, check_may_read, get_visible_device, visible_condition
-from .iot_devices import calibration_due
+from .iot_devices import audited, calibration_due
 
 LOW_BATTERY_PERCENT = 20
 CALIBRATION_NOTICE_DAYS = 7
@@ -108,7 +108,7 @@ def record(uow, user, device_id, kind, performed_at, performed_by, note="", batt
     uow.session.flush()
     after = {"battery_percent": device.battery_percent, "last_calibrated_on": _day(device.last_calibrated_on)}
     audit.record(uow, None, user, "iot_maintenance_recorded",
-                 changes={name: [before[name], after[name]] for name in before if before[name] != after[name]},
+                 changes={audited(name): [before[name], after[name]] for name in before if before[name] != after[name]},
                  details={"device_id": device.id, "code": device.code, "kind": kind, "maintenance_id": row.id,
                           "performed_by": performed_by, "note": note},
                  subject=("iot_device", device.id))
