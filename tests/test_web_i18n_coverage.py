@@ -19,6 +19,7 @@ from test_sla_service import overdue_case
 from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
+from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
@@ -123,6 +124,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     entry = add(people.quality, case_id)  # the case library: an entry with an edit in its history
     edit(people.bureau, entry.id, {**WRITTEN, "lessons": "接地检测列入复核必查项"})
     verified = closed_after_two_rounds(people)  # its draft words the verification opinions
+    device_id, key = register_iot_device(people.project_lead, people.enterprise_a)  # IoT monitoring, an alarm open
+    [alarm_id] = send_iot(key, iot_reading("h2s", 4, minutes=-30), iot_reading("h2s", 31))["alarms_opened"]
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
@@ -130,8 +133,9 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          "/inspections/satisfaction", "/complaints", "/cooperation", "/supervision/checks",
                          f"/cases/{case_id}/checks/new", "/library", f"/library/{entry.id}",
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
-                         "/library?quarter=2026Q4&industry=化工"],
-        "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
+                         "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
+                         "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways"],
+        "ent_a": ["/iot/devices", f"/iot/alarms/{alarm_id}", "/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
                   "/cooperation"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],

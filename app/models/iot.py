@@ -72,8 +72,8 @@ class IotDevice(db.Model):
     updated_at = db.Column(UTCDateTime, nullable=False)
 
     enterprise = db.relationship("Enterprise")
-    parameters = db.relationship("IotParameter", order_by="IotParameter.id", lazy="selectin",
-                                 cascade="all, delete-orphan")
+    # Loaded when asked for (lists ask with selectinload); the upload path reads the rows itself, locked.
+    parameters = db.relationship("IotParameter", order_by="IotParameter.id", cascade="all, delete-orphan")
 
 
 class IotParameter(db.Model):

@@ -40,8 +40,9 @@ def acknowledge(uow, user, alarm_id, note=""):
     if alarm.acknowledged_at is not None:
         raise Conflict("告警已被确认 / the alarm was acknowledged already")
     alarm.acknowledged_at, alarm.acknowledged_by_id, alarm.acknowledge_note = clock.now(), user.id, note or None
-    audit.record(uow, None, user, "iot_alarm_acknowledged", changes={"acknowledge_note": [None, note]} if note else None,
-                 details=_details(alarm), subject=("iot_alarm", alarm.id))
+    audit.record(uow, None, user, "iot_alarm_acknowledged",
+                 changes={"acknowledge_note": [None, note]} if note else None, details=_details(alarm),
+                 subject=("iot_alarm", alarm.id))
     return alarm
 
 

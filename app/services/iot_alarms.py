@@ -110,8 +110,9 @@ def _exceeded_again(event, hit, measured_at, value):
 
 
 def _announce(uow, event, device, action):
-    """Audit the event's opening (or rising to alarm) and tell the people of its level."""
-    value = event.peak_value if action == "iot_alarm_raised" else event.first_value
+    """Audit the event's opening (or rising to alarm) and tell the people of its level, with its worst value so far
+    (an event opened and risen within one upload is announced once, as an alarm)."""
+    value = event.peak_value
     _audit(uow, event, action, value)
     name, _english, unit, _limits = PARAMETERS[event.parameter]
     level = ALARM_LEVELS[event.level][0]

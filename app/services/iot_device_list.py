@@ -4,6 +4,7 @@ enterprise's devices."""
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, not_
+from sqlalchemy.orm import selectinload
 
 from ..clock import clock
 from ..models import Enterprise, IotAlarm, IotDevice
@@ -75,7 +76,9 @@ def listing(session, user, flt):
     """(devices by enterprise and code, how many)."""
     query = _filtered(session, user, flt).filter(state_condition(flt.state, clock.local_now().date()))
     total = query.count()
-    return query.order_by(Enterprise.name, IotDevice.code).limit(flt.limit).offset(flt.offset).all(), total
+    rows = query.options(selectinload(IotDevice.parameters)).order_by(Enterprise.name, IotDevice.code) \
+        .limit(flt.limit).offset(flt.offset).all()
+    return rows, total
 
 
 def counts(session, user, flt):

@@ -222,8 +222,9 @@ def _device_page(device, new_key=None, maintenance_form=None, maintenance_errors
     records = iot_maintenance.for_device(db.session, device.id)
     default_form = {"kind": "inspected", "performed_at": clock.local_now().strftime("%Y-%m-%dT%H:%M"),
                     "performed_by": current_user.display_name}
+    state = iot_device_list.states(db.session, [device])[device.id]
     return render_template(
-        "iot/device.html", device=device, new_key=new_key, state=iot_device_list.states(db.session, [device])[device.id],
+        "iot/device.html", device=device, new_key=new_key, state=state,
         reasons=iot_maintenance.reasons(device), hits={p.parameter: iot_alarms.hit_of(p, p.latest_value)
                                                        for p in device.parameters if p.latest_value is not None},
         charts={p.parameter: iot_chart.chart(series.get(p.parameter, []), p, now) for p in device.parameters},
