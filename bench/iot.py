@@ -101,7 +101,7 @@ def main():
     app = create_app({"SQLALCHEMY_DATABASE_URI": url,
                       "SQLALCHEMY_ENGINE_OPTIONS": dict(Config.SQLALCHEMY_ENGINE_OPTIONS, **options)})
     base = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
-    clock.set(base + timedelta(days=2))  # every measured_at below lies in the 30 days before "now"
+    clock.set(base + timedelta(days=5))  # every measured_at below lies in the 30 days before "now"
     rows = []
     try:
         with app.app_context():
@@ -113,7 +113,7 @@ def main():
             rows.append(("the same batches sent again (duplicates)", *run(gateway_key, fresh)))
             alarming = [gateway_batch(base + timedelta(days=1, minutes=2 * b), over_every=10) for b in range(BATCHES)]
             rows.append(("gateway, one reading in ten over a threshold", *run(gateway_key, alarming)))
-            own = [device_batch(base + timedelta(hours=12, minutes=4 * b)) for b in range(BATCHES)]
+            own = [device_batch(base + timedelta(days=3, minutes=4 * b)) for b in range(BATCHES)]
             rows.append(("one device with its own key", *run(keys["GD-000"], own)))
             stored = db.session.query(IotReading).count()
             alarms = db.session.query(IotAlarm).count()

@@ -174,3 +174,10 @@ def test_an_alarm_drafts_the_registration_form_and_records_the_case(people, logi
         iot_alarm_handling.hazard_prefill(db.session, people.inspector, warning)
     with pytest.raises(NotFound):
         iot_alarm_handling.hazard_prefill(db.session, people.ent_b, alarm_id)
+
+
+def test_the_jobs_are_in_the_scheduler(app):
+    table = {job["id"]: job for job in jobs.job_table(app.config)}
+    assert table["iot_mark_offline"]["seconds"] == app.config["IOT_CHECK_SECONDS"] == 60
+    assert table["iot_escalate_alarms"]["seconds"] == 60 and table["iot_remind_maintenance"]["seconds"] == 3600
+    assert app.config["IOT_OFFLINE_MINUTES"] == 30 and app.config["IOT_ESCALATE_MINUTES"] == 30

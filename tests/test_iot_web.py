@@ -68,6 +68,21 @@ def test_who_sees_and_edits_devices(people, login, client):
     assert client.get("/iot/devices").status_code == 302  # to the login page
 
 
+def test_every_route_refuses_roles_without_monitoring(app, people, login, client):
+    """The process owner (alone) reads no monitoring: 403 on every page and form; anonymous: the login page."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("iot."):
+            url = rule.build({name: 1 for name in rule.arguments}, append_unknown=False)[1]
+            urls += [(url, method) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    assert len(urls) >= 14
+    owner = login("process_owner")
+    for url, method in urls:
+        assert owner.open(url, method=method).status_code == 403, (method, url)
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+
+
 def test_the_list_filters_by_state_kind_and_enterprise(people, login):
     quiet_id, _ = register(people.project_lead, people.enterprise_a, "GD-QUIET")
     loud_id, loud_key = register(people.project_lead, people.enterprise_b, "GD-LOUD")
