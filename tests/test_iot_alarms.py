@@ -9,7 +9,7 @@ import pytest
 from app.clock import clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, IotAlarm, OutboxMessage
+from app.models import AuditEvent, IotAlarm, OutboxMessage, SchedulerHeartbeat
 from app.services import iot_alarm_handling
 from app.services.iot_alarms import RECOVERY_READINGS
 from app.services.uow import UnitOfWork
@@ -176,8 +176,14 @@ def test_an_alarm_drafts_the_registration_form_and_records_the_case(people, logi
         iot_alarm_handling.hazard_prefill(db.session, people.ent_b, alarm_id)
 
 
-def test_the_jobs_are_in_the_scheduler(app):
+def test_one_scheduler_job_watches_devices_alarms_and_maintenance(app, people):
     table = {job["id"]: job for job in jobs.job_table(app.config)}
-    assert table["iot_mark_offline"]["seconds"] == app.config["IOT_CHECK_SECONDS"] == 60
-    assert table["iot_escalate_alarms"]["seconds"] == 60 and table["iot_remind_maintenance"]["seconds"] == 3600
+    assert table["watch_iot"]["seconds"] == app.config["IOT_CHECK_SECONDS"] == 60
     assert app.config["IOT_OFFLINE_MINUTES"] == 30 and app.config["IOT_ESCALATE_MINUTES"] == 30
+    device_id, key = register(people.project_lead, people.enterprise_a, calibration_interval_days="")
+    send(key, reading("h2s", 25))
+    assert jobs.watch_iot() == {"offline": 0, "escalated": 0, "reminders": 0}
+    clock.advance(minutes=31)
+    assert jobs.watch_iot() == {"offline": 1, "escalated": 1, "reminders": 0}
+    beat = db.session.get(SchedulerHeartbeat, "watch_iot")
+    assert beat.ok and beat.message == "1 offline, 1 escalated"

@@ -2,7 +2,7 @@
 repaired, routine check — says who did it, when and what, and updates the device (battery level, calibration date
 and the next one due). Devices needing care — battery below LOW_BATTERY_PERCENT, calibration due within
 CALIBRATION_NOTICE_DAYS or overdue, offline — make the maintenance list, and their enterprise's staff and the project
-leads are reminded once per due date and once per low-battery spell (an hourly job)."""
+leads are reminded once per due date and once per low-battery spell (the scheduler's watch_iot job)."""
 from datetime import timedelta
 
 from sqlalchemy import or_
@@ -129,7 +129,7 @@ def _day(value):
     return value.isoformat() if value else None
 
 
-# ---- reminders (the hourly job) ----------------------------------------------------------------------------------
+# ---- reminders (part of the scheduler's watch_iot job) -------------------------------------------------------------
 def remind_due(uow):
     """Tell each active device's enterprise staff and the project leads of a low battery (once per spell: until the
     battery is replaced) and of a calibration due within CALIBRATION_NOTICE_DAYS and again once overdue (once per due
