@@ -13,8 +13,14 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
-                        IotMaintenance, Notification, ProcessVersion, TimerFiring, TypicalCase, User)
-from test_lifecycle_service import case_row
+                        IotMaintenance, Notification, ProcessVersion, RectificationCheck, TimerFiring, TypicalCase,
+                        User)
+from pdf_support import pdf_text
+from test_follow_ups import closed_case, record, rows
+from test_inspections import visit
+from test_lifecycle_service import case_row, register
+from test_objections import answer, raise_one
+from test_rectification_checks import check, rectifying
 from test_sla_service import overdue_case
 from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
@@ -90,6 +96,7 @@ def user_data():
     for t in db.session.query(TypicalCase):
         strings |= {t.title, t.problem_description, t.cause_analysis, t.measures, t.effect, t.lessons, t.industry}
     strings |= {u.display_name for u in db.session.query(User)}
+    strings |= {r.checkers for r in db.session.query(RectificationCheck)}  # the names as typed on the form
     strings |= {text for d in db.session.query(IotDevice) for text in (d.name, d.place)}
     strings |= {g.name for g in db.session.query(IotGateway)}
     strings |= {text for m in db.session.query(IotMaintenance) for text in (m.performed_by, m.note)}
@@ -135,8 +142,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
                          "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
                          "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways"],
-        "ent_a": ["/iot/devices", f"/iot/alarms/{alarm_id}", "/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
-                  "/cooperation"],
+        "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
+                  "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],
@@ -148,7 +155,7 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     }
     setting_up = login("inspector")  # the two-factor page while a new key waits to be confirmed
     setting_up.post("/account/two-factor/setup")
-    pages["inspector"] = ["/account/two-factor"]
+    pages["inspector"] = ["/account/two-factor", "/hazards/offline"]
     for username, urls in pages.items():
         client = setting_up if username == "inspector" else login(username)
         client.get("/lang/en")
@@ -160,3 +167,37 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
             page = without_user_data(page)
             assert [w for w in UI_WORDS if w in page] == [], (username, url)
             assert leftover_chinese(page) == {}, (username, url)
+
+
+def test_english_documents_show_no_chinese_outside_user_data(people, login):
+    """The printable records of an objection, a supervision check and a re-inspection, read back from the PDF."""
+    objection_id = raise_one(people.ent_a, register(people))
+    answer(people.project_lead, objection_id)
+    case_id = rectifying(people)
+    interview = check(people.supervision, case_id, conclusion="interview")
+    follow_up = rows(closed_case(people))[0]
+    record(people.inspector, follow_up.id, "recurred", "配电柜前又堆放杂物")
+    client = login("ent_a")
+    client.get("/lang/en")
+    for url in (f"/objections/{objection_id}/answer.pdf", f"/cases/{case_id}/checks/{interview.id}.pdf",
+                f"/followups/{follow_up.id}.pdf"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = without_user_data(pdf_text(response.get_data()))
+        assert [w for w in UI_WORDS if w in shown] == [], url
+        assert leftover_chinese(shown) == {}, url
+
+
+def test_english_case_documents_and_visit_report_show_no_chinese_outside_user_data(people, login):
+    """The rectification notice, the acceptance opinion, the closing receipt and an inspection visit's report."""
+    case_id = closed_case(people)
+    client = login("project_lead")
+    client.get("/lang/en")
+    urls = [f"/cases/{case_id}/notice.pdf", f"/cases/{case_id}/verification.pdf", f"/cases/{case_id}/receipt.pdf"]
+    urls.append(f"/inspections/{visit(people.inspector, people.enterprise_a).id}/report.pdf")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = without_user_data(pdf_text(response.get_data()))
+        assert [w for w in UI_WORDS if w in shown] == [], url
+        assert leftover_chinese(shown) == {}, (url, shown)

@@ -28,7 +28,10 @@ class HazardCase(db.Model):
 
     __tablename__ = "hazard_case"
     # Case ids key the in-process runtime cache and the readable code: never reuse one (SQLite would).
-    __table_args__ = {"sqlite_autoincrement": True}
+    # One case per (reporter, client_ref): a device's retry of a registration whose answer it never got finds the
+    # case it made, also when two retries arrive at once (NULLs, registrations without a reference, never clash).
+    __table_args__ = (db.Index("uq_hazard_case_inspector_id_client_ref", "inspector_id", "client_ref", unique=True),
+                      {"sqlite_autoincrement": True})
     id = db.Column(db.Integer, primary_key=True)
     code = db.Column(db.String(32), unique=True)  # YH-2026-000123, set right after insert
     enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=False, index=True)
@@ -60,6 +63,9 @@ class HazardCase(db.Model):
     source = db.Column(db.String(16), nullable=False, default="inspection", server_default="inspection")
     # The inspection visit (排查记录) that found it, when the inspector registered it from one.
     inspection_visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"), index=True)
+    # The reference the reporter's device gave the registration (a UUID made when the hazard was captured, offline
+    # perhaps), so that sending it again returns this case instead of making a second one; None when none was given.
+    client_ref = db.Column(db.String(64))
 
     enterprise = db.relationship("Enterprise")
     inspector = db.relationship("User")

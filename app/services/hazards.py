@@ -1,8 +1,10 @@
-"""Registering hazards and reading cases."""
+"""Registering hazards (once per client reference) and reading cases."""
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..clock import SHANGHAI, clock
@@ -16,8 +18,51 @@ REGISTRATION_FORM = "hazard_registration"
 _ENTERPRISE = select(Enterprise.id).where(Enterprise.id == bindparam("id"))
 
 
-def register_hazard(uow, actor, data):
-    """data: the registration form's fields (validated here against the deployed form schema)."""
+# A device's own reference of a registration: a UUID (36), a ULID (26) or the like; 16 to 64 letters, digits, "-" and
+# "_", so that a short, guessable or padded value is refused rather than stored. Compared exactly as sent.
+CLIENT_REF = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{15,63}$")
+CLIENT_REF_RULE = "16 to 64 letters, digits, '-' or '_' (a UUID made on the device)"
+
+
+def register_once(uow, actor, data, client_ref, offline=False):
+    """(case, created): register the hazard of `data` under the device's reference `client_ref`, or, when the actor
+    registered one under that reference already (a retry whose answer was lost), that case, whatever `data` says.
+    Another user's reference is theirs: the same string makes a case of its own. Two retries at the same moment make
+    one case: the unique index decides, the loser returns the winner's case. `offline`: the hazard was captured on a
+    device without network and is synced now; its history says so."""
+    if not may_register(actor):
+        raise NotAllowed("only inspectors (and enterprise staff, for their own enterprise) register hazards")
+    ref = check_client_ref(client_ref)
+    existing = registered_under(uow.session, actor, ref)
+    if existing is not None:
+        return existing, False
+    try:
+        return register_hazard(uow, actor, data, client_ref=ref, offline=offline), True
+    except _RegisteredMeanwhile:
+        return registered_under(uow.session, actor, ref), False
+
+
+def check_client_ref(value):
+    if not isinstance(value, str) or not CLIENT_REF.match(value):
+        raise ValidationFailed("客户端编号无效 / invalid client_ref",
+                               fields={"client_ref": f"客户端编号无效 / invalid client_ref: {CLIENT_REF_RULE}"})
+    return value
+
+
+def registered_under(session, actor, client_ref):
+    """The case `actor` registered under `client_ref`, None if none (404 if the actor may no longer see it)."""
+    case_id = session.execute(select(HazardCase.id).where(HazardCase.inspector_id == actor.id,
+                                                          HazardCase.client_ref == client_ref)).scalar()
+    return None if case_id is None else get_visible_case(session, actor, case_id)
+
+
+class _RegisteredMeanwhile(Exception):
+    """Another request of the same reporter inserted a case under the same client reference first."""
+
+
+def register_hazard(uow, actor, data, client_ref=None, offline=False):
+    """data: the registration form's fields (validated here against the deployed form schema). With `client_ref`,
+    call `register_once`, which returns the case already made under it."""
     if not may_register(actor):
         raise NotAllowed("only inspectors (and enterprise staff, for their own enterprise) register hazards")
     version = deployed_info(uow)
@@ -46,9 +91,9 @@ def register_hazard(uow, actor, data):
                       place=clean["place"], description=clean["description"], score=int(clean["score"]),
                       legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
                       longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
-                      process_version_id=version.id, inspection_visit_id=visit.id if visit else None, source=source)
-    uow.session.add(case)
-    uow.session.flush()
+                      process_version_id=version.id, inspection_visit_id=visit.id if visit else None, source=source,
+                      client_ref=client_ref)
+    _insert(uow.session, case, actor)
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
     for field in forms.attachment_fields(form):
         attachments.link(uow, actor, case, clean.get(field, []), field)
@@ -60,8 +105,37 @@ def register_hazard(uow, actor, data):
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
     case_store.start(uow, case, version, initial, audit_rows=[audit.entry(
         case.id, actor, "hazard_registered", task_name="隐患登记", changes=_registration_changes(clean, visit, checked),
-        details={"inspection_visit_id": visit.id} if visit else None)])
+        details=_registration_details(visit, client_ref, offline))])
     return case
+
+
+def _insert(session, case, actor):
+    """Insert the case row; with a client reference, in a savepoint: if the same reporter's other request inserted
+    one under it first (the unique index waits for it to commit, then refuses), this request's part is undone and
+    `register_once` returns that case."""
+    if case.client_ref is None:
+        session.add(case)
+        session.flush()
+        return
+    try:
+        with session.begin_nested():
+            session.add(case)
+            session.flush()
+    except IntegrityError:
+        if registered_under(session, actor, case.client_ref) is None:
+            raise  # another constraint: not a retry
+        raise _RegisteredMeanwhile() from None
+
+
+def _registration_details(visit, client_ref, offline):
+    details = {}
+    if visit is not None:
+        details["inspection_visit_id"] = visit.id
+    if client_ref is not None:
+        details["client_ref"] = client_ref
+    if offline:  # the case's history shows "离线采集，同步于 <the registration's time>"
+        details["offline"] = True
+    return details or None
 
 
 def _checklist_result(session, visit, item_id):

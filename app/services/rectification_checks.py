@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 
 from ..clock import clock
-from ..errors import Conflict, NotAllowed
+from ..errors import Conflict, NotAllowed, NotFound
 from ..models import CHECK_CONCLUSIONS, CreditRecord, HazardCase, HumanTask, RectificationCheck
 from . import audit, notifications
 from .access import get_visible_case
@@ -41,6 +41,41 @@ def may_check(user):
 
 def may_read(user):
     return user.has_role(*READERS)
+
+
+def may_see_checks(user):
+    """Who sees a case's checks (its page's card, a check's record): the readers, and the staff of the case's own
+    enterprise — they are told of a lagging or an interview check, and sign the record on site. The caller has
+    checked that the user may see the case."""
+    return may_read(user) or "enterprise" in user.roles
+
+
+def get_visible(session, user, case_id, check_id):
+    """One check of the case: 404 for another enterprise's case or a check of another case, 403 for those who
+    may see the case but not its checks."""
+    case = get_visible_case(session, user, case_id)
+    row = session.get(RectificationCheck, check_id) if isinstance(check_id, int) else None
+    if row is None or row.case_id != case.id:
+        raise NotFound("督导检查不存在 / supervision check not found")
+    if not may_see_checks(user):
+        raise NotAllowed("整改督导检查供督导组、项目负责人、应急管理局、管理人员、质量监督专员、系统管理员和本企业查看 / "
+                         "supervision checks are for the supervision group, project leads, the bureau, managers, "
+                         "quality supervisors, administrators and the enterprise itself")
+    return row
+
+
+def credit_record(session, row):
+    """The entry an interview check put on the enterprise's credit record (None for other conclusions). The entry
+    does not name its check, but each interview check of a case writes exactly one interview entry for that case
+    in the same transaction, so the check's place among the case's interview checks is the entry's among them."""
+    if row.conclusion != "interview":
+        return None
+    checks = [c for c, in session.query(RectificationCheck.id).filter_by(case_id=row.case_id, conclusion="interview")
+              .order_by(RectificationCheck.id)]
+    entries = session.query(CreditRecord).filter_by(case_id=row.case_id, kind="interview") \
+        .order_by(CreditRecord.id).all()
+    place = checks.index(row.id)
+    return entries[place] if place < len(entries) else None
 
 
 def due_checks(session, within_days=0):

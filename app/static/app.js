@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // Signed out (the login page, a public page): forget what the offline registration page kept for the last user
+  // (static/offline_store.js: who it was, the enterprise choices). Drafts not yet synced stay; they name their user.
+  if (document.body.hasAttribute("data-signed-out")) {
+    try { window.localStorage.removeItem("hazard-offline-setup"); } catch (e) { /* storage disabled: nothing kept */ }
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });

@@ -1,5 +1,6 @@
-"""Re-inspections of closed cases (销号后复查, services/followups.py): the list by state and the record form."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Re-inspections of closed cases (销号后复查, services/followups.py): the list by state, the record form, and a
+recorded one's record to print (回头看复查记录)."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,8 +8,9 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import FOLLOW_UP_RESULTS
-from ..services import followups
+from ..services import case_documents, followups
 from ..services.uow import UnitOfWork
+from . import followup_pdf
 from .forms_render import bilingual
 from .names import label
 from .query_args import page_count, page_number
@@ -58,6 +60,18 @@ def record(follow_up_id):
         return _page(row, form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
     flash(_("已登记第 %(n)s 次复查", n=row.sequence), "success")
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/followups/<int:follow_up_id>.pdf")
+@login_required
+def record_pdf(follow_up_id):
+    """The recorded re-inspection to print and sign, for whoever may see it (its case); none before it is done."""
+    row = followups.get_visible(db.session, current_user, follow_up_id)  # 404 for another enterprise's
+    if row.result is None:
+        abort(404, _("该复查尚未登记"))
+    receipt = case_documents.closure_receipt(db.session, current_user, row.case_id)  # how the hazard was closed
+    return Response(followup_pdf.render(row, receipt), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="followup-{row.case.code}-{row.sequence}.pdf"'})
 
 
 def _page(row, form, errors, message=None):

@@ -1,6 +1,6 @@
 """Enterprises' objections (异议, services/objections.py): the list (open, overdue, answered), raising one on a case,
-and answering it."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+answering it, and the answer as a letter (异议答复书)."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import OBJECTION_SUBJECTS
 from ..services import hazards, objections
 from ..services.uow import UnitOfWork
+from . import objection_pdf
 from .forms_render import bilingual
 from .names import label
 from .query_args import page_count, page_number
@@ -85,6 +86,17 @@ def reply(objection_id):
         return _reply_page(row, form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
     flash(_("已答复异议"), "success")
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/objections/<int:objection_id>/answer.pdf")
+@login_required
+def answer_pdf(objection_id):
+    """The answer as a letter (异议答复书), for whoever may see the objection; none before it is answered."""
+    row = objections.get_visible(db.session, current_user, objection_id)  # 404 for another enterprise's
+    if row.replied_at is None:
+        abort(404, _("异议尚未答复"))
+    return Response(objection_pdf.render(row), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="objection-{row.id}-answer.pdf"'})
 
 
 def _reply_page(row, form, errors, message=None):

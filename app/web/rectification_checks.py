@@ -1,6 +1,6 @@
 """Supervision checks of rectifications (整改过程督导检查, services/rectification_checks.py): the list of checks due,
-the form that records one from a case, and the case page's card."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+the form that records one from a case, the case page's card, and a check's record to print (督导检查记录)."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from ..models import CHECK_CONCLUSIONS
 from ..services import hazards, rectification_checks, site_check_draws
 from ..services.field_rules import whole_number
 from ..services.uow import UnitOfWork
+from . import rectification_check_pdf
 from .forms_render import bilingual
 from .names import label
 
@@ -26,7 +27,7 @@ def may_read_rectification_checks():
 @bp.app_template_global()
 def rectification_checks_card(case):
     """(the case's checks, when the next is due, whether the user records checks) for the case page."""
-    if not rectification_checks.may_read(current_user) and "enterprise" not in current_user.roles:
+    if not rectification_checks.may_see_checks(current_user):
         return [], None, False
     return (rectification_checks.checks_of(db.session, case.id), rectification_checks.next_due(db.session, case),
             rectification_checks.may_check(current_user) and case.status == "rectifying")
@@ -104,3 +105,13 @@ def new(case_id):
 def _page(case, form, errors, message=None):
     return render_template("supervision/check_new.html", case=case, form=form, errors=errors, message=message,
                            conclusions=CHECK_CONCLUSIONS)
+
+
+@bp.route("/cases/<int:case_id>/checks/<int:check_id>.pdf")
+@login_required
+def record_pdf(case_id, check_id):
+    """The check's record to print and sign on site, for whoever sees the case's checks on its page."""
+    row = rectification_checks.get_visible(db.session, current_user, case_id, check_id)  # 404: another's case
+    body = rectification_check_pdf.render(row, rectification_checks.credit_record(db.session, row))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="check-{row.case.code}-{row.id}.pdf"'})

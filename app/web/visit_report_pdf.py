@@ -9,6 +9,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from ..clock import clock
 from . import pdf_styles as st
+from .documents_pdf import blank
 from ..models.hazard_case import GRADES, STATUSES
 from .names import label
 
@@ -72,7 +73,7 @@ def _signatures(visit):
                  (_("企业意见"), visit.enterprise_remarks or _("无异议"))]
         return [heading, st.table([[Paragraph(escape(k), st.LABEL), Paragraph(escape(v), st.TEXT)] for k, v in pairs],
                                   [38 * mm, None])]
-    line = "＿" * 12
+    line = blank()
     return [heading, Paragraph(escape(_("排查人员（签字）：%(line)s　日期：%(line)s", line=line)), st.TEXT),
             Spacer(1, 8 * mm),
             Paragraph(escape(_("企业负责人（签字）：%(line)s　日期：%(line)s", line=line)), st.TEXT)]

@@ -3,7 +3,7 @@ thresholds, edge gateways, readings (keyed by device, parameter and time, so a r
 alarms and the maintenance ledger (设备维护台账)
 
 Revision ID: 0036
-Revises: 0034 (another branch takes 0035: re-chain onto it when both are merged)
+Revises: 0035
 Create Date: 2026-12-04 10:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0036'
-down_revision = '0034'
+down_revision = '0035'
 branch_labels = None
 depends_on = None
 

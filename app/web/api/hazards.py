@@ -9,20 +9,26 @@ from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
 from .schemas import (CaseListSchema, CaseQuery, CaseSchema, CaseTasksSchema, HistorySchema, NoticeReceiptListSchema,
-                      MapQuery, NoticeReceiptSchema, RegradeRequestSchema)
+                      MapQuery, NoticeReceiptSchema, RegistrationRefSchema, RegradeRequestSchema)
 
 
 @api.post("/hazards")
 @token_required
 def register_hazard():
     # The body is the registration form; its versioned JSON Schema (forms/hazard_registration.json) is the
-    # contract and the service validates against it, so it is not duplicated in a marshmallow schema here.
+    # contract and the service validates against it, so it is not duplicated in a marshmallow schema here. Only
+    # `client_ref`, which is not a form field, is: with it the registration is made once (a replay: 200, same case).
     data = json_body()
+    client_ref = RegistrationRefSchema().load(data).get("client_ref")
+    data.pop("client_ref", None)
     with UnitOfWork() as uow:
-        case = hazards.register_hazard(uow, g.api_user, data)
+        if client_ref is None:
+            case, created = hazards.register_hazard(uow, g.api_user, data), True
+        else:
+            case, created = hazards.register_once(uow, g.api_user, data, client_ref)
         uow.commit()
         body = CaseSchema().dump(case)
-    return body, 201, {"Location": url_for("api.get_hazard", case_id=body["id"])}
+    return body, 201 if created else 200, {"Location": url_for("api.get_hazard", case_id=body["id"])}
 
 
 @api.get("/hazards/<int:case_id>")

@@ -26,9 +26,10 @@ OPERATIONS = {
                      "login) for a bearer token", "auth", s.TokenRequestSchema, None,
                      {"200": s.TokenSchema}),
     "openapi_document": ("This document", "meta", None, None, {"200": "OpenAPI 3.1 document"}),
-    "register_hazard": ("Register a hazard (inspector; enterprise staff report their own: source self_check)",
-                        "hazards", "HazardRegistration", None,
-                        {"201": s.CaseSchema}),
+    "register_hazard": ("Register a hazard (inspector; enterprise staff report their own: source self_check). With "
+                        "`client_ref` a retry never makes a second case: the first time 201, again (the same user, "
+                        "the same `client_ref`) 200 with the case made then", "hazards", "HazardRegistration", None,
+                        {"201": s.CaseSchema, "200": s.CaseSchema}),
     "list_hazards": ("List visible hazard cases", "hazards", None, s.CaseQuery, {"200": s.CaseListSchema}),
     "get_hazard": ("One hazard case", "hazards", None, None, {"200": s.CaseSchema}),
     "rectification_checks_list": ("Supervision checks of a case's rectification (整改过程督导检查) and when the next "
@@ -262,10 +263,12 @@ def _validator(v):
         return out
     if isinstance(v, validate.Length):
         return {k: n for k, n in (("minLength", v.min), ("maxLength", v.max)) if n is not None}
+    if isinstance(v, validate.Regexp):
+        return {"pattern": v.regex.pattern}
     return {}
 
 
-def _form_schema(form_key):
+def _form_schema(conv, form_key):
     """The deployed version's JSON Schema of a form (the live contract), or a plain object if none is deployed."""
     with UnitOfWork() as uow:
         version = processes.deployed_version(uow, required=False)
@@ -277,7 +280,8 @@ def _form_schema(form_key):
             "type": ["integer", "null"], "description": "the inspection visit (排查记录) that found the hazard: "
             "one at the same enterprise; the hazard's found_at, when given, on the visit's day"},
             checklist_item_id={"type": ["integer", "null"], "description": "the checklist item recorded as "
-                               "nonconform at that visit which the hazard is registered from (once per item)"})
+                               "nonconform at that visit which the hazard is registered from (once per item)"},
+            **conv.object(s.RegistrationRefSchema)["properties"])
     return schema
 
 
@@ -339,7 +343,7 @@ def build_document():
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(conv, endpoint, rule)
-    conv.components["HazardRegistration"] = _form_schema(REGISTRATION_FORM)
+    conv.components["HazardRegistration"] = _form_schema(conv, REGISTRATION_FORM)
     return {
         "openapi": "3.1.0",
         "info": {"title": "隐患排查治理 API / Hazard case management API", "version": "1"},

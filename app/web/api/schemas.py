@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ...clock import SHANGHAI, clock
 from ...models import FOLLOW_UP_RESULTS, GRADES, OBJECTION_SUBJECTS
 from ...models.hazard_case import SOURCES, STATUSES
+from ...services.hazards import CLIENT_REF, CLIENT_REF_RULE
 
 MAX_PAGE = 200
 
@@ -72,6 +73,19 @@ class CaseSchema(Schema):
     deadlines_provisional = fields.Boolean(metadata={
         "description": "a deadline reaches into a year without an official holiday schedule yet; it is "
                        "recomputed when that year's schedule is imported"})
+
+
+class RegistrationRefSchema(Schema):
+    """What a registration takes beside the form's fields (the form's JSON Schema is the rest of the body)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    client_ref = fields.String(validate=[validate.Length(16, 64), validate.Regexp(
+        CLIENT_REF, error=f"客户端编号无效 / invalid client_ref: {CLIENT_REF_RULE}")], metadata={
+        "description": "the device's own reference of this registration (a UUID made when the hazard was captured, "
+                       "offline perhaps): sending it again returns the case made under it (200) instead of a second "
+                       "case; unique per user, compared exactly as sent"})
 
 
 class CaseListSchema(Schema):
