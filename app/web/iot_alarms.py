@@ -48,7 +48,7 @@ def _alarm_page(row, step=None, form=None, errors=None, message=None):
                                                                               row.closed_by_id]),
         may_handle=iot_access.may_handle(current_user, row),
         # inspectors, and the enterprise's staff as a self-check report (they see their own alarms only)
-        may_register=iot_alarm_handling.may_register_from(row) and hazards.may_register(current_user))
+        may_register_hazard=iot_alarm_handling.may_register_from(row) and hazards.may_register(current_user))
 
 
 def _step(alarm_id, step, action):
