@@ -34,7 +34,8 @@ def chart(points, parameter, now):
     values = [v for _, v in points] + [v for _, v in limits]
     low, high = min(values), max(values)
     margin = (high - low) * 0.08 or max(abs(high) * 0.1, 1)
-    low, high = low - margin, high + margin
+    # a concentration is never negative: an axis of readings all at or above zero starts at zero at the lowest
+    low, high = (max(low - margin, 0) if low >= 0 else low - margin), high + margin
 
     def y(value):
         return round(TOP + (high - value) / (high - low) * plot_h, 1)
