@@ -4,7 +4,7 @@ alarms and the maintenance ledger (设备维护台账)
 
 Revision ID: 0036
 Revises: 0035
-Create Date: 2026-12-04 10:00:00
+Create Date: 2026-11-30 18:00:00
 
 """
 from alembic import op
