@@ -52,3 +52,4 @@ bench: install
 	$(PY) bench/lifecycle.py
 	$(PY) bench/timers.py
 	$(PY) bench/reports.py
+	$(PY) bench/iot.py

@@ -73,6 +73,11 @@ class Config:
     # scheduler writes one archive a day there and keeps the newest BACKUP_KEEP; the CLI writes there by default.
     BACKUP_DIR = _env("BACKUP_DIR")
     BACKUP_KEEP = int(_env("BACKUP_KEEP", "14"))
+    # IoT monitoring (services/iot_*.py): a device silent this long is marked offline; an alarm nobody acknowledged
+    # this long urges the bureau; the scheduler checks both this often.
+    IOT_OFFLINE_MINUTES = int(_env("IOT_OFFLINE_MINUTES", "30"))
+    IOT_ESCALATE_MINUTES = int(_env("IOT_ESCALATE_MINUTES", "30"))
+    IOT_CHECK_SECONDS = int(_env("IOT_CHECK_SECONDS", "60"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

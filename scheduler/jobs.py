@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, complaints, cooperation, followups, health, monthly_report, objections, outbox,
-                          region_risk, timers, weekly_report)
+from app.services import (backup, complaints, cooperation, followups, health, iot_alarm_handling, iot_alarms,
+                          iot_maintenance, monthly_report, objections, outbox, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -146,6 +146,53 @@ def urge_complaints():
     return urged
 
 
+def watch_iot():
+    """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
+    others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
+    this often costs a query, not a notice)."""
+    results, failed = {}, []
+    for name, part in (("offline", iot_mark_offline), ("escalated", iot_escalate_alarms),
+                       ("reminders", iot_remind_maintenance)):
+        try:
+            found = part()
+            results[name] = len(found) if isinstance(found, list) else found
+        except Exception as exc:  # noqa: BLE001 - reported in the heartbeat; the other parts still run
+            db.session.rollback()
+            log.exception("iot %s failed", name)
+            failed.append(f"{name}: {exc}")
+    message = ", ".join(f"{n} {name}" for name, n in results.items() if n)
+    _beat("watch_iot", ok=not failed, message="; ".join(failed) or message)
+    return results
+
+
+def iot_mark_offline():
+    """Monitoring devices silent for IOT_OFFLINE_MINUTES: marked offline, an offline alarm each, people told."""
+    from flask import current_app
+    with UnitOfWork() as uow:
+        marked = iot_alarms.mark_offline(uow, current_app.config["IOT_OFFLINE_MINUTES"])
+        uow.commit()
+    for device in marked:
+        log.info("iot device %s offline", device.code)
+    return marked
+
+
+def iot_escalate_alarms():
+    """Alarms nobody acknowledged within IOT_ESCALATE_MINUTES: the bureau is urged, once each."""
+    from flask import current_app
+    with UnitOfWork() as uow:
+        urged = iot_alarm_handling.escalate_unacknowledged(uow, current_app.config["IOT_ESCALATE_MINUTES"])
+        uow.commit()
+    return urged
+
+
+def iot_remind_maintenance():
+    """Low batteries and calibrations due or overdue: the enterprise's staff and the project leads reminded once."""
+    with UnitOfWork() as uow:
+        sent = iot_maintenance.remind_due(uow)
+        uow.commit()
+    return sent
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -181,6 +228,7 @@ def job_table(config):
         # checked hourly, scores once a month: a scheduler down on the 1st still scores the month when it starts
         {"id": "score_cooperation", "func": score_cooperation, "trigger": "interval", "seconds": 3600},
         {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
+        {"id": "watch_iot", "func": watch_iot, "trigger": "interval", "seconds": config["IOT_CHECK_SECONDS"]},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -2,8 +2,8 @@
 import json
 
 from app.extensions import db
-from app.models import (Attachment, CaseObjection, Enterprise, HazardCase, Notification, ServiceReport, TypicalCase,
-                        User)
+from app.models import (Attachment, CaseObjection, Enterprise, HazardCase, IotAlarm, IotDevice, IotReading,
+                        Notification, ServiceReport, TypicalCase, User)
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -35,6 +35,11 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     assert report.facts["hazards"]["closed"] >= 1 and report.conclusion
     assert db.session.query(Notification).filter_by(kind="service_report_issued").count() >= 2
     assert db.session.query(User).filter_by(username="enterprise").one().check_password(app.config["DEMO_PASSWORD"])
+    # IoT monitoring: three devices with a day of readings, an open ammonia alarm, a handled warning, a low battery
+    assert db.session.query(IotDevice).count() == 3 and db.session.query(IotReading).count() > 500
+    assert [(a.parameter, a.level, a.closed_at is None) for a in db.session.query(IotAlarm).order_by(IotAlarm.id)] == \
+        [("co", "warning", False), ("nh3", "alarm", True)]
+    assert any(d.battery_percent < 20 for d in db.session.query(IotDevice))
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded" in again.output and db.session.query(Enterprise).count() == 9
 

@@ -12,8 +12,9 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, Notification, ProcessVersion,
-                        RectificationCheck, TimerFiring, TypicalCase, User)
+from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
+                        IotMaintenance, Notification, ProcessVersion, RectificationCheck, TimerFiring, TypicalCase,
+                        User)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -24,6 +25,7 @@ from test_sla_service import overdue_case
 from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
+from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
@@ -95,6 +97,10 @@ def user_data():
         strings |= {t.title, t.problem_description, t.cause_analysis, t.measures, t.effect, t.lessons, t.industry}
     strings |= {u.display_name for u in db.session.query(User)}
     strings |= {r.checkers for r in db.session.query(RectificationCheck)}  # the names as typed on the form
+    strings |= {text for d in db.session.query(IotDevice) for text in (d.name, d.place)}
+    strings |= {g.name for g in db.session.query(IotGateway)}
+    strings |= {text for m in db.session.query(IotMaintenance) for text in (m.performed_by, m.note)}
+    strings |= {text for a in db.session.query(IotAlarm) for text in (a.acknowledge_note, a.handling_note)}
     strings |= {t.name for t in db.session.query(TimerFiring)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
@@ -125,6 +131,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     entry = add(people.quality, case_id)  # the case library: an entry with an edit in its history
     edit(people.bureau, entry.id, {**WRITTEN, "lessons": "接地检测列入复核必查项"})
     verified = closed_after_two_rounds(people)  # its draft words the verification opinions
+    device_id, key = register_iot_device(people.project_lead, people.enterprise_a)  # IoT monitoring, an alarm open
+    [alarm_id] = send_iot(key, iot_reading("h2s", 4, minutes=-30), iot_reading("h2s", 31))["alarms_opened"]
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
@@ -132,9 +140,10 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          "/inspections/satisfaction", "/complaints", "/cooperation", "/supervision/checks",
                          f"/cases/{case_id}/checks/new", "/library", f"/library/{entry.id}",
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
-                         "/library?quarter=2026Q4&industry=化工"],
+                         "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
+                         "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways"],
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
-                  "/cooperation", "/hazards/offline"],
+                  "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],

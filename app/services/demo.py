@@ -15,8 +15,9 @@ from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_changes, checklist_load, checklist_results, checklist_review, complaint_handling,
-               complaints, cooperation, hazards, objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
-               service_report_facts, service_reports, typical_cases, visit_ratings)
+               complaints, cooperation, hazards, iot_demo, objections, public_hazards, rectification_checks,
+               site_check_draws, spot_check_results, tasks, service_report_facts, service_reports, typical_cases,
+               visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -96,6 +97,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_typical_case(uow, users["quality"])
     _seed_service_report(uow, users["project_lead"])
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
+    iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True

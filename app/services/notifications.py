@@ -44,6 +44,11 @@ def role_holders_without(uow, roles, key):
     return not_yet_given(uow, _recipients(uow, tuple(roles), None), key)
 
 
+def role_holders(uow, roles, enterprise_id=None):
+    """The active holders of `roles`, enterprise staff of `enterprise_id` only (cached per unit of work)."""
+    return _recipients(uow, tuple(roles), enterprise_id)
+
+
 def not_yet_given(uow, recipients, key):
     """The recipients who have no notice with this dedup key yet."""
     if not recipients:

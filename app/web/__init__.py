@@ -15,6 +15,7 @@ def register_web(app):
     from . import public_hazards, spot_checks, typical_cases
     from . import service_reports
     from . import offline_capture
+    from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -56,6 +57,7 @@ def register_web(app):
     app.register_blueprint(typical_cases.bp)
     app.register_blueprint(service_reports.bp)
     app.register_blueprint(offline_capture.bp)
+    app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)

@@ -16,6 +16,7 @@ from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
+from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 from .typical_cases import TYPICAL_CASE_TITLES
@@ -24,6 +25,9 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
 MAX_TEXT = 64
 
+
+_IOT_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("监测告警 #%(id)s"),
+                 "iot_gateway": N_("边缘网关 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -114,6 +118,8 @@ def subject_text(event):
         return _("典型案例 #%(id)s", id=event.subject_id)
     if event.subject_type == "service_report":
         return _("服务情况报告 #%(id)s", id=event.subject_id)
+    if event.subject_type in _IOT_SUBJECTS:
+        return _(_IOT_SUBJECTS[event.subject_type], id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details
         return _("检查表 %(code)s", code=(event.details or {}).get("checklist") or event.subject_id)
     return ""
@@ -134,8 +140,9 @@ def _catalog(events):
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
-                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES}.items():
+                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
+    iot_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     return catalog

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import SHANGHAI, clock
-from ..errors import ValidationFailed
+from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, checklist_results, followups, forms, hazards,
-                        inspection_priority, inspections, notice_receipts, objections, photo_metadata, tasks, users)
+                        inspection_priority, inspections, iot_alarm_handling, notice_receipts, objections,
+                        photo_metadata, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -191,10 +192,12 @@ def register():
         checked = _checked_item(visit, request.args.get("checklist_item"))
         if checked is not None:  # from a nonconforming checklist item: its content and what was found there
             raw["description"] = ["\n".join(filter(None, (checked.item.content, checked.note)))]
-        return _register_page(form, raw, visit=visit, checked=checked)
+        alarm = _iot_alarm(request.args.get("iot_alarm"), raw)
+        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
+    alarm = _iot_alarm(request.form.get("iot_alarm_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -203,10 +206,12 @@ def register():
     try:
         with UnitOfWork() as uow:
             case = hazards.register_hazard(uow, current_user, data)
+            if alarm is not None:  # the IoT alarm it was registered from records the case (409 if one did already)
+                iot_alarm_handling.link_case(uow, current_user, alarm.id, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
-        return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked), 400
+        return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -233,7 +238,22 @@ def _checked_item(visit, value):
         abort(409, forms_render.bilingual(exc.fields["checklist_item_id"]))
 
 
-def _register_page(form, raw, errors=None, message=None, visit=None, checked=None):
+def _iot_alarm(value, raw=None):
+    """The IoT alarm a registration comes from (`?iot_alarm=` / the form's hidden field): none when not given; 404
+    for one the user does not see, 409 for a warning or one registered already. With `raw`, the form's values are
+    drafted from it (enterprise, place, position, hazard type, description, when found)."""
+    if not (value or "").strip():
+        return None
+    try:
+        alarm, values = iot_alarm_handling.hazard_prefill(db.session, current_user, int_or_none(value))
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw.update({name: [text] for name, text in values.items()})
+    return alarm
+
+
+def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None):
     errors = errors or {}
     own = [current_user.enterprise] if not current_user.has_role("inspector") else []  # a self-check report
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
@@ -241,7 +261,7 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
-                           self_check=bool(own),
+                           alarm=alarm, self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

@@ -48,7 +48,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "checklist_change_approved": N_("检查表修改已批准生效"),
                 "checklist_change_rejected": N_("检查表修改被退回"),
                 "service_report_issued": N_("企业服务情况报告已出具"),
-                "service_report_withdrawn": N_("企业服务情况报告已撤回")}
+                "service_report_withdrawn": N_("企业服务情况报告已撤回"),
+                "iot_warning": N_("物联网监测预警"), "iot_alarm": N_("物联网监测告警"),
+                "iot_offline": N_("监测设备离线"), "iot_alarm_escalated": N_("监测告警超时无人确认"),
+                "iot_maintenance_due": N_("监测设备维护提醒")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -95,7 +98,15 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "typical_case_added": N_("加入典型案例库"), "typical_case_updated": N_("修改典型案例"),
             "service_report_drafted": N_("起草企业服务情况报告"), "service_report_updated": N_("修改服务情况报告草稿"),
             "service_report_issued": N_("出具企业服务情况报告"),
-            "service_report_withdrawn": N_("撤回企业服务情况报告")}
+            "service_report_withdrawn": N_("撤回企业服务情况报告"),
+            "iot_device_registered": N_("登记监测设备"), "iot_device_updated": N_("修改监测设备"),
+            "iot_device_key_rotated": N_("更换设备接入密钥"), "iot_gateway_added": N_("添加边缘网关"),
+            "iot_gateway_key_rotated": N_("更换网关接入密钥"), "iot_gateway_revoked": N_("停用边缘网关"),
+            "iot_alarm_opened": N_("监测指标超限告警"), "iot_alarm_raised": N_("预警升级为告警"),
+            "iot_alarm_recovered": N_("监测恢复正常"), "iot_device_offline": N_("监测设备离线"),
+            "iot_alarm_acknowledged": N_("确认监测告警"), "iot_alarm_closed": N_("关闭监测告警"),
+            "iot_alarm_escalated": N_("监测告警超时催办"), "iot_alarm_registered_as_hazard": N_("告警登记为隐患"),
+            "iot_maintenance_recorded": N_("登记设备维护")}
 
 
 def step_name(name):

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..models import ACCIDENT_LEVELS
-from ..services import accidents, cooperation, service_reports, sla, sla_views
+from ..services import accidents, cooperation, iot_access, iot_device_list, service_reports, sla, sla_views
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 
@@ -99,4 +99,12 @@ def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
                            cooperation_history=cooperation.history(db.session, enterprise_id),
                            cooperation_averages=cooperation.month_averages(db.session),
                            service_reports=service_reports.of_enterprise(db.session, current_user, enterprise_id),
-                           may_write_service_reports=service_reports.may_write(current_user))
+                           may_write_service_reports=service_reports.may_write(current_user),
+                           **_iot_devices(enterprise_id))
+
+
+def _iot_devices(enterprise_id):
+    """The enterprise's monitoring devices (物联网监测) with their states, for its page."""
+    devices = iot_device_list.of_enterprise(db.session, current_user, enterprise_id)
+    return {"iot_devices": devices, "iot_states": iot_device_list.states(db.session, devices),
+            "may_edit_iot": iot_access.may_edit(current_user)}

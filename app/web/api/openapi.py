@@ -11,9 +11,9 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, oversight, ratings,
-               public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr, spot_checks,
-               typical_cases as tc)
+from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, iot, oversight,
+               ratings, public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr,
+               spot_checks, typical_cases as tc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -184,6 +184,7 @@ OPERATIONS = {
     "upload_attachment": ("Upload a photo or PDF", "attachments", "multipart", None, {"201": s.AttachmentSchema}),
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
+OPERATIONS.update(iot.OPERATIONS)  # IoT monitoring's entries live beside its routes (web/api/iot.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"}
 
@@ -326,6 +327,8 @@ def _operation(conv, endpoint, rule):
             "schema": {"$ref": "#/components/schemas/Error"}}}}
     if endpoint in PUBLIC:
         op["security"] = []
+    elif endpoint in iot.KEY_AUTHENTICATED:
+        op["security"] = [{"deviceKey": []}]
     return op
 
 
@@ -349,7 +352,10 @@ def build_document():
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": conv.components, "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "itsdangerous signed token",
-                       "description": "POST /api/v1/auth/token, then `Authorization: Bearer <token>`"}}},
+                       "description": "POST /api/v1/auth/token, then `Authorization: Bearer <token>`"},
+            "deviceKey": {"type": "apiKey", "in": "header", "name": "X-Device-Key",
+                          "description": "a monitoring device's or an edge gateway's ingest key, shown once when "
+                                         "it is made or rotated (IoT monitoring pages)"}}},
     }
 
 
