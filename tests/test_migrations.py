@@ -48,6 +48,25 @@ def test_tables_whose_ids_must_never_be_reused_keep_autoincrement_on_sqlite(fres
             assert "AUTOINCREMENT" in sql, table
 
 
+def test_postgresql_keeps_stored_states_in_their_row_uncompressed_again(fresh_app):
+    """0037: a state (zstd, a few KB) stays in the workflow_state row instead of going to the TOAST table after a
+    futile compression attempt; the downgrade restores PostgreSQL's defaults."""
+    upgrade()
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+
+    def settings():
+        with db.engine.connect() as conn:
+            options = conn.execute(sa.text("SELECT reloptions FROM pg_class WHERE oid = 'workflow_state'::regclass")).scalar()
+            storage = conn.execute(sa.text(
+                "SELECT attstorage FROM pg_attribute WHERE attrelid = 'workflow_state'::regclass "
+                "AND attname = 'state'")).scalar()
+        return options, storage
+    assert settings() == (["toast_tuple_target=8160"], "e")
+    downgrade(revision="0036")
+    assert settings() == (None, "x")
+
+
 def test_0004_gives_earlier_administration_rows_their_subject(fresh_app):
     upgrade(revision="0003")
     now = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
