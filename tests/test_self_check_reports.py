@@ -38,7 +38,7 @@ def test_only_its_own_enterprise_and_no_visit(people):
     with pytest.raises(ValidationFailed) as caught:
         report(people.ent_a, people.enterprise_a, inspection_visit_id=row.id)
     assert set(caught.value.fields) == {"inspection_visit_id"}
-    for who in ("project_lead", "bureau", "expert"):
+    for who in ("project_lead", "expert", "supervision"):
         with pytest.raises(NotAllowed):
             report(people[who], people.enterprise_a)
     assert db.session.query(HazardCase).count() == 0
@@ -61,7 +61,29 @@ def test_the_pages(people, login):
     assert case.code in text(bureau.get("/cases?source=self_check"))
     assert case.code not in text(bureau.get("/cases?source=inspection"))
     assert ledger(bureau)[1][-1] == "企业自查上报"
-    assert login("bureau").get("/hazards/new").status_code == 403
+    assert login("project_lead").get("/hazards/new").status_code == 403
+
+
+def test_the_bureau_registers_what_its_own_checks_find_into_the_same_process(people, login, api):
+    """监管单位提出的整改意见纳入统一任务清单: the bureau registers at any enterprise; the case is marked as the bureau's
+    and goes the same way (the project lead assigns)."""
+    case_id = report(people.bureau, people.enterprise_b)
+    case = db.session.get(HazardCase, case_id)
+    assert (case.source, case.inspector_id, case.status) == ("supervision", people.bureau.id, "assigning")
+    assert set(open_tasks(case_id)) == {"assignment"}
+    bureau = login("bureau")
+    assert "登记隐患" in text(bureau.get("/")).split("</nav>")[0]
+    form = text(bureau.get("/hazards/new"))
+    assert f'<option value="{people.enterprise_a.id}"' in form and f'<option value="{people.enterprise_b.id}"' in form
+    page = text(bureau.get(f"/cases/{case_id}"))
+    assert "监管部门检查发现" in page
+    assert case.code in text(bureau.get("/cases?source=supervision"))
+    assert case.code not in text(bureau.get("/cases?source=inspection"))
+    assert case.code in text(login("ent_b").get(f"/cases/{case_id}"))
+    from test_api_support import registration as api_registration
+    client = api("bureau")
+    made = client.post("/api/v1/hazards", json=api_registration(client, people.enterprise_a.id))
+    assert made.status_code == 201 and made.get_json()["source"] == "supervision"
 
 
 def test_the_api(api, people):

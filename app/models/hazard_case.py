@@ -10,6 +10,7 @@ GRADES = {
 SOURCES = {
     "inspection": ("排查发现", "Found by inspection"),
     "self_check": ("企业自查上报", "Enterprise self-check"),
+    "supervision": ("监管部门检查发现", "Found by the bureau's own check"),
 }
 
 STATUSES = {

@@ -75,7 +75,7 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False):
     enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
     if enterprise_id is None:
         raise ValidationFailed("企业不存在 / unknown enterprise", fields={"enterprise_id": "unknown enterprise"})
-    source = "inspection" if actor.has_role("inspector") else "self_check"
+    source = _source_of(actor)
     if source == "self_check":
         if enterprise_id != actor.enterprise_id:
             raise ValidationFailed("只能上报本企业的隐患 / report hazards of your own enterprise only",
@@ -149,8 +149,21 @@ def _checklist_result(session, visit, item_id):
 
 
 def may_register(user):
-    """Inspectors register at any enterprise; an enterprise's staff report hazards of their own (自查上报)."""
-    return user.has_role("inspector") or ("enterprise" in user.roles and bool(user.enterprise_id))
+    """Inspectors register at any enterprise, and so does the bureau what its own checks find (监管单位提出的整改意见纳入
+    统一任务清单); an enterprise's staff report hazards of their own (自查上报)."""
+    return registers_for_any_enterprise(user) or ("enterprise" in user.roles and bool(user.enterprise_id))
+
+
+def registers_for_any_enterprise(user):
+    """May register at any enterprise (else only at the user's own, as a self-check report)."""
+    return user.has_role("inspector", "bureau")
+
+
+def _source_of(actor):
+    """inspection: the contractor's inspectors; supervision: the bureau's own check; self_check: the enterprise."""
+    if actor.has_role("inspector"):
+        return "inspection"
+    return "supervision" if actor.has_role("bureau") else "self_check"
 
 
 def _registration_changes(clean, visit, checked=None):
@@ -176,7 +189,7 @@ class CaseFilter:
     enterprise_id: int = None
     township: str = ""
     hazard_type: str = None
-    source: str = None  # "inspection" or "self_check"
+    source: str = None  # "inspection", "supervision" or "self_check"
     overdue: bool = False
     q: str = ""
     since: date = None

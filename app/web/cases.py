@@ -187,7 +187,7 @@ def register():
         raw = {"found_at": [found.strftime("%Y-%m-%dT%H:%M")], "legal_major": ["false"]}
         if visit is not None:
             raw["enterprise_id"] = [str(visit.enterprise_id)]
-        elif not current_user.has_role("inspector"):  # a self-check report: the own enterprise
+        elif not hazards.registers_for_any_enterprise(current_user):  # a self-check report: the own enterprise
             raw["enterprise_id"] = [str(current_user.enterprise_id)]
         checked = _checked_item(visit, request.args.get("checklist_item"))
         if checked is not None:  # from a nonconforming checklist item: its content and what was found there
@@ -255,7 +255,7 @@ def _iot_alarm(value, raw=None):
 
 def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None):
     errors = errors or {}
-    own = [current_user.enterprise] if not current_user.has_role("inspector") else []  # a self-check report
+    own = [] if hazards.registers_for_any_enterprise(current_user) else [current_user.enterprise]  # self-check
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
                               files=forms_render.describe_files(db.session, current_user,
                                                                 forms_render.file_ids(form, raw)))

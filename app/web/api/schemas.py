@@ -66,8 +66,9 @@ class CaseSchema(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     process_version = fields.Function(lambda case: case.process_version.version, metadata={"type": "integer"})
-    source = fields.String(metadata={"enum": list(SOURCES), "description": "inspection, or the enterprise's own "
-                                     "self-check report (企业自查上报)"})
+    source = fields.String(metadata={"enum": list(SOURCES), "description": "inspection (the contractor's), "
+                                     "supervision (the bureau's own check) or the enterprise's own self-check report "
+                                     "(企业自查上报)"})
     inspection_visit_id = fields.Integer(allow_none=True, metadata={
         "description": "the inspection visit (排查记录) the hazard was registered from, if any"})
     deadlines_provisional = fields.Boolean(metadata={
