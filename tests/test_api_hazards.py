@@ -33,8 +33,8 @@ def test_legal_major_is_major_whatever_the_score(api, people):
     assert case["grade"] == "major"
 
 
-@pytest.mark.parametrize("role", ["project_lead", "bureau", "admin"])
-def test_only_inspectors_register(api, people, role):
+@pytest.mark.parametrize("role", ["project_lead", "supervision", "admin"])
+def test_only_inspectors_the_bureau_and_enterprises_register(api, people, role):
     client = api(role)
     r = client.post("/api/v1/hazards", json=registration(client, people.enterprise_a.id))
     assert r.status_code == 403 and r.get_json()["error"] == "forbidden"

@@ -50,7 +50,7 @@ def test_the_page_is_a_shell_without_user_data(people, login, username):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("username", ["project_lead", "bureau", "admin"])
+@pytest.mark.parametrize("username", ["project_lead", "supervision", "admin"])
 def test_only_who_may_register_gets_the_page_and_its_setup(people, login, username):
     client = login(username)
     assert client.get("/hazards/offline").status_code == 403
@@ -189,7 +189,7 @@ def test_the_service_worker_is_served_from_the_root_without_login(client):
 
 
 def test_the_links_to_the_page_are_for_who_may_register(people, login):
-    for username, expected in (("inspector", True), ("ent_a", True), ("project_lead", False), ("bureau", False)):
+    for username, expected in (("inspector", True), ("ent_a", True), ("project_lead", False), ("bureau", True), ("supervision", False)):
         assert ('href="/hazards/offline"' in text(login(username).get("/"))) is expected, username
     assert 'href="/hazards/offline"' in text(login("inspector").get("/hazards/new"))
 
