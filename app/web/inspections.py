@@ -176,5 +176,5 @@ def _lines(filters):
                visit.scope, visit.findings, len(found[visit.id]), "、".join(found[visit.id]), checkin.count,
                "" if checkin.shortest_minutes is None else checkin.shortest_minutes,
                "" if checkin.farthest_m is None else round(checkin.farthest_m),
-               "；".join(checkin_flag(flag) for flag in checkin.flags)]
+               _("、").join(checkin_flag(flag) for flag in checkin.flags)]
 

@@ -77,7 +77,7 @@ def _checkins(views):
         rows.append([Paragraph(escape(v), st.SMALL) for v in (
             row.user.display_name, st.moment(row.arrived_at), st.moment(row.departed_at) if row.departed_at else "—",
             " / ".join(far) or (_("无定位") if row.arrival_latitude is None else _("距离未知")),
-            duration(row.minutes_on_site), "；".join(checkin_flag(f) for f in view.flags) or "—")])
+            duration(row.minutes_on_site), _("、").join(checkin_flag(f) for f in view.flags) or "—")])
     return story + [st.table(rows, [26 * mm, 28 * mm, 28 * mm, 30 * mm, 24 * mm, None], header_row=True,
                              label_column=False)]
 
