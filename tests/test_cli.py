@@ -3,7 +3,7 @@ import json
 
 from app.extensions import db
 from app.models import (Attachment, CaseObjection, Enterprise, HazardCase, IotAlarm, IotDevice, IotReading,
-                        Notification, ServiceReport, TypicalCase, User)
+                        Notification, ServiceReport, TypicalCase, User, VisitCheckin)
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -40,6 +40,10 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     assert [(a.parameter, a.level, a.closed_at is None) for a in db.session.query(IotAlarm).order_by(IotAlarm.id)] == \
         [("co", "warning", False), ("nh3", "alarm", True)]
     assert any(d.battery_percent < 20 for d in db.session.query(IotDevice))
+    # two visits with the inspector's check-ins: one near the site for over 4 hours, one flagged as too short
+    checkins = db.session.query(VisitCheckin).order_by(VisitCheckin.visit_id).all()
+    assert [(c.minutes_on_site, c.arrival_distance_m is not None and c.arrival_distance_m < 100) for c in checkins] \
+        == [(255, True), (150, True)]
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded" in again.output and db.session.query(Enterprise).count() == 9
 

@@ -201,3 +201,40 @@ def test_english_case_documents_and_visit_report_show_no_chinese_outside_user_da
         shown = without_user_data(pdf_text(response.get_data()))
         assert [w for w in UI_WORDS if w in shown] == [], url
         assert leftover_chinese(shown) == {}, (url, shown)
+
+
+def test_english_visit_check_ins_and_files_show_no_chinese_outside_user_data(people, login):
+    """The visit's check-in card (with every flag), its files with their photo checks, the list with the check-in
+    column and filter, the confirmation card for the enterprise, and the report (web/visit_checkins.py)."""
+    from test_photo_positions import jpeg
+    from test_visit_checkins import FAR, NEAR, SITE, check_in, check_out, place_cases
+    from test_web_support import upload
+    place_cases(people, SITE)
+    row = visit(people.inspector, people.enterprise_a, inspectors="inspector、project_lead")
+    check_in(people.inspector, row.id, FAR, accuracy=20)
+    check_in(people.project_lead, row.id)
+    clock.advance(hours=1)
+    check_out(people.inspector, row.id, NEAR)
+    inspector = login("inspector")
+    photo = upload(inspector, field="visit_files", data=jpeg(*FAR, taken=clock.now() - timedelta(days=40)),
+                   name="far.jpg")
+    assert inspector.post(f"/inspections/{row.id}/files", data={"visit_files": [photo]}).status_code == 302
+    idle = visit(people.inspector, people.enterprise_b)
+    clock.advance(days=1)  # the project lead's check-out is missing now
+    pages = {"inspector": [f"/inspections/{row.id}", f"/inspections/{idle.id}", "/inspections?flagged=1"],
+             "project_lead": ["/inspections"], "ent_a": [f"/inspections/{row.id}"]}
+    for username, urls in pages.items():
+        client = login(username)
+        client.get("/lang/en")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            page = without_user_data(text(response))
+            assert leftover_chinese(page) == {}, (username, url)
+    client = login("inspector")
+    client.get("/lang/en")
+    assert "No check-out" in text(client.get(f"/inspections/{row.id}"))
+    response = client.post(f"/inspections/{row.id}/check-in")
+    assert response.status_code == 409 and leftover_chinese(without_user_data(text(response))) == {}
+    shown = without_user_data(pdf_text(client.get(f"/inspections/{row.id}/report.pdf").get_data()))
+    assert leftover_chinese(shown) == {}, shown

@@ -10,6 +10,7 @@ from .process import ProcessVersion  # noqa: F401
 from .hazard_case import HazardCase, GRADES  # noqa: F401
 from .workflow import WorkflowState, HumanTask, Timer  # noqa: F401
 from .attachment import Attachment  # noqa: F401
+from .visit_checkin import VisitCheckin  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .notification import Notification  # noqa: F401
 from .calendar import CalendarDay, CalendarRevision  # noqa: F401

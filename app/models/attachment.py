@@ -6,9 +6,12 @@ class Attachment(db.Model):
     """A photo or file stored outside the web root under a random name."""
 
     __tablename__ = "attachment"
+    # A file is evidence of one thing: a case or an inspection visit (排查现场留痕), never both.
+    __table_args__ = (db.CheckConstraint("case_id IS NULL OR visit_id IS NULL", name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=True, index=True)
+    visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"), nullable=True, index=True)
     uploader_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)

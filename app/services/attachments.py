@@ -10,6 +10,7 @@ from ..errors import NotFound, ValidationFailed
 from ..models import Attachment
 from . import photo_metadata, projection
 from .access import get_visible_case
+from .inspections import get_visible_visit
 
 # Accepted kinds, recognised by their first bytes (the client's content type is not trusted).
 _SIGNATURES = [
@@ -97,11 +98,11 @@ def _place_and_time(attachment, path, device_position):
 
 
 _table = Attachment.__table__
-# Only the uploader's own uploads, not linked to another case, or files already on this case for the same field
-# (a task's saved draft linked them, and a colleague finishes the task); what it did not link is refused (and the
-# caller's transaction, with this statement, rolled back).
+# Only the uploader's own uploads, not linked to another case nor to a visit (services/visit_files.py), or files
+# already on this case for the same field (a task's saved draft linked them, and a colleague finishes the task);
+# what it did not link is refused (and the caller's transaction, with this statement, rolled back).
 _LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), or_(
-    and_(_table.c.uploader_id == bindparam("b_uploader_id"),
+    and_(_table.c.uploader_id == bindparam("b_uploader_id"), _table.c.visit_id.is_(None),
          or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))),
     and_(_table.c.case_id == bindparam("b_case_id"), _table.c.field == bindparam("b_field")))) \
     .values(case_id=bindparam("case_id"), field=bindparam("field")).returning(_table.c.id, _table.c.public_id)
@@ -150,11 +151,17 @@ def for_case(session, case_id):
 
 
 def open_for_user(uow, user, public_id, upload_dir):
-    """(attachment, path) if the user may see it: the uploader, or anyone who may see its case."""
+    """(attachment, path) if the user may see it: the uploader, or anyone who may see its case or its inspection
+    visit."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
     if attachment is None:
         raise NotFound("attachment not found")
-    if attachment.case_id is None:
+    if attachment.visit_id is not None:
+        try:
+            get_visible_visit(uow.session, user, attachment.visit_id)
+        except NotFound:
+            raise NotFound("attachment not found") from None
+    elif attachment.case_id is None:
         if attachment.uploader_id != user.id:
             raise NotFound("attachment not found")
     else:

@@ -26,6 +26,7 @@ class VisitFilter:
     township: str = ""
     since: date = None
     until: date = None
+    flagged: bool = False  # 打卡异常: services/visit_checkins.flagged_condition
 
 
 def may_record(user):
@@ -91,6 +92,9 @@ def visible_visits(session, user, filters=VisitFilter()):
         query = query.filter(InspectionVisit.visited_on >= filters.since)
     if filters.until:
         query = query.filter(InspectionVisit.visited_on <= filters.until)
+    if filters.flagged:
+        from .visit_checkins import flagged_condition  # visit_checkins builds on this module
+        query = query.filter(flagged_condition())
     return query.order_by(InspectionVisit.visited_on.desc(), InspectionVisit.id.desc())
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from ..clock import clock
 from ..errors import Conflict, NotAllowed
 from ..models import InspectionVisit
-from . import audit, checklist_results, inspections, notifications
+from . import audit, checklist_results, inspections, notifications, visit_checkins, visit_files
 from .field_rules import clean_text, raise_if
 
 MAX_REMARKS = 2000
@@ -24,6 +24,8 @@ class VisitReport:
     cases: list  # HazardCase, by code
     checklist: object  # checklist_results.VisitChecklist
     nonconforming: list  # checklist_results.Row with a nonconform result
+    checkins: list = ()  # visit_checkins.CheckinView, first arrival first
+    files: list = ()  # Attachment on the visit (现场资料)
 
 
 def may_acknowledge(user, visit):
@@ -35,7 +37,8 @@ def report(session, user, visit_id):
     visit = inspections.get_visible_visit(session, user, visit_id)
     sheet = checklist_results.visit_checklist(session, visit)
     nonconforming = [row for row in sheet.rows if row.result is not None and row.result.result == "nonconform"]
-    return VisitReport(visit, inspections.hazards_of_visit(session, visit), sheet, nonconforming)
+    return VisitReport(visit, inspections.hazards_of_visit(session, visit), sheet, nonconforming,
+                       visit_checkins.for_visit(session, visit), visit_files.for_visit(session, visit.id))
 
 
 def acknowledge(uow, user, visit_id, remarks=""):

@@ -8,7 +8,7 @@ def register_web(app):
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
     from . import checklist_admin, checklist_review, checklist_versions, checklists, supervision
-    from . import satisfaction, visit_ratings
+    from . import satisfaction, visit_checkins, visit_ratings
     from . import complaints
     from . import checklist_qr, hazard_map, rectification_checks, regrading
     from . import cooperation
@@ -45,6 +45,7 @@ def register_web(app):
     app.register_blueprint(checklists.bp)
     app.register_blueprint(satisfaction.bp)
     app.register_blueprint(visit_ratings.bp)
+    app.register_blueprint(visit_checkins.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
     app.register_blueprint(complaints.bp)

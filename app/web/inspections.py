@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import inspection_plans, inspection_priority, inspections, visit_reports
+from ..services import inspection_plans, inspection_priority, inspections, visit_checkins, visit_reports
 from ..services.uow import UnitOfWork
 from . import checklists, visit_report_pdf
 from .cases import enterprise_choices
+from .visit_checkins import checkin_flag
 from .downloads import csv_download, xlsx_download
 from .forms_render import bilingual
 from .query_args import int_or_none, page_count, page_number, read_days
@@ -42,7 +43,8 @@ def index():
     townships = inspection_priority.filter_choices(db.session)[0]
     return render_template("inspections/index.html", visits=visits, total=total, page=page,
                            pages=page_count(total, PAGE_SIZE), filters=filters, errors=errors,
-                           found=inspections.hazards_found(db.session, visits), enterprises=enterprise_choices(
+                           found=inspections.hazards_found(db.session, visits),
+                           checkins=visit_checkins.summaries(db.session, visits), enterprises=enterprise_choices(
                                current_user), townships=townships, coverage=(visited, registered, since, until),
                            show_coverage=bool(current_user.roles - {"enterprise"})), (400 if errors else 200)
 
@@ -157,16 +159,22 @@ def _filters(errors):
         errors["until"] = _("结束日期不能早于开始日期")
     return inspections.VisitFilter(enterprise_id=int_or_none(request.args.get("enterprise_id")),
                                    township=request.args.get("township", "").strip()[:100],
-                                   since=days["since"], until=days["until"])
+                                   since=days["since"], until=days["until"],
+                                   flagged=request.args.get("flagged") == "1")
 
 
 def _lines(filters):
     visits = inspections.visible_visits(db.session, current_user, filters).limit(EXPORT_LIMIT).all()
     found = inspections.hazards_found(db.session, visits)
+    checkins = visit_checkins.summaries(db.session, visits)
     yield [_("排查日期"), _("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("排查人员"), _("检查内容"),
-           _("发现问题及整改建议"), _("登记隐患数"), _("隐患编号")]
+           _("发现问题及整改建议"), _("登记隐患数"), _("隐患编号"), _("打卡人数"), _("最短在场时长（分钟）"),
+           _("最远到场距离（米）"), _("打卡异常")]
     for visit in visits:
-        company = visit.enterprise
+        company, checkin = visit.enterprise, checkins[visit.id]
         yield [visit.visited_on.isoformat(), company.name, company.credit_code, company.township, visit.inspectors,
-               visit.scope, visit.findings, len(found[visit.id]), "、".join(found[visit.id])]
+               visit.scope, visit.findings, len(found[visit.id]), "、".join(found[visit.id]), checkin.count,
+               "" if checkin.shortest_minutes is None else checkin.shortest_minutes,
+               "" if checkin.farthest_m is None else round(checkin.farthest_m),
+               _("、").join(checkin_flag(flag) for flag in checkin.flags)]
 

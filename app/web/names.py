@@ -62,6 +62,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "spot_check_results_withdrawn": N_("撤回公开的抽查结果"),
             "case_made_public": N_("向社会公开隐患"), "case_withdrawn_from_public": N_("撤回公开的隐患"),
             "visit_rated": N_("满意度评价"),
+            "visit_checked_in": N_("排查到场打卡"), "visit_checked_out": N_("排查离场打卡"),
+            "visit_files_added": N_("上传排查现场资料"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
             "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
             "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),

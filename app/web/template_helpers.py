@@ -17,7 +17,15 @@ _PHOTO_WARNINGS = {
     "before_registration": lambda: _("整改后照片的拍摄时间早于隐患登记"),
     "stale": lambda: _("拍摄于上传 %(d)s 天以前", d=STALE_DAYS),
     "no_position": lambda: _("照片没有定位信息"),
+    # a visit's photos (services/visit_files.assess)
+    "far_from_site": lambda: _("拍摄地点离企业位置超过 %(m)s 米", m=FAR_METERS),
+    "not_visit_day": lambda: _("拍摄日期不是排查当天"),
 }
+
+
+def distance_text(metres):
+    """A distance in metres or kilometres, as people say it."""
+    return _("%(n)s 米", n=round(metres)) if metres < 1000 else _("%(n)s 公里", n=f"{metres / 1000:.1f}")
 
 
 def register(app):
@@ -41,10 +49,7 @@ def register(app):
     def role_name(code):
         return label(ROLES, code)
 
-    @app.template_filter("distance")
-    def distance(metres):
-        """A distance in metres or kilometres, as people say it."""
-        return _("%(n)s 米", n=round(metres)) if metres < 1000 else _("%(n)s 公里", n=f"{metres / 1000:.1f}")
+    app.add_template_filter(distance_text, "distance")
 
     @app.template_global()
     def photo_warning(code):

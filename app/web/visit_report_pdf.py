@@ -12,6 +12,8 @@ from . import pdf_styles as st
 from .documents_pdf import blank
 from ..models.hazard_case import GRADES, STATUSES
 from .names import label
+from .template_helpers import distance_text
+from .visit_checkins import checkin_flag, duration
 
 
 def render(report):
@@ -51,6 +53,8 @@ def render(report):
     else:
         story.append(Paragraph(escape(_("未发现隐患")), st.TEXT))
     story += _facts(_("发现问题及整改建议"), [(_("意见"), visit.findings or "—")])
+    story += _checkins(report.checkins)
+    story += _files(report.files)
     story += _signatures(visit)
     return st.build(story, title)
 
@@ -59,6 +63,36 @@ def _facts(heading, pairs):
     return [Paragraph(escape(heading), st.HEADING),
             st.table([[Paragraph(escape(k), st.LABEL), Paragraph(escape(v), st.TEXT)] for k, v in pairs],
                      [38 * mm, None])]
+
+
+def _checkins(views):
+    """到场打卡: each inspector's arrival and departure, distance from the enterprise, time on site and flags."""
+    story = [Paragraph(escape(_("到场打卡")), st.HEADING)]
+    if not views:
+        return story + [Paragraph(escape(checkin_flag("no_check_in")), st.TEXT)]
+    rows = [_header(_("排查人员"), _("到场时间"), _("离场时间"), _("距企业"), _("在场时长"), _("提示"))]
+    for view in views:
+        row = view.row
+        far = [distance_text(d) for d in (row.arrival_distance_m, row.departure_distance_m) if d is not None]
+        rows.append([Paragraph(escape(v), st.SMALL) for v in (
+            row.user.display_name, st.moment(row.arrived_at), st.moment(row.departed_at) if row.departed_at else "—",
+            " / ".join(far) or (_("无定位") if row.arrival_latitude is None else _("距离未知")),
+            duration(row.minutes_on_site), _("、").join(checkin_flag(f) for f in view.flags) or "—")])
+    return story + [st.table(rows, [26 * mm, 28 * mm, 28 * mm, 30 * mm, 24 * mm, None], header_row=True,
+                             label_column=False)]
+
+
+def _files(files):
+    """现场资料: the files on the visit, listed (the pictures stay in the system)."""
+    story = [Paragraph(escape(_("现场资料")), st.HEADING)]
+    if not files:
+        return story + [Paragraph(escape(_("无")), st.TEXT)]
+    rows = [_header(_("文件名"), _("类型"), _("上传时间"), _("拍摄时间"))]
+    for item in files:
+        kind = _("照片") if item.is_image else _("视频") if item.is_video else "PDF"
+        rows.append([Paragraph(escape(v), st.SMALL) for v in (
+            item.original_name, kind, st.moment(item.created_at), st.moment(item.taken_at) if item.taken_at else "—")])
+    return story + [st.table(rows, [None, 20 * mm, 32 * mm, 32 * mm], header_row=True, label_column=False)]
 
 
 def _header(*titles):

@@ -1,15 +1,64 @@
-"""Inspection visits in the API: the visit with its enterprise's confirmation, confirming it, and its report (PDF)."""
+"""Inspection visits in the API: the visit with its enterprise's confirmation, its check-ins and files, confirming it,
+and its report (PDF). Checking in and out and adding files: api/visit_checkins.py."""
 from flask import Response, g
 from marshmallow import Schema, fields, validate
 
 from ...extensions import db
-from ...services import inspections, visit_reports
+from ...services import inspections, visit_checkins, visit_files, visit_reports
 from ...services.uow import UnitOfWork
 from .. import visit_report_pdf
 from . import api
 from .auth import token_required
 from .helpers import json_body
-from .schemas import LocalDateTime
+from .schemas import AttachmentSchema, LocalDateTime
+
+
+class CheckinSchema(Schema):
+    """One inspector's arrival and departure (services/visit_checkins.py); times are the server's."""
+    user = fields.String(attribute="row.user.username")
+    display_name = fields.String(attribute="row.user.display_name")
+    arrived_at = LocalDateTime(attribute="row.arrived_at")
+    arrival_latitude = fields.Float(attribute="row.arrival_latitude", allow_none=True,
+                                    metadata={"description": "null: the device gave no position"})
+    arrival_longitude = fields.Float(attribute="row.arrival_longitude", allow_none=True)
+    arrival_accuracy_m = fields.Float(attribute="row.arrival_accuracy_m", allow_none=True)
+    arrival_distance_m = fields.Float(attribute="row.arrival_distance_m", allow_none=True, metadata={
+        "description": "from the enterprise's position when checking in; null when either is unknown"})
+    departed_at = LocalDateTime(attribute="row.departed_at", allow_none=True)
+    departure_latitude = fields.Float(attribute="row.departure_latitude", allow_none=True)
+    departure_longitude = fields.Float(attribute="row.departure_longitude", allow_none=True)
+    departure_accuracy_m = fields.Float(attribute="row.departure_accuracy_m", allow_none=True)
+    departure_distance_m = fields.Float(attribute="row.departure_distance_m", allow_none=True)
+    minutes_on_site = fields.Integer(attribute="row.minutes_on_site", allow_none=True)
+    on_site = fields.Boolean(metadata={"description": "checked in today and not yet out"})
+    flags = fields.List(fields.String(metadata={"enum": [f for f in visit_checkins.FLAGS if f != "no_check_in"]}))
+
+
+class VisitFileSchema(AttachmentSchema):
+    """A file on the visit (现场资料); for a photo, its distance from the enterprise and what to look at twice."""
+    distance_m = fields.Float(allow_none=True)
+    warnings = fields.List(fields.String(metadata={"enum": ["far_from_site", "not_visit_day", "stale",
+                                                            "no_position"]}))
+
+
+class _Delegate:
+    """An object with a few attributes of its own in front of another's (the schemas read attributes)."""
+    def __init__(self, inner, **own):
+        self._inner = inner
+        self.__dict__.update(own)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+def visit_detail(visit):
+    """The visit with its check-ins, their flags and its files, for VisitSchema."""
+    views = visit_checkins.for_visit(db.session, visit)
+    files = visit_files.for_visit(db.session, visit.id)
+    checks = visit_files.checks(db.session, visit, files)
+    return _Delegate(visit, checkins=views, checkin_flags=visit_checkins.visit_flags(views), files=[
+        _Delegate(a, distance_m=checks[a.public_id].distance_m if checks[a.public_id] else None,
+                  warnings=checks[a.public_id].warnings if checks[a.public_id] else []) for a in files])
 
 
 class VisitSchema(Schema):
@@ -23,6 +72,10 @@ class VisitSchema(Schema):
     acknowledged_by = fields.Function(lambda v: v.acknowledged_by.username if v.acknowledged_by else None,
                                       allow_none=True, metadata={"type": "string"})
     enterprise_remarks = fields.String(allow_none=True)
+    checkins = fields.List(fields.Nested(CheckinSchema), metadata={"description": "到场打卡, first arrival first"})
+    checkin_flags = fields.List(fields.String(metadata={"enum": list(visit_checkins.FLAGS)}), metadata={
+        "description": "打卡异常: no_check_in, far (> 500 m), no_position, short (< 4 h), no_check_out"})
+    files = fields.List(fields.Nested(VisitFileSchema), metadata={"description": "现场资料"})
 
 
 class AcknowledgeSchema(Schema):
@@ -32,7 +85,7 @@ class AcknowledgeSchema(Schema):
 @api.get("/inspections/<int:visit_id>")
 @token_required
 def get_visit(visit_id):
-    return VisitSchema().dump(inspections.get_visible_visit(db.session, g.api_user, visit_id))
+    return VisitSchema().dump(visit_detail(inspections.get_visible_visit(db.session, g.api_user, visit_id)))
 
 
 @api.post("/inspections/<int:visit_id>/acknowledge")
@@ -42,7 +95,7 @@ def acknowledge_visit(visit_id):
     with UnitOfWork() as uow:
         visit = visit_reports.acknowledge(uow, g.api_user, visit_id, body["enterprise_remarks"])
         uow.commit()
-        return VisitSchema().dump(visit)
+        return VisitSchema().dump(visit_detail(visit))
 
 
 @api.get("/inspections/<int:visit_id>/report")

@@ -13,7 +13,7 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, iot, oversight,
                ratings, public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr,
-               spot_checks, typical_cases as tc)
+               spot_checks, typical_cases as tc, visit_checkins as vc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -100,8 +100,18 @@ OPERATIONS = {
                                 None, None, {"200": cv.ChecklistVersionListSchema}),
     "get_checklist_version": ("One version of a checklist: its items then, what changed from the version before, "
                               "and who approved it", "checklists", None, None, {"200": cv.ChecklistVersionSchema}),
-    "get_visit": ("An inspection visit (排查记录) with its enterprise's confirmation", "inspections", None, None,
+    "get_visit": ("An inspection visit (排查记录) with its enterprise's confirmation, its team's check-ins (到场打卡) "
+                  "with their flags, and its files (现场资料)", "inspections", None, None,
                   {"200": inspections.VisitSchema}),
+    "check_in_visit": ("Check in at a visit (到场打卡), once, on the visit's day, for oneself (a member of its team: "
+                       "its recorder or a user named among its inspectors; inspector, project lead). The time is the "
+                       "server's; send the device's position, or none ({}) when it has none", "inspections",
+                       vc.PositionSchema, None, {"201": inspections.VisitSchema}),
+    "check_out_visit": ("Check out of a visit (离场打卡), once, after checking in and on the same day; 409 otherwise",
+                        "inspections", vc.PositionSchema, None, {"200": inspections.VisitSchema}),
+    "add_visit_files": ("Put one's own uploads (POST /api/v1/attachments) on a visit as its files (现场资料; "
+                        "inspector, project lead)", "inspections", vc.VisitFilesRequestSchema, None,
+                        {"200": inspections.VisitSchema}),
     "acknowledge_visit": ("Confirm a visit's results, once (the visited enterprise's staff), with remarks",
                           "inspections", inspections.AcknowledgeSchema, None, {"200": inspections.VisitSchema}),
     "visit_report": ("The visit's report (排查报告) as PDF", "inspections", None, None, {"200": "application/pdf"}),
