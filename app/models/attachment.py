@@ -9,7 +9,9 @@ class Attachment(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=True, index=True)
-    uploader_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+    # None: a photo sent with a public report (its owner is the report: report_id).
+    uploader_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=True)
+    report_id = db.Column(db.Integer, db.ForeignKey("public_report.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -114,6 +114,8 @@ def subject_text(event):
         return _("用户 #%(id)s", id=event.subject_id)
     if event.subject_type == "complaint":
         return _("服务投诉 #%(id)s", id=event.subject_id)
+    if event.subject_type == "public_report":
+        return _("群众举报 #%(id)s", id=event.subject_id)
     if event.subject_type == "typical_case":
         return _("典型案例 #%(id)s", id=event.subject_id)
     if event.subject_type == "service_report":
