@@ -75,7 +75,7 @@ def _show_page(row, step=None, form=None, errors=None, message=None):
         report_photos=public_reports.photos(db.session, row.id, "report"),
         verification_photos=public_reports.photos(db.session, row.id, "verification"),
         verifiers=handling.verifier_choices(db.session) if bureau and row.status == "accepted" else [],
-        may_register=verifier and current_user.has_role("inspector") and row.status == "confirmed",
+        may_register_hazard=verifier and current_user.has_role("inspector") and row.status == "confirmed",
         max_reward=handling.MAX_REWARD)
 
 
