@@ -11,7 +11,7 @@ import pytest
 from app.clock import clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, HazardCase, Notification
+from app.models import AuditEvent, HazardCase, Notification, PublicReport
 from app.services import public_report_handling as handling, public_reports
 from public_report_support import REPLY, file, report, step, to_confirmed, to_verifying
 from test_lifecycle_service import register
@@ -267,3 +267,10 @@ def test_a_report_nobody_may_read_is_not_found(people):
         public_reports.get_visible(db.session, people.inspector, report_id)
     with pytest.raises(NotAllowed):
         public_reports.get_visible(db.session, people.project_lead, report_id)
+
+
+def test_the_demo_has_one_report_in_handling(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    [row] = db.session.query(PublicReport).all()
+    assert row.status == "verifying" and row.verifier.username == "inspector" and row.anonymous
+    assert not public_reports.verify_overdue(row)
