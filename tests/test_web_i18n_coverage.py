@@ -220,12 +220,12 @@ def test_english_public_report_pages_show_no_chinese_outside_user_data(people, l
     invalid = client.post("/public/reports/new", data={"text": "short", "anonymous": "0"})
     assert invalid.status_code == 400
     pages = [(client, "/public/reports"), (client, "/public/reports/new"), (client, f"/public/reports/{code}")]
-    bureau, inspector = login("bureau"), login("inspector")
-    for c in (bureau, inspector):
+    bureau, inspector, manager = login("bureau"), login("inspector"), login("manager")
+    for c in (bureau, inspector, manager):
         c.get("/lang/en")
     pages += [(bureau, "/public-reports?state=all"), (bureau, f"/public-reports/{received}"),
               (bureau, f"/public-reports/{accepted}"), (bureau, f"/public-reports/{confirmed}"),
-              (inspector, f"/public-reports/{verifying}")]  # (a case drafted from a report is case data, in Chinese)
+              (inspector, f"/public-reports/{verifying}"), (manager, "/audit")]  # (a case drafted from a report is case data, in Chinese)
     responses = [(url, c.get(url)) for c, url in pages] + [("invalid form", invalid)]
     for url, response in responses:
         assert response.status_code in (200, 400), url

@@ -80,7 +80,7 @@ def accept(uow, user, report_id):
     if not _compare_and_set(uow.session, row, _in_status("received"),
                             {"status": "accepted", "decided_at": clock.now(), "decided_by_id": user.id}):
         raise _wrong_order(row, "received")
-    _audit(uow, user, row, "public_report_accepted", {"status": ["received", "accepted"]})
+    _audit(uow, user, row, "public_report_accepted", {"report_status": ["received", "accepted"]})
     return row
 
 
@@ -96,7 +96,7 @@ def reject(uow, user, report_id, reason):
                             {"status": "rejected", "decided_at": clock.now(), "decided_by_id": user.id,
                              "public_reply": reason}):
         raise _wrong_order(row, "received")
-    _audit(uow, user, row, "public_report_rejected", {"status": ["received", "rejected"], "public_reply": [None, reason]})
+    _audit(uow, user, row, "public_report_rejected", {"report_status": ["received", "rejected"], "public_reply": [None, reason]})
     return row
 
 
@@ -120,7 +120,7 @@ def assign(uow, user, report_id, verifier_id):
                             {"status": "verifying", "verifier_id": verifier.id, "assigned_at": now,
                              "assigned_by_id": user.id, "verify_due": due}):
         raise _wrong_order(row, "accepted")
-    _audit(uow, user, row, "public_report_assigned", {"status": ["accepted", "verifying"]},
+    _audit(uow, user, row, "public_report_assigned", {"report_status": ["accepted", "verifying"]},
            verifier=verifier.username, due=due)
     notifications.send(uow, [verifier], "public_report_assigned", f"群众举报待核查：{row.place}"[:200],
                        row.text[:200], f"public_report:{row.id}:assigned")
@@ -145,7 +145,7 @@ def verify(uow, user, report_id, result, note, reply, photo_attachments=()):
         raise _wrong_order(row, "verifying")
     for attachment in photo_attachments:
         attachment.report_id, attachment.field = row.id, "verification"
-    _audit(uow, user, row, "public_report_verified", {"status": ["verifying", status], "public_reply": [None, reply]},
+    _audit(uow, user, row, "public_report_verified", {"report_status": ["verifying", status], "public_reply": [None, reply]},
            photos=len(photo_attachments))
     return row
 
@@ -180,7 +180,7 @@ def link_case(uow, user, report_id, case):
         values["township"] = case.enterprise.township
     if not _compare_and_set(uow.session, row, _in_status("confirmed"), values):
         raise _wrong_order(row, "confirmed")
-    _audit(uow, user, row, "public_report_case_linked", {"status": ["confirmed", "case_opened"]}, case=case.code)
+    _audit(uow, user, row, "public_report_case_linked", {"report_status": ["confirmed", "case_opened"]}, case=case.code)
     return row
 
 

@@ -21,12 +21,19 @@ from .query_args import page_count, page_number, read_days
 bp = Blueprint("report_intake", __name__, url_prefix="/public-reports")
 restrict(bp, "may_see_public_reports", public_reports.may_see_reports,
          N_("群众举报仅供应急管理局和受指派的核查人员查看"))
+# The audited fields of a report, as the audit log names them.
+REPORT_TITLES = {"report_status": N_("举报状态"), "public_reply": N_("给举报人的答复"), "reward_amount": N_("奖励金额（元）")}
 STEP_FIELDS = ("reason", "verifier_id", "result", "note", "reply", "case_code", "amount", "reward_note", "paid_on")
 
 
 @bp.app_template_global()
 def report_status(code):
     return label(PUBLIC_REPORT_STATUSES, code)
+
+
+def audit_labels(catalog):
+    """The report statuses' names for the audit log."""
+    catalog.labels.setdefault("report_status", {code: report_status(code) for code in PUBLIC_REPORT_STATUSES})
 
 
 @bp.route("")
