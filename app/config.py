@@ -39,6 +39,7 @@ class Config:
     API_TOKEN_MAX_AGE = int(_env("API_TOKEN_MAX_AGE", str(12 * 3600)))
     # 等保 login failure handling: this many wrong passwords in a row lock the account for LOGIN_LOCK_MINUTES;
     # a browser session ends after SESSION_IDLE_MINUTES without a request.
+    PUBLIC_REPORTS_PER_HOUR = int(_env("PUBLIC_REPORTS_PER_HOUR", "5"))  # 隐患举报 from one address
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(_env("LOGIN_LOCK_MINUTES", "15"))
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))

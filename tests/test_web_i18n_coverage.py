@@ -13,8 +13,8 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
-                        IotMaintenance, Notification, ProcessVersion, RectificationCheck, TimerFiring, TypicalCase,
-                        User)
+                        IotMaintenance, Notification, ProcessVersion, PublicReport, RectificationCheck, TimerFiring,
+                        TypicalCase, User)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -25,6 +25,7 @@ from test_sla_service import overdue_case
 from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
+from public_report_support import file as file_report, step as report_step, to_confirmed, to_verifying
 from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,8 @@ def user_data():
     strings |= {text for m in db.session.query(IotMaintenance) for text in (m.performed_by, m.note)}
     strings |= {text for a in db.session.query(IotAlarm) for text in (a.acknowledge_note, a.handling_note)}
     strings |= {t.name for t in db.session.query(TimerFiring)}
+    for r in db.session.query(PublicReport):
+        strings |= {r.text, r.place, r.township, r.public_reply, r.verification_note, r.reward_note, r.reporter_name}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
@@ -238,3 +241,32 @@ def test_english_visit_check_ins_and_files_show_no_chinese_outside_user_data(peo
     assert response.status_code == 409 and leftover_chinese(without_user_data(text(response))) == {}
     shown = without_user_data(pdf_text(client.get(f"/inspections/{row.id}/report.pdf").get_data()))
     assert leftover_chinese(shown) == {}, shown
+
+
+def test_english_public_report_pages_show_no_chinese_outside_user_data(people, login, client):
+    """隐患举报: the public's form (with errors too), lookup and query page; the staff's list and a report's page at
+    each stage, with the forms of its steps."""
+    from app.services import public_report_handling as handling
+    received, _ = file_report(anonymous=False, name="王先生", phone="13800001111")
+    verifying, _ = to_verifying(people)
+    confirmed, code = to_confirmed(people)
+    report_step(handling.propose_reward, people.bureau, confirmed, 500, "线索具体")
+    accepted, _ = file_report(text="另一条举报：某厂消防通道被占用超过一周")
+    report_step(handling.accept, people.bureau, accepted)
+    client.get("/lang/en")
+    invalid = client.post("/public/reports/new", data={"text": "short", "anonymous": "0"})
+    assert invalid.status_code == 400
+    pages = [(client, "/public/reports"), (client, "/public/reports/new"), (client, f"/public/reports/{code}")]
+    bureau, inspector, manager = login("bureau"), login("inspector"), login("manager")
+    for c in (bureau, inspector, manager):
+        c.get("/lang/en")
+    pages += [(bureau, "/public-reports?state=all"), (bureau, f"/public-reports/{received}"),
+              (bureau, f"/public-reports/{accepted}"), (bureau, f"/public-reports/{confirmed}"),
+              (inspector, f"/public-reports/{verifying}"), (manager, "/audit")]  # (a case drafted from a report is case data, in Chinese)
+    responses = [(url, c.get(url)) for c, url in pages] + [("invalid form", invalid)]
+    for url, response in responses:
+        assert response.status_code in (200, 400), url
+        page = text(response)
+        assert '<html lang="en">' in page, url
+        page = without_user_data(page)
+        assert leftover_chinese(page) == {}, url

@@ -2,17 +2,23 @@ from ..extensions import db
 from .types import UTCDateTime
 
 
+ONE_OWNER = ("(case_id IS NULL OR visit_id IS NULL) AND "
+             "(report_id IS NULL OR (case_id IS NULL AND visit_id IS NULL))")
+
+
 class Attachment(db.Model):
     """A photo or file stored outside the web root under a random name."""
 
     __tablename__ = "attachment"
-    # A file is evidence of one thing: a case or an inspection visit (排查现场留痕), never both.
-    __table_args__ = (db.CheckConstraint("case_id IS NULL OR visit_id IS NULL", name="one_owner"),)
+    # A file is evidence of one thing: a case, an inspection visit (排查现场留痕) or a public report (群众举报).
+    __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=True, index=True)
     visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"), nullable=True, index=True)
-    uploader_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+    # None: a photo sent with a public report (its owner is the report: report_id).
+    uploader_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=True)
+    report_id = db.Column(db.Integer, db.ForeignKey("public_report.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -42,12 +42,13 @@ def sniff(head):
 
 
 def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", max_video_bytes=None,
-                 device_position=None):
+                 device_position=None, images_only=False):
     """Keep an upload: its kind sniffed from its first bytes, at most `max_bytes` (a video at most
     `max_video_bytes`, by default the same), written to the upload directory as it is read (a video is not held
     in memory whole); a refused or too large upload leaves no file behind. An image's place and time are read
     from its EXIF tags; `device_position` (latitude, longitude), sent by the browser, stands in for a place the
-    file does not carry."""
+    file does not carry. `actor` None: a photo sent with a public report, which the caller gives its owner (the
+    report); `images_only`: anything but an image is refused (the public form takes photos only)."""
     head = stream.read(16)
     if not head:
         raise ValidationFailed("空文件 / empty file", fields={field or "file": "empty"})
@@ -56,6 +57,9 @@ def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", 
         raise ValidationFailed("只接受 JPEG、PNG、GIF、WebP 图片，PDF 文件或 MP4、MOV、WebM 视频 / "
                                "only images, PDF and MP4 / MOV / WebM videos are accepted",
                                fields={field or "file": "unsupported type"})
+    if images_only and not content_type.startswith("image/"):
+        raise ValidationFailed("只接受 JPEG、PNG、GIF、WebP 图片 / only JPEG, PNG, GIF and WebP images are accepted",
+                               fields={field or "file": "not an image"})
     limit = (max_video_bytes or max_bytes) if content_type in VIDEO_TYPES else max_bytes
     stored_name = secrets.token_hex(16) + suffix
     directory = Path(upload_dir)
@@ -77,7 +81,7 @@ def store_upload(uow, actor, filename, stream, upload_dir, max_bytes, field="", 
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    attachment = Attachment(public_id=secrets.token_hex(8), uploader_id=actor.id,
+    attachment = Attachment(public_id=secrets.token_hex(8), uploader_id=getattr(actor, "id", None),
                             original_name=(filename or "upload")[:255], stored_name=stored_name,
                             content_type=content_type, size=size, sha256=digest.hexdigest(),
                             field=field or "", created_at=clock.now())
@@ -98,11 +102,12 @@ def _place_and_time(attachment, path, device_position):
 
 
 _table = Attachment.__table__
-# Only the uploader's own uploads, not linked to another case nor to a visit (services/visit_files.py), or files
-# already on this case for the same field (a task's saved draft linked them, and a colleague finishes the task);
-# what it did not link is refused (and the caller's transaction, with this statement, rolled back).
+# Only the uploader's own uploads, not linked to another case nor to a visit (services/visit_files.py) nor a public
+# report's, or files already on this case for the same field (a task's saved draft linked them, and a colleague
+# finishes the task); what it did not link is refused (and the caller's transaction, with this statement, rolled back).
 _LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), or_(
     and_(_table.c.uploader_id == bindparam("b_uploader_id"), _table.c.visit_id.is_(None),
+         _table.c.report_id.is_(None),
          or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))),
     and_(_table.c.case_id == bindparam("b_case_id"), _table.c.field == bindparam("b_field")))) \
     .values(case_id=bindparam("case_id"), field=bindparam("field")).returning(_table.c.id, _table.c.public_id)
@@ -152,9 +157,9 @@ def for_case(session, case_id):
 
 def open_for_user(uow, user, public_id, upload_dir):
     """(attachment, path) if the user may see it: the uploader, or anyone who may see its case or its inspection
-    visit."""
+    visit. A public report's photos are served by the reports' pages, which know who may read the report."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
-    if attachment is None:
+    if attachment is None or attachment.report_id is not None:
         raise NotFound("attachment not found")
     if attachment.visit_id is not None:
         try:

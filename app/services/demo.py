@@ -15,7 +15,8 @@ from ..clock import SHANGHAI, clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
 from . import (attachments, checklist_changes, checklist_load, checklist_results, checklist_review, complaint_handling,
-               complaints, cooperation, hazards, iot_demo, objections, public_hazards, rectification_checks,
+               complaints, cooperation, hazards, iot_demo, objections, public_hazards, public_report_handling,
+               public_reports, rectification_checks,
                site_check_draws, spot_check_results, tasks, service_report_facts, service_reports, typical_cases,
                visit_checkins, visit_ratings)
 from .credit_code import with_check_character
@@ -95,6 +96,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_complaint(uow, users, visits)
     _seed_site_check(uow, users)
     _seed_public_case(uow, users["bureau"])
+    _seed_public_report(uow, users)
     _seed_typical_case(uow, users["quality"])
     _seed_service_report(uow, users["project_lead"])
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
@@ -109,6 +111,23 @@ def _seed_public_case(uow, bureau):
     case = uow.session.query(HazardCase).filter_by(grade="major").order_by(HazardCase.id).first()
     if case is not None:
         public_hazards.publish(uow, bureau, case.id, f"{case.enterprise.name}甲类仓库易燃液体超量储存（挂牌督办）")
+
+
+def _seed_public_report(uow, users):
+    """A report from the public in handling (隐患举报): two days ago a citizen reported, anonymously and with no photo,
+    that the chemical plant's fire lane was blocked; the bureau accepted it the same day and assigned the inspector
+    to verify it (due in 3 working days)."""
+    saved, now = clock._fixed, clock.now()
+    try:
+        clock.set(now - timedelta(days=2))
+        row = public_reports.file_report(uow, public_reports.Filing(
+            text="厂区东侧消防通道长期被货车和托盘占用，晚上也有车辆停放，发生火灾时消防车进不去。",
+            place="城关镇化工园区东侧厂区", consent=True), public_reports.address_key("demo", "192.0.2.10"))
+        clock.advance(hours=2)
+        public_report_handling.accept(uow, users["bureau"], row.id)
+        public_report_handling.assign(uow, users["bureau"], row.id, users["inspector"].id)
+    finally:
+        clock._fixed = saved
 
 
 def _seed_site_check(uow, users):

@@ -19,6 +19,7 @@ from .complaints import COMPLAINT_TITLES, complaint_kind
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
+from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -114,6 +115,8 @@ def subject_text(event):
         return _("用户 #%(id)s", id=event.subject_id)
     if event.subject_type == "complaint":
         return _("服务投诉 #%(id)s", id=event.subject_id)
+    if event.subject_type == "public_report":
+        return _("群众举报 #%(id)s", id=event.subject_id)
     if event.subject_type == "typical_case":
         return _("典型案例 #%(id)s", id=event.subject_id)
     if event.subject_type == "service_report":
@@ -140,9 +143,10 @@ def _catalog(events):
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
-                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES}.items():
+                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
+    report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     return catalog

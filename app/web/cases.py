@@ -14,7 +14,7 @@ from ..models import GRADES
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, checklist_results, followups, forms, hazards,
                         inspection_priority, inspections, iot_alarm_handling, notice_receipts, objections,
-                        photo_metadata, tasks, users)
+                        photo_metadata, public_report_handling, tasks, users)
 from ..services.access import may_work_on, sees_all_cases
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -193,11 +193,13 @@ def register():
         if checked is not None:  # from a nonconforming checklist item: its content and what was found there
             raw["description"] = ["\n".join(filter(None, (checked.item.content, checked.note)))]
         alarm = _iot_alarm(request.args.get("iot_alarm"), raw)
-        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm)
+        report = _public_report(request.args.get("public_report"), raw)
+        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
     alarm = _iot_alarm(request.form.get("iot_alarm_id"))
+    report = _public_report(request.form.get("public_report_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -208,10 +210,13 @@ def register():
             case = hazards.register_hazard(uow, current_user, data)
             if alarm is not None:  # the IoT alarm it was registered from records the case (409 if one did already)
                 iot_alarm_handling.link_case(uow, current_user, alarm.id, case)
+            if report is not None:  # the public report it was registered from records the case (409 if linked)
+                public_report_handling.link_case(uow, current_user, report.id, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
-        return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm), 400
+        return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm,
+                              report=report), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -253,7 +258,26 @@ def _iot_alarm(value, raw=None):
     return alarm
 
 
-def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None):
+def _public_report(value, raw=None):
+    """The verified public report a registration comes from (`?public_report=` / the form's hidden field): none
+    when not given; 404 / 403 for one the user may not handle, 409 unless it is verified as true and has no case
+    yet. With `raw`, the description, place and (when the reporter chose one) the enterprise are drafted from it."""
+    if not (value or "").strip():
+        return None
+    try:
+        report = public_report_handling.check_may_link(db.session, current_user, int_or_none(value))
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw["description"] = [f"群众举报（{report.received_at.astimezone(SHANGHAI):%Y-%m-%d}）：{report.text}\n"
+                              f"核查情况：{report.verification_note or ''}"[:4000]]
+        raw["place"] = [report.place[:200]]
+        if report.enterprise_id:
+            raw["enterprise_id"] = [str(report.enterprise_id)]
+    return report
+
+
+def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None):
     errors = errors or {}
     own = [] if hazards.registers_for_any_enterprise(current_user) else [current_user.enterprise]  # self-check
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
@@ -261,7 +285,7 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
-                           alarm=alarm, self_check=bool(own),
+                           alarm=alarm, public_report=report, self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

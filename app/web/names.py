@@ -51,7 +51,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "service_report_withdrawn": N_("企业服务情况报告已撤回"),
                 "iot_warning": N_("物联网监测预警"), "iot_alarm": N_("物联网监测告警"),
                 "iot_offline": N_("监测设备离线"), "iot_alarm_escalated": N_("监测告警超时无人确认"),
-                "iot_maintenance_due": N_("监测设备维护提醒")}
+                "iot_maintenance_due": N_("监测设备维护提醒"),
+                "public_report_received": N_("收到群众举报"), "public_report_assigned": N_("群众举报待核查")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -108,7 +109,12 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "iot_alarm_recovered": N_("监测恢复正常"), "iot_device_offline": N_("监测设备离线"),
             "iot_alarm_acknowledged": N_("确认监测告警"), "iot_alarm_closed": N_("关闭监测告警"),
             "iot_alarm_escalated": N_("监测告警超时催办"), "iot_alarm_registered_as_hazard": N_("告警登记为隐患"),
-            "iot_maintenance_recorded": N_("登记设备维护")}
+            "iot_maintenance_recorded": N_("登记设备维护"),
+            "public_report_received": N_("收到群众举报"), "public_report_accepted": N_("受理群众举报"),
+            "public_report_rejected": N_("不予受理群众举报"), "public_report_assigned": N_("指派核查群众举报"),
+            "public_report_verified": N_("登记举报核查结果"), "public_report_case_linked": N_("举报关联隐患案件"),
+            "public_report_reward_proposed": N_("提出举报奖励"), "public_report_reward_approved": N_("批准举报奖励"),
+            "public_report_reward_paid": N_("登记举报奖励发放")}
 
 
 def step_name(name):

@@ -12,8 +12,8 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, iot, oversight,
-               ratings, public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr,
-               spot_checks, typical_cases as tc, visit_checkins as vc)
+               ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc, schemas as s,
+               service_reports as sr, spot_checks, typical_cases as tc, visit_checkins as vc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -195,8 +195,9 @@ OPERATIONS = {
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
 OPERATIONS.update(iot.OPERATIONS)  # IoT monitoring's entries live beside its routes (web/api/iot.py)
+OPERATIONS.update(pr.OPERATIONS)  # and the public reports' (web/api/public_reports.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
-          "public_hazard"}
+          "public_hazard"} | pr.PUBLIC
 
 
 def _name(schema_cls):
