@@ -106,7 +106,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "iot_alarm_recovered": N_("监测恢复正常"), "iot_device_offline": N_("监测设备离线"),
             "iot_alarm_acknowledged": N_("确认监测告警"), "iot_alarm_closed": N_("关闭监测告警"),
             "iot_alarm_escalated": N_("监测告警超时催办"), "iot_alarm_registered_as_hazard": N_("告警登记为隐患"),
-            "iot_maintenance_recorded": N_("登记设备维护")}
+            "iot_maintenance_recorded": N_("登记设备维护"),
+            "service_project_created": N_("建立服务项目"), "service_project_updated": N_("修改服务项目"),
+            "service_project_roster_added": N_("加入服务对象名单"),
+            "service_project_roster_removed": N_("移出服务对象名单"),
+            "service_project_roster_imported": N_("导入服务对象名单")}
 
 
 def step_name(name):
