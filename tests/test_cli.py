@@ -3,7 +3,8 @@ import json
 
 from app.extensions import db
 from app.models import (Attachment, CaseObjection, Enterprise, HazardCase, IotAlarm, IotDevice, IotReading,
-                        Notification, ServiceReport, TypicalCase, User, VisitCheckin)
+                        Notification, ServiceProject, ServiceReport, TypicalCase, User, VisitCheckin)
+from app.services import service_project_coverage, service_projects
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -16,6 +17,10 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     assert {"inspector", "project_lead", "enterprise", "project_team", "supervision", "expert", "bureau",
             "quality", "process_owner", "manager", "admin", "technical_lead"} <= roles
     assert db.session.query(Enterprise).count() == 9  # three with cases, six smaller ones
+    assert {e.scale for e in db.session.query(Enterprise)} == {"above", "below", "micro"}  # each has one
+    [project] = service_projects.current_projects(db.session)  # a current service project, everyone on its roster
+    coverage = service_project_coverage.compute(db.session, project)
+    assert coverage.roster_size == 9 and 0 < coverage.visited < 9 and project == db.session.query(ServiceProject).one()
     assert len({e.industry for e in db.session.query(Enterprise)}) >= 3
     statuses = {c.status for c in db.session.query(HazardCase)}
     assert {"assigning", "rectifying", "verifying", "closed"} <= statuses

@@ -13,8 +13,8 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
-                        IotMaintenance, Notification, ProcessVersion, PublicReport, RectificationCheck, TimerFiring,
-                        TypicalCase, User)
+                        IotMaintenance, Notification, ProcessVersion, PublicReport, RectificationCheck, ServiceProject,
+                        TimerFiring, TypicalCase, User)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -105,6 +105,7 @@ def user_data():
     strings |= {t.name for t in db.session.query(TimerFiring)}
     for r in db.session.query(PublicReport):
         strings |= {r.text, r.place, r.township, r.public_reply, r.verification_note, r.reward_note, r.reporter_name}
+    strings |= {text for p in db.session.query(ServiceProject) for text in (p.name, p.contract_no)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
@@ -144,13 +145,15 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          f"/cases/{case_id}/checks/new", "/library", f"/library/{entry.id}",
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
                          "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
-                         "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways"],
+                         "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways",
+                         "/service-projects", "/service-projects/new"],  # a project's pages: test_service_projects_web
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
                   "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],
-        "admin": ["/admin/timers", "/admin/calendar", "/admin/enterprises", "/admin/enterprises/new",
+        "admin": ["/admin/timers", "/admin/calendar", "/admin/enterprises", "/admin/enterprises?scale=none",
+                  "/admin/enterprises/new",
                   f"/admin/enterprises/{people.enterprise_a.id}", "/admin/users", "/admin/users/new",
                   f"/admin/users/{people.ent_a.id}", f"/admin/users/{people.admin.id}"],
         "process_owner": ["/processes/", "/processes/editor", "/processes/diff", "/inspections/checklists",

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 from .user import ROLES, User, UserRole  # noqa: F401
-from .enterprise import Enterprise  # noqa: F401
+from .enterprise import ENTERPRISE_SCALES, Enterprise  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
 from .checklist import CHECK_RESULTS, DIMENSIONS, Checklist, ChecklistItem, ChecklistResult  # noqa: F401
@@ -31,3 +31,4 @@ from .service_report import CONCLUSION_GRADES, REPORT_STATUSES, ServiceReport  #
 from .iot import (ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS, PARAMETERS,  # noqa: F401
                   IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading)
 from .public_report import PUBLIC_REPORT_STATUSES, PublicReport  # noqa: F401
+from .service_project import ServiceProject, ServiceProjectEnterprise  # noqa: F401

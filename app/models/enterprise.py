@@ -1,5 +1,16 @@
 from ..extensions import db
 
+# 企业规模: the statistical split the seed's service scope is written in (seed 001 §五 "100家规下企业", the
+# 规模以下工贸企业 of 冀应急工贸〔2019〕145号), with micro firms apart because the service treats workshops and
+# 个体工商户 differently from a 规下 factory. 规上 (规模以上): industrial firms with annual main-business revenue of
+# 20 million yuan or more (国家统计局; trade and services have their own thresholds); 规下: below that; 微型: fewer than
+# 20 employees or revenue under 3 million yuan (工信部联企业〔2011〕300号, industry). "" — not given yet.
+ENTERPRISE_SCALES = {
+    "above": ("规上", "Above designated size"),
+    "below": ("规下", "Below designated size"),
+    "micro": ("微型", "Micro"),
+}
+
 
 class Enterprise(db.Model):
     __tablename__ = "enterprise"
@@ -19,6 +30,7 @@ class Enterprise(db.Model):
     contact_phone = db.Column(db.String(32), nullable=False, default="")
     # 新投产、改扩建项目试运行期至: under priority inspection until then (seed 000, 重点监管企业的选取标准 4)
     trial_operation_until = db.Column(db.Date)
+    scale = db.Column(db.String(16), nullable=False, default="", server_default="", index=True)  # ENTERPRISE_SCALES
 
     def __repr__(self):
         return f"<Enterprise {self.name}>"

@@ -13,7 +13,7 @@ reported with its line and column. Each added or changed enterprise is audited a
 from dataclasses import dataclass, field
 
 from ..errors import DomainError, ValidationFailed
-from ..models import Enterprise
+from ..models import ENTERPRISE_SCALES, Enterprise
 from . import audit, user_admin
 from .credit_code import normalise as normalise_code
 from .spreadsheet import find_columns, read_rows
@@ -35,6 +35,7 @@ HEADERS = {
     "contact_person": ("联系人", "Contact person", "安全负责人", "负责人"),
     "contact_phone": ("联系电话", "Contact phone", "电话", "手机", "联系方式"),
     "trial_operation_until": ("试运行期至", "Trial operation until", "试运行截止日期", "试运行期"),
+    "scale": ("企业规模", "Scale", "规模", "企业规模（规上/规下/微型）", "规模类型"),
 }
 REQUIRED = ("name", "credit_code")
 MAX_ROWS = 5000
@@ -136,4 +137,12 @@ def export_rows(session, english=False):
     """The whole register as rows for a CSV or Excel download, the header first: the file the import reads."""
     yield [HEADERS[name][1 if english else 0] for name in FIELDS]
     for enterprise in session.query(Enterprise).order_by(Enterprise.name, Enterprise.id):
-        yield [getattr(enterprise, name) for name in FIELDS]
+        yield [_exported(enterprise, name, english) for name in FIELDS]
+
+
+def _exported(enterprise, name, english):
+    """A cell as the import reads it back: the scale by its name, not its code."""
+    value = getattr(enterprise, name)
+    if name == "scale":
+        return ENTERPRISE_SCALES[value][1 if english else 0] if value in ENTERPRISE_SCALES else ""
+    return value

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from ..models import ROLES, Enterprise, User, UserRole
+from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
 from .field_rules import clean_count, clean_text, parse_date, raise_if
@@ -26,7 +26,15 @@ ENTERPRISE_COUNTS = ("employees", "safety_managers", "special_workers")
 ENTERPRISE_DATES = ("trial_operation_until",)
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
                      *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone",
-                     *ENTERPRISE_DATES)
+                     *ENTERPRISE_DATES, "scale")
+# What a scale may be typed as (a form sends the code; a spreadsheet the Chinese or English name or a longer form),
+# compared without spaces and case; anything else is an error naming the choices.
+SCALE_WORDS = {**{code: code for code in ENTERPRISE_SCALES},
+               **{names[0]: code for code, names in ENTERPRISE_SCALES.items()},
+               **{"".join(names[1].lower().split()): code for code, names in ENTERPRISE_SCALES.items()},
+               "规模以上": "above", "规上企业": "above", "规模以上企业": "above",
+               "规模以下": "below", "规下企业": "below", "规模以下企业": "below",
+               "微型企业": "micro", "个体工商户": "micro"}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 USER_TEXT = {"username": 64, "display_name": 128, "email": 200, "phone": 32}
 
@@ -89,9 +97,24 @@ def clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
         values[name] = clean_count(fields.get(name), name, errors)
     for name in ENTERPRISE_DATES:
         values[name] = parse_date(fields.get(name), name, errors)
+    values["scale"] = clean_scale(fields.get("scale"), errors)
     duplicate_only = set(errors) == {"credit_code"} and errors["credit_code"] == _duplicate_code(code)
     raise_if(errors, Conflict if duplicate_only else ValidationFailed)
     return values
+
+
+def clean_scale(value, errors):
+    """A scale code from what was typed ("" when empty); an unknown word goes into `errors`."""
+    text = "" if value is None else "".join(str(value).split())
+    if not text:
+        return ""
+    code = SCALE_WORDS.get(text) or SCALE_WORDS.get(text.lower())
+    if code is None:
+        choices = "、".join(names[0] for names in ENTERPRISE_SCALES.values())
+        english = ", ".join(names[1] for names in ENTERPRISE_SCALES.values())
+        errors["scale"] = f"企业规模“{text[:20]}”不可识别，应为{choices}或留空 / unknown scale “{text[:20]}”: " \
+                          f"{english}, or empty"
+    return code or ""
 
 
 def _duplicate_code(code):
@@ -113,9 +136,12 @@ def find_enterprise(uow, credit_code):
     return enterprise
 
 
-def list_enterprises(session, search="", limit=50, offset=0):
-    """(enterprises by name, total) whose name or credit code contains `search`."""
+def list_enterprises(session, search="", limit=50, offset=0, scale=None):
+    """(enterprises by name, total) whose name or credit code contains `search`, of the `scale` when given ("":
+    those without one)."""
     query = session.query(Enterprise)
+    if scale is not None:
+        query = query.filter(Enterprise.scale == scale)
     if search:
         query = query.filter(or_(_contains(Enterprise.name, search), _contains(Enterprise.credit_code, search)))
     return query.order_by(Enterprise.name, Enterprise.id).limit(limit).offset(offset).all(), query.count()

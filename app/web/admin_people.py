@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from ..models import ROLES
+from ..models import ENTERPRISE_SCALES, ROLES
 from ..services import audit, audit_log, two_factor, user_admin, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
@@ -27,7 +27,8 @@ ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会
                      "employees": N_("从业人员数"), "safety_managers": N_("安全管理人员数"),
                      "special_workers": N_("特种作业人员数"), "contact_person": N_("联系人"),
                      "contact_phone": N_("联系电话"), "main_risks": N_("主要风险因素"),
-                     "major_hazard_sources": N_("重大危险源"), "trial_operation_until": N_("试运行期至")}
+                     "major_hazard_sources": N_("重大危险源"), "trial_operation_until": N_("试运行期至"),
+                     "scale": N_("企业规模")}
 # The accident records' fields (their audit rows are about the enterprise, so its history shows them too).
 ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"), "accident_type": N_("事故类别"),
                    "deaths": N_("死亡人数"), "injuries": N_("重伤人数"), "direct_loss": N_("直接经济损失（万元）"),
@@ -44,9 +45,13 @@ USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise"
 @admin_required
 def enterprises():
     search, page = _search(), page_number(request.args)
-    rows, total = user_admin.list_enterprises(db.session, search, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    # ?scale=above|below|micro, or "none" for those without one; anything else is no filter
+    scale = request.args.get("scale", "")
+    scale = scale if scale in ENTERPRISE_SCALES or scale == "none" else ""
+    rows, total = user_admin.list_enterprises(db.session, search, PAGE_SIZE, (page - 1) * PAGE_SIZE,
+                                              scale=None if not scale else "" if scale == "none" else scale)
     return render_template("admin/enterprises.html", enterprises=rows, total=total, search=search, page=page,
-                           pages=page_count(total, PAGE_SIZE))
+                           pages=page_count(total, PAGE_SIZE), scale=scale, scales=ENTERPRISE_SCALES)
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -88,6 +93,7 @@ def edit_enterprise(enterprise_id):
 def _enterprise_page(enterprise, form, exc=None):
     errors, message, status = _errors(exc)
     return render_template("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
+                           scales=ENTERPRISE_SCALES,
                            message=message, titles={**ENTERPRISE_TITLES, **ACCIDENT_TITLES},
                            history=_history("enterprise", enterprise)), status
 

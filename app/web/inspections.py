@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import inspection_plans, inspection_priority, inspections, visit_checkins, visit_reports
+from ..services import (inspection_plans, inspection_priority, inspections, service_project_coverage,
+                         service_projects, visit_checkins, visit_reports)
 from ..services.uow import UnitOfWork
 from . import checklists, visit_report_pdf
 from .cases import enterprise_choices
@@ -41,12 +42,16 @@ def index():
     visited, registered = inspections.coverage(db.session, since, until, filters.township, filters.enterprise_id) \
         if since <= until else (0, 0)
     townships = inspection_priority.filter_choices(db.session)[0]
-    return render_template("inspections/index.html", visits=visits, total=total, page=page,
+    show_coverage = bool(current_user.roles - {"enterprise"})
+    # Beside the register-wide figure: each current service project's coverage of its roster in its own period.
+    projects = [service_project_coverage.compute(db.session, p) for p in service_projects.current_projects(
+        db.session)] if show_coverage else []
+    return render_template("inspections/index.html", project_coverage=projects, visits=visits, total=total, page=page,
                            pages=page_count(total, PAGE_SIZE), filters=filters, errors=errors,
                            found=inspections.hazards_found(db.session, visits),
                            checkins=visit_checkins.summaries(db.session, visits), enterprises=enterprise_choices(
                                current_user), townships=townships, coverage=(visited, registered, since, until),
-                           show_coverage=bool(current_user.roles - {"enterprise"})), (400 if errors else 200)
+                           show_coverage=show_coverage), (400 if errors else 200)
 
 
 @bp.route("/export.csv")

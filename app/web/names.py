@@ -114,7 +114,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "public_report_rejected": N_("不予受理群众举报"), "public_report_assigned": N_("指派核查群众举报"),
             "public_report_verified": N_("登记举报核查结果"), "public_report_case_linked": N_("举报关联隐患案件"),
             "public_report_reward_proposed": N_("提出举报奖励"), "public_report_reward_approved": N_("批准举报奖励"),
-            "public_report_reward_paid": N_("登记举报奖励发放")}
+            "public_report_reward_paid": N_("登记举报奖励发放"),
+            "service_project_created": N_("建立服务项目"), "service_project_updated": N_("修改服务项目"),
+            "service_project_roster_added": N_("加入服务对象名单"),
+            "service_project_roster_removed": N_("移出服务对象名单"),
+            "service_project_roster_imported": N_("导入服务对象名单")}
 
 
 def step_name(name):

@@ -82,13 +82,14 @@ def check_upload(plan_import, has_errors, page):
     return page(plan=plan, filename=filename, token=None if wrong else keep(data, filename)), (400 if wrong else 200)
 
 
-def confirm_upload(plan_import, has_errors, apply, page, upload_endpoint, done):
+def confirm_upload(plan_import, has_errors, apply, page, upload_endpoint, done, upload_args=None):
     """An import's confirmation: plan the waiting file again and, without errors, `apply(uow, filename, plan)` in
-    the same transaction; then `done(filename, plan, result)` gives the response (the file is removed)."""
+    the same transaction; then `done(filename, plan, result)` gives the response (the file is removed).
+    `upload_args`: the upload page's URL arguments (a project's id), for the way back when the file is gone."""
     filename, path = confirmed_file()
     if path is None:
         flash(_("待确认的导入文件已过期或不存在，请重新上传"), "error")
-        return redirect(url_for(upload_endpoint))
+        return redirect(url_for(upload_endpoint, **(upload_args or {})))
     try:
         with UnitOfWork() as uow:
             plan = plan_import(uow, filename, path.read_bytes())

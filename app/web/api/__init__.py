@@ -38,3 +38,4 @@ from . import service_reports  # noqa: E402,F401
 from . import iot  # noqa: E402,F401
 from . import visit_checkins  # noqa: E402,F401
 from . import public_reports  # noqa: E402,F401
+from . import service_projects  # noqa: E402,F401
