@@ -9,6 +9,8 @@ class Attachment(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=True, index=True)
+    # A file of a bureau notice (services/bureau_notices.py): served to the notice's recipients and staff only.
+    notice_id = db.Column(db.Integer, db.ForeignKey("bureau_notice.id"), nullable=True, index=True)
     uploader_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
