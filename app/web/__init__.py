@@ -14,6 +14,7 @@ def register_web(app):
     from . import cooperation
     from . import public_hazards, spot_checks, typical_cases
     from . import service_reports
+    from . import bureau_notices
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -56,6 +57,7 @@ def register_web(app):
     app.register_blueprint(public_hazards.bp)
     app.register_blueprint(typical_cases.bp)
     app.register_blueprint(service_reports.bp)
+    app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

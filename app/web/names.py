@@ -51,7 +51,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "service_report_withdrawn": N_("企业服务情况报告已撤回"),
                 "iot_warning": N_("物联网监测预警"), "iot_alarm": N_("物联网监测告警"),
                 "iot_offline": N_("监测设备离线"), "iot_alarm_escalated": N_("监测告警超时无人确认"),
-                "iot_maintenance_due": N_("监测设备维护提醒")}
+                "iot_maintenance_due": N_("监测设备维护提醒"),
+                "bureau_notice": N_("通知公告"), "bureau_notice_withdrawn": N_("通知公告已撤回"),
+                "bureau_notice_urged": N_("通知催签"), "bureau_notice_overdue": N_("通知签收期限已过")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -106,7 +108,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "iot_alarm_recovered": N_("监测恢复正常"), "iot_device_offline": N_("监测设备离线"),
             "iot_alarm_acknowledged": N_("确认监测告警"), "iot_alarm_closed": N_("关闭监测告警"),
             "iot_alarm_escalated": N_("监测告警超时催办"), "iot_alarm_registered_as_hazard": N_("告警登记为隐患"),
-            "iot_maintenance_recorded": N_("登记设备维护")}
+            "iot_maintenance_recorded": N_("登记设备维护"),
+            "bureau_notice_drafted": N_("起草通知公告"), "bureau_notice_updated": N_("修改通知公告草稿"),
+            "bureau_notice_published": N_("发布通知公告"), "bureau_notice_withdrawn": N_("撤回通知公告"),
+            "bureau_notice_signed": N_("企业签收通知公告"), "bureau_notice_urged": N_("催签通知公告")}
 
 
 def step_name(name):
