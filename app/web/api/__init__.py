@@ -36,3 +36,4 @@ from . import public_hazards  # noqa: E402,F401
 from . import typical_cases  # noqa: E402,F401
 from . import service_reports  # noqa: E402,F401
 from . import iot  # noqa: E402,F401
+from . import bureau_notices  # noqa: E402,F401

@@ -11,8 +11,8 @@ from marshmallow import fields, missing, validate
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import (api, checklist_versions as cv, checklists, complaints, cooperation, inspections, iot, oversight,
-               ratings, public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr,
+from . import (api, bureau_notices as bn, checklist_versions as cv, checklists, complaints, cooperation, inspections,
+               iot, oversight, ratings, public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr,
                spot_checks, typical_cases as tc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
@@ -185,6 +185,7 @@ OPERATIONS = {
     "download_attachment": ("Download an attachment", "attachments", None, None, {"200": "the file"}),
 }
 OPERATIONS.update(iot.OPERATIONS)  # IoT monitoring's entries live beside its routes (web/api/iot.py)
+OPERATIONS.update(bn.OPERATIONS)  # so do the notices' (web/api/bureau_notices.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"}
 
