@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
+from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
                         IotMaintenance, Notification, ProcessVersion, RectificationCheck, TimerFiring, TypicalCase,
                         User)
 from pdf_support import pdf_text
@@ -25,6 +25,7 @@ from test_sla_service import overdue_case
 from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
+from tests.bureau_notice_support import create as create_notice, sign as sign_notice
 from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,10 @@ def user_data():
     strings |= {text for m in db.session.query(IotMaintenance) for text in (m.performed_by, m.note)}
     strings |= {text for a in db.session.query(IotAlarm) for text in (a.acknowledge_note, a.handling_note)}
     strings |= {t.name for t in db.session.query(TimerFiring)}
+    for notice in db.session.query(BureauNotice):  # the notices' text as written, paragraph by paragraph
+        strings |= {notice.title, notice.body, notice.withdrawn_reason, *notice.paragraphs,
+                    *(str(v) for v in notice.target_values or [])}
+    strings |= {r.reply for r in db.session.query(BureauNoticeRecipient)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
@@ -133,6 +138,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     verified = closed_after_two_rounds(people)  # its draft words the verification opinions
     device_id, key = register_iot_device(people.project_lead, people.enterprise_a)  # IoT monitoring, an alarm open
     [alarm_id] = send_iot(key, iot_reading("h2s", 4, minutes=-30), iot_reading("h2s", 31))["alarms_opened"]
+    notice = create_notice(people.bureau, publish=True)  # a warning to every enterprise, one signed
+    sign_notice(people.ent_b, notice, "已传达到各班组")
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
@@ -141,9 +148,11 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          f"/cases/{case_id}/checks/new", "/library", f"/library/{entry.id}",
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
                          "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
-                         "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways"],
+                         "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways",
+                         "/notices", "/notices/new", f"/notices/{notice}"],
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
-                  "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}"],
+                  "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}", "/notices",
+                  f"/notices/{notice}"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],
