@@ -232,3 +232,12 @@ def test_notice_files_are_served_to_recipients_and_staff_only(app, people, south
                 attachments.open_for_user(uow, in_session(people[role]), public_id, app.config["UPLOAD_DIR"])
     with pytest.raises(ValidationFailed):  # a notice's file is not taken again
         create(people.bureau, files=[public_id])
+
+
+def test_the_demo_has_a_published_warning_with_some_receipts(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    notice = db.session.query(BureauNotice).one()
+    assert notice.kind == "warning" and notice.is_published and notice.sign_due_at is not None
+    statuses = sorted(r.status for r in db.session.query(BureauNoticeRecipient).filter_by(notice_id=notice.id))
+    assert statuses == ["read", "signed"] + ["unread"] * 7
+    assert db.session.query(Notification).filter_by(kind="bureau_notice").count() >= 3
