@@ -27,7 +27,8 @@ def build_scheduler(app, now=None):
         return run
 
     table = job_table(app.config)
-    stagger = min(START_STAGGER, timedelta(milliseconds=START_SPREAD // timedelta(milliseconds=1) // max(1, len(table) - 1)))
+    whole_ms = START_SPREAD // timedelta(milliseconds=1) // max(1, len(table) - 1)
+    stagger = min(START_STAGGER, timedelta(milliseconds=whole_ms))  # whole milliseconds: the last within the spread
     for n, job in enumerate(table):
         scheduler.add_job(in_app(job["func"]), job["trigger"], id=job["id"], seconds=job["seconds"],
                           max_instances=1, coalesce=True, replace_existing=True,

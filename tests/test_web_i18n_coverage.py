@@ -12,9 +12,9 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
-                        IotMaintenance, Notification, ProcessVersion, RectificationCheck, TimerFiring, TypicalCase,
-                        User)
+from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise,
+                        HazardCase, IotAlarm, IotDevice, IotGateway, IotMaintenance, Notification, ProcessVersion,
+                        RectificationCheck, TimerFiring, TypicalCase, User)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit

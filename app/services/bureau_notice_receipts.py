@@ -100,7 +100,8 @@ def receipts(session, user, notice_id, flt=None, limit=EXPORT_LIMIT):
     notice = get(session, user, notice_id)
     _check_reads_receipts(user)
     flt = flt or ReceiptFilter()
-    query = session.query(BureauNoticeRecipient).join(Enterprise, Enterprise.id == BureauNoticeRecipient.enterprise_id) \
+    query = session.query(BureauNoticeRecipient) \
+        .join(Enterprise, Enterprise.id == BureauNoticeRecipient.enterprise_id) \
         .filter(BureauNoticeRecipient.notice_id == notice.id)
     if flt.status == "signed":
         query = query.filter(BureauNoticeRecipient.signed_at.is_not(None))
@@ -118,7 +119,8 @@ def receipts(session, user, notice_id, flt=None, limit=EXPORT_LIMIT):
 def recipient_townships(session, notice_id):
     return [t for (t,) in session.query(Enterprise.township).join(
         BureauNoticeRecipient, BureauNoticeRecipient.enterprise_id == Enterprise.id).filter(
-        BureauNoticeRecipient.notice_id == notice_id, Enterprise.township != "").distinct().order_by(Enterprise.township)]
+        BureauNoticeRecipient.notice_id == notice_id, Enterprise.township != "").distinct()
+        .order_by(Enterprise.township)]
 
 
 def urged_today(notice):

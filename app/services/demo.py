@@ -14,10 +14,10 @@ from flask import current_app
 from ..clock import clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
-from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load, checklist_results, checklist_review, complaint_handling,
-               complaints, cooperation, hazards, iot_demo, objections, public_hazards, rectification_checks,
-               site_check_draws, spot_check_results, tasks, service_report_facts, service_reports, typical_cases,
-               visit_ratings)
+from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load,
+               checklist_results, checklist_review, complaint_handling, complaints, cooperation, hazards, iot_demo,
+               objections, public_hazards, rectification_checks, site_check_draws, spot_check_results, tasks,
+               service_report_facts, service_reports, typical_cases, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.

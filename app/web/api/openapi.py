@@ -12,8 +12,8 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, checklist_versions as cv, checklists, complaints, cooperation, inspections,
-               iot, oversight, ratings, public_hazards as ph, rectification_checks as rc, schemas as s, service_reports as sr,
-               spot_checks, typical_cases as tc)
+               iot, oversight, ratings, public_hazards as ph, rectification_checks as rc, schemas as s,
+               service_reports as sr, spot_checks, typical_cases as tc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
