@@ -140,3 +140,22 @@ def test_the_pages_in_english_show_no_chinese_outside_user_data(people, login):
             page = without_user_data(text(response))
             assert '<html lang="en">' in page, url
             assert leftover_chinese(page) == {}, (user, url)
+
+
+def test_a_draft_keeps_or_drops_its_files_and_publishing_an_empty_target_is_refused(people, login):
+    bureau = login("bureau")
+    bureau.post("/notices/new", data={**form(target_kind="townships"), "townships": ["无此镇"], "action": "draft",
+                                      "upload": [(io.BytesIO(PNG), "a.png"), (io.BytesIO(b"%PDF-1.4 x"), "b.pdf")]},
+                content_type="multipart/form-data")
+    notice = db.session.query(BureauNotice).one()
+    files = sorted(a.original_name for a in notice.attachments)
+    assert files == ["a.png", "b.pdf"]
+    png = next(a for a in notice.attachments if a.original_name == "a.png")
+    assert bureau.get(f"/attachments/{png.public_id}").status_code == 200
+    edited = bureau.post(f"/notices/{notice.id}/edit", data={**form(target_kind="townships"), "townships": ["无此镇"],
+                                                             "remove_files": png.public_id, "action": "draft"})
+    assert edited.status_code == 302
+    assert [a.original_name for a in db.session.get(BureauNotice, notice.id).attachments] == ["b.pdf"]
+    assert db.session.get(Attachment, png.id).notice_id is None  # back to the writer's own uploads
+    refused = bureau.post(f"/notices/{notice.id}/publish")
+    assert refused.status_code == 400 and db.session.get(BureauNotice, notice.id).is_draft
