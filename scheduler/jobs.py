@@ -7,8 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, complaints, cooperation, followups, health, iot_alarm_handling, iot_alarms,
-                          iot_maintenance, monthly_report, objections, outbox, region_risk, timers, weekly_report)
+from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
+                          iot_alarm_handling, iot_alarms, iot_maintenance, monthly_report, objections, outbox,
+                          region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -146,6 +147,16 @@ def urge_complaints():
     return urged
 
 
+def urge_bureau_notices():
+    """Notices whose sign-by deadline (签收期限) has passed: the enterprises that have not signed are urged, and the
+    publisher told how many, once per notice."""
+    with UnitOfWork() as uow:
+        handled = bureau_notice_receipts.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_bureau_notices", message=f"{handled} notices past their deadline" if handled else "")
+    return handled
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -228,6 +239,7 @@ def job_table(config):
         # checked hourly, scores once a month: a scheduler down on the 1st still scores the month when it starts
         {"id": "score_cooperation", "func": score_cooperation, "trigger": "interval", "seconds": 3600},
         {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
+        {"id": "urge_bureau_notices", "func": urge_bureau_notices, "trigger": "interval", "seconds": 600},
         {"id": "watch_iot", "func": watch_iot, "trigger": "interval", "seconds": config["IOT_CHECK_SECONDS"]},
     ]
     if config.get("BACKUP_DIR"):

@@ -12,9 +12,9 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, CalendarDay, CalendarYear, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway,
-                        IotMaintenance, Notification, ProcessVersion, PublicReport, RectificationCheck, ServiceProject,
-                        TimerFiring, TypicalCase, User)
+from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise,
+                        HazardCase, IotAlarm, IotDevice, IotGateway, IotMaintenance, Notification, ProcessVersion,
+                        PublicReport, RectificationCheck, ServiceProject, TimerFiring, TypicalCase, User)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -26,6 +26,7 @@ from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
 from public_report_support import file as file_report, step as report_step, to_confirmed, to_verifying
+from tests.bureau_notice_support import create as create_notice, sign as sign_notice
 from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,10 @@ def user_data():
     for r in db.session.query(PublicReport):
         strings |= {r.text, r.place, r.township, r.public_reply, r.verification_note, r.reward_note, r.reporter_name}
     strings |= {text for p in db.session.query(ServiceProject) for text in (p.name, p.contract_no)}
+    for notice in db.session.query(BureauNotice):  # the notices' text as written, paragraph by paragraph
+        strings |= {notice.title, notice.body, notice.withdrawn_reason, *notice.paragraphs,
+                    *(str(v) for v in notice.target_values or [])}
+    strings |= {r.reply for r in db.session.query(BureauNoticeRecipient)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
@@ -137,6 +142,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
     verified = closed_after_two_rounds(people)  # its draft words the verification opinions
     device_id, key = register_iot_device(people.project_lead, people.enterprise_a)  # IoT monitoring, an alarm open
     [alarm_id] = send_iot(key, iot_reading("h2s", 4, minutes=-30), iot_reading("h2s", 31))["alarms_opened"]
+    notice = create_notice(people.bureau, publish=True)  # a warning to every enterprise, one signed
+    sign_notice(people.ent_b, notice, "已传达到各班组")
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
@@ -146,9 +153,11 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
                          "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
                          "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways",
-                         "/service-projects", "/service-projects/new"],  # a project's pages: test_service_projects_web
+                         "/service-projects", "/service-projects/new",
+                         "/notices", "/notices/new", f"/notices/{notice}"],  # a project's pages: test_service_projects_web
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
-                  "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}"],
+                  "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}", "/notices",
+                  f"/notices/{notice}"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],

@@ -32,3 +32,5 @@ from .iot import (ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, MAIN
                   IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading)
 from .public_report import PUBLIC_REPORT_STATUSES, PublicReport  # noqa: F401
 from .service_project import ServiceProject, ServiceProjectEnterprise  # noqa: F401
+from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTICE_TARGETS,  # noqa: F401
+                            RECEIPT_STATUSES, BureauNotice, BureauNoticeRecipient)

@@ -14,11 +14,11 @@ from flask import current_app
 from ..clock import SHANGHAI, clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole)
-from . import (attachments, checklist_changes, checklist_load, checklist_results, checklist_review, complaint_handling,
-               complaints, cooperation, hazards, iot_demo, objections, public_hazards, public_report_handling,
-               public_reports, rectification_checks, site_check_draws, spot_check_results, tasks,
-               service_project_demo, service_report_facts, service_reports, typical_cases, visit_checkins,
-               visit_ratings)
+from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load,
+               checklist_results, checklist_review, complaint_handling, complaints, cooperation, hazards, iot_demo,
+               objections, public_hazards, public_report_handling, public_reports, rectification_checks,
+               site_check_draws, spot_check_results, tasks, service_project_demo, service_report_facts,
+               service_reports, typical_cases, visit_checkins, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -99,6 +99,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_public_report(uow, users)
     _seed_typical_case(uow, users["quality"])
     _seed_service_report(uow, users["project_lead"])
+    _seed_notice(uow, users)
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm
     # Scales, and a current service project with every enterprise on its roster (服务对象名单).
@@ -188,6 +189,20 @@ def _seed_service_report(uow, lead):
         "conclusion": "经复查验收，企业对排查发现的隐患已按要求整改并经复核销号，安全管理制度和现场管理基本符合要求。"
                       if all_closed else "经复查验收，企业对排查发现的主要隐患已整改销号，剩余隐患正在期限内整改。",
         "recommendations": "将安全通道巡查纳入交接班检查表并明确责任人；旺季前组织一次应急疏散演练。"}, issue_now=True)
+
+
+def _seed_notice(uow, users):
+    """A published flood-season warning (汛期预警提示) from the bureau to every enterprise, signed by 3 working days:
+    one enterprise has signed with a reply, one has only read it, the others have not opened it yet."""
+    notice = bureau_notices.create(uow, users["bureau"], {
+        "kind": "warning", "title": "关于做好近期强降雨天气安全防范工作的预警提示",
+        "body": "据气象部门预报，未来三天我县将出现强降雨天气，局部地区有暴雨。\n\n"
+                "请各生产经营单位立即开展一次隐患排查：重点检查低洼地带仓库、配电设施、边坡和临时建筑，"
+                "危险化学品储存场所做好防雨防潮，有限空间作业一律暂停。\n\n"
+                "雨天期间落实24小时值班值守，发现险情及时报告属地乡镇和应急管理局。",
+        "target_kind": "all", "target_values": [], "sign_by_workdays": 3}, publish_now=True)
+    bureau_notice_receipts.sign(uow, users["enterprise"], notice.id, "已传达到各车间班组，甲类仓库已加固防雨设施，安排专人值班。")
+    bureau_notice_receipts.open_notice(uow, users["enterprise2"], notice.id)
 
 
 def _seed_objection(uow, user):
