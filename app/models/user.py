@@ -52,8 +52,7 @@ class User(UserMixin, db.Model):
     totp_enabled_at = db.Column(UTCDateTime)
     totp_last_step = db.Column(db.BigInteger)
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
-    townships_rel = db.relationship("UserTownship", cascade="all, delete-orphan", lazy="selectin",
-                                    order_by="UserTownship.township")
+    townships_rel = db.relationship("UserTownship", cascade="all, delete-orphan", lazy="selectin")
     enterprise = db.relationship("Enterprise")
 
     @property
@@ -63,7 +62,7 @@ class User(UserMixin, db.Model):
     @property
     def townships(self):
         """The townships / parks (Enterprise.township) this user covers; they count only with the role `township`."""
-        return [t.township for t in self.townships_rel]
+        return sorted(t.township for t in self.townships_rel)
 
     def has_role(self, *codes):
         return bool(self.roles.intersection(codes))
