@@ -163,6 +163,9 @@ def test_inspection_visits_are_their_areas(area, login):
     assert client.get(f"/inspections/{visit_b}").status_code == 404
     listing = csv_rows(client.get("/inspections/export.csv"))
     assert len(listing) == 2 and area.enterprise_a.name in listing[1]
+    assert 'class="coverage"' not in text(client.get("/inspections"))  # the county's coverage is not theirs
+    assert 'class="coverage"' in text(client.get(f"/inspections?township={TOWN_A}"))  # their township's is
+    assert 'class="coverage"' not in text(client.get(f"/inspections?township={TOWN_B}"))
 
 
 @pytest.mark.parametrize("url", ["/reports", "/audit", "/hazards/new", "/hazards/offline", "/complaints",

@@ -12,7 +12,7 @@ from ..services import inspection_priority, region_risk
 from ..services.access import sees_township, township_choices
 from .downloads import csv_download, xlsx_download
 from .guards import restrict
-from .names import N_
+from .names import N_, is_english
 from .supervision import ROLES as SUPERVISION_ROLES
 
 bp = Blueprint("priorities", __name__, url_prefix="/supervision")
@@ -106,8 +106,9 @@ def risk_level(code):
 def risk_factors(factors):
     """"未销号隐患 13 分、…", the largest first, in the current language."""
     parts = sorted((factors or {}).items(), key=lambda item: -item[1])
-    return "、".join(_("%(factor)s %(points)s 分", factor=_(FACTOR_NAMES.get(code, code)), points=points)
-                    for code, points in parts) or _("无风险因素")
+    return (", " if is_english() else "、").join(
+        _("%(factor)s %(points)s 分", factor=_(FACTOR_NAMES.get(code, code)), points=points)
+        for code, points in parts) or _("无风险因素")
 
 
 @bp.route("/regions")
