@@ -22,11 +22,6 @@ def covered_townships(user):
     return user.townships if "township" in user.roles else []
 
 
-def is_area_reader(user):
-    """A township safety office that sees part of the county and holds no other role that sees more."""
-    return "township" in user.roles and not sees_all_cases(user)
-
-
 def enterprise_condition(user, column):
     """SQL condition for rows of the enterprises the user may see, by their enterprise id `column`: every one for
     those who see all cases, their own for enterprise staff, those of their townships for township offices, none
@@ -42,16 +37,8 @@ def enterprise_condition(user, column):
     return or_(*parts) if parts else false()
 
 
-def township_condition(user, column):
-    """The same rule for rows named by township (`column` holds an Enterprise.township): all, or the covered ones."""
-    if sees_all_cases(user):
-        return true()
-    townships = covered_townships(user)
-    return column.in_(townships) if townships else false()
-
-
 def sees_township(user, township):
-    """The rule of `township_condition` for one township / park."""
+    """The same rule for something named by township / park (an area's risk level, a coverage figure)."""
     return sees_all_cases(user) or (bool(township) and township in covered_townships(user))
 
 
