@@ -14,7 +14,7 @@ from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise,
                         HazardCase, IotAlarm, IotDevice, IotGateway, IotMaintenance, Notification, ProcessVersion,
-                        PublicReport, RectificationCheck, ServiceProject, TimerFiring, TypicalCase, User)
+                        PublicReport, RectificationCheck, ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -132,7 +132,10 @@ def leftover_chinese(page):
     return {m.group(): page[max(0, m.start() - 80):m.end() + 20] for m in CJK.finditer(page) if m.group() not in ALLOWED}
 
 
-def test_english_pages_show_no_chinese_outside_user_data(people, login):
+def test_english_pages_show_no_chinese_outside_user_data(people, login, make_user):
+    town = make_user("town", "township")  # a township safety office (属地监管) covering enterprise A's township
+    town.townships_rel = [UserTownship(township=people.enterprise_a.township)]
+    db.session.commit()
     case_id = overdue_case(people)  # urging notice, key-supervision list, timers fired
     clock.set(case_row(case_id).rectification_due + timedelta(days=8))
     sweep()  # enforcement referral and credit record
@@ -164,7 +167,10 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login):
         "admin": ["/admin/timers", "/admin/calendar", "/admin/enterprises", "/admin/enterprises?scale=none",
                   "/admin/enterprises/new",
                   f"/admin/enterprises/{people.enterprise_a.id}", "/admin/users", "/admin/users/new",
-                  f"/admin/users/{people.ent_a.id}", f"/admin/users/{people.admin.id}"],
+                  f"/admin/users/{people.ent_a.id}", f"/admin/users/{people.admin.id}", f"/admin/users/{town.id}"],
+        "town": ["/", "/cases", f"/cases/{case_id}", "/map", "/supervision", "/supervision/priorities",
+                 "/supervision/regions", f"/supervision/enterprises/{people.enterprise_a.id}", "/inspections",
+                 "/notifications"],
         "process_owner": ["/processes/", "/processes/editor", "/processes/diff", "/inspections/checklists",
                           f"/processes/migrate?from={version.id}", f"/processes/case/{case_id}/diagram"],
     }

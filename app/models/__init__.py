@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per aggregate."""
-from .user import ROLES, User, UserRole  # noqa: F401
+from .user import ROLES, User, UserRole, UserTownship  # noqa: F401
 from .enterprise import ENTERPRISE_SCALES, Enterprise  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401

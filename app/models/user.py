@@ -20,7 +20,13 @@ ROLES = {
     "admin": ("系统管理员", "Administrator"),
     # The inspection contractor's technical lead: approves (signs) every change of the standard checklists.
     "technical_lead": ("技术负责人", "Technical lead"),
+    # A township's or park's safety office (属地监管: 乡镇安监站 / 园区安监办): reads the cases, enterprises and lists of
+    # the townships / parks it covers (UserTownship), is told of their major and overdue hazards, works no tasks.
+    "township": ("属地监管", "Township safety office"),
 }
+# Roles bound to part of the county: their holders see one enterprise's or some townships' cases only
+# (services/access.py); any other role sees every case.
+AREA_ROLES = {"enterprise", "township"}
 # Roles that may see every case, whoever it belongs to.
 OVERSIGHT_ROLES = {"bureau", "manager", "admin", "quality", "project_lead", "project_team", "supervision",
                    "expert", "inspector"}
@@ -46,11 +52,17 @@ class User(UserMixin, db.Model):
     totp_enabled_at = db.Column(UTCDateTime)
     totp_last_step = db.Column(db.BigInteger)
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
+    townships_rel = db.relationship("UserTownship", cascade="all, delete-orphan", lazy="selectin")
     enterprise = db.relationship("Enterprise")
 
     @property
     def roles(self):
         return {r.role for r in self.roles_rel}
+
+    @property
+    def townships(self):
+        """The townships / parks (Enterprise.township) this user covers; they count only with the role `township`."""
+        return sorted(t.township for t in self.townships_rel)
 
     def has_role(self, *codes):
         return bool(self.roles.intersection(codes))
@@ -78,3 +90,10 @@ class UserRole(db.Model):
     __tablename__ = "user_role"
     user_id = db.Column(db.Integer, db.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     role = db.Column(db.String(32), primary_key=True)
+
+
+class UserTownship(db.Model):
+    """A township / park (Enterprise.township, by name) a `township` user covers; one user may cover several."""
+    __tablename__ = "user_township"
+    user_id = db.Column(db.Integer, db.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    township = db.Column(db.String(100), primary_key=True)

@@ -1,25 +1,57 @@
-"""Who may see which case and act on which task. Every check here is also tested over HTTP."""
-from sqlalchemy import and_, false, or_, true
+"""Who may see which case and act on which task. Every check here is also tested over HTTP.
+
+Three kinds of reader: those who see every enterprise (any role besides `enterprise` and `township`), enterprise
+staff (their own enterprise) and township / park safety offices (属地监管: the enterprises whose township they cover).
+A user holding both area roles sees the union."""
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..errors import NotAllowed, NotFound
-from ..models import HazardCase, HumanTask
+from ..extensions import db
+from ..models import Enterprise, HazardCase, HumanTask
+from ..models.user import AREA_ROLES
 
 
 def sees_all_cases(user):
-    """Anyone with a role besides `enterprise` works across enterprises; enterprise staff see their own."""
-    return bool(user.roles - {"enterprise"})
+    """Anyone with a role besides `enterprise` and `township` works across the county; the others see part of it."""
+    return bool(user.roles - AREA_ROLES)
+
+
+def covered_townships(user):
+    """The townships / parks whose enterprises a township user sees (none without the role: no township, nothing)."""
+    return user.townships if "township" in user.roles else []
 
 
 def enterprise_condition(user, column):
     """SQL condition for rows of the enterprises the user may see, by their enterprise id `column`: every one for
-    those who see all cases, their own for enterprise staff, none otherwise (the rule of cases, for any row that
-    belongs to an enterprise: a visit, a plan, a case's objection)."""
+    those who see all cases, their own for enterprise staff, those of their townships for township offices, none
+    otherwise (the rule of cases, for any row that belongs to an enterprise: a visit, a plan, a case's objection)."""
     if sees_all_cases(user):
         return true()
+    parts = []
     if "enterprise" in user.roles and user.enterprise_id:
-        return column == user.enterprise_id
-    return false()
+        parts.append(column == user.enterprise_id)
+    townships = covered_townships(user)
+    if townships:
+        parts.append(column.in_(select(Enterprise.id).where(Enterprise.township.in_(townships))))
+    return or_(*parts) if parts else false()
+
+
+def sees_township(user, township):
+    """The same rule for something named by township / park (an area's risk level, a coverage figure)."""
+    return sees_all_cases(user) or (bool(township) and township in covered_townships(user))
+
+
+def visible_enterprises(session, user):
+    return session.query(Enterprise).filter(enterprise_condition(user, Enterprise.id))
+
+
+def township_choices(session, user):
+    """The townships / parks a user may filter lists by: the register's for those who see all, the covered ones
+    for a township office, none for enterprise staff (who see one enterprise)."""
+    if sees_all_cases(user):
+        return [t for (t,) in session.query(Enterprise.township).distinct().order_by(Enterprise.township) if t]
+    return sorted(covered_townships(user))
 
 
 def visible_cases(session, user):
@@ -30,7 +62,21 @@ def may_see(user, case_enterprise_id):
     """The rule of `visible_cases` for a case whose enterprise is known."""
     if sees_all_cases(user):
         return True
-    return "enterprise" in user.roles and bool(user.enterprise_id) and case_enterprise_id == user.enterprise_id
+    if "enterprise" in user.roles and user.enterprise_id and case_enterprise_id == user.enterprise_id:
+        return True
+    townships = covered_townships(user)
+    if not townships or case_enterprise_id is None:
+        return False
+    enterprise = db.session.get(Enterprise, case_enterprise_id)
+    return enterprise is not None and enterprise.township in townships
+
+
+def get_visible_enterprise(session, user, enterprise_id):
+    """The enterprise if the user may see its cases; 404 otherwise (no existence leak)."""
+    enterprise = visible_enterprises(session, user).filter(Enterprise.id == enterprise_id).first()
+    if enterprise is None:
+        raise NotFound("enterprise not found")
+    return enterprise
 
 
 def check_workable(user, task, case_enterprise_id):
@@ -51,7 +97,7 @@ def get_visible_case(session, user, case_id):
 def task_filter(user):
     """SQL condition for the tasks in this user's inbox."""
     roles = user.roles
-    other_roles = sorted(roles - {"enterprise"})
+    other_roles = sorted(roles - AREA_ROLES)  # a township office works no task of the process
     parts = []
     if other_roles:
         parts.append(HumanTask.role.in_(other_roles))

@@ -13,7 +13,7 @@ from flask import current_app
 
 from ..clock import SHANGHAI, clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
-                      InspectionVisit, User, UserRole)
+                      InspectionVisit, User, UserRole, UserTownship)
 from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load,
                checklist_results, checklist_review, complaint_handling, complaints, cooperation, hazards, iot_demo,
                objections, public_hazards, public_report_handling, public_reports, rectification_checks,
@@ -63,7 +63,10 @@ USERS = [
     ("manager", "冯经理", ["manager"], None),
     ("admin", "系统管理员", ["admin"], None),
     ("technical_lead", "何技术", ["technical_lead"], None),
+    ("township", "林站长（滨江工业园区安监办）", ["township"], None),
 ]
+# The townships / parks each township safety office (属地监管) covers.
+TOWNSHIPS = {"township": ["滨江工业园区"]}
 
 
 def seed(uow, password, only_if_empty=True):
@@ -82,6 +85,7 @@ def seed(uow, password, only_if_empty=True):
                     enterprise_id=enterprises[ent].id if ent is not None else None)
         user.set_password(password)
         user.roles_rel = [UserRole(role=r) for r in roles]
+        user.townships_rel = [UserTownship(township=t) for t in TOWNSHIPS.get(username, [])]
         uow.session.add(user)
         users[username] = user
     uow.session.flush()

@@ -20,6 +20,7 @@ from sqlalchemy import func
 
 from ..clock import clock
 from ..models import AccidentRecord, Enterprise, HazardCase, KeySupervisionEntry
+from .access import enterprise_condition
 from .cooperation import latest_classes
 from .inspections import last_inspected
 
@@ -54,9 +55,9 @@ def three_years_before(day):
         return day.replace(year=day.year - ACCIDENT_YEARS, day=28)
 
 
-def priority_list(session, township="", industry="", reason=""):
+def priority_list(session, township="", industry="", reason="", user=None):
     """[Priority] of every enterprise with at least one reason (optionally only with `reason`, in `township`,
-    of `industry`), most reasons first, then by name."""
+    of `industry`, that `user` may see), most reasons first, then by name."""
     today = clock.local_now().date()
     found = {}
 
@@ -93,6 +94,8 @@ def priority_list(session, township="", industry="", reason=""):
     if not found:
         return []
     query = session.query(Enterprise).filter(Enterprise.id.in_(list(found)))
+    if user is not None:
+        query = query.filter(enterprise_condition(user, Enterprise.id))
     if township:
         query = query.filter(Enterprise.township == township)
     if industry:

@@ -7,13 +7,14 @@ from ..models import Notification
 from . import audit, outbox
 from .users import holders_of_role
 
-# signal name -> (roles to notify, Chinese title). Enterprise recipients are the case's own enterprise.
+# signal name -> (roles to notify, Chinese title). Enterprise recipients are the case's own enterprise; township
+# recipients (属地监管) the safety offices covering its township / park, told what the bureau is told.
 EVENT_RECIPIENTS = {
-    "major_hazard_report": (("bureau",), "重大隐患报告"),
+    "major_hazard_report": (("bureau", "township"), "重大隐患报告"),
     "assignment_overdue": (("project_lead",), "隐患超过2小时未指派"),
     "rectification_reminder": (("enterprise",), "整改期限即将届满提醒"),
-    "rectification_urging": (("enterprise", "bureau", "project_lead"), "催办通知：整改已逾期"),
-    "enforcement_referral": (("bureau",), "逾期未整改，移送执法"),
+    "rectification_urging": (("enterprise", "bureau", "project_lead", "township"), "催办通知：整改已逾期"),
+    "enforcement_referral": (("bureau", "township"), "逾期未整改，移送执法"),
     "verification_overdue": (("quality",), "复核验收超过3个工作日"),
     "quality_problem": (("bureau", "project_lead"), "质量抽查发现问题"),
 }
@@ -70,9 +71,9 @@ def send(uow, recipients, kind, title, body, key, case_id=None):
 
 
 def _recipients(uow, roles, enterprise_id):
-    """Active holders of the roles (enterprise staff of this enterprise only); cached per unit of work,
-    since a sweep notifies the same groups for many cases."""
-    key = ("recipients", roles, enterprise_id if "enterprise" in roles else None)
+    """Active holders of the roles (enterprise staff of this enterprise only, township offices of its township
+    only); cached per unit of work, since a sweep notifies the same groups for many cases."""
+    key = ("recipients", roles, enterprise_id if {"enterprise", "township"} & set(roles) else None)
     if key not in uow.cache:
         users = [u for role in roles for u in holders_of_role(uow.session, role, enterprise_id)]
         uow.cache[key] = list({u.id: u for u in users}.values())

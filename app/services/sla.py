@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 from ..clock import clock
 from ..models import CreditRecord, EnforcementReferral, HazardCase, KeySupervisionEntry, TimerFiring
 from . import audit, projection
+from .access import enterprise_condition
 
 
 def on_process_event(uow, case, event_name, round_no):
@@ -67,15 +68,21 @@ def on_case_closed(uow, case):
                      details={"enterprise_id": case.enterprise_id, "closed_case": case.code})
 
 
-def key_supervision_list(session, include_left=False):
+def key_supervision_list(session, include_left=False, user=None):
+    """The list's entries (current ones only unless `include_left`); of the enterprises `user` may see if given."""
     query = session.query(KeySupervisionEntry)
+    if user is not None:
+        query = query.filter(enterprise_condition(user, KeySupervisionEntry.enterprise_id))
     if not include_left:
         query = query.filter(KeySupervisionEntry.left_at.is_(None))
     return query.order_by(KeySupervisionEntry.since.desc()).all()
 
 
-def enforcement_list(session):
-    return session.query(EnforcementReferral).order_by(EnforcementReferral.referred_at.desc()).all()
+def enforcement_list(session, user=None):
+    query = session.query(EnforcementReferral)
+    if user is not None:
+        query = query.filter(enterprise_condition(user, EnforcementReferral.enterprise_id))
+    return query.order_by(EnforcementReferral.referred_at.desc()).all()
 
 
 _INSERT_FIRING = insert(TimerFiring.__table__)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole
+from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole, UserTownship
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
 from .field_rules import clean_count, clean_text, parse_date, raise_if
@@ -148,7 +148,8 @@ def list_enterprises(session, search="", limit=50, offset=0, scale=None):
 
 
 # ---- users --------------------------------------------------------------------------------------------------
-def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None):
+def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None,
+                townships=None):
     require_admin(actor)
     errors = {}
     username = clean_text(username, USER_TEXT["username"], "username", errors)
@@ -157,7 +158,7 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
             errors["username"] = "请填写用户名（不含空格） / a username without spaces is required"
         elif uow.session.query(User.id).filter_by(username=username).first():
             errors["username"] = _duplicate_user(username)
-    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors)
+    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships)
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = _short_password()
     duplicate_only = set(errors) == {"username"} and errors["username"] == _duplicate_user(username)
@@ -167,23 +168,28 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
                 enterprise_id=enterprise.id if enterprise else None, email=profile["email"], phone=profile["phone"])
     user.set_password(password)
     user.roles_rel = [UserRole(role=r) for r in profile["roles"]]
+    user.townships_rel = [UserTownship(township=t) for t in profile["townships"]]
     uow.session.add(user)
     _flush_unique(uow, "username", _duplicate_user(username))
     audit.record(uow, None, actor, "user_created",
                  changes={"display_name": [None, user.display_name], "roles": [None, profile["roles"]],
                           "enterprise": [None, enterprise.credit_code if enterprise else None],
-                          "email": [None, user.email], "phone": [None, user.phone]},
+                          "townships": [None, profile["townships"]], "email": [None, user.email],
+                          "phone": [None, user.phone]},
                  details={"username": username, "user_id": user.id, "roles": profile["roles"],
                           "enterprise_id": user.enterprise_id}, subject=("user", user.id))
     return user
 
 
-def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, email=None, phone=None):
-    """Display name, roles, enterprise, email and phone; returns {field: [before, after]} of what changed."""
+def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, email=None, phone=None,
+                townships=None):
+    """Display name, roles, enterprise, townships, email and phone; returns {field: [before, after]} of what
+    changed."""
     require_admin(actor)
     user = get_user(uow.session, user_id)
     errors = {}
-    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors)
+    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships,
+                             kept=user.townships)
     if _is_self(actor, user) and "admin" not in profile["roles"] and "roles" not in errors:
         errors["roles"] = "不能移除自己的系统管理员角色 / you cannot remove your own administrator role"
     raise_if(errors)
@@ -199,14 +205,18 @@ def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, 
     if "roles" in changes:
         user.roles_rel = [r for r in user.roles_rel if r.role in profile["roles"]] + \
                          [UserRole(role=r) for r in profile["roles"] if r not in user.roles]
+    if "townships" in changes:
+        user.townships_rel = [t for t in user.townships_rel if t.township in profile["townships"]] + \
+                             [UserTownship(township=t) for t in profile["townships"] if t not in user.townships]
     uow.session.flush()
     audit.record(uow, None, actor, "user_updated", changes=changes,
                  details={"username": user.username, "user_id": user.id}, subject=("user", user.id))
     return changes
 
 
-def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors):
-    """The checked roles, enterprise (only for the enterprise role), display name, email and phone."""
+def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships=None, kept=()):
+    """The checked roles, enterprise (only for the enterprise role), townships (only for the township role),
+    display name, email and phone."""
     roles = sorted(set(roles or []))
     unknown = [r for r in roles if r not in ROLES]
     if not roles or unknown:
@@ -222,7 +232,8 @@ def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, erro
                 enterprise = find_enterprise(uow, enterprise_code)
             except NotFound as exc:
                 errors["enterprise"] = exc.message
-    profile = {"roles": roles, "enterprise": enterprise,
+    covered = _clean_townships(uow, townships, kept, errors) if "township" in roles else []
+    profile = {"roles": roles, "enterprise": enterprise, "townships": covered,
                "display_name": clean_text(display_name, USER_TEXT["display_name"], "display_name", errors)}
     for name in ("email", "phone"):
         profile[name] = clean_text(email if name == "email" else phone, USER_TEXT[name], name, errors) or None
@@ -231,11 +242,31 @@ def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, erro
     return profile
 
 
+def _clean_townships(uow, townships, kept, errors):
+    """The townships / parks a township user covers: at least one, each a township of the enterprise register
+    (one the user already covers may stay after the register renamed it, so that the rest stays editable)."""
+    chosen = sorted({(t or "").strip() for t in (townships or [])} - {""})
+    known = set(register_townships(uow.session)) | set(kept)
+    unknown = [t for t in chosen if t not in known]
+    if unknown:
+        errors["townships"] = (f"企业名录中没有乡镇/园区 {'、'.join(unknown)} / no enterprise of the register is in "
+                               f"{', '.join(unknown)}")
+    elif not chosen:
+        errors["townships"] = ("属地监管账号须至少负责一个乡镇/园区 / a township safety office covers at least one "
+                               "township or park")
+    return chosen
+
+
+def register_townships(session):
+    """The townships / parks named on the enterprise register, sorted."""
+    return [t for (t,) in session.query(Enterprise.township).distinct().order_by(Enterprise.township) if t]
+
+
 def profile_of(user):
     """What `update_user` edits, as stored (None where there is no email, phone or enterprise)."""
     return {"display_name": user.display_name, "roles": sorted(user.roles),
-            "enterprise": user.enterprise.credit_code if user.enterprise else None, "email": user.email,
-            "phone": user.phone}
+            "enterprise": user.enterprise.credit_code if user.enterprise else None,
+            "townships": sorted(user.townships), "email": user.email, "phone": user.phone}
 
 
 def set_password(uow, actor, username, password):

@@ -2,11 +2,12 @@
 import math
 from datetime import timedelta
 
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import clock
 from ..errors import AccountLocked
-from ..models import Enterprise, User, UserRole
+from ..models import Enterprise, User, UserRole, UserTownship
 from . import audit
 
 _dummy_hash = None
@@ -68,10 +69,14 @@ def count_failure(uow, user, details, max_failures, lock_minutes):
 
 
 def holders_of_role(session, role, enterprise_id=None):
-    """Active users holding `role`; for the enterprise role, only that enterprise's staff."""
+    """Active users holding `role`; for the enterprise role, only that enterprise's staff; for the township role,
+    only the safety offices covering that enterprise's township / park (none without an enterprise)."""
     query = session.query(User).join(UserRole).filter(UserRole.role == role, User.active.is_(True))
     if role == "enterprise":
         query = query.filter(User.enterprise_id == enterprise_id)
+    elif role == "township":
+        area = select(Enterprise.township).where(Enterprise.id == enterprise_id, Enterprise.township != "")
+        query = query.filter(User.townships_rel.any(UserTownship.township.in_(area)))
     return query.order_by(User.display_name).all()
 
 

@@ -37,7 +37,8 @@ ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"
 VISIT_TITLES = {"visited_on": N_("排查日期"), "inspectors": N_("排查人员"), "scope": N_("检查内容"),
                 "findings": N_("发现问题及整改建议")}
 USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise": N_("所属企业（统一社会信用代码）"),
-               "email": N_("电子邮箱"), "phone": N_("手机号码"), "active": N_("账号状态")}
+               "townships": N_("负责的乡镇/园区"), "email": N_("电子邮箱"), "phone": N_("手机号码"),
+               "active": N_("账号状态")}
 
 
 # ---- enterprises --------------------------------------------------------------------------------------------
@@ -115,14 +116,16 @@ def user_list():
 @admin_required
 def new_user():
     if request.method == "GET":
-        return _user_page(None, {"roles": []})
-    form = dict(_submitted(("username",) + PROFILE_FIELDS), roles=request.form.getlist("roles"))
+        return _user_page(None, {"roles": [], "townships": []})
+    form = dict(_submitted(("username",) + PROFILE_FIELDS), roles=request.form.getlist("roles"),
+                townships=request.form.getlist("townships"))
     password = request.form.get("password", "")
     mismatch = _mismatch(password)
     try:
         with UnitOfWork() as uow:
             user_admin.create_user(uow, current_user, form["username"], form["display_name"], form["roles"],
-                                   password, form["enterprise"], form["email"], form["phone"])
+                                   password, form["enterprise"], form["email"], form["phone"],
+                                   form["townships"])
             if mismatch:
                 raise ValidationFailed(mismatch["password2"], fields=mismatch)
             uow.commit()
@@ -138,12 +141,14 @@ def edit_user(user_id):
     user = user_admin.get_user(db.session, user_id)  # 404 when there is none
     if request.method == "GET":
         return _user_page(user, _profile_of(user))
-    form = dict(_submitted(PROFILE_FIELDS), roles=request.form.getlist("roles"))
+    form = dict(_submitted(PROFILE_FIELDS), roles=request.form.getlist("roles"),
+                townships=request.form.getlist("townships"))
     username = user.username
     try:
         with UnitOfWork() as uow:
             changes = user_admin.update_user(uow, current_user, user_id, form["display_name"], form["roles"],
-                                             form["enterprise"], form["email"], form["phone"])
+                                             form["enterprise"], form["email"], form["phone"],
+                                             form["townships"])
             uow.commit()
     except DomainError as exc:
         return _user_page(user, form, exc)
@@ -213,9 +218,16 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
     return render_template("admin/user_form.html", user=user, form=form, errors=errors, message=message,
                            roles=ROLES, enterprises=enterprises,
                            enterprise_names={e.credit_code: e.name for e in enterprises},
+                           townships=_township_options(user, form),
                            password_errors=password_errors or {}, active_error=active_error,
                            is_self=user is not None and user.id == current_user.id, titles=USER_TITLES,
                            history=_history("user", user)), status or exc_status
+
+
+def _township_options(user, form):
+    """The register's townships / parks to tick, with any the user covers or the form named that it lacks."""
+    stored = user.townships if user is not None else []
+    return sorted(set(user_admin.register_townships(db.session)) | set(stored) | set(form.get("townships") or []))
 
 
 def _profile_of(user):

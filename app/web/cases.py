@@ -10,12 +10,12 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from ..models import GRADES
+from ..models import GRADES, Enterprise
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, checklist_results, followups, forms, hazards,
-                        inspection_priority, inspections, iot_alarm_handling, notice_receipts, objections,
-                        photo_metadata, public_report_handling, tasks, users)
-from ..services.access import may_work_on, sees_all_cases
+                        inspections, iot_alarm_handling, notice_receipts, objections, photo_metadata,
+                        public_report_handling, tasks, users)
+from ..services.access import may_work_on, township_choices, visible_enterprises
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
 from . import forms_render, names, uploads
@@ -39,7 +39,7 @@ def index():
     return render_template("cases.html", cases=rows, total=total, page=page, pages=page_count(total, PAGE_SIZE),
                            args=args, errors=errors, grades=GRADES, statuses=STATUSES, sources=SOURCES,
                            enterprises=enterprise_choices(current_user),
-                           townships=inspection_priority.filter_choices(db.session)[0] if sees_all_cases(current_user) else [],
+                           townships=township_choices(db.session, current_user),
                            hazard_types=list(catalog.labels.get("hazard_type", {}).items()),
                            filtered=any(args.get(k) for k in FILTER_ARGS)), (400 if errors else 200)
 
@@ -165,10 +165,11 @@ def reassign_candidates(task):
 
 
 def enterprise_choices(user):
-    """Enterprises for a filter or the registration form; none for enterprise staff, who see only their own."""
-    if not sees_all_cases(user):
+    """Enterprises for a filter or the registration form: those the user may see (a township office's area), none
+    for enterprise staff, who see only their own."""
+    if user.roles <= {"enterprise"}:
         return []
-    return users.enterprises(db.session)
+    return visible_enterprises(db.session, user).order_by(Enterprise.name).all()
 
 
 # ---- registering a hazard -------------------------------------------------------------------------------------

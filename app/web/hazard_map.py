@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import hazard_map, inspection_priority
-from ..services.access import sees_all_cases
+from ..services import hazard_map
+from ..services.access import township_choices
 from .cases import _case_filter
 from .names import label
 from .security_headers import CONTENT_SECURITY_POLICY
@@ -27,8 +27,7 @@ def index():
     _case_filter(request.args, errors)  # the same filters as the case list; a malformed day is named there
     args = {k: request.args[k] for k in FILTERS if request.args.get(k)}
     return map_page("map.html", args=args, grades=GRADES, statuses=STATUSES, errors=errors,
-                    townships=inspection_priority.filter_choices(db.session)[0] if sees_all_cases(current_user)
-                    else [], data_url=url_for("hazard_map.cases", **args))
+                    townships=township_choices(db.session, current_user), data_url=url_for("hazard_map.cases", **args))
 
 
 def map_page(template, **context):

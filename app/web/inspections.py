@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import (inspection_plans, inspection_priority, inspections, service_project_coverage,
-                         service_projects, visit_checkins, visit_reports)
+from ..services import (inspection_plans, inspections, service_project_coverage, service_projects, visit_checkins,
+                         visit_reports)
+from ..services.access import sees_all_cases, sees_township, township_choices
 from ..services.uow import UnitOfWork
 from . import checklists, visit_report_pdf
 from .cases import enterprise_choices
@@ -41,17 +42,18 @@ def index():
     until = filters.until or clock.local_now().date()
     visited, registered = inspections.coverage(db.session, since, until, filters.township, filters.enterprise_id) \
         if since <= until else (0, 0)
-    townships = inspection_priority.filter_choices(db.session)[0]
-    show_coverage = bool(current_user.roles - {"enterprise"})
+    # The county's coverage is for those who see the county; a township office sees its own township's.
+    show_coverage = sees_all_cases(current_user) or sees_township(current_user, filters.township)
     # Beside the register-wide figure: each current service project's coverage of its roster in its own period.
     projects = [service_project_coverage.compute(db.session, p) for p in service_projects.current_projects(
-        db.session)] if show_coverage else []
+        db.session)] if sees_all_cases(current_user) else []
     return render_template("inspections/index.html", project_coverage=projects, visits=visits, total=total, page=page,
                            pages=page_count(total, PAGE_SIZE), filters=filters, errors=errors,
                            found=inspections.hazards_found(db.session, visits),
                            checkins=visit_checkins.summaries(db.session, visits), enterprises=enterprise_choices(
-                               current_user), townships=townships, coverage=(visited, registered, since, until),
-                           show_coverage=show_coverage), (400 if errors else 200)
+                               current_user), townships=township_choices(db.session, current_user),
+                           coverage=(visited, registered, since, until), show_coverage=show_coverage), \
+        (400 if errors else 200)
 
 
 @bp.route("/export.csv")

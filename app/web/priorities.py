@@ -1,20 +1,22 @@
 """The inspection priority list (重点排查名单, services/inspection_priority.py) and the regional risk levels
 (区域安全风险分级, services/region_risk.py): the pages and their CSV and Excel downloads. For those who plan and do
-the inspections and those who oversee them."""
+the inspections and those who oversee them, and for township / park safety offices (属地监管), who see their area's
+enterprises and areas only."""
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..clock import clock
 from ..extensions import db
 from ..services import inspection_priority, region_risk
+from ..services.access import sees_township, township_choices
 from .downloads import csv_download, xlsx_download
 from .guards import restrict
-from .names import N_
+from .names import N_, is_english
 from .supervision import ROLES as SUPERVISION_ROLES
 
 bp = Blueprint("priorities", __name__, url_prefix="/supervision")
-ROLES = SUPERVISION_ROLES + ("inspector", "supervision", "expert")
+ROLES = SUPERVISION_ROLES + ("inspector", "supervision", "expert", "township")
 REASON_NAMES = {"accident": N_("近三年发生生产安全事故"), "major_hazard_source": N_("有重大危险源"),
                 "repeated_overdue": N_("两次以上整改逾期"), "trial_operation": N_("试运行期内"),
                 "open_major_hazard": N_("有未销号的重大隐患"), "cooperation_c": N_("配合评分 C 类")}
@@ -50,9 +52,10 @@ def priority_reason(reason):
 @login_required
 def index():
     filters = _filters()
-    rows = inspection_priority.priority_list(db.session, **filters)
-    townships, industries = inspection_priority.filter_choices(db.session)
-    return render_template("supervision/priorities.html", rows=rows, filters=filters, townships=townships,
+    rows = inspection_priority.priority_list(db.session, **filters, user=current_user)
+    industries = inspection_priority.filter_choices(db.session)[1]
+    return render_template("supervision/priorities.html", rows=rows, filters=filters,
+                           townships=township_choices(db.session, current_user),
                            industries=industries, reasons=[(code, _(name)) for code, name in REASON_NAMES.items()])
 
 
@@ -76,7 +79,7 @@ def _filters():
 
 
 def _lines():
-    rows = inspection_priority.priority_list(db.session, **_filters())
+    rows = inspection_priority.priority_list(db.session, **_filters(), user=current_user)
     yield [_("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("列入原因"), _("未销号隐患"),
            _("最近排查"), _("配合评分类别")]
     for row in rows:
@@ -103,15 +106,22 @@ def risk_level(code):
 def risk_factors(factors):
     """"未销号隐患 13 分、…", the largest first, in the current language."""
     parts = sorted((factors or {}).items(), key=lambda item: -item[1])
-    return "、".join(_("%(factor)s %(points)s 分", factor=_(FACTOR_NAMES.get(code, code)), points=points)
-                    for code, points in parts) or _("无风险因素")
+    return (", " if is_english() else "、").join(
+        _("%(factor)s %(points)s 分", factor=_(FACTOR_NAMES.get(code, code)), points=points)
+        for code, points in parts) or _("无风险因素")
 
 
 @bp.route("/regions")
 @login_required
 def regions():
-    return render_template("supervision/regions.html", areas=region_risk.grade_areas(db.session),
-                           changes=region_risk.change_log(db.session), weights=region_risk, due_shown=DUE_SHOWN)
+    changes = [c for c in region_risk.change_log(db.session) if sees_township(current_user, c.township)]
+    return render_template("supervision/regions.html", areas=_visible_areas(), changes=changes, weights=region_risk,
+                           due_shown=DUE_SHOWN)
+
+
+def _visible_areas():
+    """The graded areas the user may see: all, or a township office's own (graded among all, as for the bureau)."""
+    return [area for area in region_risk.grade_areas(db.session) if sees_township(current_user, area.township)]
 
 
 @bp.route("/regions.xlsx")
@@ -129,7 +139,7 @@ def regions_csv():
 def _region_lines():
     yield [_("乡镇/园区"), _("风险等级"), _("每家平均分"), _("风险因素"), _("企业数"), _("近12个月销号率（%）"),
            _("排查间隔（天）"), _("应排查未排查的企业")]
-    for area in region_risk.grade_areas(db.session):
+    for area in _visible_areas():
         yield [area.township or _("未填乡镇"), risk_level(area.level), area.score, risk_factors(area.factors),
                area.enterprises, area.closed_rate if area.closed_rate is not None else "", area.inspection_days,
                "、".join(enterprise.name for enterprise, _last in area.due_inspection)]

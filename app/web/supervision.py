@@ -1,5 +1,6 @@
 """What the bureau works from: the key-supervision list (重点监管名单), enforcement referrals and each
-enterprise's credit record and accident records (the bureau and administrators add and remove those)."""
+enterprise's credit record and accident records (the bureau and administrators add and remove those). Township /
+park safety offices (属地监管) read the same lists and pages for the enterprises of their area."""
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,37 +10,40 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..models import ACCIDENT_LEVELS
+from ..errors import NotFound
 from ..services import accidents, cooperation, iot_access, iot_device_list, service_reports, sla, sla_views
+from ..services.access import get_visible_enterprise
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 ROLES = ("bureau", "manager", "admin", "quality", "project_lead")
+READERS = ROLES + ("township",)  # a township office reads its area's part (services/access.py)
 
 
 def supervisor_required(view):
     @wraps(view)
     @login_required
     def wrapper(*args, **kwargs):
-        if not current_user.has_role(*ROLES):
-            abort(403, _("只有应急管理局、管理人员、质量监督专员、项目负责人和系统管理员可以查看监管名单"))
+        if not current_user.has_role(*READERS):
+            abort(403, _("只有应急管理局、管理人员、质量监督专员、项目负责人、属地监管和系统管理员可以查看监管名单"))
         return view(*args, **kwargs)
     return wrapper
 
 
 @bp.app_template_global()
 def may_see_supervision():
-    return current_user.is_authenticated and current_user.has_role(*ROLES)
+    return current_user.is_authenticated and current_user.has_role(*READERS)
 
 
 @bp.route("")
 @supervisor_required
 def index():
     include_left = request.args.get("all") == "1"
-    entries = sla.key_supervision_list(db.session, include_left=include_left)
+    entries = sla.key_supervision_list(db.session, include_left=include_left, user=current_user)
     active = {e.enterprise_id for e in entries if e.left_at is None}
     return render_template("supervision/index.html", entries=entries, include_left=include_left,
-                           active_enterprises=len(active), referrals=sla.enforcement_list(db.session),
+                           active_enterprises=len(active), referrals=sla.enforcement_list(db.session, current_user),
                            credit_counts=sla_views.credit_counts(db.session))
 
 
@@ -83,8 +87,9 @@ def remove_accident(enterprise_id, accident_id):
 
 
 def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
-    company = sla_views.enterprise_or_none(db.session, enterprise_id)
-    if company is None:
+    try:  # another area's enterprise is as unknown to a township office as a missing one
+        company = get_visible_enterprise(db.session, current_user, enterprise_id)
+    except NotFound:
         abort(404, _("企业不存在"))
     records = sla.credit_records(db.session, enterprise_id)
     entries = sla_views.key_supervision_for(db.session, enterprise_id)
@@ -98,13 +103,16 @@ def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
                            accident_levels=ACCIDENT_LEVELS,
                            cooperation_history=cooperation.history(db.session, enterprise_id),
                            cooperation_averages=cooperation.month_averages(db.session),
-                           service_reports=service_reports.of_enterprise(db.session, current_user, enterprise_id),
+                           service_reports=service_reports.of_enterprise(db.session, current_user, enterprise_id)
+                           if service_reports.may_read(current_user) else [],
                            may_write_service_reports=service_reports.may_write(current_user),
                            **_iot_devices(enterprise_id))
 
 
 def _iot_devices(enterprise_id):
     """The enterprise's monitoring devices (物联网监测) with their states, for its page."""
+    if not iot_access.may_read(current_user):  # a township office: IoT monitoring is not among its pages
+        return {"iot_devices": [], "iot_states": {}, "may_edit_iot": False}
     devices = iot_device_list.of_enterprise(db.session, current_user, enterprise_id)
     return {"iot_devices": devices, "iot_states": iot_device_list.states(db.session, devices),
             "may_edit_iot": iot_access.may_edit(current_user)}

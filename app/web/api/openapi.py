@@ -8,6 +8,7 @@ import re
 from flask import current_app
 from marshmallow import fields, missing, validate
 
+from ...models import ROLES
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
@@ -31,8 +32,11 @@ OPERATIONS = {
                         "`client_ref` a retry never makes a second case: the first time 201, again (the same user, "
                         "the same `client_ref`) 200 with the case made then", "hazards", "HazardRegistration", None,
                         {"201": s.CaseSchema, "200": s.CaseSchema}),
-    "list_hazards": ("List visible hazard cases", "hazards", None, s.CaseQuery, {"200": s.CaseListSchema}),
-    "get_hazard": ("One hazard case", "hazards", None, None, {"200": s.CaseSchema}),
+    "list_hazards": ("List visible hazard cases (enterprise staff: their enterprise's; township offices: their "
+                     "townships' / parks'; every other role: all)", "hazards", None, s.CaseQuery,
+                     {"200": s.CaseListSchema}),
+    "get_hazard": ("One hazard case (404 when not visible to the caller: another enterprise's, another area's)",
+                   "hazards", None, None, {"200": s.CaseSchema}),
     "rectification_checks_list": ("Supervision checks of a case's rectification (整改过程督导检查) and when the next "
                                   "is due", "hazards", None, None, {"200": rc.RectificationCheckListSchema}),
     "record_rectification_check": ("Record a supervision check of a case under rectification (supervision group, "
@@ -40,7 +44,7 @@ OPERATIONS = {
                                    {"201": rc.RectificationCheckSchema}),
     "hazards_map": ("The visible cases with coordinates as GeoJSON (一张图), filtered like the list; open ones "
                     "unless `status` is given", "hazards", None, s.MapQuery, {"200": s.GeoJsonSchema}),
-    "hazard_history": ("Audit trail of a case", "hazards", None, None, {"200": s.HistorySchema}),
+    "hazard_history": ("Audit trail of a visible case", "hazards", None, None, {"200": s.HistorySchema}),
     "hazard_tasks": ("Open tasks of a case", "hazards", None, None, {"200": s.CaseTasksSchema}),
     "hazard_receipt": ("The closure receipt (销号电子回执) of a closed case, as PDF", "hazards", None, None,
                        {"200": "application/pdf"}),
@@ -360,7 +364,8 @@ def build_document():
     conv.components["HazardRegistration"] = _form_schema(conv, REGISTRATION_FORM)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "隐患排查治理 API / Hazard case management API", "version": "1"},
+        "info": {"title": "隐患排查治理 API / Hazard case management API", "version": "1",
+                 "description": _roles_description(), "x-roles": list(ROLES)},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
@@ -371,6 +376,14 @@ def build_document():
                           "description": "a monitoring device's or an edge gateway's ingest key, shown once when "
                                          "it is made or rotated (IoT monitoring pages)"}}},
     }
+
+
+def _roles_description():
+    """The roles a token may carry, and which cases each sees (services/access.py)."""
+    names = ", ".join(f"`{code}` ({zh} / {en})" for code, (zh, en) in ROLES.items())
+    return (f"Roles: {names}. Enterprise staff see their own enterprise's cases; township / park safety offices "
+            "(`township`, 属地监管) see the cases of the enterprises in the townships / parks they cover, read-only, "
+            "and none while they cover none; every other role sees all cases. A case the caller may not see is 404.")
 
 
 @api.get("/openapi.json")
