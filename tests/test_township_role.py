@@ -171,7 +171,8 @@ def test_inspection_visits_are_their_areas(area, login):
 @pytest.mark.parametrize("url", ["/reports", "/audit", "/hazards/new", "/hazards/offline", "/complaints",
                                  "/cooperation", "/iot/devices", "/library", "/quality", "/supervision/checks",
                                  "/service-reports", "/inspections/checklist-stats", "/inspections/satisfaction",
-                                 "/admin/users", "/processes/", "/inspections/new", "/inspections/plans/new"])
+                                 "/admin/users", "/processes/", "/inspections/new", "/inspections/plans/new",
+                                 "/service-projects", "/public-reports", "/notices"])
 def test_the_pages_a_township_office_may_not_use_answer_403(area, login, url):
     assert login("town_a").get(url).status_code == 403
 
