@@ -7,7 +7,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from app import create_app
 from scheduler.jobs import job_table
 
-START_STAGGER = timedelta(seconds=2)  # between the jobs' first runs, so they do not all open a transaction at once
+START_STAGGER = timedelta(seconds=1.5)  # between the jobs' first runs, so they do not all open a transaction at once
 
 
 def build_scheduler(app, now=None):

@@ -28,4 +28,4 @@ from .public_case import PublicCase  # noqa: F401
 from .typical_case import TypicalCase  # noqa: F401
 from .service_report import CONCLUSION_GRADES, REPORT_STATUSES, ServiceReport  # noqa: F401
 from .iot import (ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS, PARAMETERS,  # noqa: F401
-                  IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading)
+                  IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading, IotReadingDaily)
