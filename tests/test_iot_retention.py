@@ -5,6 +5,7 @@ rolled up, late readings of recent days are counted; the nightly scheduler job a
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from app.clock import SHANGHAI, clock
 from app.errors import ValidationFailed
@@ -120,21 +121,22 @@ def test_a_crash_between_the_roll_up_and_the_deletion_counts_nothing_twice(peopl
     assert raw(device_id) == []
 
 
-def test_a_crash_halfway_through_the_deletion_leaves_final_rows_that_the_next_run_keeps(people, monkeypatch):
+def test_a_crash_halfway_through_the_deletion_leaves_final_rows_that_the_next_run_keeps(people):
     device_id, _key = around_midnight(people)
     clock.set(local("2027-02-15T03:30"))
-    calls = []
-    real_delete = iot_retention.delete
+    deletes = []
 
-    def second_chunk_crashes(table):
-        calls.append(table)
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        return real_delete(table)
-    with monkeypatch.context() as patched:
-        patched.setattr(iot_retention, "delete", second_chunk_crashes)
+    def second_chunk_fails(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("DELETE FROM iot_reading "):
+            deletes.append(statement)
+            if len(deletes) == 2:
+                raise RuntimeError("the database went away")
+    event.listen(db.engine, "before_cursor_execute", second_chunk_fails)
+    try:
         with pytest.raises(RuntimeError):
             iot_retention.roll_up_and_prune(90, chunk=3)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", second_chunk_fails)
     db.session.rollback()
     assert [r[0] for r in raw(device_id)] == ["h2s", "o2", "o2"]  # h2s's first chunk of 3 went
     iot_retention.roll_up_and_prune(90, chunk=3)

@@ -32,7 +32,7 @@ Series are found without a scan of the readings: per device, its parameters with
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, delete, false, func, or_, select, update
+from sqlalchemy import Float, and_, bindparam, case, delete, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -97,68 +97,76 @@ def roll_up_and_prune(keep_days, chunk=DELETE_CHUNK):
         found = _series(uow.session)
     for device_id, parameter in found:
         outcome.series += 1
-        oldest = _oldest_day(device_id, parameter)
+        series = {"device_id": device_id, "parameter": parameter}
+        oldest, newest = _bounds(series)
         if oldest < outcome.kept_from:
-            outcome.days_finalised += _roll_up(device_id, parameter, oldest, outcome.kept_from, final=True)
-            _delete_before(outcome, device_id, parameter, start_of_local_day(outcome.kept_from), chunk)
-        start = max(_recent_start(device_id, parameter, today), oldest, outcome.kept_from)
-        outcome.days_rolled_up += _roll_up(device_id, parameter, start, today, final=False)
+            outcome.days_finalised += _roll_up(series, oldest, outcome.kept_from, final=True)
+            _delete_before(outcome, series, start_of_local_day(outcome.kept_from), chunk)
+        # provisional: from the day after the newest daily row (a scheduler that was down catches up), and at least
+        # the last RECENT_DAYS again
+        recent = today - timedelta(days=RECENT_DAYS)
+        start = date.min if newest is None else min(newest + timedelta(days=1), recent)
+        outcome.days_rolled_up += _roll_up(series, max(start, oldest, outcome.kept_from), today, final=False)
     return outcome
 
 
 # ---- the series and their days -----------------------------------------------------------------------------------
+# Prebuilt statements with bound parameters: a run executes a few per series, hundreds of series a night.
+def _of_series(columns):
+    return and_(columns.device_id == bindparam("device_id"), columns.parameter == bindparam("parameter"))
+
+
+_P = IotParameter.__table__.c
+_NEXT_PARAMETER = select(_R.parameter).where(_R.device_id == bindparam("device_id"),
+                                             _R.parameter > bindparam("after")).order_by(_R.parameter).limit(1)
+_OLDEST = select(_R.measured_at).where(_of_series(_R)).order_by(_R.measured_at).limit(1)
+_NEWEST_DAY = select(func.max(_D.day)).where(_of_series(_D))
+_EXISTING = select(_D.day, _D.final, *(_D[n] for n in LIMITS)).where(
+    _of_series(_D), _D.day >= bindparam("start"), _D.day < bindparam("stop"))
+_CURRENT_LIMITS = select(*(_P[n] for n in LIMITS)).where(_of_series(_P))
+_DAY_ROWS = {}  # (dialect, which limits are set): the statement
+
+
 def _series(session):
     """[(device id, parameter)] with readings, each device's parameters found by an index seek per parameter."""
     found = []
     for device_id in session.scalars(select(IotDevice.id).order_by(IotDevice.id)).all():
         parameter = ""
         while True:
-            parameter = session.scalar(select(_R.parameter).where(_R.device_id == device_id, _R.parameter > parameter)
-                                       .order_by(_R.parameter).limit(1))
+            parameter = session.scalar(_NEXT_PARAMETER, {"device_id": device_id, "after": parameter})
             if parameter is None:
                 break
             found.append((device_id, parameter))
     return found
 
 
-def _oldest_day(device_id, parameter):
+def _bounds(series):
+    """(the Shanghai day of the series' oldest reading, its newest daily row's day or None)."""
     with UnitOfWork() as uow:
-        first = uow.session.scalar(select(IotReading.measured_at).where(
-            _R.device_id == device_id, _R.parameter == parameter).order_by(_R.measured_at).limit(1))
-    return first.astimezone(SHANGHAI).date() if first is not None else date.max
-
-
-def _recent_start(device_id, parameter, today):
-    """The first day to roll up provisionally: the day after the series' newest daily row (a scheduler that was
-    down catches up), but at least the last RECENT_DAYS again."""
-    with UnitOfWork() as uow:
-        newest = uow.session.scalar(select(func.max(IotReadingDaily.day)).where(
-            _D.device_id == device_id, _D.parameter == parameter))
-    recent = today - timedelta(days=RECENT_DAYS)
-    return date.min if newest is None else min(newest + timedelta(days=1), recent)
+        first = uow.session.scalar(_OLDEST, series)
+        newest = uow.session.scalar(_NEWEST_DAY, series)
+    return (first.astimezone(SHANGHAI).date() if first is not None else date.max), newest
 
 
 # ---- rolling up --------------------------------------------------------------------------------------------------
-def _roll_up(device_id, parameter, first_day, end_day, final):
+def _roll_up(series, first_day, end_day, final):
     """Roll up the series' days from first_day to before end_day, WINDOW_DAYS to a transaction; rows written."""
     written, day = 0, first_day
     while day < end_day:
         stop = min(day + timedelta(days=WINDOW_DAYS), end_day)
         with UnitOfWork() as uow:
-            written += _roll_up_window(uow.session, device_id, parameter, day, stop, final)
+            written += _roll_up_window(uow.session, series, day, stop, final)
             uow.commit()
         day = stop
     return written
 
 
-def _roll_up_window(session, device_id, parameter, start, stop, final):
+def _roll_up_window(session, series, start, stop, final):
     """The days start..stop (exclusive) of a series computed from their readings and upserted, final days left
     alone; the days are split into runs that share the thresholds to count against (a row's own, else the
     parameter's current ones). Returns the rows written."""
-    existing = {row.day: row for row in session.execute(select(_D.day, _D.final, *(_D[n] for n in LIMITS)).where(
-        _D.device_id == device_id, _D.parameter == parameter, _D.day >= start, _D.day < stop))}
-    current = session.execute(select(*(IotParameter.__table__.c[n] for n in LIMITS)).where(
-        IotParameter.device_id == device_id, IotParameter.parameter == parameter)).first()
+    existing = {row.day: row for row in session.execute(_EXISTING, {**series, "start": start, "stop": stop})}
+    current = session.execute(_CURRENT_LIMITS, series).first()
     current = tuple(current) if current is not None else (None,) * len(LIMITS)
     runs, day = [], start
     while day < stop:
@@ -170,37 +178,49 @@ def _roll_up_window(session, device_id, parameter, start, stop, final):
             else:
                 runs.append([day, day + timedelta(days=1), limits])
         day += timedelta(days=1)
-    now = clock.now()
-    rows = [row for run_start, run_stop, limits in runs
-            for row in _day_rows(session, device_id, parameter, run_start, run_stop, limits, final, now)]
+    dialect, now = session.get_bind().dialect.name, clock.now()
+    rows = []
+    for run_start, run_stop, limits in runs:
+        values = dict(zip(LIMITS, limits))
+        query = _day_rows(dialect, tuple(value is not None for value in limits))
+        rows += [{**row._asdict(), "day": _as_date(row.day), **series, **values, "final": final, "rolled_up_at": now}
+                 for row in session.execute(query, {**series, **{n: v for n, v in values.items() if v is not None},
+                                                   "from_at": start_of_local_day(run_start),
+                                                   "to_at": start_of_local_day(run_stop)})]
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
+    return len(session.execute(_UPSERTS[dialect], rows).all())
+
+
+def _day_rows(dialect, set_limits):
+    """The query of a series' daily rows from its readings measured from `from_at` to before `to_at`, grouped by
+    Shanghai day, the readings beyond the limits that are set (bound by name) counted."""
+    key = (dialect, set_limits)
+    if key not in _DAY_ROWS:
+        bound = {n: bindparam(n, type_=Float) if is_set else None for n, is_set in zip(LIMITS, set_limits)}
+        day = local_date(dialect, _R.measured_at)
+        alarm = _beyond(_R.value, bound["alarm_high"], bound["alarm_low"])
+        warning = or_(alarm, _beyond(_R.value, bound["warn_high"], bound["warn_low"]))
+        _DAY_ROWS[key] = select(
+            day.label("day"), func.count().label("reading_count"), func.sum(_R.value).label("value_sum"),
+            func.min(_R.value).label("value_min"), func.max(_R.value).label("value_max"),
+            func.min(_R.measured_at).label("first_at"), func.max(_R.measured_at).label("last_at"),
+            func.sum(case((warning, 1), else_=0)).label("warning_count"),
+            func.sum(case((alarm, 1), else_=0)).label("alarm_count")) \
+            .where(_of_series(_R), _R.measured_at >= bindparam("from_at"), _R.measured_at < bindparam("to_at")) \
+            .group_by(day).order_by(day)
+    return _DAY_ROWS[key]
+
+
+def _upsert(dialect):
+    """Insert or replace daily rows, never a final one; returns the days written."""
     insert = _INSERT[dialect](IotReadingDaily.__table__)
-    upsert = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["device_id", "parameter", "day"], set_={name: insert.excluded[name] for name in _VALUES},
         where=_D.final.is_(False)).returning(_D.day)
-    return len(session.execute(upsert, rows).all())
 
 
-def _day_rows(session, device_id, parameter, start, stop, limits, final, now):
-    """The daily rows of a series' readings from start to before stop (Shanghai days), counted against `limits`."""
-    dialect = session.get_bind().dialect.name
-    day = local_date(dialect, _R.measured_at)
-    warn_high, alarm_high, warn_low, alarm_low = limits
-    alarm = _beyond(_R.value, alarm_high, alarm_low)
-    warning = or_(alarm, _beyond(_R.value, warn_high, warn_low))
-    query = select(day.label("day"), func.count().label("reading_count"), func.sum(_R.value).label("value_sum"),
-                   func.min(_R.value).label("value_min"), func.max(_R.value).label("value_max"),
-                   func.min(_R.measured_at).label("first_at"), func.max(_R.measured_at).label("last_at"),
-                   func.sum(case((warning, 1), else_=0)).label("warning_count"),
-                   func.sum(case((alarm, 1), else_=0)).label("alarm_count")) \
-        .where(_R.device_id == device_id, _R.parameter == parameter,
-               _R.measured_at >= start_of_local_day(start), _R.measured_at < start_of_local_day(stop)) \
-        .group_by(day).order_by(day)
-    return [{**row._asdict(), "day": _as_date(row.day), "device_id": device_id, "parameter": parameter,
-             **dict(zip(LIMITS, limits)), "final": final, "rolled_up_at": now}
-            for row in session.execute(query)]
+_UPSERTS = {dialect: _upsert(dialect) for dialect in _INSERT}
 
 
 def _beyond(value, high, low):
@@ -215,16 +235,23 @@ def _as_date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-# ---- pruning -----------------------------------------------------------------------------------------------------
-def _delete_before(outcome, device_id, parameter, before, chunk):
-    """Delete the series' readings measured before `before` (all in final rows), `chunk` at a time in key order."""
-    pair = and_(_R.device_id == device_id, _R.parameter == parameter, _R.measured_at < before)
+# ---- pruning ------------------------------------------------------------------------------------------------------
+_EDGE = select(_R.measured_at).where(_of_series(_R), _R.measured_at < bindparam("before")) \
+    .order_by(_R.measured_at).offset(bindparam("skip")).limit(1)
+_DELETE_UP_TO = delete(IotReading.__table__).where(_of_series(_R), _R.measured_at < bindparam("before"),
+                                                   _R.measured_at <= bindparam("edge"))
+_DELETE_BEFORE = delete(IotReading.__table__).where(_of_series(_R), _R.measured_at < bindparam("before"))
+
+
+def _delete_before(outcome, series, before, chunk):
+    """Delete the series' readings measured before `before` (all in final rows), `chunk` at a time in key order:
+    each chunk finds its last reading by the key's index, then deletes up to it, in its own transaction."""
+    values = {**series, "before": before}
     while True:
         with UnitOfWork() as uow:
-            edge = uow.session.scalar(select(IotReading.measured_at).where(pair).order_by(_R.measured_at)
-                                      .offset(chunk - 1).limit(1))
-            condition = pair if edge is None else and_(pair, IotReading.measured_at <= edge)
-            deleted = uow.session.execute(delete(IotReading.__table__).where(condition)).rowcount
+            edge = uow.session.scalar(_EDGE, {**values, "skip": chunk - 1})
+            statement, bound = (_DELETE_BEFORE, values) if edge is None else (_DELETE_UP_TO, {**values, "edge": edge})
+            deleted = uow.session.execute(statement, bound).rowcount
             uow.commit()
         outcome.readings_deleted += deleted
         outcome.chunks += 1 if deleted else 0
