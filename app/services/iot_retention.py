@@ -72,9 +72,9 @@ class Outcome:
     chunks: int = 0  # delete transactions that deleted something
 
     def summary(self):
-        return (f"readings kept from {self.kept_from.isoformat()} ({self.keep_days} days); {self.series} series; "
-                f"{self.days_rolled_up} recent daily rows rolled up, {self.days_finalised} made final; "
-                f"{self.readings_deleted:,} readings deleted in {self.chunks} chunks")
+        return (f"readings kept from {self.kept_from.isoformat()} ({self.keep_days} days); {self.series:,} series; "
+                f"{self.days_rolled_up:,} recent daily rows rolled up, {self.days_finalised:,} made final; "
+                f"{self.readings_deleted:,} readings deleted in {self.chunks:,} chunks")
 
 
 def check_keep_days(value):
