@@ -2,7 +2,7 @@
 is made final before its readings are deleted in chunks, runs are idempotent (twice, or after a crash between the
 roll-up and the deletion or in the middle of the deletion), thresholds are those in force when a day was first
 rolled up, late readings of recent days are counted; the nightly scheduler job and `flask iot prune`."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import event
