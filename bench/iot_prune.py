@@ -2,13 +2,14 @@
 
 Run: `.venv/bin/python bench/iot_prune.py` (an SQLite file in a temp dir), or with DATABASE_URL set to PostgreSQL (a
 throwaway schema in that database, dropped afterwards). BENCH_READINGS (default 1,000,000) readings past the
-retention limit are written straight into iot_reading (100 devices x 5 parameters, one reading every 5 minutes, as
-many days as that takes), plus two recent days that stay; then:
+retention limit are written straight into iot_reading (100 devices x 5 parameters, one reading every 5 minutes —
+BENCH_EVERY_MINUTES — as many days as that takes), plus two recent days that stay; then:
 
 - the first run: every old day rolled up and made final, every old reading deleted in chunks, the recent days rolled
   up provisionally;
 - the same run again (nothing left to prune: what an idempotent re-run costs);
-- a night: one more day of readings past the limit (144,000), rolled up and deleted, the recent days again.
+- a night: one more day of readings past the limit (144,000), rolled up and deleted, the recent days again (three
+  days of them by then).
 
 Each row gives the run's wall time, the CPU time of this process (on SQLite the database's work too; on a shared,
 busy machine the steadier figure), readings deleted per second and the longest transaction (the longest time the
@@ -38,7 +39,7 @@ READINGS = int(os.environ.get("BENCH_READINGS", "1000000"))
 DEVICES = 100
 PARAMETERS = {"h2s": (10, 20, 1.5), "co": (25, 50, 4.0), "ch4": (25, 50, 1.0), "o2": (23.5, None, 20.9),
               "temperature": (40, 50, 22.0)}
-EVERY = timedelta(minutes=5)
+EVERY = timedelta(minutes=int(os.environ.get("BENCH_EVERY_MINUTES", "5")))
 PER_DAY = DEVICES * len(PARAMETERS) * (timedelta(days=1) // EVERY)  # 144,000
 KEEP_DAYS = 31
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
