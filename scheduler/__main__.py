@@ -7,7 +7,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from app import create_app
 from scheduler.jobs import job_table
 
-START_STAGGER = timedelta(seconds=1.5)  # between the jobs' first runs, so they do not all open a transaction at once
+START_STAGGER = timedelta(seconds=2)  # between the jobs' first runs, so they do not all open a transaction at once
+START_SPREAD = timedelta(seconds=20)  # every first run within this, however many jobs: less stagger for more jobs
 
 
 def build_scheduler(app, now=None):
@@ -25,10 +26,13 @@ def build_scheduler(app, now=None):
                 return func()
         return run
 
-    for n, job in enumerate(job_table(app.config)):
+    table = job_table(app.config)
+    whole_ms = START_SPREAD // timedelta(milliseconds=1) // max(1, len(table) - 1)
+    stagger = min(START_STAGGER, timedelta(milliseconds=whole_ms))  # whole milliseconds: the last within the spread
+    for n, job in enumerate(table):
         scheduler.add_job(in_app(job["func"]), job["trigger"], id=job["id"], seconds=job["seconds"],
                           max_instances=1, coalesce=True, replace_existing=True,
-                          next_run_time=now + n * START_STAGGER)
+                          next_run_time=now + n * stagger)
     return scheduler
 
 
