@@ -8,8 +8,8 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, complaints, cooperation, followups, health, iot_alarm_handling, iot_alarms,
-                          iot_maintenance, monthly_report, objections, outbox, region_risk, timers, weekly_report)
-from app.services import iot_retention
+                          iot_maintenance, iot_retention, monthly_report, objections, outbox, region_risk, timers,
+                          weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
