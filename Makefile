@@ -53,3 +53,4 @@ bench: install
 	$(PY) bench/timers.py
 	$(PY) bench/reports.py
 	$(PY) bench/iot.py
+	$(PY) bench/iot_prune.py

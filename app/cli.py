@@ -13,6 +13,7 @@ def register(app):
     from .cli_backup import backup_cli
     from .cli_checklists import checklists_cli
     from .cli_cooperation import cooperation_cli
+    from .cli_iot import iot_cli
     from .cli_sla import calendar_cli, timers_cli
     from .cli_users import accidents_cli, enterprises_cli, users_cli
     app.cli.add_command(deploy_processes)
@@ -25,6 +26,7 @@ def register(app):
     app.cli.add_command(accidents_cli)
     app.cli.add_command(checklists_cli)
     app.cli.add_command(cooperation_cli)
+    app.cli.add_command(iot_cli)
 
 
 @click.command("deploy-processes")

@@ -79,6 +79,9 @@ class Config:
     IOT_OFFLINE_MINUTES = int(_env("IOT_OFFLINE_MINUTES", "30"))
     IOT_ESCALATE_MINUTES = int(_env("IOT_ESCALATE_MINUTES", "30"))
     IOT_CHECK_SECONDS = int(_env("IOT_CHECK_SECONDS", "60"))
+    # Raw readings are kept this many full days before today (at least 31: readings may arrive 30 days late), then
+    # rolled up into daily rows for good and deleted, nightly (services/iot_retention.py).
+    IOT_READINGS_KEEP_DAYS = int(_env("IOT_READINGS_KEEP_DAYS", "90"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

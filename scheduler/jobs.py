@@ -8,11 +8,12 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
-                          iot_alarm_handling, iot_alarms, iot_maintenance, monthly_report, objections, outbox,
-                          region_risk, timers, weekly_report)
+                          iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, monthly_report, objections,
+                          outbox, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
+ROLL_UP_CHECK_SECONDS = 600
 
 
 def _beat(job_id, ok=True, message=""):
@@ -204,6 +205,28 @@ def iot_remind_maintenance():
     return sent
 
 
+def roll_up_iot_readings():
+    """Nightly: the IoT readings rolled up per day and those past IOT_READINGS_KEEP_DAYS deleted in chunks
+    (services/iot_retention.py). Checked every ROLL_UP_CHECK_SECONDS, run once after 03:30 Shanghai time (a scheduler
+    that was down then runs it when it starts; a failed run is tried again an hour later); the claim on its heartbeat
+    row makes two schedulers run it once. The heartbeat says what the run did."""
+    from flask import current_app
+    if not iot_retention.claim_nightly_run(db.session):
+        db.session.remove()
+        return None
+    try:
+        outcome = iot_retention.roll_up_and_prune(current_app.config["IOT_READINGS_KEEP_DAYS"])
+    except Exception as exc:  # noqa: BLE001 - a wrong setting or a lost database shows in the heartbeat
+        db.session.rollback()
+        message = getattr(exc, "message", None) or str(exc)
+        log.error("iot roll-up failed: %s", message)
+        _beat(iot_retention.JOB_ID, ok=False, message=f"roll-up failed: {message}")
+        return None
+    _beat(iot_retention.JOB_ID, message=outcome.summary())
+    log.info("iot roll-up: %s", outcome.summary())
+    return outcome
+
+
 def backup_database():
     """Once a day (checked hourly, so a restarted scheduler catches up): an archive in BACKUP_DIR, the oldest
     beyond BACKUP_KEEP deleted. A failure is the heartbeat's message (admin timers page, /healthz)."""
@@ -241,6 +264,9 @@ def job_table(config):
         {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
         {"id": "urge_bureau_notices", "func": urge_bureau_notices, "trigger": "interval", "seconds": 600},
         {"id": "watch_iot", "func": watch_iot, "trigger": "interval", "seconds": config["IOT_CHECK_SECONDS"]},
+        # checked every ten minutes, runs once a night (after 03:30; at the start when last night's run is missing)
+        {"id": iot_retention.JOB_ID, "func": roll_up_iot_readings, "trigger": "interval",
+         "seconds": ROLL_UP_CHECK_SECONDS},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

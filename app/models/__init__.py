@@ -29,7 +29,7 @@ from .public_case import PublicCase  # noqa: F401
 from .typical_case import TypicalCase  # noqa: F401
 from .service_report import CONCLUSION_GRADES, REPORT_STATUSES, ServiceReport  # noqa: F401
 from .iot import (ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS, PARAMETERS,  # noqa: F401
-                  IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading)
+                  IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading, IotReadingDaily)
 from .public_report import PUBLIC_REPORT_STATUSES, PublicReport  # noqa: F401
 from .service_project import ServiceProject, ServiceProjectEnterprise  # noqa: F401
 from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTICE_TARGETS,  # noqa: F401

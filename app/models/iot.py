@@ -118,6 +118,37 @@ class IotReading(db.Model):
     received_at = db.Column(UTCDateTime, nullable=False)
 
 
+class IotReadingDaily(db.Model):
+    """One device's parameter over one Shanghai calendar day, rolled up from its readings (services/iot_retention.py):
+    what a monthly review reads once the raw readings are pruned. The average is value_sum / reading_count (kept
+    apart so a month's average weighs every reading, not every day); the counts beyond the thresholds are counted
+    against the thresholds stored on the row, those in force when the day was first rolled up."""
+    __tablename__ = "iot_reading_daily"
+    device_id = db.Column(db.Integer, db.ForeignKey("iot_device.id"), primary_key=True)
+    parameter = db.Column(db.String(24), primary_key=True)
+    day = db.Column(db.Date, primary_key=True)  # on the Shanghai calendar
+    reading_count = db.Column(db.Integer, nullable=False)
+    value_sum = db.Column(db.Float, nullable=False)
+    value_min = db.Column(db.Float, nullable=False)
+    value_max = db.Column(db.Float, nullable=False)
+    first_at = db.Column(UTCDateTime, nullable=False)  # the day's first and last measured_at
+    last_at = db.Column(UTCDateTime, nullable=False)
+    warn_high = db.Column(db.Float)  # the thresholds the counts below were counted against (None: none)
+    alarm_high = db.Column(db.Float)
+    warn_low = db.Column(db.Float)
+    alarm_low = db.Column(db.Float)
+    warning_count = db.Column(db.Integer, nullable=False)  # readings at warning level or worse (alarms included)
+    alarm_count = db.Column(db.Integer, nullable=False)  # readings at alarm level
+    # Final: the day is past the retention limit and its readings are deleted (or being deleted): never computed
+    # again, or a run cut off halfway through the deletion would recompute the day from the half left.
+    final = db.Column(db.Boolean, nullable=False, default=False)
+    rolled_up_at = db.Column(UTCDateTime, nullable=False)
+
+    @property
+    def average(self):
+        return self.value_sum / self.reading_count if self.reading_count else None
+
+
 class IotAlarm(db.Model):
     """A threshold event of one device's parameter, or a device gone silent: opened once, updated by further
     readings, marked recovered when readings are back within limits, and open until someone closes it."""

@@ -1,5 +1,5 @@
 """Date arithmetic in SQL that reads alike on SQLite and PostgreSQL (stored moments are UTC)."""
-from sqlalchemy import func
+from sqlalchemy import Date, cast, func
 
 
 def local_month(dialect, column):
@@ -21,3 +21,11 @@ def local_day(dialect, column):
     if dialect == "postgresql":
         return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
     return func.strftime("%Y-%m-%d", column, "+8 hours")
+
+
+def local_date(dialect, column):
+    """The Shanghai calendar day of a stored (UTC) moment as a date: a DATE on PostgreSQL, "2026-11-30" on SQLite
+    (how SQLite stores a Date column), for grouping and for writing into Date columns."""
+    if dialect == "postgresql":
+        return cast(func.timezone("Asia/Shanghai", column), Date)
+    return func.date(column, "+8 hours")

@@ -1,8 +1,8 @@
 """IoT monitoring pages (物联网监测预警, services/iot_*.py), the devices: the list with its filters, registering and
 editing a device (project leads, administrators), its page — parameters with thresholds and latest values, the last
-24 hours as charts, alarms, the maintenance ledger — its ingest key (shown once) and maintenance records. The alarm,
+24 hours and the last 90 days (daily roll-up) as charts, alarms, the maintenance ledger — its ingest key (shown once) and maintenance records. The alarm,
 maintenance and gateway pages are in web/iot_alarms.py, on the same blueprint."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,7 @@ from ..models import (ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, 
                       Enterprise)
 from ..models.iot import BATTERY, BATTERY_NAMES, KIND_PARAMETERS
 from ..services import (iot_access, iot_alarm_handling, iot_alarms, iot_device_list, iot_devices, iot_maintenance,
-                        iot_readings, users)
+                        iot_readings, iot_retention, users)
 from ..services.iot_devices import DEVICE_FIELDS, THRESHOLDS
 from ..services.uow import UnitOfWork
 from . import iot_chart
@@ -218,6 +218,8 @@ def record_maintenance(device_id):
 def _device_page(device, new_key=None, maintenance_form=None, maintenance_errors=None):
     now = clock.now()
     series = iot_readings.series(db.session, device)
+    today = clock.local_now().date()
+    daily = iot_retention.daily(db.session, device.id, iot_chart.DAYS)
     recent = iot_alarm_handling.for_device(db.session, device.id)
     records = iot_maintenance.for_device(db.session, device.id)
     default_form = {"kind": "inspected", "performed_at": clock.local_now().strftime("%Y-%m-%dT%H:%M"),
@@ -228,6 +230,8 @@ def _device_page(device, new_key=None, maintenance_form=None, maintenance_errors
         reasons=iot_maintenance.reasons(device), hits={p.parameter: iot_alarms.hit_of(p, p.latest_value)
                                                        for p in device.parameters if p.latest_value is not None},
         charts={p.parameter: iot_chart.chart(series.get(p.parameter, []), p, now) for p in device.parameters},
+        daily_charts={p.parameter: iot_chart.daily_chart(daily.get(p.parameter, []), p, today)
+                      for p in device.parameters}, keep_days=current_app.config["IOT_READINGS_KEEP_DAYS"],
         alarms=recent, records=records, may_edit=iot_access.may_edit(current_user),
         names=users.display_names(db.session, [r.recorded_by_id for r in records]),
         maintenance_form=maintenance_form or default_form, maintenance_errors=maintenance_errors or {},

@@ -5,12 +5,12 @@ from marshmallow import Schema, fields, validate
 
 from ...extensions import db
 from ...models import ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, PARAMETERS
-from ...services import iot_access, iot_alarm_handling, iot_device_list, iot_maintenance, iot_readings
+from ...services import iot_access, iot_alarm_handling, iot_device_list, iot_maintenance, iot_readings, iot_retention
 from ...services.uow import UnitOfWork
 from . import api
 from .auth import token_required
 from .helpers import json_body, query_args
-from .schemas import LocalDateTime, PageQuery
+from .schemas import LocalDateTime, PageQuery, QuerySchema
 
 PARAMETER_CODES = list(PARAMETERS) + ["battery"]
 
@@ -124,10 +124,53 @@ def list_iot_devices():
     return {"items": dump_devices(rows), "total": total, "counts": counts}
 
 
+MAX_DAILY_DAYS = 366
+
+
+class IotDailySchema(Schema):
+    """A parameter's day from the daily roll-up (kept for good; the raw readings only IOT_READINGS_KEEP_DAYS)."""
+    parameter = fields.String(metadata={"enum": PARAMETER_CODES})
+    day = fields.Date(metadata={"description": "the Shanghai calendar day"})
+    count = fields.Integer(attribute="reading_count")
+    min = fields.Float(attribute="value_min")
+    max = fields.Float(attribute="value_max")
+    avg = fields.Float(attribute="average")
+    sum = fields.Float(attribute="value_sum", metadata={"description": "for averages over several days: the sums "
+                                                                       "over the counts"})
+    first_at = LocalDateTime()
+    last_at = LocalDateTime()
+    warning_count = fields.Integer(metadata={"description": "readings at warning level or worse (alarm level "
+                                                            "included)"})
+    alarm_count = fields.Integer(metadata={"description": "readings at alarm level"})
+    warn_high = fields.Float(allow_none=True, metadata={"description": "the thresholds counted against: those in "
+                                                                       "force when the day was first rolled up"})
+    alarm_high = fields.Float(allow_none=True)
+    warn_low = fields.Float(allow_none=True)
+    alarm_low = fields.Float(allow_none=True)
+    final = fields.Boolean(metadata={"description": "the day's raw readings are past the retention limit and "
+                                                    "deleted; otherwise rolled up again every night for a week"})
+
+
+class IotDeviceDetailSchema(IotDeviceSchema):
+    daily = fields.List(fields.Nested(IotDailySchema), metadata={
+        "description": "with ?days=N only: the last N days before today, by parameter then day"})
+
+
+class IotDeviceDetailQuery(QuerySchema):
+    days = fields.Integer(validate=validate.Range(1, MAX_DAILY_DAYS), metadata={
+        "description": f"add `daily`: the last N days (1-{MAX_DAILY_DAYS}) of the daily roll-up"})
+
+
 @api.get("/iot/devices/<int:device_id>")
 @token_required
 def get_iot_device(device_id):
-    return dump_devices([iot_access.get_visible_device(db.session, g.api_user, device_id)])[0]
+    device = iot_access.get_visible_device(db.session, g.api_user, device_id)  # 404 before a 400 on the query
+    args = query_args(IotDeviceDetailQuery())
+    found = dump_devices([device])[0]
+    if "days" in args:
+        daily = iot_retention.daily(db.session, device.id, args["days"])
+        found["daily"] = IotDailySchema(many=True).dump([row for rows in daily.values() for row in rows])
+    return found
 
 
 # ---- alarms ------------------------------------------------------------------------------------------------------
@@ -239,8 +282,9 @@ OPERATIONS = {
     "list_iot_devices": ("Monitoring devices (监测设备) the caller may see, by enterprise and code, with the count per "
                          "state (staff: every enterprise's; enterprise tokens: their own)", "iot", None,
                          IotDeviceQuery, {"200": IotDeviceListSchema}),
-    "get_iot_device": ("One device with its parameters, thresholds and latest values", "iot", None, None,
-                       {"200": IotDeviceSchema}),
+    "get_iot_device": ("One device with its parameters, thresholds and latest values; with `days` also its daily "
+                       "roll-up (min, max, average, count, readings beyond the thresholds per parameter and day)",
+                       "iot", None, IotDeviceDetailQuery, {"200": IotDeviceDetailSchema}),
     "list_iot_alarms": ("Alarms (告警) in a state, newest first, with the count per state", "iot", None,
                         IotAlarmQuery, {"200": IotAlarmListSchema}),
     "get_iot_alarm": ("One alarm", "iot", None, None, {"200": IotAlarmSchema}),
