@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-        op.create_table('department',
+    op.create_table('department',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
@@ -100,7 +100,7 @@ def upgrade():
 
 
 def downgrade():
-        with op.batch_alter_table('referral_reply', schema=None) as batch_op:
+    with op.batch_alter_table('referral_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_referral_reply_referral_id'))
 
     op.drop_table('referral_reply')
