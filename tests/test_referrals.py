@@ -173,3 +173,12 @@ def test_a_joint_meeting_is_recorded_with_its_referrals(people):
     with pytest.raises(NotAllowed), UnitOfWork() as uow:
         joint_meetings.record(uow, people.project_lead, case_id, form)
     assert db.session.query(Department).count() == 2
+
+
+def test_the_demo_refers_a_pressure_vessel_to_the_market_regulator_with_its_reply(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    vessel, warehouse = db.session.query(CaseReferral).order_by(CaseReferral.id).all()
+    assert vessel.department.name == "县市场监督管理局" and vessel.case.hazard_type == "special_equipment"
+    assert vessel.status == "replied" and vessel.replies[0].outcome == "handled"
+    assert warehouse.kind == "copy" and referrals.is_overdue(warehouse)
+    assert db.session.query(Department).count() == 6
