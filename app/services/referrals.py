@@ -152,8 +152,8 @@ def record_reply(uow, user, referral_id, form, file_ids=()):
     uow.session.flush()
     uow.session.refresh(row)
     audit.record(uow, row.case_id, user, "referral_replied",
-                 changes={"department": [None, row.department.name], "outcome": [None, outcome]},
-                 details={"referral_id": row.id, "reply_id": reply.id})
+                 changes={"department": [None, row.department.name]},
+                 details={"referral_id": row.id, "reply_id": reply.id, "outcome": outcome})
     return reply
 
 
