@@ -9,7 +9,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, monthly_report, objections,
-                          outbox, region_risk, timers, weekly_report)
+                          outbox, referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -158,6 +158,15 @@ def urge_bureau_notices():
     return handled
 
 
+def urge_referrals():
+    """Referrals to other departments unanswered past their reply deadline: the bureau is told, once each."""
+    with UnitOfWork() as uow:
+        urged = referrals.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_referrals", message=f"{urged} overdue referrals urged" if urged else "")
+    return urged
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -263,6 +272,7 @@ def job_table(config):
         {"id": "score_cooperation", "func": score_cooperation, "trigger": "interval", "seconds": 3600},
         {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
         {"id": "urge_bureau_notices", "func": urge_bureau_notices, "trigger": "interval", "seconds": 600},
+        {"id": "urge_referrals", "func": urge_referrals, "trigger": "interval", "seconds": 3600},
         {"id": "watch_iot", "func": watch_iot, "trigger": "interval", "seconds": config["IOT_CHECK_SECONDS"]},
         # checked every ten minutes, runs once a night (after 03:30; at the start when last night's run is missing)
         {"id": iot_retention.JOB_ID, "func": roll_up_iot_readings, "trigger": "interval",

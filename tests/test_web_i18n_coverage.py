@@ -12,9 +12,10 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise,
-                        HazardCase, IotAlarm, IotDevice, IotGateway, IotMaintenance, Notification, ProcessVersion,
-                        PublicReport, RectificationCheck, ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
+from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CaseReferral,
+                        Department, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway, IotMaintenance,
+                        JointMeeting, Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply,
+                        ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -26,6 +27,7 @@ from test_timers_service import sweep
 from test_typical_cases import WRITTEN, add, closed_after_two_rounds, edit
 from test_web_support import compile_translations, text
 from public_report_support import file as file_report, step as report_step, to_confirmed, to_verifying
+from tests.referral_support import department as add_department, refer, reply as reply_referral
 from tests.bureau_notice_support import create as create_notice, sign as sign_notice
 from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
@@ -111,6 +113,10 @@ def user_data():
         strings |= {notice.title, notice.body, notice.withdrawn_reason, *notice.paragraphs,
                     *(str(v) for v in notice.target_values or [])}
     strings |= {r.reply for r in db.session.query(BureauNoticeRecipient)}
+    strings |= {text for d in db.session.query(Department) for text in (d.name, d.contact_person)}
+    strings |= {text for r in db.session.query(CaseReferral) for text in (r.reason, r.internal_note, r.close_note)}
+    strings |= {r.text for r in db.session.query(ReferralReply)}
+    strings |= {text for m in db.session.query(JointMeeting) for text in (m.place, m.minutes, m.decisions)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
@@ -288,3 +294,40 @@ def test_english_public_report_pages_show_no_chinese_outside_user_data(people, l
         assert '<html lang="en">' in page, url
         page = without_user_data(page)
         assert leftover_chinese(page) == {}, url
+
+
+def test_english_referral_pages_and_letters_show_no_chinese_outside_user_data(people, login):
+    """跨部门移送: the list, a referral's page with a reply, the forms (with errors too), the register, the case page
+    with a joint meeting, and both letters, for the bureau and the enterprise's staff."""
+    from app.services import joint_meetings
+    from app.services.uow import UnitOfWork
+    case_id = register(people)
+    market, fire = add_department(people.bureau), add_department(people.bureau, "县消防救援大队", "fire")
+    transfer, = refer(people.bureau, case_id, [market])
+    notification, = refer(people.bureau, case_id, [fire], kind="copy", request="joint_check")
+    reply_referral(people.bureau, transfer)
+    with UnitOfWork() as uow:
+        joint_meetings.record(uow, people.bureau, case_id, {"held_on": "2026-11-23", "place": "三楼会议室",
+                                                            "department_ids": [market, fire], "minutes": "会商",
+                                                            "decisions": "分工"})
+        uow.commit()
+    bureau, ent = login("bureau"), login("ent_a")
+    for c in (bureau, ent):
+        c.get("/lang/en")
+    clock.set(clock.now() + timedelta(days=20))  # the copy is overdue now
+    pages = [(bureau, "/referrals"), (bureau, "/referrals?overdue=1"), (bureau, f"/referrals/{transfer}"),
+             (bureau, f"/referrals/{notification}"), (bureau, f"/cases/{case_id}/referrals/new"),
+             (bureau, "/departments"), (bureau, "/departments/new"), (bureau, f"/departments/{market}/edit"),
+             (bureau, f"/cases/{case_id}/meetings/new"), (bureau, f"/cases/{case_id}"), (ent, "/referrals"),
+             (ent, f"/cases/{case_id}")]
+    responses = [(url, c.get(url)) for c, url in pages]
+    responses.append(("invalid referral", bureau.post(f"/cases/{case_id}/referrals/new", data={"reason": ""})))
+    responses.append(("invalid reply", bureau.post(f"/referrals/{notification}/replies", data={"text": ""})))
+    for url, response in responses:
+        assert response.status_code in (200, 400), url
+        page = text(response)
+        assert '<html lang="en">' in page, url
+        assert leftover_chinese(without_user_data(page)) == {}, url
+    for referral_id in (transfer, notification):
+        shown = without_user_data(pdf_text(bureau.get(f"/referrals/{referral_id}/letter.pdf").get_data()))
+        assert leftover_chinese(shown) == {}, shown

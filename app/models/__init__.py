@@ -34,3 +34,5 @@ from .public_report import PUBLIC_REPORT_STATUSES, PublicReport  # noqa: F401
 from .service_project import ServiceProject, ServiceProjectEnterprise  # noqa: F401
 from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTICE_TARGETS,  # noqa: F401
                             RECEIPT_STATUSES, BureauNotice, BureauNoticeRecipient)
+from .referral import (DEPARTMENT_KINDS, REFERRAL_KINDS, REFERRAL_REQUESTS, REFERRAL_STATUSES,  # noqa: F401
+                       REPLY_OUTCOMES, CaseReferral, Department, JointMeeting, ReferralReply)

@@ -16,7 +16,7 @@ from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise
                       InspectionVisit, User, UserRole, UserTownship)
 from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load,
                checklist_results, checklist_review, complaint_handling, complaints, cooperation, hazards, iot_demo,
-               objections, public_hazards, public_report_handling, public_reports, rectification_checks,
+               objections, public_hazards, public_report_handling, public_reports, rectification_checks, referral_demo,
                site_check_draws, spot_check_results, tasks, service_project_demo, service_report_facts,
                service_reports, typical_cases, visit_checkins, visit_ratings)
 from .credit_code import with_check_character
@@ -104,6 +104,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_typical_case(uow, users["quality"])
     _seed_service_report(uow, users["project_lead"])
     _seed_notice(uow, users)
+    referral_demo.seed(uow, users["bureau"])  # the departments; a pressure vessel referred, with the reply
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm
     # Scales, and a current service project with every enterprise on its roster (服务对象名单).
@@ -351,6 +352,9 @@ def _seed_cases(uow, users, enterprises, visits):
             (1, 90, False, "electrical", "配电房", "配电箱线路老化，未接地", ["assign", "rectify", "fail"]),
             (2, 95, False, "site_management", "冷库通道", "安全通道堆放杂物", ["assign", "rectify", "pass"]),
             (0, 45, True, "hazardous_chemicals", "反应釜区", "反应釜安全联锁被摘除，存在爆炸风险", []),
+            # referred to the market regulator (services/referral_demo.py): special equipment is its competence
+            (0, 80, False, "special_equipment", "空压站", "储气罐（压力容器）超过检验周期未检验，安全阀校验过期",
+             ["assign"]),
         ]
         for index, (ent, score, legal, kind, place, text, steps) in enumerate(plans):
             # The first case is registered 1 h 58 min before the seed, so a couple of minutes after

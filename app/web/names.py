@@ -54,7 +54,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "iot_maintenance_due": N_("监测设备维护提醒"),
                 "public_report_received": N_("收到群众举报"), "public_report_assigned": N_("群众举报待核查"),
                 "bureau_notice": N_("通知公告"), "bureau_notice_withdrawn": N_("通知公告已撤回"),
-                "bureau_notice_urged": N_("通知催签"), "bureau_notice_overdue": N_("通知签收期限已过")}
+                "bureau_notice_urged": N_("通知催签"), "bureau_notice_overdue": N_("通知签收期限已过"),
+                "case_referred": N_("隐患移送其他部门"), "referral_overdue": N_("移送部门逾期未回复")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -123,7 +124,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "service_project_roster_imported": N_("导入服务对象名单"),
             "bureau_notice_drafted": N_("起草通知公告"), "bureau_notice_updated": N_("修改通知公告草稿"),
             "bureau_notice_published": N_("发布通知公告"), "bureau_notice_withdrawn": N_("撤回通知公告"),
-            "bureau_notice_signed": N_("企业签收通知公告"), "bureau_notice_urged": N_("催签通知公告")}
+            "bureau_notice_signed": N_("企业签收通知公告"), "bureau_notice_urged": N_("催签通知公告"),
+            "department_added": N_("添加部门"), "department_saved": N_("修改部门信息"),
+            "case_referred": N_("移送/抄告其他部门"), "referral_replied": N_("登记部门回复"),
+            "referral_closed": N_("移送办结"), "referral_urged": N_("移送逾期未回复催办"),
+            "joint_meeting_recorded": N_("登记联席会议")}
 
 
 def step_name(name):
