@@ -17,6 +17,7 @@ def register_web(app):
     from . import public_reports, report_intake
     from . import service_reports, service_projects
     from . import bureau_notices
+    from . import campaigns
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -63,6 +64,7 @@ def register_web(app):
     app.register_blueprint(report_intake.bp)
     app.register_blueprint(service_reports.bp)
     app.register_blueprint(service_projects.bp)
+    app.register_blueprint(campaigns.bp)
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
