@@ -121,10 +121,10 @@ def test_the_list_filters_and_exports_kind_and_campaign(people, login):
     page = text(lead.get(f"/inspections?campaign_id={campaign_id}"))
     assert f'data-visit="{night}"' in page and f'data-visit="{routine}"' not in page and "campaign-filter" in page
     rows = csv_rows(lead.get("/inspections/export.csv?kind=night"))
-    assert rows[0][-3:] == ["检查方式", "检查时间", "专项行动"] and rows[1][-3:] == ["夜查", "21:30", "冬季防火专项检查"]
+    assert rows[0][-3:] == ["检查方式", "检查时间", "所属专项行动"] and rows[1][-3:] == ["夜查", "21:30", "冬季防火专项检查"]
     assert len(rows) == 2
     book = Workbook(lead.get("/inspections/export.xlsx").get_data())
-    assert book.rows[0][-3:] == ["检查方式", "检查时间", "专项行动"]
+    assert book.rows[0][-3:] == ["检查方式", "检查时间", "所属专项行动"]
     column = book.rows[0].index("检查方式")
     assert sorted(r[column] for r in book.rows[1:]) == ["夜查", "常规检查"]
     # Enterprise staff filter their own visits; another enterprise's are nothing.

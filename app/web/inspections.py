@@ -192,7 +192,7 @@ def _lines(filters):
     checkins = visit_checkins.summaries(db.session, visits)
     yield [_("排查日期"), _("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("排查人员"), _("检查内容"),
            _("发现问题及整改建议"), _("登记隐患数"), _("隐患编号"), _("打卡人数"), _("最短在场时长（分钟）"),
-           _("最远到场距离（米）"), _("打卡异常"), _("检查方式"), _("检查时间"), _("专项行动")]
+           _("最远到场距离（米）"), _("打卡异常"), _("检查方式"), _("检查时间"), _("所属专项行动")]
     for visit in visits:
         company, checkin = visit.enterprise, checkins[visit.id]
         yield [visit.visited_on.isoformat(), company.name, company.credit_code, company.township, visit.inspectors,

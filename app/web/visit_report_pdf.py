@@ -30,7 +30,7 @@ def render(report):
     story += _facts(_("排查情况"), [
         (_("排查日期"), visit.visited_on.isoformat() + (visit.visit_time.strftime(" %H:%M") if visit.visit_time else "")),
         (_("检查方式"), label(VISIT_KINDS, visit.kind)),
-        *([(_("专项行动"), visit.campaign.name)] if visit.campaign else []), (_("排查人员"), visit.inspectors),
+        *([(_("所属专项行动"), visit.campaign.name)] if visit.campaign else []), (_("排查人员"), visit.inspectors),
         (_("检查内容"), visit.scope),
         (_("检查表核对"), _("已检查 %(checked)s / %(total)s 项，不符合 %(nonconform)s 项", checked=sheet.checked,
                           total=sheet.total, nonconform=sheet.nonconform) if sheet.total else _("未使用检查表"))])
