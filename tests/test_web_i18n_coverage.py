@@ -13,8 +13,9 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, Enterprise,
-                        HazardCase, InspectionCampaign, IotAlarm, IotDevice, IotGateway, IotMaintenance, Notification, ProcessVersion,
-                        PublicReport, RectificationCheck, ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
+                        HazardCase, InspectionCampaign, IotAlarm, IotDevice, IotGateway, IotMaintenance, Notification,
+                        ProcessVersion, PublicReport, RectificationCheck, ServiceProject, TimerFiring, TypicalCase, User,
+                        UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
