@@ -4,7 +4,8 @@ and do what (enterprise staff and township offices: 403; inspectors read), and t
 from datetime import date
 
 from app.extensions import db
-from app.models import InspectionCampaign, UserTownship
+from app.models import InspectionCampaign, InspectionPlan, InspectionVisit, Notification, UserTownship
+from app.services import campaign_progress, campaigns
 from pdf_support import pdf_text
 from tests.campaign_support import WINTER, hazard_on, make_campaign, started_campaign, visit
 from tests.test_web_i18n_coverage import leftover_chinese, without_user_data
@@ -130,3 +131,16 @@ def test_the_pages_in_english_show_no_chinese_outside_user_data(people, login):
         assert '<html lang="en">' in page and leftover_chinese(page) == {}, (url, leftover_chinese(page))
     shown = without_user_data(pdf_text(client.get(f"/inspections/{night}/report.pdf").get_data()))
     assert "Night check" in shown and leftover_chinese(shown) == {}
+
+
+def test_the_demo_has_a_current_winter_campaign_with_a_night_check(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    campaign = db.session.query(InspectionCampaign).one()
+    assert campaigns.state(campaign) == "current" and campaign.theme == "winter"
+    progress = campaign_progress.compute(db.session, campaign)
+    assert progress.by_kind == {"night": 1} and progress.visited == 1 and progress.target_count > 1
+    night = db.session.query(InspectionVisit).filter_by(campaign_id=campaign.id).one()
+    assert night.kind == "night" and night.visit_time.hour == 21
+    surprise = db.session.query(InspectionPlan).filter_by(kind="unannounced").one()
+    assert surprise.campaign_id == campaign.id
+    assert not db.session.query(Notification).filter(Notification.body.contains(surprise.areas)).count()
