@@ -170,10 +170,11 @@ def test_the_list_flags_filter_and_csv(people, login):
     flagged = text(client.get("/inspections?flagged=1"))
     assert f'data-visit="{none.id}"' in flagged and f'data-visit="{good.id}"' not in flagged
     rows = csv_rows(client.get("/inspections/export.csv?flagged=1"))
-    assert rows[0][-4:] == ["打卡人数", "最短在场时长（分钟）", "最远到场距离（米）", "打卡异常"]
-    assert [r[-1] for r in rows[1:]] == ["未到场打卡"]
+    # the check-in columns, then the kind, time and campaign (tests/test_visit_kinds.py)
+    assert rows[0][-7:-3] == ["打卡人数", "最短在场时长（分钟）", "最远到场距离（米）", "打卡异常"]
+    assert [r[-4] for r in rows[1:]] == ["未到场打卡"]
     rows = csv_rows(client.get("/inspections/export.csv"))
-    assert sorted(r[-4:] for r in rows[1:]) == [["0", "", "", "未到场打卡"], ["1", "240", "33", ""]]
+    assert sorted(r[-7:-3] for r in rows[1:]) == [["0", "", "", "未到场打卡"], ["1", "240", "33", ""]]
 
 
 def test_the_flagged_filter_matches_the_flags(people):

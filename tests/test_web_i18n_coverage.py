@@ -13,9 +13,9 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CaseReferral,
-                        Department, Enterprise, HazardCase, IotAlarm, IotDevice, IotGateway, IotMaintenance,
-                        JointMeeting, Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply,
-                        ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
+                        Department, Enterprise, HazardCase, InspectionCampaign, IotAlarm, IotDevice, IotGateway,
+                        IotMaintenance, JointMeeting, Notification, ProcessVersion, PublicReport, RectificationCheck,
+                        ReferralReply, ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -109,6 +109,8 @@ def user_data():
     for r in db.session.query(PublicReport):
         strings |= {r.text, r.place, r.township, r.public_reply, r.verification_note, r.reward_note, r.reporter_name}
     strings |= {text for p in db.session.query(ServiceProject) for text in (p.name, p.contract_no)}
+    for c in db.session.query(InspectionCampaign):  # a campaign's text and its targeting rule as chosen
+        strings |= {c.name, c.description, *c.target_industries, *c.target_townships}
     for notice in db.session.query(BureauNotice):  # the notices' text as written, paragraph by paragraph
         strings |= {notice.title, notice.body, notice.withdrawn_reason, *notice.paragraphs,
                     *(str(v) for v in notice.target_values or [])}
@@ -162,7 +164,7 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login, make_use
                          f"/library/{entry.id}/edit", f"/cases/{verified}/library/new", "/library/print?quarter=2026Q4",
                          "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
                          "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways",
-                         "/service-projects", "/service-projects/new",
+                         "/service-projects", "/service-projects/new", "/campaigns", "/campaigns/new",
                          "/notices", "/notices/new", f"/notices/{notice}"],  # a project's pages: test_service_projects_web
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
                   "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}", "/notices",

@@ -2,7 +2,8 @@
 from .user import ROLES, User, UserRole, UserTownship  # noqa: F401
 from .enterprise import ENTERPRISE_SCALES, Enterprise  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
-from .inspection import InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
+from .inspection import VISIT_KINDS, InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
+from .campaign import CAMPAIGN_THEMES, CampaignTarget, InspectionCampaign  # noqa: F401
 from .checklist import CHECK_RESULTS, DIMENSIONS, Checklist, ChecklistItem, ChecklistResult  # noqa: F401
 from .checklist_version import (CHANGE_KINDS, CHANGE_STATUSES, VERSION_SOURCES, ChecklistChange,  # noqa: F401
                                 ChecklistVersion)

@@ -4,6 +4,17 @@ coverage and the inspection priority list's "last inspected" need."""
 from ..extensions import db
 from .types import UTCDateTime
 
+# 检查方式: code -> (中文, English). `unannounced` is 四不两直 (不发通知、不打招呼、不听汇报、不用陪同接待、直奔基层、直插现场)
+# and `night` the seed's 突击夜查: plans of these kinds are never announced to the enterprise
+# (services/inspection_plans.py UNANNOUNCED_KINDS); a night visit records the time it began (services/inspections.py).
+VISIT_KINDS = {
+    "routine": ("常规检查", "Routine"),
+    "special": ("专项检查", "Special check"),
+    "night": ("夜查", "Night check"),
+    "unannounced": ("四不两直", "Unannounced (four nos, two directs)"),
+    "joint": ("联合检查", "Joint inspection"),
+}
+
 
 class InspectionVisit(db.Model):
     __tablename__ = "inspection_visit"
@@ -19,8 +30,13 @@ class InspectionVisit(db.Model):
     acknowledged_at = db.Column(UTCDateTime)
     acknowledged_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
     enterprise_remarks = db.Column(db.Text)  # 企业意见, written when confirming
+    kind = db.Column(db.String(16), nullable=False, default="routine", server_default="routine", index=True)
+    visit_time = db.Column(db.Time)  # when the check began (Shanghai), required for a night check
+    # The campaign (专项行动) the visit was made for; its hazards belong to the campaign through the visit.
+    campaign_id = db.Column(db.Integer, db.ForeignKey("inspection_campaign.id"), index=True)
 
     enterprise = db.relationship("Enterprise")
+    campaign = db.relationship("InspectionCampaign")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
     acknowledged_by = db.relationship("User", foreign_keys=[acknowledged_by_id])
 
@@ -39,8 +55,11 @@ class InspectionPlan(db.Model):
     visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"))  # the visit recorded from it
     cancelled_at = db.Column(UTCDateTime)
     cancel_reason = db.Column(db.Text)
+    kind = db.Column(db.String(16), nullable=False, default="routine", server_default="routine", index=True)
+    campaign_id = db.Column(db.Integer, db.ForeignKey("inspection_campaign.id"), index=True)
 
     enterprise = db.relationship("Enterprise")
+    campaign = db.relationship("InspectionCampaign")
     created_by = db.relationship("User")
     visit = db.relationship("InspectionVisit")
 

@@ -1,6 +1,7 @@
 """A visit's checklist (逐项核对): the items that apply to the visit's enterprise — the general list and its
-industry's — with the result recorded for each (conform / nonconform / not applicable, a note), how many are
-checked, and the hazard case registered from a nonconforming item. The visit's recorders (inspectors, project leads)
+industry's, and the list of the campaign the visit was made for (专项行动, services/campaigns.py) — with the result
+recorded for each (conform / nonconform / not applicable, a note), how many are checked, and the hazard case
+registered from a nonconforming item. The visit's recorders (inspectors, project leads)
 record whole or partial results; everyone who sees the visit sees them."""
 from dataclasses import dataclass, field
 
@@ -53,6 +54,9 @@ def items_of_visit(session, visit):
     """The items a visit checks: the active items of the lists for its enterprise's industry, and any item with a
     result recorded at this visit (deactivated since, or of a list the enterprise no longer falls under)."""
     lists = checklists.checklists_for(session, visit.enterprise.industry)
+    campaign_list = visit.campaign.checklist if visit.campaign is not None else None
+    if campaign_list is not None and campaign_list not in lists:  # the list the campaign's visits use
+        lists.append(campaign_list)
     items = checklists.items_for(session, lists)
     recorded = {r.item_id: r for r in session.query(ChecklistResult).filter_by(visit_id=visit.id)}
     known = {i.id for i in items}

@@ -1,6 +1,11 @@
 """Planned inspections (排查计划): the inspection team plans a visit to an enterprise and the enterprise's staff are
 told the day, the areas and the team at least five working days ahead (the seed: 提前5个工作日向企业发送通知，
-排查日期、涉及区域). Recording the visit from the plan closes it; a cancelled plan tells the enterprise too."""
+排查日期、涉及区域). Recording the visit from the plan closes it; a cancelled plan tells the enterprise too.
+
+Plans have a kind (检查方式) and may name a started campaign (专项行动), like visits. A plan of an unannounced kind —
+四不两直 (不发通知、不打招呼) and 夜查 (the seed's 突击夜查) — is the opposite: the enterprise is never told, neither when it
+is made nor when it is cancelled, needs no notice period (today or later), and does not exist for the enterprise's
+staff (not in their list, 404 by id); staff and township offices see it as any other plan."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -9,15 +14,25 @@ from sqlalchemy import update
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import Enterprise, InspectionPlan
-from . import audit, notifications
-from .access import enterprise_condition, may_see
+from . import audit, campaigns, notifications
+from .access import enterprise_condition, may_see, sees_all_cases
 from .calendar import add_workdays
 from .field_rules import clean_text, parse_date, raise_if
-from .inspections import MAX_INSPECTORS, MAX_TEXT, may_record
+from .inspections import MAX_INSPECTORS, MAX_TEXT, clean_kind, may_record
 from .users import holders_of_role
 
 NOTICE_WORKING_DAYS = 5
 STATES = ("upcoming", "done", "cancelled", "all")
+UNANNOUNCED_KINDS = ("unannounced", "night")  # 四不两直, 突击夜查: never announced to the enterprise
+
+
+def is_announced(row):
+    return row.kind not in UNANNOUNCED_KINDS
+
+
+def _hides_unannounced(user):
+    """Enterprise staff never learn of an unannounced plan (staff and township offices see it)."""
+    return "enterprise" in user.roles and not sees_all_cases(user)
 
 
 def earliest_day(now=None):
@@ -27,9 +42,9 @@ def earliest_day(now=None):
     return add_workdays(start, NOTICE_WORKING_DAYS).moment.date()
 
 
-def plan(uow, actor, enterprise_id, planned_on, areas, team):
-    """A new plan from the form's values, and its notice to the enterprise's staff; ValidationFailed names each
-    wrong field (a day with less than five working days' notice among them)."""
+def plan(uow, actor, enterprise_id, planned_on, areas, team, kind="routine", campaign_id=None):
+    """A new plan from the form's values, and its notice to the enterprise's staff (none for an unannounced kind);
+    ValidationFailed names each wrong field (a day with less than five working days' notice among them)."""
     if not may_record(actor):
         raise NotAllowed("只有排查人员和项目负责人可以制定排查计划 / only inspectors and project leads plan visits")
     errors = {}
@@ -37,28 +52,41 @@ def plan(uow, actor, enterprise_id, planned_on, areas, team):
     if enterprise is None:
         errors["enterprise_id"] = "请选择企业 / choose the enterprise"
     day = parse_date(planned_on, "planned_on", errors)
-    first = earliest_day()
+    kind = clean_kind(kind, errors)
+    announced = kind not in UNANNOUNCED_KINDS
+    first = earliest_day() if announced else clock.local_now().date()
     if day is None and "planned_on" not in errors:
         errors["planned_on"] = "请填写排查日期 / enter the day"
-    elif "planned_on" not in errors and day < first:
+    elif "planned_on" not in errors and day < first and announced:
         errors["planned_on"] = (f"须提前5个工作日通知企业，最早 {first.isoformat()} / "
                                 f"five working days' notice: {first.isoformat()} at the earliest")
+    elif "planned_on" not in errors and day < first:
+        errors["planned_on"] = "排查日期不能早于今天 / the day cannot be in the past"
     values = {"areas": clean_text(areas, MAX_TEXT, "areas", errors),
               "team": clean_text(team, MAX_INSPECTORS, "team", errors)}
     for name, message in (("areas", "请填写涉及区域和检查内容 / say what will be checked"),
                           ("team", "请填写排查人员 / name the team")):
         if not values[name] and name not in errors:
             errors[name] = message
+    campaign = campaigns.for_record(uow.session, campaign_id, enterprise.id if enterprise else None,
+                                    day if "planned_on" not in errors else None, errors)
     raise_if(errors)
     row = InspectionPlan(enterprise_id=enterprise.id, planned_on=day, created_at=clock.now(), created_by_id=actor.id,
-                         **values)
+                         kind=kind, campaign_id=campaign.id if campaign else None, **values)
     uow.session.add(row)
     uow.session.flush()
+    extra = {"kind": [None, kind]} if kind != "routine" else {}
+    if campaign is not None:
+        extra["campaign"] = [None, campaign.name]
     audit.record(uow, None, actor, "inspection_planned",
-                 changes={"planned_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()}},
-                 details={"plan_id": row.id, "enterprise_id": enterprise.id, "name": enterprise.name})
+                 changes={"planned_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()}, **extra},
+                 details={"plan_id": row.id, "enterprise_id": enterprise.id, "name": enterprise.name,
+                          "announced": announced})
+    if not announced:
+        return row
     _tell(uow, row, "inspection_planned", f"排查通知：{day.isoformat()} 到贵单位开展隐患排查",
-          f"涉及区域：{values['areas'][:150]}；排查人员：{values['team']}", f"plan:{row.id}:planned")
+          f"涉及区域：{values['areas'][:150]}；排查人员：{values['team']}" +
+          (f"；专项行动：{campaign.name}" if campaign else ""), f"plan:{row.id}:planned")
     return row
 
 
@@ -79,6 +107,8 @@ def cancel(uow, actor, plan_id, reason):
     uow.session.refresh(row)
     audit.record(uow, None, actor, "inspection_plan_cancelled", reason=reason,
                  details={"plan_id": row.id, "enterprise_id": row.enterprise_id, "name": row.enterprise.name})
+    if not is_announced(row):  # the enterprise never knew of it
+        return row
     _tell(uow, row, "inspection_plan_cancelled", f"排查取消：原定 {row.planned_on.isoformat()} 的隐患排查取消",
           reason[:200], f"plan:{row.id}:cancelled")
     return row
@@ -105,7 +135,7 @@ def close_with_visit(uow, row, visit):
 
 def get_visible(session, user, plan_id):
     row = session.get(InspectionPlan, plan_id) if isinstance(plan_id, int) else None
-    if row is None or not may_see(user, row.enterprise_id):
+    if row is None or not may_see(user, row.enterprise_id) or (_hides_unannounced(user) and not is_announced(row)):
         raise NotFound("排查计划不存在 / inspection plan not found")
     return row
 
@@ -113,6 +143,8 @@ def get_visible(session, user, plan_id):
 @dataclass
 class PlanFilter:
     state: str = "upcoming"
+    kind: str = ""
+    campaign_id: int = None
     limit: int = 50
     offset: int = 0
 
@@ -120,6 +152,12 @@ class PlanFilter:
 def listing(session, user, flt):
     """(plans in the state the user may see, soonest first for upcoming ones; how many)."""
     query = session.query(InspectionPlan).filter(enterprise_condition(user, InspectionPlan.enterprise_id))
+    if _hides_unannounced(user):
+        query = query.filter(InspectionPlan.kind.not_in(UNANNOUNCED_KINDS))
+    if flt.kind:
+        query = query.filter(InspectionPlan.kind == flt.kind)
+    if flt.campaign_id:
+        query = query.filter(InspectionPlan.campaign_id == flt.campaign_id)
     if flt.state == "upcoming":
         query = query.filter(InspectionPlan.visit_id.is_(None), InspectionPlan.cancelled_at.is_(None))
     elif flt.state == "done":

@@ -1,6 +1,12 @@
 """Inspection visits (排查记录): recorded by the inspection team (inspectors, project leads) for each visit to an
 enterprise, whether or not it found hazards; the hazards found are the cases registered at that enterprise on
-that day. Everyone who sees cases sees the visits; an enterprise's staff see their own enterprise's."""
+that day. Everyone who sees cases sees the visits; an enterprise's staff see their own enterprise's.
+
+Each visit has a kind (检查方式, models VISIT_KINDS: 常规 / 专项 / 夜查 / 四不两直 / 联合检查; 常规 unless said) and may name
+a started campaign (专项行动, services/campaigns.py) whose period holds its day and whose targets hold its enterprise.
+The time the check began is optional, except for a night check (夜查): required, and at night — from 18:00 to 06:00
+(NIGHT_FROM / NIGHT_UNTIL) —, and never later than now."""
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -9,8 +15,8 @@ from sqlalchemy.orm import contains_eager
 
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound
-from ..models import Enterprise, HazardCase, InspectionVisit
-from . import audit, notifications
+from ..models import VISIT_KINDS, Enterprise, HazardCase, InspectionVisit
+from . import audit, campaigns, notifications
 from .access import enterprise_condition
 from .sql_dates import local_day
 from .field_rules import aware_moment, clean_text, past_date, raise_if, row_id
@@ -18,6 +24,8 @@ from .users import holders_of_role
 
 RECORDERS = ("inspector", "project_lead")
 MAX_INSPECTORS, MAX_TEXT = 200, 4000
+NIGHT_FROM, NIGHT_UNTIL = time(18, 0), time(6, 0)  # 夜查: a check begun in the evening or the night
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?")
 
 
 @dataclass
@@ -27,13 +35,47 @@ class VisitFilter:
     since: date = None
     until: date = None
     flagged: bool = False  # 打卡异常: services/visit_checkins.flagged_condition
+    kind: str = ""  # a key of VISIT_KINDS
+    campaign_id: int = None
 
 
 def may_record(user):
     return user.has_role(*RECORDERS)
 
 
-def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""):
+def clean_kind(value, errors):
+    """A kind from a form or a body: empty is 常规 (routine); an unknown one is put in `errors`."""
+    kind = (value or "routine").strip() if isinstance(value, str) else value or "routine"
+    if kind not in VISIT_KINDS:
+        errors["kind"] = "请选择检查方式 / choose the kind of visit"
+    return kind
+
+
+def is_night(moment):
+    return moment >= NIGHT_FROM or moment < NIGHT_UNTIL
+
+
+def _clean_time(value, kind, day, errors):
+    """The time of day the check began, required for a night check (and at night then); not after now."""
+    text = value.strftime("%H:%M") if isinstance(value, time) else str(value or "").strip()
+    match = _TIME.fullmatch(text)
+    if not text:
+        if kind == "night":
+            errors["visit_time"] = "夜查须填写检查时间 / a night check records the time it began"
+        return None
+    if match is None:
+        errors["visit_time"] = "请填写时间，如 21:30 / enter a time such as 21:30"
+        return None
+    moment = time(int(match.group(1)), int(match.group(2)))
+    if kind == "night" and not is_night(moment):
+        errors["visit_time"] = "夜查的检查时间应在 18:00 至次日 06:00 之间 / a night check begins between 18:00 and 06:00"
+    elif isinstance(day, date) and datetime.combine(day, moment, SHANGHAI) > clock.now():
+        errors["visit_time"] = "检查时间不能晚于现在 / the time cannot be in the future"
+    return moment
+
+
+def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings="", kind="routine", campaign_id=None,
+           visit_time=None):
     """A new visit from the form's values; ValidationFailed names each wrong field."""
     if not may_record(actor):
         raise NotAllowed("只有排查人员和项目负责人可以登记排查记录 / only inspectors and project leads record visits")
@@ -49,13 +91,24 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
                           ("scope", "请填写检查内容 / say what was checked")):
         if not values[name] and name not in errors:
             errors[name] = message
+    kind = clean_kind(kind, errors)
+    moment = _clean_time(visit_time, kind, day if "visited_on" not in errors else None, errors)
+    campaign = campaigns.for_record(uow.session, campaign_id, enterprise.id if enterprise else None,
+                                    day if "visited_on" not in errors else None, errors)
     raise_if(errors)
     visit = InspectionVisit(enterprise_id=enterprise.id, visited_on=day, created_at=clock.now(),
-                            created_by_id=actor.id, **values)
+                            created_by_id=actor.id, kind=kind, visit_time=moment,
+                            campaign_id=campaign.id if campaign else None, **values)
     uow.session.add(visit)
     uow.session.flush()
+    extra = {"kind": [None, kind]} if kind != "routine" else {}
+    if moment is not None:
+        extra["visit_time"] = [None, moment.strftime("%H:%M")]
+    if campaign is not None:
+        extra["campaign"] = [None, campaign.name]
     audit.record(uow, None, actor, "inspection_recorded",
-                 changes={"visited_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()}},
+                 changes={"visited_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()},
+                          **extra},
                  details={"visit_id": visit.id, "enterprise_id": enterprise.id, "name": enterprise.name})
     # The results wait for the enterprise's confirmation (services/visit_reports.py).
     notifications.send(uow, holders_of_role(uow.session, "enterprise", enterprise.id), "inspection_recorded",
@@ -92,6 +145,10 @@ def visible_visits(session, user, filters=VisitFilter()):
         query = query.filter(InspectionVisit.visited_on >= filters.since)
     if filters.until:
         query = query.filter(InspectionVisit.visited_on <= filters.until)
+    if filters.kind:
+        query = query.filter(InspectionVisit.kind == filters.kind)
+    if filters.campaign_id:
+        query = query.filter(InspectionVisit.campaign_id == filters.campaign_id)
     if filters.flagged:
         from .visit_checkins import flagged_condition  # visit_checkins builds on this module
         query = query.filter(flagged_condition())

@@ -18,6 +18,7 @@ def register_web(app):
     from . import service_reports, service_projects
     from . import bureau_notices
     from . import departments, referrals
+    from . import campaigns
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -64,6 +65,7 @@ def register_web(app):
     app.register_blueprint(report_intake.bp)
     app.register_blueprint(service_reports.bp)
     app.register_blueprint(service_projects.bp)
+    app.register_blueprint(campaigns.bp)
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(referrals.bp)
     app.register_blueprint(departments.bp)

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import (inspection_plans, inspections, service_project_coverage, service_projects, visit_checkins,
-                         visit_reports)
+from ..models import VISIT_KINDS, InspectionCampaign
+from ..services import (campaigns, inspection_plans, inspections, service_project_coverage, service_projects,
+                        visit_checkins, visit_reports)
 from ..services.access import sees_all_cases, sees_township, township_choices
 from ..services.uow import UnitOfWork
 from . import checklists, visit_report_pdf
@@ -16,12 +17,13 @@ from .cases import enterprise_choices
 from .visit_checkins import checkin_flag
 from .downloads import csv_download, xlsx_download
 from .forms_render import bilingual
+from .names import label
 from .query_args import int_or_none, page_count, page_number, read_days
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
-FIELDS = ("enterprise_id", "visited_on", "inspectors", "scope", "findings")
+FIELDS = ("enterprise_id", "visited_on", "inspectors", "scope", "findings", "kind", "campaign_id", "visit_time")
 
 
 @bp.app_template_global()
@@ -52,7 +54,8 @@ def index():
                            found=inspections.hazards_found(db.session, visits),
                            checkins=visit_checkins.summaries(db.session, visits), enterprises=enterprise_choices(
                                current_user), townships=township_choices(db.session, current_user),
-                           coverage=(visited, registered, since, until), show_coverage=show_coverage), \
+                           coverage=(visited, registered, since, until), show_coverage=show_coverage,
+                           kinds=VISIT_KINDS, campaign_filter=_campaign_filter(filters)), \
         (400 if errors else 200)
 
 
@@ -77,14 +80,17 @@ def new():
     if request.method == "GET":
         form = {"visited_on": clock.local_now().date().isoformat(), "inspectors": current_user.display_name,
                 "enterprise_id": request.args.get("enterprise_id", "")}
-        if plan is not None:  # recording the visit of a plan: its enterprise, team and areas
-            form.update(enterprise_id=str(plan.enterprise_id), inspectors=plan.team, scope=plan.areas)
+        form.update(kind=request.args.get("kind", "routine"), campaign_id=request.args.get("campaign_id", ""))
+        if plan is not None:  # recording the visit of a plan: its enterprise, team, areas, kind and campaign
+            form.update(enterprise_id=str(plan.enterprise_id), inspectors=plan.team, scope=plan.areas, kind=plan.kind,
+                        campaign_id=str(plan.campaign_id or ""))
         return _form_page(form, {}, plan)
     form = {name: request.form.get(name, "").strip() for name in FIELDS}
     try:
         with UnitOfWork() as uow:
             visit = inspections.record(uow, current_user, int_or_none(form["enterprise_id"]), form["visited_on"],
-                                       form["inspectors"], form["scope"], form["findings"])
+                                       form["inspectors"], form["scope"], form["findings"], form["kind"],
+                                       form["campaign_id"], form["visit_time"])
             if plan is not None:
                 inspection_plans.close_with_visit(uow, plan, visit)
             name, visit_id = visit.enterprise.name, visit.id
@@ -148,7 +154,15 @@ def _plan(value):
 
 def _form_page(form, errors, plan=None, message=None):
     return render_template("inspections/new.html", form=form, errors=errors, plan=plan, message=message,
-                           enterprises=enterprise_choices(current_user))
+                           enterprises=enterprise_choices(current_user), kinds=VISIT_KINDS,
+                           campaigns=campaigns.open_campaigns(db.session))
+
+
+def _campaign_filter(filters):
+    """The campaign the list is filtered by, for its name (staff only: the filter is an id otherwise)."""
+    if not filters.campaign_id or not campaigns.may_read(current_user):
+        return None
+    return db.session.get(InspectionCampaign, filters.campaign_id)
 
 
 def _valid_filters():
@@ -167,7 +181,9 @@ def _filters(errors):
     return inspections.VisitFilter(enterprise_id=int_or_none(request.args.get("enterprise_id")),
                                    township=request.args.get("township", "").strip()[:100],
                                    since=days["since"], until=days["until"],
-                                   flagged=request.args.get("flagged") == "1")
+                                   flagged=request.args.get("flagged") == "1",
+                                   kind=request.args.get("kind") if request.args.get("kind") in VISIT_KINDS else "",
+                                   campaign_id=int_or_none(request.args.get("campaign_id")))
 
 
 def _lines(filters):
@@ -176,12 +192,14 @@ def _lines(filters):
     checkins = visit_checkins.summaries(db.session, visits)
     yield [_("排查日期"), _("企业名称"), _("统一社会信用代码"), _("乡镇/园区"), _("排查人员"), _("检查内容"),
            _("发现问题及整改建议"), _("登记隐患数"), _("隐患编号"), _("打卡人数"), _("最短在场时长（分钟）"),
-           _("最远到场距离（米）"), _("打卡异常")]
+           _("最远到场距离（米）"), _("打卡异常"), _("检查方式"), _("检查时间"), _("所属专项行动")]
     for visit in visits:
         company, checkin = visit.enterprise, checkins[visit.id]
         yield [visit.visited_on.isoformat(), company.name, company.credit_code, company.township, visit.inspectors,
                visit.scope, visit.findings, len(found[visit.id]), "、".join(found[visit.id]), checkin.count,
                "" if checkin.shortest_minutes is None else checkin.shortest_minutes,
                "" if checkin.farthest_m is None else round(checkin.farthest_m),
-               _("、").join(checkin_flag(flag) for flag in checkin.flags)]
+               _("、").join(checkin_flag(flag) for flag in checkin.flags), label(VISIT_KINDS, visit.kind),
+               visit.visit_time.strftime("%H:%M") if visit.visit_time else "",
+               visit.campaign.name if visit.campaign else ""]
 

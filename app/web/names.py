@@ -122,6 +122,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "service_project_roster_added": N_("加入服务对象名单"),
             "service_project_roster_removed": N_("移出服务对象名单"),
             "service_project_roster_imported": N_("导入服务对象名单"),
+            "campaign_created": N_("建立专项行动"), "campaign_updated": N_("修改专项行动"),
+            "campaign_started": N_("启动专项行动"),
             "bureau_notice_drafted": N_("起草通知公告"), "bureau_notice_updated": N_("修改通知公告草稿"),
             "bureau_notice_published": N_("发布通知公告"), "bureau_notice_withdrawn": N_("撤回通知公告"),
             "bureau_notice_signed": N_("企业签收通知公告"), "bureau_notice_urged": N_("催签通知公告"),

@@ -10,6 +10,7 @@ from reportlab.platypus import Paragraph, Spacer
 from ..clock import clock
 from . import pdf_styles as st
 from .documents_pdf import blank
+from ..models import VISIT_KINDS
 from ..models.hazard_case import GRADES, STATUSES
 from .names import label
 from .template_helpers import distance_text
@@ -27,7 +28,9 @@ def render(report):
         (_("乡镇/园区"), company.township or "—"), (_("行业"), company.industry or "—")])
     sheet = report.checklist
     story += _facts(_("排查情况"), [
-        (_("排查日期"), visit.visited_on.isoformat()), (_("排查人员"), visit.inspectors),
+        (_("排查日期"), visit.visited_on.isoformat() + (visit.visit_time.strftime(" %H:%M") if visit.visit_time else "")),
+        (_("检查方式"), label(VISIT_KINDS, visit.kind)),
+        *([(_("所属专项行动"), visit.campaign.name)] if visit.campaign else []), (_("排查人员"), visit.inspectors),
         (_("检查内容"), visit.scope),
         (_("检查表核对"), _("已检查 %(checked)s / %(total)s 项，不符合 %(nonconform)s 项", checked=sheet.checked,
                           total=sheet.total, nonconform=sheet.nonconform) if sheet.total else _("未使用检查表"))])

@@ -41,3 +41,4 @@ from . import public_reports  # noqa: E402,F401
 from . import service_projects  # noqa: E402,F401
 from . import bureau_notices  # noqa: E402,F401
 from . import referrals  # noqa: E402,F401
+from . import campaigns  # noqa: E402,F401

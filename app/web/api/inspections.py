@@ -4,6 +4,7 @@ from flask import Response, g
 from marshmallow import Schema, fields, validate
 
 from ...extensions import db
+from ...models import VISIT_KINDS
 from ...services import inspections, visit_checkins, visit_files, visit_reports
 from ...services.uow import UnitOfWork
 from .. import visit_report_pdf
@@ -68,6 +69,11 @@ class VisitSchema(Schema):
     inspectors = fields.String()
     scope = fields.String()
     findings = fields.String()
+    kind = fields.String(metadata={"enum": list(VISIT_KINDS), "description": "检查方式; routine unless said"})
+    visit_time = fields.Function(lambda v: v.visit_time.strftime("%H:%M") if v.visit_time else None, allow_none=True,
+                                 metadata={"type": "string", "description": "HH:MM (Shanghai) the check began; "
+                                                                            "always given for a night check"})
+    campaign_id = fields.Integer(allow_none=True, metadata={"description": "the campaign (专项行动) it was made for"})
     acknowledged_at = LocalDateTime(allow_none=True, metadata={"description": "when the enterprise confirmed"})
     acknowledged_by = fields.Function(lambda v: v.acknowledged_by.username if v.acknowledged_by else None,
                                       allow_none=True, metadata={"type": "string"})

@@ -12,10 +12,10 @@ from ...models import ROLES
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import (api, bureau_notices as bn, checklist_versions as cv, checklists, complaints, cooperation, inspections,
-               iot, oversight, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
-               referrals as rf, schemas as s, service_projects as sp, service_reports as sr, spot_checks, typical_cases as tc,
-               visit_checkins as vc)
+from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
+               cooperation, inspections, iot, oversight, ratings, public_hazards as ph, public_reports as pr,
+               rectification_checks as rc, referrals as rf, schemas as s, service_projects as sp, service_reports as sr,
+               spot_checks, typical_cases as tc, visit_checkins as vc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -204,6 +204,7 @@ OPERATIONS.update(pr.OPERATIONS)  # and the public reports' (web/api/public_repo
 OPERATIONS.update(sp.OPERATIONS)  # so do service projects' (web/api/service_projects.py)
 OPERATIONS.update(bn.OPERATIONS)  # so do the notices' (web/api/bureau_notices.py)
 OPERATIONS.update(rf.OPERATIONS)  # and the referrals' (web/api/referrals.py)
+OPERATIONS.update(cp.OPERATIONS)  # and the campaigns' (web/api/campaigns.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
