@@ -8,7 +8,7 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
-                          iot_alarm_handling, iot_alarms, iot_maintenance, monthly_report, objections, outbox,
+                          iot_alarm_handling, iot_alarms, iot_maintenance, major_hazards, monthly_report, objections, outbox,
                           region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -157,6 +157,16 @@ def urge_bureau_notices():
     return handled
 
 
+def urge_major_hazards():
+    """Major hazards' special reports and treatment plans past their 48 hours: the project leads (a report) or the
+    enterprise's staff (a plan) urged and the bureau told, once per deadline."""
+    with UnitOfWork() as uow:
+        urged = major_hazards.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_major_hazards", message=f"{urged} urged" if urged else "")
+    return urged
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -241,6 +251,8 @@ def job_table(config):
         {"id": "urge_complaints", "func": urge_complaints, "trigger": "interval", "seconds": 3600},
         {"id": "urge_bureau_notices", "func": urge_bureau_notices, "trigger": "interval", "seconds": 600},
         {"id": "watch_iot", "func": watch_iot, "trigger": "interval", "seconds": config["IOT_CHECK_SECONDS"]},
+        # 48-hour deadlines: checked every 10 minutes, so an urging comes at most that late
+        {"id": "urge_major_hazards", "func": urge_major_hazards, "trigger": "interval", "seconds": 600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

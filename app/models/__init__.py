@@ -34,3 +34,4 @@ from .public_report import PUBLIC_REPORT_STATUSES, PublicReport  # noqa: F401
 from .service_project import ServiceProject, ServiceProjectEnterprise  # noqa: F401
 from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTICE_TARGETS,  # noqa: F401
                             RECEIPT_STATUSES, BureauNotice, BureauNoticeRecipient)
+from .major_hazard import PLAN_PARTS, PLAN_STATUSES, MajorHazard, MajorHazardPlan  # noqa: F401

@@ -17,6 +17,7 @@ def register_web(app):
     from . import public_reports, report_intake
     from . import service_reports, service_projects
     from . import bureau_notices
+    from . import major_hazards
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -51,6 +52,7 @@ def register_web(app):
     app.register_blueprint(visit_checkins.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
+    app.register_blueprint(major_hazards.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)
