@@ -40,3 +40,4 @@ from . import visit_checkins  # noqa: E402,F401
 from . import public_reports  # noqa: E402,F401
 from . import service_projects  # noqa: E402,F401
 from . import bureau_notices  # noqa: E402,F401
+from . import major_hazards  # noqa: E402,F401
