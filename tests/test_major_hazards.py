@@ -207,3 +207,15 @@ def test_records_of_another_enterprise_or_a_general_case_are_not_found(people):
         with pytest.raises(NotFound):
             major_hazards.get_visible(uow.session, people.bureau, general)
         assert major_hazards.get_visible(uow.session, people.ent_a, case_id).case_id == case_id
+
+
+def test_the_demos_major_case_has_a_report_an_approved_plan_and_a_listing(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    records = db.session.query(MajorHazard).order_by(MajorHazard.case_id).all()
+    assert sorted(r.opened_grade for r in records) == ["especially_major", "major"]
+    shown = next(r for r in records if r.opened_grade == "major")
+    assert shown.reported_at is not None and shown.report_photos and shown.plan_status == "approved"
+    assert shown.is_listed and shown.supervisor_unit == "县应急管理局"
+    waiting = next(r for r in records if r.opened_grade == "especially_major")
+    assert waiting.reported_at is None and waiting.plan_status == "pending"
+    assert shown.reported_at <= shown.report_due  # sent within its 48 hours
