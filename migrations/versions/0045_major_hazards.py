@@ -6,6 +6,8 @@ Revises: 0042
 Create Date: 2026-11-30 19:40:00
 
 """
+from datetime import datetime, timedelta, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -82,6 +84,26 @@ def upgrade():
     )
     with op.batch_alter_table('major_hazard_plan', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_major_hazard_plan_case_id'), ['case_id'], unique=False)
+    _open_records_of_running_major_cases()
+
+
+def _open_records_of_running_major_cases():
+    """Open major / especially major cases of before this version get their record, with 48 hours from the upgrade
+    (not from their registration: they would all be overdue and urged at once for a rule they did not know)."""
+    conn = op.get_bind()
+    cases = conn.execute(sa.text("SELECT id, grade FROM hazard_case WHERE grade IN ('major', 'especially_major') "
+                                 "AND status != 'closed' ORDER BY id")).all()
+    if not cases:
+        return
+    now = datetime.now(timezone.utc)
+    table = sa.table('major_hazard', sa.column('case_id', sa.Integer), sa.column('opened_at', sa.DateTime(True)),
+                     sa.column('opened_grade', sa.String), sa.column('report_due', sa.DateTime(True)),
+                     sa.column('report_photos', sa.JSON), sa.column('plan_status', sa.String),
+                     sa.column('plan_due', sa.DateTime(True)))
+    due = now + timedelta(hours=48)
+    op.bulk_insert(table, [{"case_id": case_id, "opened_at": now, "opened_grade": grade, "report_due": due,
+                            "report_photos": [], "plan_status": "pending", "plan_due": due}
+                           for case_id, grade in cases])
 
 
 def downgrade():
