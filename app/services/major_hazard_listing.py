@@ -9,6 +9,7 @@ This is not the key-supervision list (重点监管名单, services/sla.py), whic
 from dataclasses import dataclass
 
 from sqlalchemy import or_
+from sqlalchemy.orm import contains_eager
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed
@@ -123,7 +124,8 @@ def overview(session, user, flt):
     major hazards, not thousands)."""
     query = session.query(MajorHazard).join(HazardCase, HazardCase.id == MajorHazard.case_id) \
         .join(Enterprise, Enterprise.id == HazardCase.enterprise_id) \
-        .filter(enterprise_condition(user, HazardCase.enterprise_id))
+        .filter(enterprise_condition(user, HazardCase.enterprise_id)) \
+        .options(contains_eager(MajorHazard.case).contains_eager(HazardCase.enterprise))
     if flt.grade:
         query = query.filter(HazardCase.grade == flt.grade)
     if flt.plan:
