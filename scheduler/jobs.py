@@ -8,8 +8,8 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
-                          iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, monthly_report, objections,
-                          outbox, referrals, region_risk, timers, weekly_report)
+                          iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, major_hazards, monthly_report,
+                          objections, outbox, referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -167,6 +167,16 @@ def urge_referrals():
     return urged
 
 
+def urge_major_hazards():
+    """Major hazards' special reports and treatment plans past their 48 hours: the project leads (a report) or the
+    enterprise's staff (a plan) urged and the bureau told, once per deadline."""
+    with UnitOfWork() as uow:
+        urged = major_hazards.urge_overdue(uow)
+        uow.commit()
+    _beat("urge_major_hazards", message=f"{urged} urged" if urged else "")
+    return urged
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -277,6 +287,8 @@ def job_table(config):
         # checked every ten minutes, runs once a night (after 03:30; at the start when last night's run is missing)
         {"id": iot_retention.JOB_ID, "func": roll_up_iot_readings, "trigger": "interval",
          "seconds": ROLL_UP_CHECK_SECONDS},
+        # 48-hour deadlines: checked every 10 minutes, so an urging comes at most that late
+        {"id": "urge_major_hazards", "func": urge_major_hazards, "trigger": "interval", "seconds": 600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

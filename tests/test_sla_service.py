@@ -80,6 +80,8 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 
 def test_outbox_sends_email_over_smtp_and_records_unconfigured_channels(app, people):
     people.bureau.email, people.bureau.phone = "bureau@example.org", "13900000000"
+    # A major case tells the project leads and the enterprise too (its report and plan are due): off duty here.
+    people.project_lead.active = people.ent_a.active = False
     db.session.commit()
     register(people, score=60)  # 重大: the bureau is notified at once
     channels = sorted(m.channel for m in db.session.query(OutboxMessage))

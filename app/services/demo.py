@@ -16,9 +16,9 @@ from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise
                       InspectionVisit, User, UserRole, UserTownship)
 from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load,
                checklist_results, checklist_review, complaint_handling, complaints, cooperation, hazards, iot_demo,
-               objections, public_hazards, public_report_handling, public_reports, rectification_checks, referral_demo,
-               site_check_draws, spot_check_results, tasks, service_project_demo, campaign_demo,
-               service_report_facts, service_reports, typical_cases, visit_checkins, visit_ratings)
+               major_hazard_demo, objections, public_hazards, public_report_handling, public_reports,
+               rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks, service_project_demo,
+               campaign_demo, service_report_facts, service_reports, typical_cases, visit_checkins, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -100,6 +100,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_complaint(uow, users, visits)
     _seed_site_check(uow, users)
     _seed_public_case(uow, users["bureau"])
+    major_hazard_demo.seed(uow, users)  # its special report, approved plan and listing (挂牌督办)
     _seed_public_report(uow, users)
     _seed_typical_case(uow, users["quality"])
     _seed_service_report(uow, users["project_lead"])

@@ -19,6 +19,7 @@ def register_web(app):
     from . import bureau_notices
     from . import departments, referrals
     from . import campaigns
+    from . import major_hazards
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -53,6 +54,7 @@ def register_web(app):
     app.register_blueprint(visit_checkins.bp)
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
+    app.register_blueprint(major_hazards.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)

@@ -262,7 +262,8 @@ def tracked_titles():
             "verification_due": _("复核期限"), "closed_at": _("销号时间"), "assignee": _("处理人"),
             "inspection_visit": _("排查记录"), "checklist_item": _("检查项"),
             # referrals to other departments and joint meetings (services/referrals.py, joint_meetings.py)
-            "department": _("部门"), "held_on": _("会议日期")}
+            "department": _("部门"), "held_on": _("会议日期"),
+            "treatment_plan": _("重大隐患治理方案附件")}
 
 
 class Catalog:

@@ -55,7 +55,13 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "public_report_received": N_("收到群众举报"), "public_report_assigned": N_("群众举报待核查"),
                 "bureau_notice": N_("通知公告"), "bureau_notice_withdrawn": N_("通知公告已撤回"),
                 "bureau_notice_urged": N_("通知催签"), "bureau_notice_overdue": N_("通知签收期限已过"),
-                "case_referred": N_("隐患移送其他部门"), "referral_overdue": N_("移送部门逾期未回复")}
+                "case_referred": N_("隐患移送其他部门"), "referral_overdue": N_("移送部门逾期未回复"),
+                "major_report_due": N_("重大隐患专报待报送"), "major_plan_due": N_("重大隐患治理方案待提交"),
+                "major_report_submitted": N_("重大隐患专报"), "major_plan_submitted": N_("重大隐患治理方案待审核"),
+                "major_plan_approved": N_("重大隐患治理方案已批准"), "major_plan_returned": N_("重大隐患治理方案被退回"),
+                "major_report_overdue": N_("重大隐患专报逾期未报送"),
+                "major_plan_overdue": N_("重大隐患治理方案逾期未提交"),
+                "major_hazard_listed": N_("重大隐患挂牌督办"), "major_hazard_delisted": N_("重大隐患摘牌")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -130,7 +136,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "department_added": N_("添加部门"), "department_saved": N_("修改部门信息"),
             "case_referred": N_("移送/抄告其他部门"), "referral_replied": N_("登记部门回复"),
             "referral_closed": N_("移送办结"), "referral_urged": N_("移送逾期未回复催办"),
-            "joint_meeting_recorded": N_("登记联席会议")}
+            "joint_meeting_recorded": N_("登记联席会议"),
+            "major_hazard_opened": N_("建立重大隐患专报与治理方案记录"), "major_report_submitted": N_("报送重大隐患专报"),
+            "major_plan_submitted": N_("提交重大隐患治理方案"), "major_plan_approved": N_("批准重大隐患治理方案"),
+            "major_plan_returned": N_("退回重大隐患治理方案"), "major_hazard_urged": N_("重大隐患专报或治理方案逾期催办"),
+            "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌")}
 
 
 def step_name(name):
