@@ -97,14 +97,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a SQLite table and drops the old one: with foreign keys enforced, dropping a
+            # table other rows refer to (inspection_visit, say, named by cases and check-ins) fails on a database
+            # with data. Enforcement is off while migrating (it has no effect inside a transaction, so before one)
+            # and every reference is checked once the migrations are done.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the transaction SQLAlchemy began for it, so that the migrations' own commits
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migrations left rows referring to missing rows: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.rollback()  # nothing of the check is to keep; PRAGMA takes effect outside a transaction
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -67,6 +67,36 @@ def test_postgresql_keeps_stored_states_in_their_row_uncompressed_again(fresh_ap
     assert settings() == (None, "x")
 
 
+def test_sqlite_migrations_that_copy_a_table_others_refer_to_run_on_a_database_with_data(fresh_app):
+    """0044 copies inspection_visit (SQLite cannot add a foreign key in place) while check-ins refer to its rows: with
+    foreign keys enforced, dropping the old table failed on any database with visits. Enforcement is off while
+    migrating and every reference checked afterwards; the connections the app uses enforce it again."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL alters tables in place")
+    upgrade(revision="0046")
+    now = "2026-11-23 09:00:00.000000"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO enterprise (id, name, credit_code, address, township, industry, main_products, employees, "
+            "safety_managers, special_workers, main_risks, major_hazard_sources, contact_person, contact_phone) "
+            "VALUES (1, '甲', '91330100MA0000001X', '', '', '', '', 1, 1, 0, '', '', '', '')"))
+        conn.execute(sa.text("INSERT INTO app_user (id, username, display_name, password_hash, active, created_at) "
+                             "VALUES (1, 'insp', '排查员', 'x', 1, :now)"), {"now": now})
+        conn.execute(sa.text("INSERT INTO inspection_visit (id, enterprise_id, visited_on, inspectors, scope, "
+                             "findings, created_at, created_by_id) VALUES (7, 1, '2026-11-23', '排查员', '', '', "
+                             ":now, 1)"), {"now": now})
+        conn.execute(sa.text("INSERT INTO visit_checkin (visit_id, user_id, arrived_at) VALUES (7, 1, :now)"),
+                     {"now": now})
+    upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT kind FROM inspection_visit WHERE id = 7")).scalar() == "routine"
+        assert conn.execute(sa.text("SELECT visit_id FROM visit_checkin")).scalar() == 7
+        assert conn.execute(sa.text("PRAGMA foreign_key_check")).fetchall() == []
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(sa.text(
+            "SELECT count(*) FROM sqlite_master WHERE name LIKE '_alembic_tmp%'")).scalar() == 0
+
+
 def test_0004_gives_earlier_administration_rows_their_subject(fresh_app):
     upgrade(revision="0003")
     now = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
