@@ -119,62 +119,48 @@ def score_cooperation():
     return rows
 
 
+def _urge(job_id, urge_overdue, what):
+    """One urging job's run: `urge_overdue(uow)` in its own transaction, the job's heartbeat saying how many it urged
+    ("<n> <what>", nothing when none). Returns the count."""
+    with UnitOfWork() as uow:
+        count = urge_overdue(uow)
+        uow.commit()
+    _beat(job_id, message=f"{count} {what}" if count else "")
+    return count
+
+
 def urge_objections():
     """Enterprises' objections unanswered past their three working days: the bureau and the project leads are told
     once each."""
-    with UnitOfWork() as uow:
-        overdue = objections.urge_overdue(uow)
-        uow.commit()
-    _beat("urge_objections", message=f"{overdue} overdue" if overdue else "")
-    return overdue
+    return _urge("urge_objections", objections.urge_overdue, "overdue")
 
 
 def urge_followups():
     """Re-inspections of closed cases past their last day: the project leads are told once each."""
-    with UnitOfWork() as uow:
-        overdue = followups.urge_overdue(uow)
-        uow.commit()
-    _beat("urge_followups", message=f"{overdue} overdue" if overdue else "")
-    return overdue
+    return _urge("urge_followups", followups.urge_overdue, "overdue")
 
 
 def urge_complaints():
     """Service complaints past a deadline: the investigation not started in 24 hours (the quality desk and the
     bureau are told), no approved answer in 72 hours (the desk, the project leads and the bureau), each step once."""
-    with UnitOfWork() as uow:
-        urged = complaints.urge_overdue(uow)
-        uow.commit()
-    _beat("urge_complaints", message=f"{urged} urged" if urged else "")
-    return urged
+    return _urge("urge_complaints", complaints.urge_overdue, "urged")
 
 
 def urge_bureau_notices():
     """Notices whose sign-by deadline (签收期限) has passed: the enterprises that have not signed are urged, and the
     publisher told how many, once per notice."""
-    with UnitOfWork() as uow:
-        handled = bureau_notice_receipts.urge_overdue(uow)
-        uow.commit()
-    _beat("urge_bureau_notices", message=f"{handled} notices past their deadline" if handled else "")
-    return handled
+    return _urge("urge_bureau_notices", bureau_notice_receipts.urge_overdue, "notices past their deadline")
 
 
 def urge_referrals():
     """Referrals to other departments unanswered past their reply deadline: the bureau is told, once each."""
-    with UnitOfWork() as uow:
-        urged = referrals.urge_overdue(uow)
-        uow.commit()
-    _beat("urge_referrals", message=f"{urged} overdue referrals urged" if urged else "")
-    return urged
+    return _urge("urge_referrals", referrals.urge_overdue, "overdue referrals urged")
 
 
 def urge_major_hazards():
     """Major hazards' special reports and treatment plans past their 48 hours: the project leads (a report) or the
     enterprise's staff (a plan) urged and the bureau told, once per deadline."""
-    with UnitOfWork() as uow:
-        urged = major_hazards.urge_overdue(uow)
-        uow.commit()
-    _beat("urge_major_hazards", message=f"{urged} urged" if urged else "")
-    return urged
+    return _urge("urge_major_hazards", major_hazards.urge_overdue, "urged")
 
 
 def watch_iot():

@@ -2,7 +2,7 @@
 (every notice with its tallies for the bureau's side, the enterprise's own notices with its receipt for enterprise
 staff), the writer's form with files, publishing, the notice's page (reading marks it read; signing with a reply; the
 receipts table with filters, urging and withdrawing for the writers) and the receipts as CSV."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,12 +10,13 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTICE_TARGETS, RECEIPT_STATUSES, Attachment)
-from ..services import attachments, bureau_notice_receipts as receipts, bureau_notices as notices
+from ..services import bureau_notice_receipts as receipts, bureau_notices as notices
 from ..services.uow import UnitOfWork
 from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import label
 from .query_args import page_count, page_number
+from .uploads import store_chosen_files
 
 bp = Blueprint("bureau_notices", __name__)
 PAGE_SIZE = 50
@@ -91,21 +92,6 @@ def _typed():
     return form
 
 
-def _store_uploads(form):
-    """Keep the files chosen on the form as the user's own uploads, in their own transaction (a form sent back with
-    errors keeps them, by id); their ids join `form["files"]`. ValidationFailed for a wrong or too large file."""
-    chosen = [f for f in request.files.getlist("upload") if f and f.filename]
-    if not chosen:
-        return
-    with UnitOfWork() as uow:
-        for upload in chosen:
-            stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
-                                              upload_dir=current_app.config["UPLOAD_DIR"],
-                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field="notice")
-            form["files"].append(stored.public_id)
-        uow.commit()
-
-
 @bp.route("/notices/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -148,7 +134,7 @@ def edit(notice_id):
 
 def _save(form, action, notice, write):
     try:
-        _store_uploads(form)
+        form["files"] += store_chosen_files("notice")
         with UnitOfWork() as uow:
             notice_id = write(uow)
             uow.commit()

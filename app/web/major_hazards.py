@@ -16,6 +16,7 @@ from . import major_hazard_pdf
 from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import label
+from .uploads import store_chosen_files
 
 bp = Blueprint("major_hazards", __name__)
 LISTING_FIELDS = ("supervisor_name", "supervisor_unit", "due_date", "note")
@@ -161,7 +162,7 @@ def plan(case_id):
     form = {name: request.form.get(name, "") for name in PLAN_PARTS}
     form["files"] = [i for i in request.form.getlist("files") if i]
     try:
-        _store_uploads(form)
+        form["files"] += store_chosen_files(majors.PLAN_FILE_FIELD)
         with UnitOfWork() as uow:
             majors.submit_plan(uow, current_user, case_id, form, form["files"])
             uow.commit()
@@ -170,22 +171,6 @@ def plan(case_id):
         return _plan_page(record, form, errors, message), exc.status if message else 400
     flash(_("治理方案已提交，等待应急管理局审核"), "success")
     return redirect(url_for("major_hazards.show", case_id=case_id))
-
-
-def _store_uploads(form):
-    """The files chosen on the form kept as the user's own uploads first (their own transaction: a form sent back
-    with errors keeps them, by id)."""
-    chosen = [f for f in request.files.getlist("upload") if f and f.filename]
-    if not chosen:
-        return
-    with UnitOfWork() as uow:
-        for upload in chosen:
-            stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
-                                              upload_dir=current_app.config["UPLOAD_DIR"],
-                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-                                              field=majors.PLAN_FILE_FIELD)
-            form["files"].append(stored.public_id)
-        uow.commit()
 
 
 def _plan_page(record, form, errors, message=None):

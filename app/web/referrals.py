@@ -12,13 +12,14 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import REFERRAL_KINDS, REFERRAL_REQUESTS, REFERRAL_STATUSES, REPLY_OUTCOMES, Attachment
-from ..services import attachments, departments, hazards, joint_meetings, referrals
+from ..services import departments, hazards, joint_meetings, referrals
 from ..services.uow import UnitOfWork
 from . import referral_pdf
 from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import label
 from .query_args import int_or_none, page_count, page_number
+from .uploads import store_chosen_files
 
 bp = Blueprint("referrals", __name__)
 PAGE_SIZE = 50
@@ -165,7 +166,7 @@ def reply(referral_id):
         abort(403, _("只有应急管理局或管理员可以登记部门回复"))
     form = {name: request.form.get(name, "") for name in ("received_on", "outcome", "text")}
     try:
-        file_ids = _store_uploads()
+        file_ids = store_chosen_files("files", limit=referrals.MAX_FILES + 1)
         with UnitOfWork() as uow:
             referrals.record_reply(uow, current_user, referral_id, form, file_ids)
             uow.commit()
@@ -175,22 +176,6 @@ def reply(referral_id):
         return _show_page(row, form, fields, None if fields else bilingual(exc.message)), exc.status
     flash(_("已登记部门回复"), "success")
     return redirect(url_for("referrals.show", referral_id=referral_id))
-
-
-def _store_uploads():
-    """The reply's files, kept as the user's own uploads first (their own transaction), by id."""
-    chosen = [f for f in request.files.getlist("upload") if f and f.filename]
-    if not chosen:
-        return []
-    ids = []
-    with UnitOfWork() as uow:
-        for upload in chosen[:referrals.MAX_FILES + 1]:
-            stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
-                                              upload_dir=current_app.config["UPLOAD_DIR"],
-                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field="files")
-            ids.append(stored.public_id)
-        uow.commit()
-    return ids
 
 
 @bp.route("/referrals/<int:referral_id>/close", methods=["POST"])

@@ -1,8 +1,10 @@
 """What the upload endpoints (the pages' and the API's) share."""
 from flask import current_app, request
+from flask_login import current_user
 
 from ..errors import ValidationFailed
-from ..services import photo_metadata
+from ..services import attachments, photo_metadata
+from ..services.uow import UnitOfWork
 
 
 def allow_video_bodies():
@@ -31,3 +33,21 @@ def device_position():
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     return position
+
+
+def store_chosen_files(field, limit=None):
+    """The files chosen in a page form's `upload` input kept as the user's own uploads, in their own transaction (a
+    form sent back with errors keeps them, by id), the first `limit` of them when given: their public ids.
+    ValidationFailed for a wrong or too large file."""
+    chosen = [f for f in request.files.getlist("upload") if f and f.filename][:limit]
+    if not chosen:
+        return []
+    ids = []
+    with UnitOfWork() as uow:
+        for upload in chosen:
+            stored = attachments.store_upload(uow, current_user, upload.filename, upload.stream,
+                                              upload_dir=current_app.config["UPLOAD_DIR"],
+                                              max_bytes=current_app.config["MAX_UPLOAD_BYTES"], field=field)
+            ids.append(stored.public_id)
+        uow.commit()
+    return ids
