@@ -25,3 +25,15 @@ def test_a_wrong_method_and_a_given_message(people, login):
 def test_the_api_keeps_json(people, api):
     response = api("inspector").get("/api/v1/no-such-thing")
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_a_service_refusal_shows_the_half_of_the_users_language(people, login):
+    # Services word their refusals "中文 / English" (the API returns both); a page shows one language.
+    user = login("manager")
+    response = user.get("/library/999999")
+    assert response.status_code == 404
+    page = text(response)
+    assert "典型案例不存在" in page and "typical case not found" not in page
+    user.get("/lang/en")
+    page = text(user.get("/library/999999"))
+    assert "typical case not found" in page and "典型案例不存在" not in page
