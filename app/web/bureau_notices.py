@@ -58,18 +58,11 @@ def notice_issuer(code):
     return label(NOTICE_ISSUERS, code) if code else "—"
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 # ---- the list ----------------------------------------------------------------------------------------------------
 @bp.route("/notices")
 @login_required
 def index():
-    try:
-        notices.check_may_read(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    notices.check_may_read(current_user)
     page = page_number(request.args)
     flt = notices.NoticeFilter(kind=request.args.get("kind", "") if request.args.get("kind") in NOTICE_KINDS else "",
                                status=request.args.get("status", "") if request.args.get("status") in NOTICE_STATUSES
@@ -95,10 +88,7 @@ def _typed():
 @bp.route("/notices/new", methods=["GET", "POST"])
 @login_required
 def new():
-    try:
-        notices.check_may_write(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    notices.check_may_write(current_user)
     if request.method == "GET":
         return _form_page({"kind": "notice", "target_kind": "all", "target_values": [], "files": []}, {})
     form, action = _typed(), request.form.get("action", "draft")
@@ -109,11 +99,8 @@ def new():
 @bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(notice_id):
-    try:
-        notice = notices.get(db.session, current_user, notice_id)
-        notices.check_may_write(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    notice = notices.get(db.session, current_user, notice_id)
+    notices.check_may_write(current_user)
     if not notice.is_draft:
         abort(409, _("通知已发布，不能修改"))
     if request.method == "GET":
@@ -140,7 +127,7 @@ def _save(form, action, notice, write):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _form_page(form, fields, None if fields else bilingual(exc.message), notice=notice), exc.status
@@ -195,7 +182,7 @@ def _act(notice_id, run, done):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         message = "；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message)
         return _show_page(notice_id, message), exc.status
@@ -218,12 +205,9 @@ def show(notice_id):
 
 
 def _show_page(notice_id, message=None):
-    try:
-        with UnitOfWork() as uow:
-            notice, receipt = receipts.open_notice(uow, current_user, notice_id)
-            uow.commit()
-    except DomainError as exc:
-        _refuse(exc)
+    with UnitOfWork() as uow:
+        notice, receipt = receipts.open_notice(uow, current_user, notice_id)
+        uow.commit()
     reads_all = notices.reads_all(current_user)
     rows, townships = [], []
     if reads_all and not notice.is_draft:
@@ -249,10 +233,7 @@ def _target_names(notice):
 @bp.route("/notices/<int:notice_id>/receipts.csv")
 @login_required
 def export(notice_id):
-    try:
-        notice, rows = receipts.receipts(db.session, current_user, notice_id, _receipt_filter(request.args))
-    except DomainError as exc:
-        _refuse(exc)
+    notice, rows = receipts.receipts(db.session, current_user, notice_id, _receipt_filter(request.args))
     lines = [[_("企业"), _("统一社会信用代码"), _("乡镇/园区"), _("行业"), _("状态"), _("阅读人"), _("阅读时间"), _("签收人"),
               _("签收时间"), _("逾期签收"), _("回复"), _("最近催签")]]
     for r in rows:

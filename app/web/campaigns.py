@@ -2,7 +2,7 @@
 progress, the campaign's page (targets visited / not yet, visits by kind, hazards by grade, closed / open / overdue,
 the 清单台账 per enterprise), the ledger as CSV and Excel, the form project leads and the bureau create and edit a
 campaign with, and starting it (its targets resolved and kept). Township offices and enterprise staff: 403."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -40,18 +40,11 @@ def campaign_state_name(code):
     return {"draft": _("草稿（未启动）"), "upcoming": _("未开始"), "current": _("进行中"), "ended": _("已结束")}[code]
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _campaign(campaign_id, manage=False):
-    try:
-        campaign = campaigns.get(db.session, current_user, campaign_id)
-        if manage:
-            campaigns.check_may_manage(current_user)
-        return campaign
-    except DomainError as exc:
-        _refuse(exc)
+    campaign = campaigns.get(db.session, current_user, campaign_id)
+    if manage:
+        campaigns.check_may_manage(current_user)
+    return campaign
 
 
 # ---- reading -----------------------------------------------------------------------------------------------------
@@ -61,10 +54,7 @@ def index():
     theme = request.args.get("theme") if request.args.get("theme") in CAMPAIGN_THEMES else ""
     state = request.args.get("state") if request.args.get("state") in campaigns.STATES else ""
     text = request.args.get("q", "").strip()[:100]
-    try:
-        rows = campaigns.listing(db.session, current_user, theme, state, text)
-    except DomainError as exc:
-        _refuse(exc)
+    rows = campaigns.listing(db.session, current_user, theme, state, text)
     return render_template("campaigns/index.html", rows=[(c, campaign_progress.compute(db.session, c)) for c in rows],
                            theme=theme, state=state, text=text, themes=CAMPAIGN_THEMES, states=campaigns.STATES,
                            may_manage=campaigns.may_manage(current_user), state_of=campaigns.state)
@@ -126,10 +116,7 @@ def _typed():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    try:
-        campaigns.check_may_manage(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    campaigns.check_may_manage(current_user)
     if request.method == "GET":
         today = clock.local_now().date().isoformat()
         return _form_page(None, {"start_on": today, "end_on": today, "theme": request.args.get("theme", "")}, {})
@@ -179,7 +166,7 @@ def start(campaign_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         flash(bilingual(exc.message), "error")
         return redirect(url_for("campaigns.show", campaign_id=campaign_id))
     flash(_("专项行动已启动，确定检查对象 %(n)s 家", n=count), "success")

@@ -75,7 +75,7 @@ def save(visit_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         errors = {k: bilingual(v) for k, v in exc.fields.items()}
         message = _("检查结果有误，请按提示修改后再保存") if errors else bilingual(exc.message)
         return render_visit(visit, values, errors, message), exc.status

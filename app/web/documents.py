@@ -1,6 +1,6 @@
 """A case's documents as PDF files, for everyone who may see the case (404 for others, 409 while the case has
 no such document yet): the rectification notice, the verification opinions, the receipt of closure."""
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,7 +31,7 @@ def acknowledge_notice(case_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         flash(bilingual(exc.message), "error")
         return redirect(url_for("cases.show", case_id=case_id))
     flash(_("已签收第 %(n)s 轮整改通知书", n=round_no), "success")

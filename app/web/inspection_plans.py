@@ -68,7 +68,7 @@ def cancel(plan_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         flash(bilingual(next(iter(exc.fields.values()), exc.message) if exc.fields else exc.message), "error")
         return redirect(url_for("inspection_plans.index"))
     flash(_("已取消排查计划并通知企业") if announced else _("已取消排查计划"), "success")

@@ -146,10 +146,7 @@ def _plan(value):
     sees, a 409 when it is done or cancelled."""
     if not (value or "").strip():
         return None
-    try:
-        return inspection_plans.open_for_visit(db.session, current_user, int_or_none(value))
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    return inspection_plans.open_for_visit(db.session, current_user, int_or_none(value))
 
 
 def _form_page(form, errors, plan=None, message=None):

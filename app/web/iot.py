@@ -2,7 +2,7 @@
 editing a device (project leads, administrators), its page — parameters with thresholds and latest values, the last
 24 hours and the last 90 days (daily roll-up) as charts, alarms, the maintenance ledger — its ingest key (shown once) and maintenance records. The alarm,
 maintenance and gateway pages are in web/iot_alarms.py, on the same blueprint."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -139,7 +139,7 @@ def edit(device_id):
 
 def _refused(exc, device, form):
     if exc.status in (403, 404):
-        abort(exc.status, bilingual(exc.message))
+        raise exc
     errors = {name: bilingual(text) for name, text in exc.fields.items()}
     return _form_page(device, form.to_dict(flat=True) | {"param": form.getlist("param")}, errors), exc.status
 
@@ -208,7 +208,7 @@ def record_maintenance(device_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         db.session.expire_all()
         errors = {name: bilingual(text) for name, text in exc.fields.items()}
         return _device_page(device, maintenance_form=form, maintenance_errors=errors), 400

@@ -108,7 +108,7 @@ def gateways():
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         return _gateways_page(form, {k: bilingual(v) for k, v in exc.fields.items()}), 400
     return _gateways_page(new_key=shown), 201
 
