@@ -11,7 +11,7 @@ import pytest
 from app.clock import SHANGHAI, clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, CreditRecord, EnforcementOutcome, EnforcementReferral
+from app.models import AuditEvent, CreditRecord, EnforcementOutcome, EnforcementReferral, User
 from app.services import enforcement, enforcement_listing
 from app.services.enforcement_listing import EnforcementFilter
 from tests.enforcement_support import DECIDED, FILED, decided, referral, step
@@ -201,3 +201,13 @@ def test_the_list_filters_and_the_period_statistics(people, make_enterprise):
     assert period["decisions"] == 1 and period["fine_total"] == Decimal("5000.50")
     assert enforcement_listing.statistics(db.session, people.bureau, EnforcementFilter(township="城关镇"))[
         "fine_total"] == Decimal("20000.00")
+
+
+def test_the_demo_has_a_decided_and_an_overdue_referral(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    rows, total = enforcement_listing.listing(db.session, db.session.query(User).filter_by(username="bureau").one(),
+                                              EnforcementFilter())
+    assert total == 2
+    statuses = sorted((r.outcome.status if r.outcome else "pending", r.overdue) for r in rows)
+    assert statuses == [("decided", False), ("pending", True)]
+    assert db.session.query(CreditRecord).filter_by(kind="enforcement_penalty").count() == 1
