@@ -26,7 +26,7 @@ def seed(uow, bureau):
                 "decision_number": "（辉）应急罚〔2026〕031号", "decision_date": clock.local_now().date().isoformat()})
         wiring = uow.session.query(HazardCase).filter_by(place="配电房").order_by(HazardCase.id).first()
         if wiring is not None:
-            clock.set(now - timedelta(days=16))  # past 5 working days even across a week of holidays
+            clock.set(now - timedelta(days=11))  # after the case was registered, past its 5 working days
             _refer(uow, wiring)
     finally:
         clock._fixed = saved
