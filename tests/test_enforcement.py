@@ -92,7 +92,8 @@ def test_bad_input_names_each_field(people):
     assert set(errors_of(people.bureau, referral_id, "decision", {
         "measures": ["warning"], "fine_amount": "100", "decision_number": "", "decision_date": ""})) == \
         {"fine_amount", "decision_number", "decision_date"}  # an amount without the fine
-    assert set(errors_of(people.bureau, referral_id, "decision", {**DECIDED, "measures": ["bribe", "fine"]})) == {"measures"}
+    unknown = {**DECIDED, "measures": ["bribe", "fine"]}
+    assert set(errors_of(people.bureau, referral_id, "decision", unknown)) == {"measures"}
     assert set(errors_of(people.bureau, referral_id, "decision", {**DECIDED, "measures": []})) == \
         {"measures", "fine_amount"}
     step(people.bureau, referral_id, "decision", DECIDED)
