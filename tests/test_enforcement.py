@@ -212,3 +212,30 @@ def test_the_demo_has_a_decided_and_an_overdue_referral(app):
     statuses = sorted((r.outcome.status if r.outcome else "pending", r.overdue) for r in rows)
     assert statuses == [("decided", False), ("pending", True)]
     assert db.session.query(CreditRecord).filter_by(kind="enforcement_penalty").count() == 1
+
+
+def test_a_document_of_the_record_belongs_to_it_alone(app, people):
+    """The attachment's one-owner check covers the enforcement referral (migration 0047), on both databases."""
+    import io
+
+    import sqlalchemy as sa
+
+    from app.models import Attachment
+    from app.services import attachments
+    from app.services.uow import UnitOfWork
+    referral_id = referral(people)
+    with UnitOfWork() as uow:
+        item = attachments.store_upload(uow, people.bureau, "决定书.pdf", io.BytesIO(b"%PDF-1.4\n" + b"\0" * 32),
+                                        app.config["UPLOAD_DIR"], 100_000)
+        uow.commit()
+        public_id = item.public_id
+    step(people.bureau, referral_id, "filing", FILED | {"filing_date": "2026-11-23"}, files=[public_id])
+    item = db.session.query(Attachment).filter_by(public_id=public_id).one()
+    assert item.enforcement_referral_id == referral_id and item.field == "filing"
+    with pytest.raises(ValidationFailed):  # not a free upload any more: not twice, not on another record
+        step(people.bureau, referral(people), "filing", FILED | {"filing_date": "2026-11-23"}, files=[public_id])
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(sa.update(Attachment).where(Attachment.id == item.id)
+                           .values(case_id=db.session.get(EnforcementReferral, referral_id).case_id))
+        db.session.flush()
+    db.session.rollback()
