@@ -123,6 +123,8 @@ def subject_text(event):
         return _("服务情况报告 #%(id)s", id=event.subject_id)
     if event.subject_type == "bureau_notice":
         return _("通知公告 #%(id)s", id=event.subject_id)
+    if event.subject_type == "enforcement":
+        return _("执法处置 #%(id)s", id=event.subject_id)
     if event.subject_type in _IOT_SUBJECTS:
         return _(_IOT_SUBJECTS[event.subject_type], id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details

@@ -140,7 +140,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "major_hazard_opened": N_("建立重大隐患专报与治理方案记录"), "major_report_submitted": N_("报送重大隐患专报"),
             "major_plan_submitted": N_("提交重大隐患治理方案"), "major_plan_approved": N_("批准重大隐患治理方案"),
             "major_plan_returned": N_("退回重大隐患治理方案"), "major_hazard_urged": N_("重大隐患专报或治理方案逾期催办"),
-            "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌")}
+            "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌"),
+            "enforcement_filed": N_("登记执法立案"), "enforcement_not_filed": N_("登记不予立案"),
+            "enforcement_decided": N_("登记执法处理决定"), "enforcement_executed": N_("登记执法决定执行情况"),
+            "enforcement_closed": N_("执法案件结案")}
 
 
 def step_name(name):

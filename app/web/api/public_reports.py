@@ -199,7 +199,8 @@ def _own_photos(uow, public_ids):
         return []
     rows = uow.session.query(Attachment).filter(
         Attachment.public_id.in_(public_ids), Attachment.uploader_id == g.api_user.id,
-        Attachment.case_id.is_(None), Attachment.report_id.is_(None)).all()
+        Attachment.case_id.is_(None), Attachment.report_id.is_(None),
+        Attachment.enforcement_referral_id.is_(None)).all()
     if len(rows) != len(set(public_ids)) or not all(r.is_image for r in rows):
         raise ValidationFailed("照片无效 / unknown photo or not an image", fields={"photos": "unknown or not an image"})
     return rows
