@@ -17,7 +17,7 @@ from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole, UserT
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
 from .field_rules import clean_count, clean_text, parse_date, raise_if
-from .user_scope import clean_department, clean_townships, register_townships  # noqa: F401 - the pages' too
+from .user_scope import clean_department, clean_townships
 
 MIN_PASSWORD = 10
 # Text fields of the enterprise register with their longest length (the column sizes; the Text ones capped).

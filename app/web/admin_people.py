@@ -228,7 +228,7 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
 def _township_options(user, form):
     """The register's townships / parks to tick, with any the user covers or the form named that it lacks."""
     stored = user.townships if user is not None else []
-    return sorted(set(user_admin.register_townships(db.session)) | set(stored) | set(form.get("townships") or []))
+    return sorted(set(user_scope.register_townships(db.session)) | set(stored) | set(form.get("townships") or []))
 
 
 def _profile_of(user):
