@@ -32,12 +32,13 @@ def _run(action):
 @click.option("--enterprise", "enterprise_code", help="Credit code of the enterprise (enterprise role).")
 @click.option("--township", "townships", multiple=True,
               help="乡镇/园区 the user covers (township role); repeat for several.")
+@click.option("--department", help="The department's name as on the register (部门名录; department role).")
 @click.option("--email")
 @click.option("--phone")
 @click.password_option(help="Asked for when not given.")
-def create_user(username, roles, name, enterprise_code, townships, email, phone, password):
+def create_user(username, roles, name, enterprise_code, townships, department, email, phone, password):
     user = _run(lambda uow: user_admin.create_user(uow, ShellOperator(), username, name, roles, password,
-                                                   enterprise_code, email, phone, townships))
+                                                   enterprise_code, email, phone, townships, department))
     click.echo(f"created {user.username} ({', '.join(sorted(user.roles))})")
 
 

@@ -15,9 +15,13 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     for user in db.session.query(User):
         roles |= user.roles
     assert {"inspector", "project_lead", "enterprise", "project_team", "supervision", "expert", "bureau",
-            "quality", "process_owner", "manager", "admin", "technical_lead", "township"} <= roles
+            "quality", "process_owner", "manager", "admin", "technical_lead", "township", "department"} <= roles
     # the township safety office (属地监管) covers the park of the enterprise with the major hazards
     assert db.session.query(User).filter_by(username="township").one().townships == ["滨江工业园区"]
+    # the fire brigade's login (部门用户) is told of the letter addressed to it
+    fire = db.session.query(User).filter_by(username="department").one()
+    assert fire.department.name == "县消防救援大队"
+    assert db.session.query(Notification).filter_by(user_id=fire.id, kind="referral_received").count() == 1
     assert db.session.query(Enterprise).count() == 9  # three with cases, six smaller ones
     assert {e.scale for e in db.session.query(Enterprise)} == {"above", "below", "micro"}  # each has one
     [project] = service_projects.current_projects(db.session)  # a current service project, everyone on its roster

@@ -3,9 +3,10 @@ safety inspection finds belong to another regulator (住建, 消防, 生态环�
 those departments, refers a case to one or more of them (one referral each, with its own letter, deadline and
 replies), records what each department answers, and records the joint meetings (联席会议 / 会商) held on a case.
 
-Departments have no logins: the bureau records their replies. A department row is what a login would later belong
-to (a `department_id` on the user), so the records need no change then. The case's own process is not touched:
-the hazard is still tracked to closure here, the referral runs beside it."""
+A department may have logins (the role `department`, a user with a `department_id`): its users sign for the
+referrals addressed to it (签收) and record their replies themselves; for a department without one the bureau records
+what it answered. The case's own process is not touched: the hazard is still tracked to closure here, the referral
+runs beside it."""
 from ..extensions import db
 from .types import UTCDateTime
 
@@ -72,6 +73,9 @@ class CaseReferral(db.Model):
     reply_due = db.Column(UTCDateTime, nullable=False, index=True)
     first_reply_at = db.Column(UTCDateTime)  # None: no reply yet (overdue once reply_due passed)
     urged_at = db.Column(UTCDateTime)  # the one automatic urge to the bureau when overdue
+    # 签收: when a user of the department first acknowledged receipt (or recorded its first reply); once only
+    signed_at = db.Column(UTCDateTime)
+    signed_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
     closed_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
     closed_at = db.Column(UTCDateTime)
     close_note = db.Column(db.Text, nullable=False, default="")
@@ -80,6 +84,7 @@ class CaseReferral(db.Model):
     department = db.relationship("Department")
     referred_by = db.relationship("User", foreign_keys=[referred_by_id])
     closed_by = db.relationship("User", foreign_keys=[closed_by_id])
+    signed_by = db.relationship("User", foreign_keys=[signed_by_id])
     replies = db.relationship("ReferralReply", order_by="(ReferralReply.received_on, ReferralReply.id)",
                               viewonly=True)
 
@@ -89,8 +94,8 @@ class CaseReferral(db.Model):
 
 
 class ReferralReply(db.Model):
-    """What the department answered, as the bureau recorded it; a referral may have several (accepted, then
-    handled)."""
+    """What the department answered, recorded by the bureau or by a user of the department itself (`recorded_by`
+    tells which); a referral may have several (accepted, then handled)."""
     __tablename__ = "referral_reply"
     id = db.Column(db.Integer, primary_key=True)
     referral_id = db.Column(db.Integer, db.ForeignKey("case_referral.id"), nullable=False, index=True)

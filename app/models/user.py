@@ -23,10 +23,16 @@ ROLES = {
     # A township's or park's safety office (属地监管: 乡镇安监站 / 园区安监办): reads the cases, enterprises and lists of
     # the townships / parks it covers (UserTownship), is told of their major and overdue hazards, works no tasks.
     "township": ("属地监管", "Township safety office"),
+    # Staff of another department the bureau refers hazards to (部门用户: 住建, 消防, 市场监管 …, models/referral.py):
+    # sees the referrals addressed to its department only, signs for them and records its replies; nothing else.
+    "department": ("部门用户", "Department user"),
 }
 # Roles bound to part of the county: their holders see one enterprise's or some townships' cases only
 # (services/access.py); any other role sees every case.
 AREA_ROLES = {"enterprise", "township"}
+# Roles that see part of the records only: those bound to part of the county, and the other departments' users, who
+# see no case at all (only the referrals addressed to their department, services/referrals.py).
+SCOPED_ROLES = AREA_ROLES | {"department"}
 # Roles that may see every case, whoever it belongs to.
 OVERSIGHT_ROLES = {"bureau", "manager", "admin", "quality", "project_lead", "project_team", "supervision",
                    "expert", "inspector"}
@@ -39,6 +45,8 @@ class User(UserMixin, db.Model):
     display_name = db.Column(db.String(128), nullable=False)
     password_hash = db.Column(db.String(256), nullable=False)
     enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), nullable=True, index=True)
+    # The department a `department` user works for (部门用户); None for every other role.
+    department_id = db.Column(db.Integer, db.ForeignKey("department.id"), nullable=True, index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     phone = db.Column(db.String(32))
     email = db.Column(db.String(200))
@@ -54,6 +62,7 @@ class User(UserMixin, db.Model):
     roles_rel = db.relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
     townships_rel = db.relationship("UserTownship", cascade="all, delete-orphan", lazy="selectin")
     enterprise = db.relationship("Enterprise")
+    department = db.relationship("Department")
 
     @property
     def roles(self):

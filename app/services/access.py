@@ -1,20 +1,22 @@
 """Who may see which case and act on which task. Every check here is also tested over HTTP.
 
-Three kinds of reader: those who see every enterprise (any role besides `enterprise` and `township`), enterprise
-staff (their own enterprise) and township / park safety offices (属地监管: the enterprises whose township they cover).
-A user holding both area roles sees the union."""
+Three kinds of reader: those who see every enterprise (any role besides `enterprise`, `township` and
+`department`), enterprise staff (their own enterprise) and township / park safety offices (属地监管: the enterprises
+whose township they cover). A user holding both area roles sees the union. Other departments' users (部门用户) see no
+enterprise and no case: only the referrals addressed to their department (services/referrals.py)."""
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..errors import NotAllowed, NotFound
 from ..extensions import db
 from ..models import Enterprise, HazardCase, HumanTask
-from ..models.user import AREA_ROLES
+from ..models.user import SCOPED_ROLES
 
 
 def sees_all_cases(user):
-    """Anyone with a role besides `enterprise` and `township` works across the county; the others see part of it."""
-    return bool(user.roles - AREA_ROLES)
+    """Anyone with a role besides `enterprise`, `township` and `department` works across the county; the others
+    see part of it (a department user: no case at all)."""
+    return bool(user.roles - SCOPED_ROLES)
 
 
 def covered_townships(user):
@@ -97,7 +99,7 @@ def get_visible_case(session, user, case_id):
 def task_filter(user):
     """SQL condition for the tasks in this user's inbox."""
     roles = user.roles
-    other_roles = sorted(roles - AREA_ROLES)  # a township office works no task of the process
+    other_roles = sorted(roles - SCOPED_ROLES)  # township offices and departments work no task of the process
     parts = []
     if other_roles:
         parts.append(HumanTask.role.in_(other_roles))

@@ -106,7 +106,8 @@ def seed(uow, password, only_if_empty=True):
     _seed_typical_case(uow, users["quality"])
     _seed_service_report(uow, users["project_lead"])
     _seed_notice(uow, users)
-    referral_demo.seed(uow, users["bureau"])  # the departments; a pressure vessel referred, with the reply
+    # the departments and the fire brigade's login; a pressure vessel referred, with the reply
+    referral_demo.seed(uow, users["bureau"], password)
     enforcement_demo.seed(uow, users["bureau"])  # two cases referred to enforcement: one fined, one overdue
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm

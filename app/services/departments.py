@@ -18,8 +18,9 @@ def may_manage(user):
 
 
 def may_read(user):
-    """Everyone but those who only are enterprise staff (the register is the bureau's working list)."""
-    return bool(user.roles - {"enterprise"})
+    """Everyone but those who only are enterprise staff (the register is the bureau's working list) and the
+    departments' own users (部门用户), who see their department's referrals only."""
+    return bool(user.roles - {"enterprise"}) and "department" not in user.roles
 
 
 def listing(session, active_only=False):

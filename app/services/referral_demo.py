@@ -1,10 +1,11 @@
 """Demo data of referrals to other departments (`make run`, services/demo.py): the department register, the chemical
 plant's pressure vessel referred to the market regulator (市场监督管理局, special equipment) with its reply, and its
-flammables warehouse notified to the fire brigade (抄告) and left unanswered past its deadline (flagged overdue)."""
+flammables warehouse notified to the fire brigade (抄告) and left unanswered past its deadline (flagged overdue). The
+fire brigade has a login (部门用户 `department`): it is told of the letter, and may sign for it and answer it."""
 from datetime import timedelta
 
 from ..clock import clock
-from ..models import HazardCase
+from ..models import HazardCase, User, UserRole
 from . import departments, referrals
 
 DEPARTMENTS = [
@@ -17,12 +18,23 @@ DEPARTMENTS = [
 ]
 
 
-def seed(uow, bureau):
+# The demo's department user (部门用户): username, display name, the department's kind.
+DEPARTMENT_USER = ("department", "高参谋（县消防救援大队）", "fire")
+
+
+def seed(uow, bureau, password):
     ids = {}
     for name, kind, person, phone, email in DEPARTMENTS:
         row = departments.save(uow, bureau, {"name": name, "kind": kind, "contact_person": person, "phone": phone,
                                              "email": email})
         ids[kind] = row.id
+    username, display_name, kind = DEPARTMENT_USER
+    user = User(username=username, display_name=display_name, created_at=clock.now(), department_id=ids[kind],
+                email="fhjd@xf.example.gov.cn")
+    user.set_password(password)
+    user.roles_rel = [UserRole(role="department")]
+    uow.session.add(user)
+    uow.session.flush()
     saved = clock._fixed
     now = clock.now()
     try:

@@ -8,17 +8,22 @@ responsible role). The case's process is not touched; each step is in the case's
 
 Who sees what: whoever may see the case sees that it was referred, to whom, when and how far it got; the reason,
 the internal note, the replies, their files and the letter only those who are not (only) enterprise staff — the
-bureau's side and the township offices of the case's area."""
+bureau's side and the township offices of the case's area.
+
+Departments' own users (部门用户, role `department`) see no case: only the referrals addressed to their department
+(another department's is 404), with the letter, its facts of the case and the replies, never the internal note.
+They sign for a referral (签收, once; signing again changes nothing) and record their replies themselves — the bureau
+is told (services/referral_notices.py)."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import false, update
 
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import (REFERRAL_KINDS, REFERRAL_REQUESTS, REPLY_OUTCOMES, Attachment, CaseReferral, Department,
                       HazardCase, ReferralReply)
-from . import audit, notifications
+from . import audit, notifications, referral_notices
 from .access import enterprise_condition, get_visible_case
 from .calendar import add_workdays
 from .field_rules import clean_text, raise_if, row_id, whole_number
@@ -38,6 +43,21 @@ def may_manage(user):
 def sees_details(user):
     """The reason, notes, replies and letter: everyone but those who only are enterprise staff."""
     return bool(user.roles - {"enterprise"})
+
+
+def is_department_user(user):
+    """A department's own login (部门用户): scoped to its department's referrals, whatever else it holds."""
+    return "department" in user.roles
+
+
+def sees_internal_note(user):
+    """The bureau's internal note: its own side only (never the enterprise, never the department)."""
+    return sees_details(user) and not is_department_user(user)
+
+
+def may_reply(user, row):
+    """The bureau and admins record any reply; a department user the replies of its own department's referrals."""
+    return may_manage(user) or (is_department_user(user) and user.department_id == row.department_id)
 
 
 def is_overdue(row, now=None):
@@ -96,6 +116,7 @@ def refer(uow, user, case_id, form):
         row.department = department
         audit.record(uow, case.id, user, "case_referred", changes={"department": [None, department.name]},
                      details={"referral_id": row.id, "kind": kind, "request": request, "number": row.number})
+        referral_notices.tell_department_referred(uow, row)
         rows.append(row)
     # The township / park office of the case's area is told, as of an enforcement referral.
     township = notifications.role_holders(uow, ("township",), case.enterprise_id)
@@ -116,13 +137,16 @@ def _department_ids(value, errors):
 
 
 def record_reply(uow, user, referral_id, form, file_ids=()):
-    """The department's reply as the bureau received it; a closed referral: 409."""
+    """The department's reply as the bureau received it, or as a user of the department recorded it (received
+    today; it signs for the referral too if nobody had, and the bureau is told); a closed referral: 409."""
     row = get_visible(uow.session, user, referral_id)
-    _require_manager(user, "登记部门回复")
+    if not may_reply(user, row):
+        _require_manager(user, "登记部门回复")
     if row.status == "closed":
         raise Conflict("移送已办结，不能再登记回复 / the referral is closed")
     errors = {}
-    received = _day(form.get("received_on"), "received_on", errors)
+    by_department = is_department_user(user)
+    received = clock.local_now().date() if by_department else _day(form.get("received_on"), "received_on", errors)
     referred_day = row.referred_at.astimezone(SHANGHAI).date()
     if received and not referred_day <= received <= clock.local_now().date():
         errors["received_on"] = "收到日期应在移送之后、今天之前 / between the referral and today"
@@ -144,6 +168,7 @@ def record_reply(uow, user, referral_id, form, file_ids=()):
             errors["files"] = "附件无效 / unknown attachment"
     raise_if(errors)
     now = clock.now()
+    before = row.status
     reply = ReferralReply(referral_id=row.id, received_on=received, outcome=outcome, text=text, files=files,
                           recorded_by_id=user.id, recorded_at=now)
     uow.session.add(reply)
@@ -153,9 +178,35 @@ def record_reply(uow, user, referral_id, form, file_ids=()):
     uow.session.flush()
     uow.session.refresh(row)
     audit.record(uow, row.case_id, user, "referral_replied",
-                 changes={"department": [None, row.department.name]},
-                 details={"referral_id": row.id, "reply_id": reply.id, "outcome": outcome})
+                 changes={"department": [None, row.department.name], "status": [before, row.status]},
+                 details={"referral_id": row.id, "reply_id": reply.id, "outcome": outcome, "files": len(files),
+                          "by_department": by_department})
+    if by_department:
+        _mark_signed(uow, user, row)
+        referral_notices.tell_bureau_replied(uow, row, reply, user)
     return reply
+
+
+def sign(uow, user, referral_id):
+    """签收: a user of the addressed department acknowledges receipt. The first signature stays: signing again
+    (or after a colleague) changes nothing and returns False; the bureau's side does not sign (403)."""
+    row = get_visible(uow.session, user, referral_id)  # another department's: 404
+    if not is_department_user(user):
+        raise NotAllowed("只有受文部门的用户可以签收 / only the addressed department's users sign for a referral")
+    return _mark_signed(uow, user, row)
+
+
+def _mark_signed(uow, user, row):
+    """One signature per referral, however many users sign at once (an UPDATE on the unsigned row)."""
+    now = clock.now()
+    done = uow.session.execute(update(CaseReferral).where(CaseReferral.id == row.id, CaseReferral.signed_at.is_(None))
+                               .values(signed_at=now, signed_by_id=user.id))
+    if done.rowcount != 1:
+        return False
+    uow.session.refresh(row)
+    audit.record(uow, row.case_id, user, "referral_signed", changes={"signed_at": [None, now]},
+                 details={"referral_id": row.id, "number": row.number, "department": row.department.name})
+    return True
 
 
 def close(uow, user, referral_id, note):
@@ -191,10 +242,15 @@ def _day(value, name, errors):
 
 
 def get_visible(session, user, referral_id):
-    """The referral if the user may see its case; 404 otherwise (no existence leak)."""
+    """The referral if the user may see its case (a department user: if it is addressed to its department); 404
+    otherwise (no existence leak)."""
     row = session.get(CaseReferral, referral_id) if isinstance(referral_id, int) else None
     if row is None:
         raise NotFound("移送记录不存在 / referral not found")
+    if is_department_user(user):
+        if user.department_id is None or row.department_id != user.department_id:
+            raise NotFound("移送记录不存在 / referral not found")
+        return row
     try:
         get_visible_case(session, user, row.case_id)
     except NotFound:
@@ -235,9 +291,13 @@ class ReferralFilter:
 
 
 def listing(session, user, flt):
-    """(the referrals the user may see, newest first; how many)."""
-    query = session.query(CaseReferral).join(HazardCase, HazardCase.id == CaseReferral.case_id) \
-        .filter(enterprise_condition(user, HazardCase.enterprise_id))
+    """(the referrals the user may see, newest first; how many): a department user's, its department's only."""
+    query = session.query(CaseReferral).join(HazardCase, HazardCase.id == CaseReferral.case_id)
+    if is_department_user(user):
+        query = query.filter(CaseReferral.department_id == user.department_id) if user.department_id \
+            else query.filter(false())
+    else:
+        query = query.filter(enterprise_condition(user, HazardCase.enterprise_id))
     if flt.department_id:
         query = query.filter(CaseReferral.department_id == flt.department_id)
     if flt.status:
@@ -252,8 +312,8 @@ def listing(session, user, flt):
 
 
 def urge_overdue(uow):
-    """Referrals unanswered past their deadline: the bureau is told, once per referral. Returns how many were
-    urged now."""
+    """Referrals unanswered past their deadline: the bureau and the addressed department's users are told, once
+    per referral. Returns how many were urged now."""
     now = clock.now()
     rows = uow.session.query(CaseReferral).filter(CaseReferral.status == "sent", CaseReferral.reply_due < now,
                                                   CaseReferral.urged_at.is_(None)) \
@@ -270,6 +330,7 @@ def urge_overdue(uow):
         notifications.send(uow, recipients, "referral_overdue",
                            f"移送{row.department.name}超过回复期限未回复（{row.case.code}）",
                            f"{row.number}：{row.reason[:180]}", key, row.case_id)
+        referral_notices.tell_department_overdue(uow, row, key)
         audit.record(uow, row.case_id, None, "referral_urged", changes={"department": [None, row.department.name]},
                      details={"referral_id": row.id})
         urged += 1

@@ -17,6 +17,7 @@ from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole, UserT
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
 from .field_rules import clean_count, clean_text, parse_date, raise_if
+from .user_scope import clean_department, clean_townships
 
 MIN_PASSWORD = 10
 # Text fields of the enterprise register with their longest length (the column sizes; the Text ones capped).
@@ -149,7 +150,8 @@ def list_enterprises(session, search="", limit=50, offset=0, scale=None):
 
 # ---- users --------------------------------------------------------------------------------------------------
 def create_user(uow, actor, username, display_name, roles, password, enterprise_code=None, email=None, phone=None,
-                townships=None):
+                townships=None, department=None):
+    """`department`: the department user's department, by id or by name (services/user_scope.py)."""
     require_admin(actor)
     errors = {}
     username = clean_text(username, USER_TEXT["username"], "username", errors)
@@ -158,14 +160,16 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
             errors["username"] = "请填写用户名（不含空格） / a username without spaces is required"
         elif uow.session.query(User.id).filter_by(username=username).first():
             errors["username"] = _duplicate_user(username)
-    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships)
+    profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships,
+                             department=department)
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = _short_password()
     duplicate_only = set(errors) == {"username"} and errors["username"] == _duplicate_user(username)
     raise_if(errors, Conflict if duplicate_only else ValidationFailed)
-    enterprise = profile.pop("enterprise")
+    enterprise, department = profile.pop("enterprise"), profile.pop("department")
     user = User(username=username, display_name=profile["display_name"] or username, created_at=clock.now(),
-                enterprise_id=enterprise.id if enterprise else None, email=profile["email"], phone=profile["phone"])
+                enterprise_id=enterprise.id if enterprise else None, email=profile["email"], phone=profile["phone"],
+                department_id=department.id if department else None)
     user.set_password(password)
     user.roles_rel = [UserRole(role=r) for r in profile["roles"]]
     user.townships_rel = [UserTownship(township=t) for t in profile["townships"]]
@@ -174,34 +178,37 @@ def create_user(uow, actor, username, display_name, roles, password, enterprise_
     audit.record(uow, None, actor, "user_created",
                  changes={"display_name": [None, user.display_name], "roles": [None, profile["roles"]],
                           "enterprise": [None, enterprise.credit_code if enterprise else None],
-                          "townships": [None, profile["townships"]], "email": [None, user.email],
+                          "townships": [None, profile["townships"]],
+                          "department": [None, department.name if department else None], "email": [None, user.email],
                           "phone": [None, user.phone]},
                  details={"username": username, "user_id": user.id, "roles": profile["roles"],
-                          "enterprise_id": user.enterprise_id}, subject=("user", user.id))
+                          "enterprise_id": user.enterprise_id, "department_id": user.department_id},
+                 subject=("user", user.id))
     return user
 
 
 def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, email=None, phone=None,
-                townships=None):
-    """Display name, roles, enterprise, townships, email and phone; returns {field: [before, after]} of what
-    changed."""
+                townships=None, department=None):
+    """Display name, roles, enterprise, townships, department, email and phone; returns {field: [before, after]}
+    of what changed."""
     require_admin(actor)
     user = get_user(uow.session, user_id)
     errors = {}
     profile = _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships,
-                             kept=user.townships)
+                             kept=user.townships, department=department, kept_department=user.department_id)
     if _is_self(actor, user) and "admin" not in profile["roles"] and "roles" not in errors:
         errors["roles"] = "不能移除自己的系统管理员角色 / you cannot remove your own administrator role"
     raise_if(errors)
-    enterprise = profile.pop("enterprise")
+    enterprise, department = profile.pop("enterprise"), profile.pop("department")
     profile["display_name"] = profile["display_name"] or user.username
     before = profile_of(user)
-    after = dict(profile, enterprise=enterprise.credit_code if enterprise else None)
+    after = dict(profile, enterprise=enterprise.credit_code if enterprise else None,
+                 department=department.name if department else None)
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if not changes:
         return {}
     user.display_name, user.email, user.phone = profile["display_name"], profile["email"], profile["phone"]
-    user.enterprise = enterprise
+    user.enterprise, user.department = enterprise, department
     if "roles" in changes:
         user.roles_rel = [r for r in user.roles_rel if r.role in profile["roles"]] + \
                          [UserRole(role=r) for r in profile["roles"] if r not in user.roles]
@@ -214,9 +221,10 @@ def update_user(uow, actor, user_id, display_name, roles, enterprise_code=None, 
     return changes
 
 
-def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships=None, kept=()):
+def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, errors, townships=None, kept=(),
+                   department=None, kept_department=None):
     """The checked roles, enterprise (only for the enterprise role), townships (only for the township role),
-    display name, email and phone."""
+    department (only for the department role), display name, email and phone."""
     roles = sorted(set(roles or []))
     unknown = [r for r in roles if r not in ROLES]
     if not roles or unknown:
@@ -232,8 +240,9 @@ def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, erro
                 enterprise = find_enterprise(uow, enterprise_code)
             except NotFound as exc:
                 errors["enterprise"] = exc.message
-    covered = _clean_townships(uow, townships, kept, errors) if "township" in roles else []
+    covered = clean_townships(uow.session, townships, kept, errors) if "township" in roles else []
     profile = {"roles": roles, "enterprise": enterprise, "townships": covered,
+               "department": clean_department(uow.session, roles, department, kept_department, errors),
                "display_name": clean_text(display_name, USER_TEXT["display_name"], "display_name", errors)}
     for name in ("email", "phone"):
         profile[name] = clean_text(email if name == "email" else phone, USER_TEXT[name], name, errors) or None
@@ -242,31 +251,12 @@ def _clean_profile(uow, roles, enterprise_code, display_name, email, phone, erro
     return profile
 
 
-def _clean_townships(uow, townships, kept, errors):
-    """The townships / parks a township user covers: at least one, each a township of the enterprise register
-    (one the user already covers may stay after the register renamed it, so that the rest stays editable)."""
-    chosen = sorted({(t or "").strip() for t in (townships or [])} - {""})
-    known = set(register_townships(uow.session)) | set(kept)
-    unknown = [t for t in chosen if t not in known]
-    if unknown:
-        errors["townships"] = (f"企业名录中没有乡镇/园区 {'、'.join(unknown)} / no enterprise of the register is in "
-                               f"{', '.join(unknown)}")
-    elif not chosen:
-        errors["townships"] = ("属地监管账号须至少负责一个乡镇/园区 / a township safety office covers at least one "
-                               "township or park")
-    return chosen
-
-
-def register_townships(session):
-    """The townships / parks named on the enterprise register, sorted."""
-    return [t for (t,) in session.query(Enterprise.township).distinct().order_by(Enterprise.township) if t]
-
-
 def profile_of(user):
-    """What `update_user` edits, as stored (None where there is no email, phone or enterprise)."""
+    """What `update_user` edits, as stored (None where there is no email, phone, enterprise or department)."""
     return {"display_name": user.display_name, "roles": sorted(user.roles),
             "enterprise": user.enterprise.credit_code if user.enterprise else None,
-            "townships": sorted(user.townships), "email": user.email, "phone": user.phone}
+            "townships": sorted(user.townships), "department": user.department.name if user.department else None,
+            "email": user.email, "phone": user.phone}
 
 
 def set_password(uow, actor, username, password):

@@ -80,6 +80,15 @@ def holders_of_role(session, role, enterprise_id=None):
     return query.order_by(User.display_name).all()
 
 
+def department_staff(session, department_id):
+    """The active users of a department (部门用户, role `department`) of the register; none for no department."""
+    if department_id is None:
+        return []
+    return session.query(User).join(UserRole).filter(UserRole.role == "department", User.active.is_(True),
+                                                     User.department_id == department_id) \
+        .order_by(User.display_name, User.id).all()
+
+
 def display_names(session, user_ids):
     ids = {i for i in user_ids if i}
     if not ids:

@@ -17,7 +17,7 @@ def register_web(app):
     from . import public_reports, report_intake
     from . import service_reports, service_projects
     from . import bureau_notices
-    from . import departments, referrals
+    from . import departments, department_gate, referrals
     from . import campaigns
     from . import major_hazards
     from . import enforcement
@@ -91,4 +91,5 @@ def register_web(app):
     init_csrf(app)
     register_error_handlers(app)
     template_helpers.register(app)
+    department_gate.register(app)
     security_headers.register(app)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import ENTERPRISE_SCALES, ROLES
-from ..services import audit, audit_log, two_factor, user_admin, users
+from ..services import audit, audit_log, two_factor, user_admin, user_scope, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
 from .forms_render import bilingual
@@ -19,7 +19,7 @@ bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 MAX_SEARCH = 100
 ENTERPRISE_FIELDS = user_admin.ENTERPRISE_FIELDS
-PROFILE_FIELDS = ("display_name", "enterprise", "email", "phone")
+PROFILE_FIELDS = ("display_name", "enterprise", "department", "email", "phone")
 STATUSES = {"active": True, "inactive": False}
 # The names of the audited fields, for the change history on an enterprise's and a user's page.
 ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会信用代码"), "address": N_("地址"),
@@ -37,8 +37,8 @@ ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"
 VISIT_TITLES = {"visited_on": N_("排查日期"), "inspectors": N_("排查人员"), "scope": N_("检查内容"),
                 "findings": N_("发现问题及整改建议")}
 USER_TITLES = {"display_name": N_("姓名"), "roles": N_("角色"), "enterprise": N_("所属企业（统一社会信用代码）"),
-               "townships": N_("负责的乡镇/园区"), "email": N_("电子邮箱"), "phone": N_("手机号码"),
-               "active": N_("账号状态")}
+               "townships": N_("负责的乡镇/园区"), "department": N_("所属部门"), "email": N_("电子邮箱"),
+               "phone": N_("手机号码"), "active": N_("账号状态")}
 
 
 # ---- enterprises --------------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def user_list():
 @admin_required
 def new_user():
     if request.method == "GET":
-        return _user_page(None, {"roles": [], "townships": []})
+        return _user_page(None, {"roles": [], "townships": [], "department": ""})
     form = dict(_submitted(("username",) + PROFILE_FIELDS), roles=request.form.getlist("roles"),
                 townships=request.form.getlist("townships"))
     password = request.form.get("password", "")
@@ -125,7 +125,7 @@ def new_user():
         with UnitOfWork() as uow:
             user_admin.create_user(uow, current_user, form["username"], form["display_name"], form["roles"],
                                    password, form["enterprise"], form["email"], form["phone"],
-                                   form["townships"])
+                                   form["townships"], form["department"])
             if mismatch:
                 raise ValidationFailed(mismatch["password2"], fields=mismatch)
             uow.commit()
@@ -148,7 +148,7 @@ def edit_user(user_id):
         with UnitOfWork() as uow:
             changes = user_admin.update_user(uow, current_user, user_id, form["display_name"], form["roles"],
                                              form["enterprise"], form["email"], form["phone"],
-                                             form["townships"])
+                                             form["townships"], form["department"])
             uow.commit()
     except DomainError as exc:
         return _user_page(user, form, exc)
@@ -219,6 +219,7 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
                            roles=ROLES, enterprises=enterprises,
                            enterprise_names={e.credit_code: e.name for e in enterprises},
                            townships=_township_options(user, form),
+                           departments=user_scope.departments_to_choose(db.session, user and user.department_id),
                            password_errors=password_errors or {}, active_error=active_error,
                            is_self=user is not None and user.id == current_user.id, titles=USER_TITLES,
                            history=_history("user", user)), status or exc_status
@@ -227,12 +228,14 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
 def _township_options(user, form):
     """The register's townships / parks to tick, with any the user covers or the form named that it lacks."""
     stored = user.townships if user is not None else []
-    return sorted(set(user_admin.register_townships(db.session)) | set(stored) | set(form.get("townships") or []))
+    return sorted(set(user_scope.register_townships(db.session)) | set(stored) | set(form.get("townships") or []))
 
 
 def _profile_of(user):
-    """The user's editable values as the form shows them (empty where the service has None)."""
-    return {name: "" if value is None else value for name, value in user_admin.profile_of(user).items()}
+    """The user's editable values as the form shows them (empty where the service has None; the department by
+    its id, as the form's choice sends it)."""
+    values = {name: "" if value is None else value for name, value in user_admin.profile_of(user).items()}
+    return dict(values, department=str(user.department_id or ""))
 
 
 def _mismatch(password):

@@ -82,13 +82,20 @@ def _verifications_table(items, with_conclusion):
 
 
 def enterprise_and_hazard(case, catalog, inspector):
+    return [part for heading, pairs in enterprise_and_hazard_facts(case, catalog, inspector)
+            for part in section(heading, pairs)]
+
+
+def enterprise_and_hazard_facts(case, catalog, inspector):
+    """[(heading, [(label, value)])] of the enterprise and the hazard as registered: what the documents print (and
+    what a referred department's page shows, web/referrals.py)."""
     enterprise = case.enterprise
-    return section(_("企业"), [(_("企业名称"), enterprise.name), (_("统一社会信用代码"), enterprise.credit_code),
-                               (_("地址"), enterprise.address)]) + section(_("隐患"), [
-        (_("案件编号"), case.code), (_("隐患等级"), catalog.show("grade", case.grade)),
-        (_("隐患类型"), catalog.show("hazard_type", case.hazard_type)), (_("地点"), case.place),
-        (_("隐患描述"), case.description), (_("登记时间"), st.moment(case.registered_at)),
-        (_("现场排查人员"), inspector)])
+    return [(_("企业"), [(_("企业名称"), enterprise.name), (_("统一社会信用代码"), enterprise.credit_code),
+                       (_("地址"), enterprise.address)]),
+            (_("隐患"), [(_("案件编号"), case.code), (_("隐患等级"), catalog.show("grade", case.grade)),
+                       (_("隐患类型"), catalog.show("hazard_type", case.hazard_type)), (_("地点"), case.place),
+                       (_("隐患描述"), case.description), (_("登记时间"), st.moment(case.registered_at)),
+                       (_("现场排查人员"), inspector)])]
 
 
 def head(title, subtitle):

@@ -13,7 +13,7 @@ from ..models.hazard_case import STATUSES
 from ..services.referrals import MANAGERS
 from . import forms_render
 from . import pdf_styles as st
-from .documents_pdf import enterprise_and_hazard, foot, head, person, section
+from .documents_pdf import enterprise_and_hazard_facts, foot, head, person, section
 from .names import label, step_name
 
 
@@ -21,9 +21,19 @@ def title_of(row):
     return _("移送函") if row.kind == "transfer" else _("抄告函")
 
 
+def case_facts(row):
+    """[(heading, [(label, value)])]: the case's facts the letter attaches — the enterprise, the hazard as registered
+    and where its rectification stands. A referred department's page shows these and no more of the case."""
+    case = row.case
+    catalog = forms_render.Catalog(case.process_version.forms)
+    return enterprise_and_hazard_facts(case, catalog, case.inspector.display_name) + [(_("整改进展"), [
+        (_("案件状态"), label(STATUSES, case.status)), (_("当前环节"), step_name(case.current_step)),
+        (_("整改期限"), st.moment(case.rectification_due) if case.rectification_due else None),
+        (_("企业联系人"), " ".join(p for p in (case.enterprise.contact_person, case.enterprise.contact_phone) if p))])]
+
+
 def render(row):
     case, department = row.case, row.department
-    catalog = forms_render.Catalog(case.process_version.forms)
     title = title_of(row)
     story = head(title, _("文书编号：%(number)s　案件编号：%(code)s　日期：%(day)s", number=row.number, code=case.code,
                           day=row.referred_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")))
@@ -42,11 +52,8 @@ def render(row):
         (_("回复期限"), _("%(n)s 个工作日，%(due)s 前", n=row.reply_days, due=due)),
         (_("经办人"), person(row.referred_by, MANAGERS)),
         (_("联系电话"), row.referred_by.phone or None), (_("电子邮箱"), row.referred_by.email or None)])
-    story += enterprise_and_hazard(case, catalog, case.inspector.display_name)
-    story += section(_("整改进展"), [
-        (_("案件状态"), label(STATUSES, case.status)), (_("当前环节"), step_name(case.current_step)),
-        (_("整改期限"), st.moment(case.rectification_due) if case.rectification_due else None),
-        (_("企业联系人"), " ".join(p for p in (case.enterprise.contact_person, case.enterprise.contact_phone) if p))])
+    for heading, pairs in case_facts(row):
+        story += section(heading, pairs)
     story += [Spacer(1, 10 * mm), Paragraph(escape(_("应急管理局（盖章）：　　　　　　　　日期：")), st.TEXT)]
     story += foot(_("本函由隐患排查治理闭环管理系统根据案件办理记录生成，可凭文书编号向我局核对；回复请注明文书编号。"))
     return st.build(story, f"{title} {row.number}")

@@ -1,6 +1,9 @@
 """Referrals of cases to other departments (跨部门移送 / 抄告, services/referrals.py): the list with filters and CSV,
 referring a case (the bureau, admins), a referral's page (the letter, the replies, closing), the letter as PDF and
-the reply files. Enterprise staff see the list and the case page's card only: to whom and how far, no details."""
+the reply files. Enterprise staff see the list and the case page's card only: to whom and how far, no details.
+A department's own user (部门用户) sees its department's referrals: the list, a page with the letter's facts of the
+case (no case page, no internal note), signing for it (签收) and its own replies (web/department_gate.py keeps it
+from every other page)."""
 from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
@@ -12,7 +15,7 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import REFERRAL_KINDS, REFERRAL_REQUESTS, REFERRAL_STATUSES, REPLY_OUTCOMES, Attachment
-from ..services import departments, hazards, joint_meetings, referrals
+from ..services import departments, hazards, joint_meetings, referral_notices, referrals
 from ..services.uow import UnitOfWork
 from . import referral_pdf
 from .downloads import csv_download, csv_moment
@@ -51,6 +54,12 @@ def referral_overdue(row):
 
 
 @bp.app_template_global()
+def referral_of_notice(notification):
+    """The referral a notification is about (its id), for the notifications page's link."""
+    return referral_notices.referral_of_key(notification.dedup_key)
+
+
+@bp.app_template_global()
 def referrals_card(case):
     """(the case's referrals, its joint meetings, {department id: name} of those, whether the user sees details,
     whether the user refers) for the case page."""
@@ -75,10 +84,11 @@ def _filter(args, limit=PAGE_SIZE, page=1):
 def index():
     page = page_number(request.args)
     rows, total = referrals.listing(db.session, current_user, _filter(request.args, PAGE_SIZE, page))
+    department_view = referrals.is_department_user(current_user)
     return render_template("referrals/index.html", rows=rows, total=total, page=page,
                            pages=page_count(total, PAGE_SIZE), args=request.args, statuses=REFERRAL_STATUSES,
-                           departments=departments.listing(db.session), now=clock.now(),
-                           details=referrals.sees_details(current_user))
+                           departments=[] if department_view else departments.listing(db.session), now=clock.now(),
+                           details=referrals.sees_details(current_user), department_view=department_view)
 
 
 @bp.route("/referrals.csv")
@@ -144,10 +154,12 @@ def show(referral_id):
 
 def _show_page(row, form, errors, message=None):
     files = {a.public_id: a for a in _reply_files(row)}
-    return render_template("referrals/show.html", row=row, case=row.case, form=form, errors=errors,
-                           message=message, outcomes=REPLY_OUTCOMES, files=files,
-                           may_manage=referrals.may_manage(current_user), overdue=referrals.is_overdue(row),
-                           letter_title=referral_pdf.title_of(row))
+    common = dict(row=row, case=row.case, form=form, errors=errors, message=message, outcomes=REPLY_OUTCOMES,
+                  files=files, overdue=referrals.is_overdue(row), letter_title=referral_pdf.title_of(row))
+    if referrals.is_department_user(current_user):
+        return render_template("referrals/department.html", facts=referral_pdf.case_facts(row),
+                               may_reply=referrals.may_reply(current_user, row), **common)
+    return render_template("referrals/show.html", may_manage=referrals.may_manage(current_user), **common)
 
 
 def _reply_files(row):
@@ -162,7 +174,7 @@ def reply(referral_id):
         row = referrals.get_details(db.session, current_user, referral_id)
     except DomainError as exc:
         _refuse(exc)
-    if not referrals.may_manage(current_user):
+    if not referrals.may_reply(current_user, row):
         abort(403, _("只有应急管理局或管理员可以登记部门回复"))
     form = {name: request.form.get(name, "") for name in ("received_on", "outcome", "text")}
     try:
@@ -174,7 +186,22 @@ def reply(referral_id):
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _show_page(row, form, fields, None if fields else bilingual(exc.message)), exc.status
-    flash(_("已登记部门回复"), "success")
+    flash(_("已提交回复，应急管理局会收到通知") if referrals.is_department_user(current_user) else _("已登记部门回复"),
+          "success")
+    return redirect(url_for("referrals.show", referral_id=referral_id))
+
+
+@bp.route("/referrals/<int:referral_id>/sign", methods=["POST"])
+@login_required
+def sign(referral_id):
+    """签收 by a user of the addressed department; signing again is no error (the first signature stays)."""
+    try:
+        with UnitOfWork() as uow:
+            signed = referrals.sign(uow, current_user, referral_id)
+            uow.commit()
+    except DomainError as exc:
+        _refuse(exc)
+    flash(_("已签收") if signed else _("此前已签收"), "success" if signed else "message")
     return redirect(url_for("referrals.show", referral_id=referral_id))
 
 

@@ -14,6 +14,7 @@ from ...extensions import db
 from ...models import User
 from ...services import two_factor, users
 from ...services.uow import UnitOfWork
+from ..department_gate import check_api_call
 from . import api
 from .helpers import json_body
 from .schemas import TokenRequestSchema, TokenSchema
@@ -73,6 +74,7 @@ def token_required(view):
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("需要登录令牌 / a bearer token is required")
         g.api_user = user_for_token(token.strip())
+        check_api_call()  # a department's token reaches its referrals only
         return view(*args, **kwargs)
     return wrapper
 

@@ -387,7 +387,10 @@ def _roles_description():
     names = ", ".join(f"`{code}` ({zh} / {en})" for code, (zh, en) in ROLES.items())
     return (f"Roles: {names}. Enterprise staff see their own enterprise's cases; township / park safety offices "
             "(`township`, 属地监管) see the cases of the enterprises in the townships / parks they cover, read-only, "
-            "and none while they cover none; every other role sees all cases. A case the caller may not see is 404.")
+            "and none while they cover none; other departments' users (`department`, 部门用户) see no case, only the "
+            "referrals addressed to their department (GET /referrals, GET /referrals/{id}, POST /referrals/{id}/sign "
+            "and /replies, POST /attachments; any other call is 403); every other role sees all cases. A case the "
+            "caller may not see is 404.")
 
 
 @api.get("/openapi.json")
