@@ -2,16 +2,17 @@ from ..extensions import db
 from .types import UTCDateTime
 
 
-# At most one owner: a case, an inspection visit, a public report or a notice.
-ONE_OWNER = ("(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END + CASE WHEN visit_id IS NULL THEN 0 ELSE 1 END + "
-             "CASE WHEN report_id IS NULL THEN 0 ELSE 1 END + CASE WHEN notice_id IS NULL THEN 0 ELSE 1 END) <= 1")
+# At most one owner: a case, an inspection visit, a public report, a notice, a supervision check or a re-inspection.
+OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "check_id", "follow_up_id")
+ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
 class Attachment(db.Model):
     """A photo or file stored outside the web root under a random name."""
 
     __tablename__ = "attachment"
-    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报) or a notice.
+    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报), a notice, a
+    # supervision check (督导检查) or a re-inspection (回头看).
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -22,6 +23,10 @@ class Attachment(db.Model):
     report_id = db.Column(db.Integer, db.ForeignKey("public_report.id"), nullable=True, index=True)
     # A file of a bureau notice (services/bureau_notices.py): served to the notice's recipients and staff only.
     notice_id = db.Column(db.Integer, db.ForeignKey("bureau_notice.id"), nullable=True, index=True)
+    # A photo or file of a supervision check or a re-inspection after closing (services/check_files.py): served to
+    # whoever sees that record.
+    check_id = db.Column(db.Integer, db.ForeignKey("rectification_check.id"), nullable=True, index=True)
+    follow_up_id = db.Column(db.Integer, db.ForeignKey("case_follow_up.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)
