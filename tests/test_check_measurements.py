@@ -2,15 +2,18 @@
 at 4, < 25 %LEL fails at 25, oxygen 19.5–23.5 both ends included, insulation ≥ 0.5 MΩ), readings refused with a
 message per row and field (not a number, unknown kind, beyond the physical range, no place), the limit kept on the
 row as it was, the audit row, and the case's project lead told of a reading out of limit."""
+import io
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from app.clock import clock
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, Notification, SiteMeasurement
-from app.services import followups, measurement_kinds, rectification_checks
+from app.models import Attachment, AuditEvent, Notification, SiteMeasurement
+from app.services import attachments, followups, measurement_kinds, rectification_checks
+from app.services.demo import PNG_1X1
 from app.services.uow import UnitOfWork
 from tests.test_follow_ups import closed_case
 from tests.test_rectification_checks import rectifying
@@ -119,3 +122,28 @@ def test_a_re_inspection_takes_readings_too(people):
                                                     user_id=people.project_lead.id).count() == 1
     event = db.session.query(AuditEvent).filter_by(case_id=case_id, action="follow_up_recorded").one()
     assert "防静电接地电阻 120 Ω（≤ 100 Ω，超标）@ 装卸台" in event.changes["measurements"][1]
+
+
+def test_the_demo_check_has_a_reading_out_of_limit(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    readings = db.session.query(SiteMeasurement).order_by(SiteMeasurement.id).all()
+    assert [(r.kind, r.verdict) for r in readings] == [("grounding_resistance", "exceeded"), ("noise", "pass")]
+    assert db.session.query(Notification).filter_by(kind="measurement_exceeded").count() == 1
+
+
+def test_a_file_has_one_owner_and_a_reading_one_record(people, tmp_path):
+    """The database itself refuses a check's file also on a case, and a reading on no record or on two."""
+    case_id = rectifying(people)
+    follow_up_id = followups.for_case(db.session, closed_case(people))[0].id
+    with UnitOfWork() as uow:
+        photo = attachments.store_upload(uow, people.supervision, "p.png", io.BytesIO(PNG_1X1), tmp_path, 1024 * 1024,
+                                         field="check_files")
+        uow.commit()
+    row = check_with(people.supervision, case_id, [reading("o2", "20.9")], [photo.public_id])
+    files, readings = Attachment.__table__, SiteMeasurement.__table__
+    for statement in (sa.update(files).where(files.c.id == photo.id).values(case_id=case_id),
+                      sa.update(readings).where(readings.c.check_id == row.id).values(check_id=None),
+                      sa.update(readings).where(readings.c.check_id == row.id).values(follow_up_id=follow_up_id)):
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(statement)
+        db.session.rollback()

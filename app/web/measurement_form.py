@@ -56,9 +56,10 @@ def verdict_name(code):
 
 
 def kind_option(kind):
-    """"接地电阻（Ω，≤ 4 Ω）" for the kind's choice."""
+    """"接地电阻（Ω，≤ 4 Ω）" ("Earthing resistance (Ω, ≤ 4 Ω)") for the kind's choice."""
+    open_, comma, close = (" (", ", ", ")") if is_english() else ("（", "，", "）")
     limit = kind.limit_text
-    return f"{kind_name(kind.code)}（{kind.unit}{'，' + limit if limit else ''}）"
+    return f"{kind_name(kind.code)}{open_}{kind.unit}{comma + limit if limit else ''}{close}"
 
 
 @bp.app_template_global()
