@@ -40,3 +40,4 @@ from .referral import (DEPARTMENT_KINDS, REFERRAL_KINDS, REFERRAL_REQUESTS, REFE
 from .major_hazard import PLAN_PARTS, PLAN_STATUSES, MajorHazard, MajorHazardPlan  # noqa: F401
 from .enforcement import (ENFORCEMENT_MEASURES, ENFORCEMENT_STATUSES, FILING_CHOICES, PENALTY_MEASURES,  # noqa: F401
                           EnforcementOutcome)
+from .site_measurement import SiteMeasurement  # noqa: F401

@@ -1,19 +1,22 @@
+from sqlalchemy import and_
+
 from ..extensions import db
 from .types import UTCDateTime
 
 
-# At most one owner: a case, an inspection visit, a public report, a notice or an enforcement record.
-ONE_OWNER = ("(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END + CASE WHEN visit_id IS NULL THEN 0 ELSE 1 END + "
-             "CASE WHEN report_id IS NULL THEN 0 ELSE 1 END + CASE WHEN notice_id IS NULL THEN 0 ELSE 1 END + "
-             "CASE WHEN enforcement_referral_id IS NULL THEN 0 ELSE 1 END) <= 1")
+# At most one owner: a case, an inspection visit, a public report, a notice, an enforcement record, a supervision check
+# or a re-inspection. A new owner column goes here (and in a migration's CHECK): `free_of_owners` then keeps every
+# statement that links a user's uploads from taking a file that another owner holds.
+OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id")
+ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
 class Attachment(db.Model):
     """A photo or file stored outside the web root under a random name."""
 
     __tablename__ = "attachment"
-    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报), a notice or an
-    # enforcement record (执法处置).
+    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报), a notice, an
+    # enforcement record (执法处置), a supervision check (督导检查) or a re-inspection (回头看).
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -27,6 +30,10 @@ class Attachment(db.Model):
     # A document of an enforcement record (decision documents, services/enforcement.py): served by its pages only.
     enforcement_referral_id = db.Column(db.Integer, db.ForeignKey("enforcement_referral.id"), nullable=True,
                                         index=True)
+    # A photo or file of a supervision check or a re-inspection after closing (services/check_files.py): served to
+    # whoever sees that record.
+    check_id = db.Column(db.Integer, db.ForeignKey("rectification_check.id"), nullable=True, index=True)
+    follow_up_id = db.Column(db.Integer, db.ForeignKey("case_follow_up.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)
@@ -49,3 +56,9 @@ class Attachment(db.Model):
     @property
     def is_video(self):
         return self.content_type.startswith("video/")
+
+
+def free_of_owners(columns, *but):
+    """The condition that a file has no owner among OWNER_COLUMNS other than `but` (`columns`: the attachment
+    table's `.c`): what a statement linking a user's uploads to something requires."""
+    return and_(*(columns[name].is_(None) for name in OWNER_COLUMNS if name not in but))

@@ -25,6 +25,10 @@ class RectificationCheck(db.Model):
 
     case = db.relationship("HazardCase")
     recorded_by = db.relationship("User")
+    # The readings taken on site and the photos and files kept with the check (services/site_measurements.py,
+    # check_files.py); written there, read here.
+    measurements = db.relationship("SiteMeasurement", order_by="SiteMeasurement.position", viewonly=True)
+    files = db.relationship("Attachment", order_by="Attachment.id", viewonly=True)
 
 
 class SiteCheckDraw(db.Model):

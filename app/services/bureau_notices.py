@@ -23,6 +23,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import (NOTICE_KINDS, NOTICE_TARGETS, Attachment, BureauNotice,
                       BureauNoticeRecipient, Enterprise, User, UserRole)
+from ..models.attachment import free_of_owners
 from . import audit, calendar, notifications
 from .field_rules import clean_text, raise_if, row_id
 
@@ -274,8 +275,7 @@ def _attach(uow, user, notice, file_ids):
     kinds = _table.c.content_type.in_(FILE_TYPES) | _table.c.content_type.like("image/%")
     linked = uow.session.connection().execute(
         sql_update(_table).where(_table.c.public_id.in_(wanted), _table.c.uploader_id == user.id,
-                             _table.c.case_id.is_(None), _table.c.notice_id.is_(None),
-                             _table.c.enforcement_referral_id.is_(None), kinds)
+                             free_of_owners(_table.c), kinds)
         .values(notice_id=notice.id).returning(_table.c.public_id)).scalars().all()
     refused = sorted(set(wanted) - set(linked))
     if refused:

@@ -147,13 +147,17 @@ def _seed_public_report(uow, users):
 
 def _seed_site_check(uow, users):
     """A random draw (双随机) of one case under rectification, its supervision check on site (整改过程督导检查), found
-    lagging, and the draw's results published by the bureau (一公开), so the public page has something to show."""
+    lagging with an earthing resistance out of limit (现场检测数据), and the draw's results published by the bureau
+    (一公开), so the public page has something to show."""
     if uow.session.query(HazardCase.id).filter_by(status="rectifying").first() is None:
         return
     draw = site_check_draws.draw(uow, users["project_lead"], 1, seed="demo-2026")
     rectification_checks.record(uow, users["supervision"], draw.picks[0]["case_id"],
                                 clock.local_now().strftime("%Y-%m-%dT%H:%M"), "孙督导、周督导", 30,
-                                "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging")
+                                "防护罩已订购未安装，光电保护仍失效；要求本周内完成安装调试", "lagging", [
+                                    {"kind": "grounding_resistance", "value": "6.8", "location": "冲床 3# 电机外壳",
+                                     "instrument": "ZC-8 接地电阻测试仪", "calibration_no": "JZ-2026-118"},
+                                    {"kind": "noise", "value": "83", "location": "冲压工位"}])
     spot_check_results.publish(uow, users["bureau"], draw.id)
 
 

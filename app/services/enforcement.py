@@ -19,6 +19,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import (ENFORCEMENT_MEASURES, FILING_CHOICES, Attachment, CreditRecord, EnforcementOutcome,
                       EnforcementReferral)
+from ..models.attachment import free_of_owners
 from . import audit
 from .access import enterprise_condition
 from .calendar import WorkingCalendar
@@ -275,9 +276,8 @@ def _free_uploads(session, user, file_ids, referral, errors):
         return []
     held = session.query(Attachment.id).filter_by(enforcement_referral_id=referral.id).count()
     rows = session.query(Attachment).filter(
-        Attachment.public_id.in_(wanted), Attachment.uploader_id == user.id, Attachment.case_id.is_(None),
-        Attachment.visit_id.is_(None), Attachment.report_id.is_(None), Attachment.notice_id.is_(None),
-        Attachment.enforcement_referral_id.is_(None)).all()
+        Attachment.public_id.in_(wanted), Attachment.uploader_id == user.id,
+        free_of_owners(Attachment.__table__.c)).all()
     if len(rows) != len(set(wanted)):
         errors["files"] = "附件无效 / unknown attachment"
     elif held + len(rows) > MAX_FILES:
@@ -287,9 +287,7 @@ def _free_uploads(session, user, file_ids, referral, errors):
 
 def _link(uow, referral, files, step):
     taken = uow.session.execute(update(Attachment).where(
-        Attachment.id.in_([a.id for a in files]), Attachment.enforcement_referral_id.is_(None),
-        Attachment.case_id.is_(None), Attachment.visit_id.is_(None), Attachment.report_id.is_(None),
-        Attachment.notice_id.is_(None)).values(enforcement_referral_id=referral.id, field=step)
+        Attachment.id.in_([a.id for a in files]), free_of_owners(Attachment.__table__.c)).values(enforcement_referral_id=referral.id, field=step)
         .execution_options(synchronize_session="fetch"))
     if taken.rowcount != len(files):  # linked elsewhere a moment ago
         raise ValidationFailed("附件无效 / unknown attachment", fields={"files": "unknown attachment"})

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import insert, update
+from sqlalchemy.orm import selectinload
 
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import FOLLOW_UP_RESULTS, CaseFollowUp, HazardCase
-from . import audit, notifications
+from . import audit, check_files, notifications, site_measurements
 from .access import enterprise_condition, get_visible_case
 from .field_rules import clean_text, raise_if
 
@@ -35,8 +36,10 @@ def schedule(pipe, case):
                           for sequence, first, last in SCHEDULE])
 
 
-def record(uow, user, follow_up_id, result, notes):
-    """The result of a re-inspection, recorded once; a hazard found back notifies the bureau and the leads."""
+def record(uow, user, follow_up_id, result, notes, measurements=None, file_ids=None):
+    """The result of a re-inspection, recorded once, with the readings taken on site and the user's uploads as its
+    photos and files; a hazard found back notifies the bureau and the leads, a reading out of limit the case's
+    lead."""
     if not may_record(user):
         raise NotAllowed("只有排查人员、项目执行小组和项目负责人可以登记复查 / only the inspection team records")
     row = get_visible(uow.session, user, follow_up_id)
@@ -52,15 +55,22 @@ def record(uow, user, follow_up_id, result, notes):
     notes = clean_text(notes, MAX_NOTES, "notes", errors)
     if result == "recurred" and not notes and "notes" not in errors:
         errors["notes"] = "请说明复查发现的问题 / describe what was found"
+    readings = site_measurements.clean(measurements, errors)
+    files = check_files.clean_ids(file_ids, errors)
     raise_if(errors)
     done = uow.session.execute(update(CaseFollowUp).where(CaseFollowUp.id == row.id, CaseFollowUp.result.is_(None))
                                .values(result=result, notes=notes, done_at=clock.now(), done_by_id=user.id))
     if done.rowcount != 1:
         raise Conflict("该复查已经登记 / this re-inspection has been recorded")
     uow.session.refresh(row)
+    readings = site_measurements.save(uow, user, row.case, readings, follow_up=row)
+    files = check_files.link(uow, user, files, follow_up=row)
     audit.record(uow, row.case_id, user, "follow_up_recorded",
-                 changes={"result": [None, result], "notes": [None, notes]},
-                 details={"follow_up_id": row.id, "sequence": row.sequence})
+                 changes={"result": [None, result], "notes": [None, notes],
+                          **site_measurements.audit_changes(readings, files)},
+                 details={"follow_up_id": row.id, "sequence": row.sequence, "files": [f.public_id for f in files]})
+    site_measurements.tell_if_exceeded(uow, row.case, readings, f"follow_up:{row.id}:exceeded",
+                                       f"第{row.sequence}次回头看")
     if result == "recurred":
         key = f"follow_up:{row.id}:recurred"
         recipients = notifications.role_holders_without(uow, ("bureau", "project_lead"), key)
@@ -70,7 +80,9 @@ def record(uow, user, follow_up_id, result, notes):
 
 
 def for_case(session, case_id):
-    return session.query(CaseFollowUp).filter_by(case_id=case_id).order_by(CaseFollowUp.sequence).all()
+    return session.query(CaseFollowUp).filter_by(case_id=case_id) \
+        .options(selectinload(CaseFollowUp.measurements), selectinload(CaseFollowUp.files)) \
+        .order_by(CaseFollowUp.sequence).all()
 
 
 def get_visible(session, user, follow_up_id):

@@ -21,6 +21,7 @@ from sqlalchemy import and_, false, func, true
 from ..clock import SHANGHAI, clock
 from ..errors import DomainError, NotAllowed, NotFound
 from ..models import Attachment, Enterprise, PublicCase, HazardCase, PublicReport
+from ..models.attachment import free_of_owners
 from . import audit, notifications
 from .field_rules import clean_text, raise_if, row_id
 
@@ -177,7 +178,7 @@ def file_report(uow, filing, ip_hash, photo_ids=(), limit=RATE_LIMIT):
     if photo_ids:
         uow.session.query(Attachment).filter(
             Attachment.public_id.in_(list(photo_ids)[:MAX_PHOTOS]), Attachment.uploader_id.is_(None),
-            Attachment.report_id.is_(None), Attachment.case_id.is_(None)) \
+            free_of_owners(Attachment.__table__.c)) \
             .update({"report_id": row.id, "field": "report"}, synchronize_session=False)
     audit.record(uow, None, None, "public_report_received", details={"report": row.code,
                                                                       "anonymous": row.anonymous},

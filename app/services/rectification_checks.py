@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import CHECK_CONCLUSIONS, CreditRecord, HazardCase, HumanTask, RectificationCheck
-from . import audit, notifications
+from . import audit, check_files, notifications, site_measurements
 from .access import get_visible_case
 from .field_rules import aware_moment, clean_text, raise_if
 from .users import holders_of_role
@@ -108,6 +109,7 @@ def _last_checks(session, case_ids):
 
 def checks_of(session, case_id):
     return session.query(RectificationCheck).filter_by(case_id=case_id) \
+        .options(selectinload(RectificationCheck.measurements), selectinload(RectificationCheck.files)) \
         .order_by(RectificationCheck.checked_at.desc(), RectificationCheck.id.desc()).all()
 
 
@@ -119,8 +121,10 @@ def next_due(session, case):
     return _due(case, started, _last_checks(session, [case.id]).get(case.id)).due_at if started else None
 
 
-def record(uow, actor, case_id, checked_on, checkers, progress_percent, findings, conclusion):
-    """A check of the case's rectification; ValidationFailed names each wrong field."""
+def record(uow, actor, case_id, checked_on, checkers, progress_percent, findings, conclusion, measurements=None,
+           file_ids=None):
+    """A check of the case's rectification, with the readings taken on site (services/site_measurements.py) and the
+    actor's uploads as its photos and files (services/check_files.py); ValidationFailed names each wrong field."""
     session = uow.session
     case = get_visible_case(session, actor, case_id)  # another enterprise's case: 404
     if not may_check(actor):
@@ -140,16 +144,23 @@ def record(uow, actor, case_id, checked_on, checkers, progress_percent, findings
         errors["progress_percent"] = "整改进度为 0–100 的整数 / progress is a whole number from 0 to 100"
     if conclusion not in CHECK_CONCLUSIONS:
         errors["conclusion"] = "请选择督导结论 / choose the conclusion"
+    readings = site_measurements.clean(measurements, errors)
+    files = check_files.clean_ids(file_ids, errors)
     raise_if(errors)
     row = RectificationCheck(case_id=case.id, round=case.round, checked_at=moment, progress_percent=progress_percent,
                              conclusion=conclusion, recorded_by_id=actor.id, **values)
     session.add(row)
     session.flush()
+    readings = site_measurements.save(uow, actor, case, readings, check=row)
+    files = check_files.link(uow, actor, files, check=row)
     audit.record(uow, case.id, actor, "rectification_checked",
                  changes={"progress_percent": [None, progress_percent], "conclusion": [None, conclusion],
-                          "findings": [None, values["findings"]]},
-                 details={"check_id": row.id, "round": case.round, "checkers": values["checkers"]})
+                          "findings": [None, values["findings"]],
+                          **site_measurements.audit_changes(readings, files)},
+                 details={"check_id": row.id, "round": case.round, "checkers": values["checkers"],
+                          "files": [f.public_id for f in files]})
     _consequences(uow, case, row)
+    site_measurements.tell_if_exceeded(uow, case, readings, f"rectification-check:{row.id}:exceeded", "督导检查")
     return row
 
 

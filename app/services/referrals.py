@@ -23,6 +23,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import (REFERRAL_KINDS, REFERRAL_REQUESTS, REPLY_OUTCOMES, Attachment, CaseReferral, Department,
                       HazardCase, ReferralReply)
+from ..models.attachment import free_of_owners
 from . import audit, notifications, referral_notices
 from .access import enterprise_condition, get_visible_case
 from .calendar import add_workdays
@@ -161,9 +162,8 @@ def record_reply(uow, user, referral_id, form, file_ids=()):
         errors["files"] = f"最多 {MAX_FILES} 个附件 / at most {MAX_FILES} files"
     elif files:
         own = {p for (p,) in uow.session.query(Attachment.public_id).filter(
-            Attachment.public_id.in_(files), Attachment.uploader_id == user.id, Attachment.case_id.is_(None),
-            Attachment.visit_id.is_(None), Attachment.report_id.is_(None), Attachment.notice_id.is_(None),
-            Attachment.enforcement_referral_id.is_(None))}
+            Attachment.public_id.in_(files), Attachment.uploader_id == user.id,
+            free_of_owners(Attachment.__table__.c))}
         if own != set(files):
             errors["files"] = "附件无效 / unknown attachment"
     raise_if(errors)

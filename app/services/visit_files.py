@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, or_, update
 from ..clock import SHANGHAI
 from ..errors import NotAllowed, ValidationFailed
 from ..models import Attachment
+from ..models.attachment import free_of_owners
 from . import audit, inspections, photo_metadata, projection, visit_checkins
 from .photo_metadata import FAR_METERS, STALE_DAYS, PhotoCheck
 
@@ -24,8 +25,7 @@ _table = Attachment.__table__
 # Only the actor's own uploads that are on no case and on no other visit (linking one twice is harmless).
 _LINK = update(_table).where(
     _table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), _table.c.uploader_id == bindparam("b_uploader"),
-    _table.c.case_id.is_(None), _table.c.enforcement_referral_id.is_(None),
-    or_(_table.c.visit_id.is_(None), _table.c.visit_id == bindparam("b_visit"))) \
+    free_of_owners(_table.c, "visit_id"), or_(_table.c.visit_id.is_(None), _table.c.visit_id == bindparam("b_visit"))) \
     .values(visit_id=bindparam("visit_id"), field=FIELD).returning(_table.c.id, _table.c.public_id)
 
 

@@ -10,7 +10,7 @@ def register_web(app):
     from . import checklist_admin, checklist_review, checklist_versions, checklists, supervision
     from . import satisfaction, visit_checkins, visit_ratings
     from . import complaints
-    from . import checklist_qr, hazard_map, rectification_checks, regrading
+    from . import checklist_qr, hazard_map, measurement_form, rectification_checks, regrading
     from . import cooperation
     from . import public_hazards, spot_checks, typical_cases
     from . import service_reports
@@ -61,6 +61,7 @@ def register_web(app):
     app.register_blueprint(hazard_map.bp)
     app.register_blueprint(checklist_qr.bp)
     app.register_blueprint(rectification_checks.bp)
+    app.register_blueprint(measurement_form.bp)
     app.register_blueprint(spot_checks.bp)
     app.register_blueprint(public_hazards.bp)
     app.register_blueprint(typical_cases.bp)

@@ -1,13 +1,13 @@
 """A recorded re-inspection after closing (回头看复查记录, services/followups.py) as an A4 PDF in the case documents'
 layout (documents_pdf): the enterprise and the original hazard, how it was rectified and closed (from the receipt of
 closure, services/case_documents.py), then the re-inspection — which one, its window, when and by whom, the result
-and what follows from it — and lines for the re-inspector and the enterprise to sign."""
+and what follows from it, with the readings taken on site (measurements_pdf) — and lines for the re-inspector and the enterprise to sign."""
 from flask_babel import gettext as _
 
 from ..clock import clock
 from ..models import FOLLOW_UP_RESULTS
 from ..services.followups import RECORDERS
-from . import forms_render
+from . import forms_render, measurements_pdf
 from . import pdf_styles as st
 from .documents_pdf import blank, enterprise_and_hazard, foot, head, person, section, signatures
 from .names import N_, label
@@ -35,6 +35,7 @@ def render(row, receipt):
         (_("实际复查时间"), st.moment(row.done_at)), (_("复查人员"), person(row.done_by, RECORDERS)),
         (_("复查结论"), label(FOLLOW_UP_RESULTS, row.result)), (_("复查情况"), row.notes),
         (_("后续处理"), _follows(row))])
+    story += measurements_pdf.section(row.measurements, row.files)
     story += signatures(_("复查人员（签字）：%(line)s　日期：%(line)s", line=blank()),
                         _("企业负责人（签字）：%(line)s　日期：%(line)s", line=blank()))
     story += foot(_("本记录由隐患排查治理闭环管理系统根据复查登记生成，可凭案件编号在系统中核对。"))

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import FOLLOW_UP_RESULTS
 from ..services import case_documents, followups
 from ..services.uow import UnitOfWork
-from . import followup_pdf
+from . import followup_pdf, measurement_form
 from .forms_render import bilingual
 from .names import label
 from .query_args import page_count, page_number
@@ -46,12 +46,15 @@ def record(follow_up_id):
     row = followups.get_visible(db.session, current_user, follow_up_id)  # 404 for another enterprise's
     if not followups.may_record(current_user):
         abort(403, _("只有排查人员、项目执行小组和项目负责人可以登记复查"))
-    form = {"result": request.form.get("result", ""), "notes": request.form.get("notes", "")}
+    form = {"result": request.form.get("result", ""), "notes": request.form.get("notes", ""),
+            "measurements": measurement_form.typed_rows(), "files": request.form.getlist("files")}
     if request.method == "GET":
         return _page(row, form, {})
     try:
+        form["files"] = measurement_form.kept_files()
         with UnitOfWork() as uow:
-            followups.record(uow, current_user, follow_up_id, form["result"], form["notes"])
+            followups.record(uow, current_user, follow_up_id, form["result"], form["notes"], form["measurements"],
+                             form["files"])
             case_id = row.case_id
             uow.commit()
     except DomainError as exc:

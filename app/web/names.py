@@ -39,6 +39,7 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "inspection_acknowledged": N_("排查结果已由企业确认"),
                 "rectification_lagging": N_("整改督导：进度滞后"), "rectification_interview": N_("整改督导：启动约谈"),
                 "site_checks_drawn": N_("双随机抽查：请现场督导检查"),
+                "measurement_exceeded": N_("现场检测数据超标"),
                 "visit_rating_low": N_("满意度低分评价"),
                 "complaint_raised": N_("收到服务投诉"), "complaint_answer_drafted": N_("投诉答复待审核"),
                 "complaint_answer_returned": N_("投诉答复被退回"), "complaint_answered": N_("服务投诉答复"),

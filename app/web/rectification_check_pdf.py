@@ -1,12 +1,13 @@
 """A supervision check's record (督导检查记录, services/rectification_checks.py) as an A4 PDF in the case documents'
 layout (documents_pdf): the enterprise and the hazard, the check as recorded — time, checkers, the round, the
 progress seen, the findings, the conclusion and, for an interview (约谈), the entry it put on the enterprise's credit
-record — then lines for the checkers and the enterprise to sign on site."""
+record — the readings taken on site (measurements_pdf), then lines for the checkers and the enterprise to sign on
+site."""
 from flask_babel import gettext as _
 
 from ..clock import clock
 from ..models import CHECK_CONCLUSIONS
-from . import forms_render
+from . import forms_render, measurements_pdf
 from . import pdf_styles as st
 from .documents_pdf import blank, enterprise_and_hazard, foot, head, section, signatures
 from .forms_render import bilingual
@@ -26,6 +27,7 @@ def render(row, credit_entry):
         (_("整改进度"), f"{row.progress_percent}%"), (_("核查情况"), row.findings),
         (_("督导结论"), label(CHECK_CONCLUSIONS, row.conclusion)), (_("登记人"), row.recorded_by.display_name)]
         + _interview(row, credit_entry))
+    story += measurements_pdf.section(row.measurements, row.files)
     story += signatures(_("督导检查人员（签字）：%(line)s　日期：%(line)s", line=blank()),
                         _("企业负责人（签字）：%(line)s　日期：%(line)s", line=blank()))
     story += foot(_("本记录由隐患排查治理闭环管理系统根据督导检查登记生成，可凭案件编号在系统中核对。"))

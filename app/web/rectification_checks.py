@@ -11,7 +11,7 @@ from ..models import CHECK_CONCLUSIONS
 from ..services import hazards, rectification_checks, site_check_draws
 from ..services.field_rules import whole_number
 from ..services.uow import UnitOfWork
-from . import rectification_check_pdf
+from . import measurement_form, rectification_check_pdf
 from .forms_render import bilingual
 from .names import label
 
@@ -82,6 +82,7 @@ def new(case_id):
     if not rectification_checks.may_check(current_user):
         abort(403, _("只有督导组和项目负责人可以登记督导检查"))
     form = {name: request.form.get(name, "").strip() for name in FIELDS}
+    form["measurements"], form["files"] = measurement_form.typed_rows(), request.form.getlist("files")
     if request.method == "GET":
         form["checked_on"] = clock.local_now().strftime("%Y-%m-%dT%H:%M")
         form["checkers"] = current_user.display_name
@@ -90,9 +91,10 @@ def new(case_id):
     if progress is None:
         progress = form["progress_percent"] or None  # the service names what is wrong with it
     try:
+        form["files"] = measurement_form.kept_files()
         with UnitOfWork() as uow:
             rectification_checks.record(uow, current_user, case_id, form["checked_on"], form["checkers"], progress,
-                                        form["findings"], form["conclusion"])
+                                        form["findings"], form["conclusion"], form["measurements"], form["files"])
             uow.commit()
     except DomainError as exc:
         if not exc.fields:

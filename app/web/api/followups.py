@@ -22,6 +22,7 @@ def hazard_follow_ups(case_id):
 def record_follow_up(follow_up_id):
     body = json_body(FollowUpRecordSchema())
     with UnitOfWork() as uow:
-        row = followups.record(uow, g.api_user, follow_up_id, body["result"], body.get("notes", ""))
+        row = followups.record(uow, g.api_user, follow_up_id, body["result"], body.get("notes", ""),
+                               body["measurements"], body["files"])
         uow.commit()
         return FollowUpSchema().dump(row)

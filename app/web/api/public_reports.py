@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...models import PUBLIC_REPORT_STATUSES, Attachment
+from ...models.attachment import free_of_owners
 from ...services import public_report_handling as handling, public_reports
 from ...services.uow import UnitOfWork
 from . import api
@@ -199,8 +200,7 @@ def _own_photos(uow, public_ids):
         return []
     rows = uow.session.query(Attachment).filter(
         Attachment.public_id.in_(public_ids), Attachment.uploader_id == g.api_user.id,
-        Attachment.case_id.is_(None), Attachment.report_id.is_(None),
-        Attachment.enforcement_referral_id.is_(None)).all()
+        free_of_owners(Attachment.__table__.c)).all()
     if len(rows) != len(set(public_ids)) or not all(r.is_image for r in rows):
         raise ValidationFailed("照片无效 / unknown photo or not an image", fields={"photos": "unknown or not an image"})
     return rows

@@ -10,7 +10,7 @@ from ...services.uow import UnitOfWork
 from . import api
 from .auth import token_required
 from .helpers import json_body
-from .schemas import LocalDateTime
+from .schemas import AttachmentSchema, LocalDateTime, MeasurementSchema, files_in, measurements_in
 
 
 class RectificationCheckSchema(Schema):
@@ -23,6 +23,8 @@ class RectificationCheckSchema(Schema):
     findings = fields.String()
     conclusion = fields.String(metadata={"enum": list(CHECK_CONCLUSIONS)})
     recorded_by = fields.Function(lambda c: c.recorded_by.username, metadata={"type": "string"})
+    measurements = fields.List(fields.Nested(MeasurementSchema))
+    files = fields.List(fields.Nested(AttachmentSchema))
 
 
 class RectificationCheckListSchema(Schema):
@@ -36,6 +38,8 @@ class RectificationCheckRequestSchema(Schema):
     progress_percent = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100))
     findings = fields.String(required=True, validate=validate.Length(1, 4000))
     conclusion = fields.String(required=True, validate=validate.OneOf(list(CHECK_CONCLUSIONS)))
+    measurements = measurements_in()
+    files = files_in()
 
 
 @api.get("/hazards/<int:case_id>/checks")
@@ -52,6 +56,7 @@ def record_rectification_check(case_id):
     body = json_body(RectificationCheckRequestSchema())
     with UnitOfWork() as uow:
         row = rectification_checks.record(uow, g.api_user, case_id, body["checked_at"], body["checkers"],
-                                          body["progress_percent"], body["findings"], body["conclusion"])
+                                          body["progress_percent"], body["findings"], body["conclusion"],
+                                          body["measurements"], body["files"])
         uow.commit()
         return RectificationCheckSchema().dump(row), 201

@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ...clock import SHANGHAI, clock
 from ...models import FOLLOW_UP_RESULTS, GRADES, OBJECTION_SUBJECTS
 from ...models.hazard_case import SOURCES, STATUSES
+from ...services import measurement_kinds
 from ...services.hazards import CLIENT_REF, CLIENT_REF_RULE
 
 MAX_PAGE = 200
@@ -266,6 +267,38 @@ class RegradeRequestSchema(Schema):
 
 
 # ---- re-inspections of closed cases -------------------------------------------------------------------
+class MeasurementSchema(Schema):
+    """A reading taken on site (现场检测数据), judged by the server against its kind's limit as it was then."""
+    kind = fields.String(metadata={"description": "a code of the catalogue (app/data/measurement_kinds.json)"})
+    name = fields.String()
+    name_en = fields.String()
+    unit = fields.String()
+    value = fields.Function(lambda m: float(m.value), metadata={"type": "number"})
+    limit = fields.Function(lambda m: m.limit_rule, metadata={
+        "type": "object", "description": "{min, min_inclusive, max, max_inclusive} as decimal strings; {}: none"})
+    limit_text = fields.Function(lambda m: measurement_kinds.limit_text(m.limit_rule, m.unit),
+                                 metadata={"type": "string"})
+    verdict = fields.String(metadata={"enum": list(measurement_kinds.VERDICTS)})
+    exceeded = fields.Boolean()
+    location = fields.String()
+    instrument = fields.String()
+    calibration_no = fields.String()
+    note = fields.String()
+
+
+MEASUREMENTS_IN = {"description": "readings taken on site (at most 30): [{kind, value, location, instrument?, "
+                                  "calibration_no?, note?}]; each judged against its kind's limit"}
+FILES_IN = {"description": "public ids of the caller's own uploads (POST /attachments) to keep with the record"}
+
+
+def measurements_in():
+    return fields.List(fields.Raw(), load_default=None, metadata=MEASUREMENTS_IN)
+
+
+def files_in():
+    return fields.List(fields.String(), load_default=None, metadata=FILES_IN)
+
+
 class FollowUpSchema(Schema):
     id = fields.Integer()
     case_id = fields.Integer()
@@ -277,6 +310,8 @@ class FollowUpSchema(Schema):
     done_at = LocalDateTime(allow_none=True)
     done_by = fields.Function(lambda f: f.done_by.username if f.done_by else None, allow_none=True,
                               metadata={"type": "string"})
+    measurements = fields.List(fields.Nested(MeasurementSchema))
+    files = fields.List(fields.Nested(AttachmentSchema))
 
 
 class FollowUpListSchema(Schema):
@@ -286,6 +321,8 @@ class FollowUpListSchema(Schema):
 class FollowUpRecordSchema(Schema):
     result = fields.String(required=True, validate=validate.OneOf(list(FOLLOW_UP_RESULTS)))
     notes = fields.String(load_default="", validate=validate.Length(max=2000))
+    measurements = measurements_in()
+    files = files_in()
 
 
 # ---- notice acknowledgements -------------------------------------------------------------------------
