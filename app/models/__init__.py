@@ -38,3 +38,5 @@ from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTIC
 from .referral import (DEPARTMENT_KINDS, REFERRAL_KINDS, REFERRAL_REQUESTS, REFERRAL_STATUSES,  # noqa: F401
                        REPLY_OUTCOMES, CaseReferral, Department, JointMeeting, ReferralReply)
 from .major_hazard import PLAN_PARTS, PLAN_STATUSES, MajorHazard, MajorHazardPlan  # noqa: F401
+from .enterprise_document import (CERTIFICATE_KINDS, DOCUMENT_KINDS, LICENCE_KINDS, MANAGER_CATEGORIES,  # noqa: F401
+                                  OPERATION_CATEGORIES, REVIEW_STATUSES, THREE_SYSTEMS, EnterpriseDocument)

@@ -2,16 +2,18 @@ from ..extensions import db
 from .types import UTCDateTime
 
 
-# At most one owner: a case, an inspection visit, a public report or a notice.
+# At most one owner: a case, an inspection visit, a public report, a notice or an enterprise's archive document.
 ONE_OWNER = ("(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END + CASE WHEN visit_id IS NULL THEN 0 ELSE 1 END + "
-             "CASE WHEN report_id IS NULL THEN 0 ELSE 1 END + CASE WHEN notice_id IS NULL THEN 0 ELSE 1 END) <= 1")
+             "CASE WHEN report_id IS NULL THEN 0 ELSE 1 END + CASE WHEN notice_id IS NULL THEN 0 ELSE 1 END + "
+             "CASE WHEN document_id IS NULL THEN 0 ELSE 1 END) <= 1")
 
 
 class Attachment(db.Model):
     """A photo or file stored outside the web root under a random name."""
 
     __tablename__ = "attachment"
-    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报) or a notice.
+    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报), a notice or
+    # a document of an enterprise's safety archive (安全管理档案).
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -22,6 +24,8 @@ class Attachment(db.Model):
     report_id = db.Column(db.Integer, db.ForeignKey("public_report.id"), nullable=True, index=True)
     # A file of a bureau notice (services/bureau_notices.py): served to the notice's recipients and staff only.
     notice_id = db.Column(db.Integer, db.ForeignKey("bureau_notice.id"), nullable=True, index=True)
+    # A file of an enterprise's archive document (services/enterprise_documents.py): served to its readers only.
+    document_id = db.Column(db.Integer, db.ForeignKey("enterprise_document.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)
