@@ -4,13 +4,17 @@ expiry notices (once each, with the injected clock; a renewal arms them again) a
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.clock import clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Attachment, AuditEvent, EnterpriseDocument, UserTownship
-from app.services import document_completeness, document_expiry, enterprise_documents
+from app.models import Attachment, AuditEvent, EnterpriseDocument, HazardCase, UserTownship
+from app.services import attachments, document_completeness, document_expiry, enterprise_documents
+from app.services.uow import UnitOfWork
 from scheduler import jobs
+from tests.test_lifecycle_service import register
 from tests.document_support import (LICENCE, PLAN, add, change, id_number, in_session, notices, operator, retire,
                                     review, upload)
 
@@ -81,7 +85,8 @@ def test_review_return_update_and_audit_before_after(people):
     review(people.inspector, enterprise_id, doc_id, "returned", "有效期与扫描件不一致")
     row = db.session.get(EnterpriseDocument, doc_id)
     assert row.status == "returned" and row.review_note == "有效期与扫描件不一致" and row.version == 2
-    assert notices(ent, "enterprise_document_returned") == 1 and notices(people.ent_b, "enterprise_document_returned") == 0
+    assert notices(ent, "enterprise_document_returned") == 1
+    assert notices(people.ent_b, "enterprise_document_returned") == 0
     with pytest.raises(Conflict):  # not awaiting review
         review(people.bureau, enterprise_id, doc_id, "reviewed")
     extra = upload(ent, "licence-page2.png", bytes.fromhex("89504e470d0a1a0a") + b"\0" * 32)
@@ -152,7 +157,8 @@ def test_expiry_notices_go_once_each_and_a_renewal_arms_them_again(people):
     clock.advance(days=10)  # 2026-12-03: 30 days left
     assert document_expiry.state(db.session.get(EnterpriseDocument, doc_id)) == "expiring"
     assert jobs.notify_document_expiry() == 1 and jobs.notify_document_expiry() == 0
-    assert notices(ent, "enterprise_document_expiring") == 1 and notices(colleague_b, "enterprise_document_expiring") == 0
+    assert notices(ent, "enterprise_document_expiring") == 1
+    assert notices(colleague_b, "enterprise_document_expiring") == 0  # another enterprise's staff
     clock.advance(days=30)  # 2027-01-02: the last valid day, not expired yet
     assert jobs.notify_document_expiry() == 0
     clock.advance(days=1)
@@ -214,3 +220,16 @@ def test_the_plan_revision_date_of_29_february():
     assert enterprise_documents._years_after(date(2028, 2, 29), 3) == date(2031, 2, 27)
     assert enterprise_documents._years_after(date(2026, 1, 1), 3) == date(2028, 12, 31)
     assert timedelta(days=document_expiry.WARN_DAYS) == timedelta(days=30)
+
+
+def test_a_documents_file_has_one_owner(people):
+    """The one-owner check (migration 0048 on both databases) counts the archive: a document's file cannot also be
+    a case's, and linking it to one is refused as an unknown attachment, not a database error."""
+    doc_id = add(people.ent_a, "management_rules")
+    (public_id,) = [a.public_id for a in db.session.get(EnterpriseDocument, doc_id).attachments]
+    case_id = register(people)
+    with pytest.raises(ValidationFailed), UnitOfWork() as uow:
+        attachments.link(uow, in_session(people.ent_a), db.session.get(HazardCase, case_id), [public_id], "evidence")
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE attachment SET case_id = :c WHERE public_id = :p"), {"c": case_id, "p": public_id})
+    assert db.session.query(Attachment).filter_by(public_id=public_id).one().case_id is None

@@ -7,7 +7,7 @@ import io
 from app.extensions import db
 from app.models import Attachment, EnterpriseDocument, InspectionPlan
 from tests.document_support import LICENCE, PDF, add, id_number, operator
-from tests.test_web_support import PNG, csv_rows, text
+from tests.test_web_support import csv_rows, text
 
 from scheduler import jobs
 
