@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
-                          iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, major_hazards, monthly_report,
-                          objections, outbox, referrals, region_risk, timers, weekly_report)
+from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry, followups,
+                          health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, major_hazards,
+                          monthly_report, objections, outbox, referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -163,6 +163,12 @@ def urge_major_hazards():
     return _urge("urge_major_hazards", major_hazards.urge_overdue, "urged")
 
 
+def notify_document_expiry():
+    """Archive documents (licences, certificates, emergency plans) 30 days from running out, and run out: the
+    enterprise's staff told once per document and expiry date each."""
+    return _urge("notify_document_expiry", document_expiry.notify_due, "expiry notices")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -275,6 +281,9 @@ def job_table(config):
          "seconds": ROLL_UP_CHECK_SECONDS},
         # 48-hour deadlines: checked every 10 minutes, so an urging comes at most that late
         {"id": "urge_major_hazards", "func": urge_major_hazards, "trigger": "interval", "seconds": 600},
+        # expiry is by the day: checked hourly, so a restarted scheduler or a document entered today waits an hour,
+        # not a day; each notice goes once
+        {"id": "notify_document_expiry", "func": notify_document_expiry, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -4,7 +4,9 @@ import json
 from app.extensions import db
 from app.models import (Attachment, CaseObjection, Enterprise, HazardCase, IotAlarm, IotDevice, IotReading,
                         Notification, ServiceProject, ServiceReport, TypicalCase, User, VisitCheckin)
-from app.services import service_project_coverage, service_projects
+from app.services import (document_completeness, document_expiry, enterprise_documents, service_project_coverage,
+                          service_projects)
+from app.services.uow import UnitOfWork
 
 
 def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
@@ -55,6 +57,14 @@ def test_seed_demo_creates_one_user_per_role_and_cases_at_different_steps(app):
     checkins = db.session.query(VisitCheckin).order_by(VisitCheckin.visit_id).all()
     assert [(c.minutes_on_site, c.arrival_distance_m is not None and c.arrival_distance_m < 100) for c in checkins] \
         == [(255, True), (150, True)]
+    # safety archives: the chemical plant's complete with its licence falling due and a welder's certificate expired
+    chemical = db.session.query(Enterprise).filter_by(name="华东精细化工有限公司").one()
+    assert document_completeness.of_enterprise(db.session, chemical).missing == []
+    assert {d.kind: document_expiry.state(d) for d in enterprise_documents.documents_of(db.session, chemical.id)
+            if d.kind in ("production_licence", "emergency_plan")} == {"production_licence": "expiring",
+                                                                         "emergency_plan": "expiring"}
+    with UnitOfWork() as uow:  # not committed: the licence, the plan and the welder's certificate
+        assert document_expiry.notify_due(uow) == 3
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not seeded" in again.output and db.session.query(Enterprise).count() == 9
 

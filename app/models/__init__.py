@@ -41,3 +41,5 @@ from .major_hazard import PLAN_PARTS, PLAN_STATUSES, MajorHazard, MajorHazardPla
 from .enforcement import (ENFORCEMENT_MEASURES, ENFORCEMENT_STATUSES, FILING_CHOICES, PENALTY_MEASURES,  # noqa: F401
                           EnforcementOutcome)
 from .site_measurement import SiteMeasurement  # noqa: F401
+from .enterprise_document import (CERTIFICATE_KINDS, DOCUMENT_KINDS, LICENCE_KINDS, MANAGER_CATEGORIES,  # noqa: F401
+                                  OPERATION_CATEGORIES, REVIEW_STATUSES, THREE_SYSTEMS, EnterpriseDocument)

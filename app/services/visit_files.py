@@ -22,7 +22,7 @@ FIELD = "visit_files"
 MAX_FILES = 50  # per save
 
 _table = Attachment.__table__
-# Only the actor's own uploads that are on no case and on no other visit (linking one twice is harmless).
+# Only the actor's own uploads that are on no case, no archive document and on no other visit (linking one twice is harmless).
 _LINK = update(_table).where(
     _table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), _table.c.uploader_id == bindparam("b_uploader"),
     free_of_owners(_table.c, "visit_id"), or_(_table.c.visit_id.is_(None), _table.c.visit_id == bindparam("b_visit"))) \

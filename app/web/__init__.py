@@ -21,6 +21,7 @@ def register_web(app):
     from . import campaigns
     from . import major_hazards
     from . import enforcement
+    from . import document_lists, enterprise_documents
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -73,6 +74,8 @@ def register_web(app):
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(referrals.bp)
     app.register_blueprint(enforcement.bp)
+    app.register_blueprint(enterprise_documents.bp)
+    app.register_blueprint(document_lists.bp)
     app.register_blueprint(departments.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)

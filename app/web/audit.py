@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from ..clock import SHANGHAI, clock
 from ..extensions import db
-from ..models import ACCIDENT_LEVELS, COMPLAINT_KINDS
+from ..models import (ACCIDENT_LEVELS, COMPLAINT_KINDS, MANAGER_CATEGORIES, OPERATION_CATEGORIES,
+                      REVIEW_STATUSES)
 from ..services import audit_log, users
 from . import forms_render, names
 from .names import N_
@@ -16,6 +17,7 @@ from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
+from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
@@ -125,6 +127,8 @@ def subject_text(event):
         return _("通知公告 #%(id)s", id=event.subject_id)
     if event.subject_type == "enforcement":
         return _("执法处置 #%(id)s", id=event.subject_id)
+    if event.subject_type == "enterprise_document":
+        return _("档案资料 #%(id)s", id=event.subject_id)
     if event.subject_type in _IOT_SUBJECTS:
         return _(_IOT_SUBJECTS[event.subject_type], id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details
@@ -147,10 +151,14 @@ def _catalog(events):
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
-                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES}.items():
+                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
+                        **DOCUMENT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
+    catalog.labels.setdefault("review_status", {code: review_status(code) for code in REVIEW_STATUSES})
+    catalog.labels.setdefault("category", {code: document_category(code)
+                                           for code in {**MANAGER_CATEGORIES, **OPERATION_CATEGORIES}})
     return catalog

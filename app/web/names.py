@@ -64,7 +64,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "major_plan_approved": N_("重大隐患治理方案已批准"), "major_plan_returned": N_("重大隐患治理方案被退回"),
                 "major_report_overdue": N_("重大隐患专报逾期未报送"),
                 "major_plan_overdue": N_("重大隐患治理方案逾期未提交"),
-                "major_hazard_listed": N_("重大隐患挂牌督办"), "major_hazard_delisted": N_("重大隐患摘牌")}
+                "major_hazard_listed": N_("重大隐患挂牌督办"), "major_hazard_delisted": N_("重大隐患摘牌"),
+                "enterprise_document_expiring": N_("档案证照即将到期"),
+                "enterprise_document_expired": N_("档案证照已过期"),
+                "enterprise_document_returned": N_("档案资料被退回")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -147,7 +150,12 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌"),
             "enforcement_filed": N_("登记执法立案"), "enforcement_not_filed": N_("登记不予立案"),
             "enforcement_decided": N_("登记执法处理决定"), "enforcement_executed": N_("登记执法决定执行情况"),
-            "enforcement_closed": N_("执法案件结案")}
+            "enforcement_closed": N_("执法案件结案"),
+            "enterprise_document_added": N_("上传档案资料"), "enterprise_document_updated": N_("更新档案资料"),
+            "enterprise_document_reviewed": N_("审核档案资料"), "enterprise_document_returned": N_("退回档案资料"),
+            "enterprise_document_retired": N_("档案资料移出档案"),
+            "enterprise_document_expiring": N_("提醒企业证照即将到期"),
+            "enterprise_document_expired": N_("提醒企业证照已过期")}
 
 
 def step_name(name):

@@ -44,3 +44,4 @@ from . import referrals  # noqa: E402,F401
 from . import campaigns  # noqa: E402,F401
 from . import major_hazards  # noqa: E402,F401
 from . import enforcement  # noqa: E402,F401
+from . import enterprise_documents  # noqa: E402,F401

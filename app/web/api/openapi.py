@@ -13,9 +13,10 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
-               cooperation, enforcement as ef, inspections, iot, major_hazards as mh, oversight, ratings,
-               public_hazards as ph, public_reports as pr, rectification_checks as rc, referrals as rf, schemas as s,
-               service_projects as sp, service_reports as sr, spot_checks, typical_cases as tc, visit_checkins as vc)
+               cooperation, enforcement as ef, enterprise_documents as ed, inspections, iot, major_hazards as mh,
+               oversight, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
+               referrals as rf, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
+               typical_cases as tc, visit_checkins as vc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -207,6 +208,7 @@ OPERATIONS.update(rf.OPERATIONS)  # and the referrals' (web/api/referrals.py)
 OPERATIONS.update(cp.OPERATIONS)  # and the campaigns' (web/api/campaigns.py)
 OPERATIONS.update(mh.OPERATIONS)  # and the major hazards' (web/api/major_hazards.py)
 OPERATIONS.update(ef.OPERATIONS)  # and the enforcement outcomes' (web/api/enforcement.py)
+OPERATIONS.update(ed.OPERATIONS)  # and the enterprises' safety archives' (web/api/enterprise_documents.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
