@@ -90,7 +90,7 @@ def figures(body):
             "enterprises": {e["name"]: e["registered"] for e in body["enterprises"]}}
 
 
-# ---- the figures ------------------------------------------------------------------------------------------------------
+# ---- the figures -----------------------------------------------------------------------------------------------------
 def test_a_township_offices_figures_are_those_of_its_area_only(two_areas, api):
     a, b = counted([TOWN_A]), counted([TOWN_B])
     assert (a["registered"], a["closed"], a["overdue"], b["registered"], b["overdue"]) == (3, 1, 1, 2, 1)
@@ -114,7 +114,8 @@ def test_the_bureau_keeps_the_county_and_may_look_at_one_area(two_areas, api):
     bureau = api("bureau")
     county = bureau.get(f"/api/v1/statistics?{PERIOD}").get_json()
     assert figures(county) == counted([TOWN_A, TOWN_B]) and county["area"]["townships"] is None
-    assert county["recurring"] == 3 and county["recurrence_rate"] == 60.0 and sum(county["trend"]["total"]["counts"]) == 6
+    assert (county["recurring"], county["recurrence_rate"]) == (3, 60.0)
+    assert sum(county["trend"]["total"]["counts"]) == 6
     per_township = {g["key"]: (g["registered"], g["open"], g["overdue"], g["rate"]) for g in county["by_township"]}
     assert per_township == {TOWN_A: (3, 2, 1, 33.3), TOWN_B: (2, 2, 1, 0.0)}
     assert figures(bureau.get(f"/api/v1/statistics?{PERIOD}&township={TOWN_B}").get_json()) == counted([TOWN_B])
@@ -141,7 +142,7 @@ def test_another_areas_township_or_enterprise_is_404_without_data(two_areas, api
     assert figures(client.get(f"/api/v1/statistics?{PERIOD}&township={TOWN_A}").get_json()) == counted([TOWN_A])
 
 
-# ---- the page and its files -------------------------------------------------------------------------------------------
+# ---- the page and its files ------------------------------------------------------------------------------------------
 def test_the_page_is_titled_with_the_area_and_offers_only_its_choices(two_areas, login):
     page = text(login("town_a").get(f"/reports?{PERIOD}"))
     assert f"统计报表 — {TOWN_A}" in page
@@ -182,7 +183,7 @@ def test_the_files_are_scoped_too(two_areas, login):
     assert ["统计范围", "全县"] in county and ["登记隐患数", "5"] in county
 
 
-# ---- the periodic reports ---------------------------------------------------------------------------------------------
+# ---- the periodic reports --------------------------------------------------------------------------------------------
 def notices(kind):
     return {db.session.get(User, n.user_id).username: n for n in db.session.query(Notification).filter_by(kind=kind)}
 

@@ -96,7 +96,8 @@ def export_xlsx():
 @login_required
 def export_pdf():
     report, labels = _report_or_400()
-    return Response(reports_pdf.render(report, sections(report, labels), area_name(report.area)), mimetype="application/pdf",
+    body = reports_pdf.render(report, sections(report, labels), area_name(report.area))
+    return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"'})
 
 
