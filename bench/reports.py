@@ -1,8 +1,10 @@
-"""Benchmark: the statistics page's report, the audit log's queries, the regional risk grading and the inspection
+"""Benchmark: the statistics page's report (the county's, and a township office's of its area),
+the audit log's queries, the regional risk grading and the inspection
 priority list on a large history.
 
 Fills BENCH_CASES cases (default 100,000) spread over a year across 200 enterprises, and BENCH_AUDIT audit rows
-(default 1,000,000: ten per case), then times reports.build for a month and for the year, and the audit log's
+(default 1,000,000: ten per case), then times reports.build for a month and for the year (for a manager, and for a township office
+covering one of the three townships), and the audit log's
 first page unfiltered, by action, by actor and by case code, plus its total count. Prints one table.
 
 Run: `.venv/bin/python bench/reports.py`, or with DATABASE_URL set to a PostgreSQL database (a throwaway schema
@@ -26,7 +28,7 @@ from flask_migrate import upgrade  # noqa: E402
 from app import create_app  # noqa: E402
 from app.clock import SHANGHAI, clock  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import AuditEvent, Enterprise, HazardCase, ProcessVersion, User, UserRole  # noqa: E402
+from app.models import AuditEvent, Enterprise, HazardCase, ProcessVersion, User, UserRole, UserTownship  # noqa: E402
 from app.scratch_db import throwaway_database  # noqa: E402
 from app.services import audit_log, inspection_priority, region_risk, reports  # noqa: E402
 from app.services.credit_code import with_check_character  # noqa: E402
@@ -100,7 +102,10 @@ def main():
             upgrade()
             manager = User(username="manager", display_name="manager", password_hash="x", created_at=clock.now())
             manager.roles_rel = [UserRole(role="manager")]
-            db.session.add(manager)
+            township = User(username="town", display_name="town", password_hash="x", created_at=clock.now())
+            township.roles_rel = [UserRole(role="township")]
+            township.townships_rel = [UserTownship(township="南湖镇")]
+            db.session.add_all([manager, township])
             db.session.commit()
             started = time.perf_counter()
             fill(manager)
@@ -111,6 +116,8 @@ def main():
                                       ("the year", date(2025, 12, 1), date(2026, 11, 30))]:
                 results.append((f"statistics of {label} ({CASES:,} cases in the year)",
                                 timed(lambda: reports.build(db.session, manager, start, end))))
+                results.append((f"statistics of {label}, one township's (a third of them)",
+                                timed(lambda: reports.build(db.session, township, start, end))))
             for label, query in [("unfiltered", audit_log.AuditQuery()),
                                  ("one action", audit_log.AuditQuery(action="timer_fired")),
                                  ("a rare action", audit_log.AuditQuery(action="calendar_override")),

@@ -53,6 +53,6 @@ def test_other_roles_get_403(people, api, role):
 def test_in_the_openapi_document(people, api):
     paths = api("manager").get("/api/v1/openapi.json").get_json()["paths"]
     statistics = paths["/api/v1/statistics"]["get"]
-    assert {p["name"] for p in statistics["parameters"]} == {"start", "end"}
+    assert {p["name"] for p in statistics["parameters"]} == {"start", "end", "township", "enterprise_id"}
     assert {"scope", "action", "actor", "case_code", "since", "until", "limit", "offset"} == \
         {p["name"] for p in paths["/api/v1/audit"]["get"]["parameters"]}

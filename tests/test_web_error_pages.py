@@ -19,7 +19,7 @@ def test_a_wrong_method_and_a_given_message(people, login):
     response = user.get("/notifications/1/read")  # a form's target, posted only
     assert response.status_code == 405 and "此页面不接受这种请求方式" in text(response)
     response = user.get("/reports")  # the guard's own words stay
-    assert response.status_code == 403 and "只有管理人员、应急管理局和系统管理员可以查看统计报表" in text(response)
+    assert response.status_code == 403 and "只有管理人员、应急管理局、属地监管和系统管理员可以查看统计报表" in text(response)
 
 
 def test_the_api_keeps_json(people, api):

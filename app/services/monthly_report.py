@@ -1,11 +1,12 @@
 """The monthly report (月报) delivered to the management: once a month has ended, every manager and the bureau
-get an in-app notice with its figures and a link to the full statistics (page, CSV, PDF), and the notice is
-queued for email / SMS / WeChat like any other. Run by the scheduler every hour: a month is delivered once
-(one notice per recipient and month), however often it runs or however late it starts again."""
+get an in-app notice with the county's figures and a link to the full statistics (page, CSV, PDF), and every
+township / park safety office the figures of the townships it covers (属地统计; its link opens the statistics of
+its area); the notice is queued for email / SMS / WeChat like any other. Run by the scheduler every hour: a month
+is delivered once (one notice per recipient and month), however often it runs or however late it starts again."""
 from datetime import date, timedelta
 
 from ..clock import clock
-from . import audit, notifications, reports
+from . import audit, notifications, report_area, reports
 
 RECIPIENT_ROLES = ("manager", "bureau")
 KIND = "monthly_report"
@@ -27,16 +28,27 @@ def deliver(uow):
     """Deliver last month's report to whoever has not had it; returns how many notices were created."""
     start, end = reports.previous_month(clock.local_now().date())
     key = dedup_key(start)
-    recipients = notifications.role_holders_without(uow, RECIPIENT_ROLES, key)
+    sent = _deliver_area(uow, start, end, key, report_area.COUNTY,
+                         notifications.role_holders_without(uow, RECIPIENT_ROLES, key))
+    for townships, recipients in notifications.township_offices_without(uow, key).items():
+        sent += _deliver_area(uow, start, end, key, report_area.of_townships(townships), recipients)
+    return sent
+
+
+def _deliver_area(uow, start, end, key, area, recipients):
+    """The report of `area` to its recipients: one notice each, one audit row."""
     if not recipients:
         return 0
-    report = reports.compute(uow.session, start, end)
+    report = reports.compute(uow.session, start, end, area)
     t = report.total
-    title = f"{start:%Y年%m月}隐患排查治理月报"
+    title = f"{start:%Y年%m月}{area.name('')}隐患排查治理月报"
     rate = "—" if t.rate is None else f"{t.rate}%"
     body = (f"本月登记隐患 {t.registered} 件，已销号 {t.closed} 件，未销号 {t.open} 件（其中逾期 {t.overdue} 件），"
             f"整改率 {rate}。详见统计报表 {start.isoformat()} 至 {end.isoformat()}。")
     notifications.send(uow, recipients, KIND, title, body, key)
-    audit.record(uow, None, None, "monthly_report_sent", details={
-        "month": f"{start:%Y-%m}", "recipients": len(recipients), "registered": t.registered, "closed": t.closed})
+    details = {"month": f"{start:%Y-%m}", "recipients": len(recipients), "registered": t.registered,
+               "closed": t.closed}
+    if not area.is_county:
+        details["townships"] = list(area.townships)
+    audit.record(uow, None, None, "monthly_report_sent", details=details)
     return len(recipients)

@@ -5,7 +5,8 @@ from sqlalchemy import bindparam, func, insert, select
 from ..clock import clock
 from ..models import Notification
 from . import audit, outbox
-from .users import holders_of_role
+from .access import sees_all_cases
+from .users import holders_of_role, township_offices
 
 # signal name -> (roles to notify, Chinese title). Enterprise recipients are the case's own enterprise; township
 # recipients (属地监管) the safety offices covering its township / park, told what the bureau is told.
@@ -43,6 +44,17 @@ def role_holders_without(uow, roles, key):
     """The active holders of `roles` (not enterprise staff) who have no notice with this dedup key yet: the
     recipients of a periodic report that is still due to them."""
     return not_yet_given(uow, _recipients(uow, tuple(roles), None), key)
+
+
+def township_offices_without(uow, key):
+    """The township offices who have no notice with this dedup key yet, by the townships they cover:
+    {(township, ...): [users]}, for periodic reports of their own area (属地统计). An office covering no township
+    gets none; a user who also holds a county-wide role is left to the county's report."""
+    groups = {}
+    for user in not_yet_given(uow, township_offices(uow.session), key):
+        if user.townships and not sees_all_cases(user):
+            groups.setdefault(tuple(user.townships), []).append(user)
+    return groups
 
 
 def role_holders(uow, roles, enterprise_id=None):

@@ -1,4 +1,6 @@
-"""Statistics of the hazards registered in a period (统计报表), for managers, the bureau and administrators.
+"""Statistics of the hazards registered in a period (统计报表), for managers, the bureau and administrators (the
+county, or a township / enterprise they choose) and for township / park safety offices (their own area only,
+services/report_area.py).
 
 The cohort is every case registered between two Shanghai dates (both included); each figure says what became of
 those cases up to now. Rates follow the seed document: rectification rate = closed / registered (整改率 =
@@ -13,7 +15,7 @@ from sqlalchemy import and_, case, func, select
 from ..clock import clock, start_of_local_day
 from ..errors import NotAllowed
 from ..models import GRADES, Enterprise, HazardCase
-from . import trends
+from . import report_area, trends
 from .sql_dates import days_between, local_month
 
 ROLES = ("manager", "bureau", "admin")
@@ -23,7 +25,8 @@ MAJOR_GRADES = ("major", "especially_major")
 
 
 def may_read(user):
-    return user.has_role(*ROLES)
+    """The county's readers, and the township offices for their area (属地统计)."""
+    return user.has_role(*ROLES, "township")
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Report:
     # 区域隐患热力图: cases registered by township (rows, most first) and hazard type (columns, most first)
     heat: dict = field(default_factory=dict)  # township -> {hazard type: registered}
     trend: object = None  # trends.Trend: the six whole months up to the period's end and the next month's forecast
+    area: report_area.Area = report_area.COUNTY  # the part of the county counted
 
     @property
     def heat_types(self):
@@ -77,21 +81,24 @@ class Report:
         return max((n for row in self.heat.values() for n in row.values()), default=0)
 
 
-def build(session, user, start, end):
-    """The report of the cases registered from `start` to `end` (Shanghai dates, both included), for `user`."""
+def build(session, user, start, end, township=None, enterprise_id=None):
+    """The report of the cases registered from `start` to `end` (Shanghai dates, both included), for `user`: of
+    their area (report_area.default_for), or of the township / enterprise asked for (404 outside their area)."""
     if not may_read(user):
-        raise NotAllowed("只有管理人员、应急管理局和系统管理员可以查看统计报表 / "
-                         "only managers, the bureau and administrators may read the statistics")
-    return compute(session, start, end)
+        raise NotAllowed("只有管理人员、应急管理局、属地监管和系统管理员可以查看统计报表 / "
+                         "only managers, the bureau, township offices and administrators may read the statistics")
+    return compute(session, start, end, report_area.chosen(session, user, township, enterprise_id))
 
 
-def compute(session, start, end):
-    """The report, for whoever may have it (the monthly delivery computes it for the scheduler). Counted by the
-    database (grouped queries over the registration-time index), not by reading the cases."""
+def compute(session, start, end, area=report_area.COUNTY):
+    """The report of `area`, for whoever may have it (the monthly delivery computes it for the scheduler). Counted
+    by the database (grouped queries over the registration-time index, the area a condition of each), not by
+    reading the cases."""
     begin, finish = start_of_local_day(start), start_of_local_day(end + timedelta(days=1))
     dialect = session.get_bind().dialect.name
-    cohort = (HazardCase.registered_at >= begin, HazardCase.registered_at < finish)
-    report = Report(start, end)
+    cohort = (HazardCase.registered_at >= begin, HazardCase.registered_at < finish,
+              area.condition(HazardCase.enterprise_id))
+    report = Report(start, end, area=area)
     groups = {name: {} for name in ("by_grade", "by_type", "by_industry", "by_township", "enterprise")}
     now = clock.now()
     rows = _grouped(session, dialect, cohort, now, (HazardCase.grade, HazardCase.hazard_type, HazardCase.enterprise_id))
@@ -122,10 +129,10 @@ def compute(session, start, end):
     report.open_major = _with_open_major(session, groups["enterprise"])
     closed = report.total.closed
     report.average_days_to_close = round(closed_days / closed, 1) if closed else None
-    report.recurring = _recurring(session, dialect, begin, finish)
+    report.recurring = _recurring(session, dialect, begin, finish, area)
     registered = report.total.registered
     report.recurrence_rate = round(100 * report.recurring / registered, 1) if registered else None
-    report.trend = trends.compute(session, end)
+    report.trend = trends.compute(session, end, area.condition(HazardCase.enterprise_id))
     return report
 
 
@@ -151,14 +158,16 @@ def _with_open_major(session, enterprise_ids):
                HazardCase.grade.in_(MAJOR_GRADES))).scalars())
 
 
-def _recurring(session, dialect, begin, finish):
+def _recurring(session, dialect, begin, finish, area):
     """How many cases of the period had a case of the same enterprise and hazard type in the six months before
-    them: each case's predecessor (a window function over the period and the six months before it)."""
+    them: each case's predecessor (a window function over the period and the six months before it; partitioned
+    by enterprise, so counting the area's enterprises only changes nothing for theirs)."""
     previous = func.lag(HazardCase.registered_at).over(
         partition_by=(HazardCase.enterprise_id, HazardCase.hazard_type),
         order_by=(HazardCase.registered_at, HazardCase.id))
     pairs = select(HazardCase.registered_at.label("at"), previous.label("before")) \
-        .where(HazardCase.registered_at >= begin - RECURRENCE_WINDOW, HazardCase.registered_at < finish).subquery()
+        .where(HazardCase.registered_at >= begin - RECURRENCE_WINDOW, HazardCase.registered_at < finish,
+               area.condition(HazardCase.enterprise_id)).subquery()
     return session.execute(select(func.count()).select_from(pairs).where(
         pairs.c.at >= begin, pairs.c.before.is_not(None),
         days_between(dialect, pairs.c.at, pairs.c.before) <= RECURRENCE_WINDOW.days)).scalar()

@@ -10,7 +10,7 @@ not a risk model.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from ..clock import clock, start_of_local_day
 from ..models import HazardCase
@@ -46,15 +46,17 @@ def last_whole_month(end):
     return (end.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def compute(session, end):
-    """The six whole months up to `end` (see last_whole_month) and the forecast for the month after them."""
+def compute(session, end, area=None):
+    """The six whole months up to `end` (see last_whole_month) and the forecast for the month after them; of the
+    cases `area` (a SQL condition, services/report_area.py) admits, every case without one."""
     last = last_whole_month(end)
     months = [_shift(last, k - MONTHS + 1) for k in range(MONTHS)]
     begin, finish = start_of_local_day(months[0]), start_of_local_day(_shift(last, 1))
     dialect = session.get_bind().dialect.name
     month = local_month(dialect, HazardCase.registered_at).label("month")
     rows = session.execute(select(month, HazardCase.hazard_type, func.count().label("n"))
-                           .where(HazardCase.registered_at >= begin, HazardCase.registered_at < finish)
+                           .where(HazardCase.registered_at >= begin, HazardCase.registered_at < finish,
+                                  true() if area is None else area)
                            .group_by(month, HazardCase.hazard_type)).all()
     keys = [f"{m:%Y-%m}" for m in months]
     index = {key: i for i, key in enumerate(keys)}

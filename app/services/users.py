@@ -89,6 +89,12 @@ def department_staff(session, department_id):
         .order_by(User.display_name, User.id).all()
 
 
+def township_offices(session):
+    """Active holders of the township role (their townships are loaded with them)."""
+    return session.query(User).join(UserRole).filter(UserRole.role == "township", User.active.is_(True)) \
+        .order_by(User.display_name).all()
+
+
 def display_names(session, user_ids):
     ids = {i for i in user_ids if i}
     if not ids:

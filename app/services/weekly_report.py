@@ -1,7 +1,8 @@
 """The weekly briefing (整改进展周报): after a week (Monday to Sunday, Shanghai time) ends, managers, the bureau and
-the project leads get one notice with the week's progress — hazards registered (against the week before), cases
-closed (销号), what stood open and overdue when the week ended, the most frequent hazard types — and the
-suggestions those figures call for, with a link to the week's statistics. Queued for email / SMS / WeChat like any
+the project leads get one notice with the county's progress, each township / park safety office its own area's
+(属地统计) — hazards registered (against the week before), cases closed (销号), what stood open and overdue when
+the week ended, the most frequent hazard types — and the suggestions those figures call for, with a link to the
+week's statistics. Queued for email / SMS / WeChat like any
 notice; the hourly job delivers each week once, however often it runs or however late it starts again.
 
 Unlike the monthly report (which follows the cases registered in its month), the briefing counts what happened
@@ -14,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from ..clock import clock, start_of_local_day
 from ..errors import NotFound, ProcessError
 from ..models import HazardCase
-from . import audit, notifications
+from . import audit, notifications, report_area
 from .hazards import REGISTRATION_FORM
 from .processes import deployed_info, form_for
 from .reports import MAJOR_GRADES
@@ -55,11 +56,12 @@ class WeekFigures:
     top_types: list = field(default_factory=list)  # [(hazard type code, cases registered this week)]
 
 
-def compute(session, start, end):
-    """The week's figures, counted by the database."""
+def compute(session, start, end, area=report_area.COUNTY):
+    """The week's figures of `area` (services/report_area.py), counted by the database."""
     begin, finish = start_of_local_day(start), start_of_local_day(end + timedelta(days=1))
     week_before = start_of_local_day(start - timedelta(days=7))
     c = HazardCase
+    in_area = area.condition(c.enterprise_id)
     open_at_end = and_(c.registered_at < finish, or_(c.closed_at.is_(None), c.closed_at >= finish))
     row = session.execute(select(
         func.count().filter(c.registered_at >= begin, c.registered_at < finish).label("registered"),
@@ -67,9 +69,10 @@ def compute(session, start, end):
         func.count().filter(c.closed_at >= begin, c.closed_at < finish).label("closed"),
         func.count().filter(open_at_end, c.rectification_due < finish).label("overdue"),
         func.count().filter(open_at_end, c.grade.in_(MAJOR_GRADES)).label("major"),
-    ).where(or_(c.registered_at < finish, c.closed_at >= begin))).one()
+    ).where(or_(c.registered_at < finish, c.closed_at >= begin), in_area)).one()
     types = session.execute(
-        select(c.hazard_type, func.count().label("n")).where(c.registered_at >= begin, c.registered_at < finish)
+        select(c.hazard_type, func.count().label("n"))
+        .where(c.registered_at >= begin, c.registered_at < finish, in_area)
         .group_by(c.hazard_type).order_by(func.count().desc(), c.hazard_type).limit(TOP_TYPES)).all()
     return WeekFigures(start, end, row.registered, row.before, row.closed, row.overdue, row.major,
                        [(t.hazard_type, t.n) for t in types])
@@ -104,18 +107,31 @@ def body_of(figures, type_names):
 
 
 def deliver(uow):
-    """Deliver last week's briefing to whoever has not had it; returns how many notices were created."""
+    """Deliver last week's briefing to whoever has not had it; returns how many notices were created: the county's
+    to managers, the bureau and the project leads, each township office's own area's to it (属地统计)."""
     start, end = previous_week(clock.local_now().date())
     key = dedup_key(start)
-    recipients = notifications.role_holders_without(uow, RECIPIENT_ROLES, key)
-    if not recipients:
-        return 0
-    figures = compute(uow.session, start, end)
-    title = f"隐患整改进展周报（{start:%Y年%m月%d日}至{end:%m月%d日}）"
-    notifications.send(uow, recipients, KIND, title, body_of(figures, _type_names(uow)), key)
-    audit.record(uow, None, None, "weekly_report_sent", details={
-        "week": start.isoformat(), "recipients": len(recipients), "registered": figures.registered,
-        "closed": figures.closed, "open_overdue": figures.open_overdue})
+    type_names = {}
+    groups = [(report_area.COUNTY, notifications.role_holders_without(uow, RECIPIENT_ROLES, key))]
+    groups += [(report_area.of_townships(townships), recipients)
+               for townships, recipients in notifications.township_offices_without(uow, key).items()]
+    sent = 0
+    for area, recipients in groups:
+        if recipients:
+            type_names = type_names or _type_names(uow)
+            sent += _deliver_area(uow, start, end, key, area, recipients, type_names)
+    return sent
+
+
+def _deliver_area(uow, start, end, key, area, recipients, type_names):
+    figures = compute(uow.session, start, end, area)
+    title = f"{area.name('')}隐患整改进展周报（{start:%Y年%m月%d日}至{end:%m月%d日}）"
+    notifications.send(uow, recipients, KIND, title, body_of(figures, type_names), key)
+    details = {"week": start.isoformat(), "recipients": len(recipients), "registered": figures.registered,
+               "closed": figures.closed, "open_overdue": figures.open_overdue}
+    if not area.is_county:
+        details["townships"] = list(area.townships)
+    audit.record(uow, None, None, "weekly_report_sent", details=details)
     return len(recipients)
 
 

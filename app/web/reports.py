@@ -1,22 +1,26 @@
 """Statistics (统计报表) of the hazards registered in a period, on a page and as CSV, Excel and PDF files,
-for managers, the bureau and administrators (services/reports.py)."""
+for managers, the bureau and administrators, and for township / park safety offices of their own area
+(services/reports.py, services/report_area.py). `township` and `enterprise_id` narrow the area; one outside the
+reader's area is 404."""
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import reports
+from ..models import Enterprise
+from ..services import report_area, reports
+from ..services.access import township_choices
 from . import forms_render, reports_pdf
 from .names import N_
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
-from .query_args import read_days
+from .query_args import int_or_none, read_days
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 may_read_reports = restrict(bp, "may_read_reports", reports.may_read,
-                            N_("只有管理人员、应急管理局和系统管理员可以查看统计报表"))
+                            N_("只有管理人员、应急管理局、属地监管和系统管理员可以查看统计报表"))
 
 
 def read_period(args):
@@ -32,15 +36,46 @@ def read_period(args):
     return start, end, errors
 
 
+def read_area(args):
+    """The area asked for: {"township": name or None, "enterprise_id": number or None} (a malformed number is no
+    filter, as in the case list)."""
+    return {"township": (args.get("township") or "").strip() or None,
+            "enterprise_id": int_or_none(args.get("enterprise_id"))}
+
+
 @bp.route("")
 @login_required
 def index():
     start, end, errors = read_period(request.args)
-    report = None if errors else reports.build(db.session, current_user, start, end)
-    period = {"start": start.isoformat(), "end": end.isoformat()}
-    return render_template("reports/index.html", report=report, errors=errors, args=request.args, start=start,
-                           end=end, labels=Labels(), directions=DIRECTIONS, csv_url=url_for("reports.export_csv", **period),
-                           xlsx_url=url_for("reports.export_xlsx", **period), pdf_url=url_for("reports.export_pdf", **period)), 400 if errors else 200
+    area = read_area(request.args)
+    report = None if errors else reports.build(db.session, current_user, start, end, **area)
+    query = {"start": start.isoformat(), "end": end.isoformat(), **{k: v for k, v in area.items() if v is not None}}
+    townships = township_choices(db.session, current_user)
+
+    def township_link(township):
+        """A township's own statistics, for a row of the per-township table (not the one already shown)."""
+        if township in townships and report.area.townships != (township,):
+            return url_for("reports.index", start=query["start"], end=query["end"], township=township)
+        return None
+    return render_template(
+        "reports/index.html", report=report, errors=errors, args=request.args, start=start, end=end,
+        labels=Labels(), directions=DIRECTIONS, townships=townships, enterprises=_enterprise_choices(),
+        county=report_area.default_for(current_user).is_county, township_link=township_link,
+        area_name=area_name(report.area) if report else None,
+        csv_url=url_for("reports.export_csv", **query), xlsx_url=url_for("reports.export_xlsx", **query),
+        pdf_url=url_for("reports.export_pdf", **query)), 400 if errors else 200
+
+
+def _enterprise_choices():
+    """The enterprises the reader may narrow the statistics to: those of their area, by name."""
+    area = report_area.default_for(current_user)
+    return db.session.query(Enterprise.id, Enterprise.name).filter(area.condition(Enterprise.id)) \
+        .order_by(Enterprise.name).all()
+
+
+def area_name(area):
+    """The counted area in words: the county, the townships / parks, or the enterprise."""
+    return area.name(_("全县"))
 
 
 @bp.route("/export.csv")
@@ -61,7 +96,8 @@ def export_xlsx():
 @login_required
 def export_pdf():
     report, labels = _report_or_400()
-    return Response(reports_pdf.render(report, sections(report, labels)), mimetype="application/pdf",
+    body = reports_pdf.render(report, sections(report, labels), area_name(report.area))
+    return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"'})
 
 
@@ -69,7 +105,7 @@ def _report_or_400():
     start, end, errors = read_period(request.args)
     if errors:
         abort(400, "; ".join(f"{name}: {text}" for name, text in errors.items()))
-    return reports.build(db.session, current_user, start, end), Labels()
+    return reports.build(db.session, current_user, start, end, **read_area(request.args)), Labels()
 
 
 def _lines(report, labels):
@@ -118,7 +154,8 @@ def sections(report, labels):
         return [head] + [[name(key), t.registered, t.closed, t.open, t.overdue, _percent(t.rate)]
                          for key, t in groups.items()]
     total = report.total
-    summary = [[_("统计期间"), f"{report.start.isoformat()} — {report.end.isoformat()}"],
+    summary = [[_("统计范围"), area_name(report.area)],
+               [_("统计期间"), f"{report.start.isoformat()} — {report.end.isoformat()}"],
                [_("登记隐患数"), total.registered], [_("已销号"), total.closed], [_("未销号"), total.open],
                [_("逾期未整改"), total.overdue], [_("整改率"), _percent(total.rate)],
                [_("隐患复发率（六个月内同企业同类型）"), _percent(report.recurrence_rate)],

@@ -10,8 +10,9 @@ from ..clock import clock
 from . import pdf_styles as st
 
 
-def render(report, sections):
-    title = _("隐患排查治理统计报表")
+def render(report, sections, area_name):
+    """`area_name`: the counted area in words (the county, townships / parks or an enterprise), in the title."""
+    title = _("%(area)s隐患排查治理统计报表", area=area_name)
     story = [Paragraph(escape(title), st.TITLE),
              Paragraph(escape(_("统计期间 %(start)s — %(end)s（按登记时间）　生成时间 %(at)s",
                                 start=report.start.isoformat(), end=report.end.isoformat(),

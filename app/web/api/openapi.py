@@ -80,7 +80,8 @@ OPERATIONS = {
                       {"200": s.TaskSchema}),
     "complete_task": ("Submit a task's form; returns the updated case", "tasks", s.CompleteSchema, None,
                       {"200": s.CaseSchema}),
-    "statistics": ("Statistics of the hazards registered in a period (manager, bureau, admin)", "oversight", None,
+    "statistics": ("Statistics of the hazards registered in a period (manager, bureau, admin: the county "
+                   "or a chosen township / enterprise; township office: its own area only)", "oversight", None,
                    oversight.StatisticsQuery, {"200": oversight.StatisticsSchema}),
     "audit_events": ("The audit log across cases and administration (manager, bureau, admin)", "oversight", None,
                      oversight.AuditQuery, {"200": oversight.AuditListSchema}),

@@ -1,5 +1,6 @@
-"""Statistics and the audit log as JSON, for managers, the bureau and administrators (and the systems they feed):
-`GET /statistics?start=&end=` and `GET /audit?scope=&action=&actor=&case_code=&since=&until=&limit=&offset=`."""
+"""Statistics and the audit log as JSON, for managers, the bureau and administrators (and the systems they feed),
+the statistics also for township / park safety offices, of their own area: `GET /statistics?start=&end=&township=
+&enterprise_id=` and `GET /audit?scope=&action=&actor=&case_code=&since=&until=&limit=&offset=`."""
 from flask import g
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -15,6 +16,11 @@ from .schemas import HistoryEventSchema, PageQuery, QuerySchema
 class StatisticsQuery(QuerySchema):
     start = fields.Date(metadata={"description": "first day of registration (Shanghai); default: this month's"})
     end = fields.Date(metadata={"description": "last day, included; default: today"})
+    township = fields.String(validate=validate.Length(1, 100), metadata={
+        "description": "count one township / park only: any on the register for county-wide readers, one the caller "
+                       "covers for a township office (another is 404); default: the caller's whole area"})
+    enterprise_id = fields.Integer(metadata={"description": "count one enterprise of the caller's area (another is "
+                                                            "404)"})
 
     @validates_schema
     def _period(self, data, **kwargs):
@@ -71,9 +77,17 @@ class HeatCellSchema(Schema):
     registered = fields.Integer()
 
 
+class AreaSchema(Schema):
+    townships = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "the townships / parks counted; null for the whole county"})
+    enterprise_id = fields.Integer(allow_none=True, metadata={"description": "the one enterprise counted, if any"})
+    enterprise_name = fields.String(allow_none=True)
+
+
 class StatisticsSchema(Schema):
     start = fields.Date()
     end = fields.Date()
+    area = fields.Nested(AreaSchema, metadata={"description": "the part of the county counted (属地统计)"})
     total = fields.Nested(TallySchema)
     recurring = fields.Integer()
     recurrence_rate = fields.Float(allow_none=True, metadata={
@@ -119,13 +133,18 @@ class AuditListSchema(Schema):
 @api.get("/statistics")
 @token_required
 def statistics():
-    start, end = _period(query_args(StatisticsQuery()))
-    report = reports.build(db.session, g.api_user, start, end)
+    query = query_args(StatisticsQuery())
+    start, end = _period(query)
+    report = reports.build(db.session, g.api_user, start, end, query.get("township"), query.get("enterprise_id"))
+    area = report.area
 
     def groups(mapping):
         return [dict(_tally(t), key=k) for k, t in mapping.items()]
     return StatisticsSchema().dump({
-        "start": start, "end": end, "total": _tally(report.total), "recurring": report.recurring,
+        "start": start, "end": end,
+        "area": {"townships": None if area.townships is None else list(area.townships),
+                 "enterprise_id": area.enterprise_id, "enterprise_name": area.enterprise_name or None},
+        "total": _tally(report.total), "recurring": report.recurring,
         "recurrence_rate": report.recurrence_rate, "average_days_to_close": report.average_days_to_close,
         "by_grade": groups(report.by_grade), "by_type": groups(report.by_type),
         "by_industry": groups(report.by_industry), "by_township": groups(report.by_township),
