@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent, CasePublication, CasePublicationRecipient, Notification
 from app.services import case_publications, warning_cases
 from tests.bureau_notice_support import add_enterprise, in_session
+from tests.concurrency_support import meet_at, needs_two_sessions, one_wins
 from tests.case_publication_support import (PUBLIC, case_photo_ids, entry_with_photos, learn, more_enterprises,
                                             publish, withdraw)
 from tests.test_typical_cases import add, closed_after_two_rounds
@@ -189,3 +190,25 @@ def test_the_draft_never_carries_the_causes_or_the_enterprise(people):
     form = case_publications.prefill(db.session, entry)
     assert people.enterprise_a.name not in form["body"] and "某企业" in form["body"]
     assert entry.cause_analysis not in form["body"] and form["photos"] == []
+
+
+def test_two_publishers_at_once_one_wins(app, people, monkeypatch):
+    entry_id = add(people.quality, closed_after_two_rounds(people)).id
+    needs_two_sessions()
+    meet_at(monkeypatch, case_publications, "check_may_publish")
+    refused = one_wins(app, ("bureau", "project_lead"), lambda uow, user: case_publications.publish(
+        uow, user, entry_id, {**PUBLIC, "title": f"{user.username} 的版本"}))
+    assert "已向企业发布" in refused
+    assert db.session.query(CasePublication).count() == 1
+    assert db.session.query(CasePublicationRecipient).count() == 2
+    assert db.session.query(Notification).filter_by(kind="warning_case").count() == 2
+
+
+def test_the_demo_publishes_the_cold_store_case_to_every_enterprise(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    row = db.session.query(CasePublication).one()
+    source = row.typical_case.case.enterprise.name
+    assert row.is_published and row.for_everyone and len(row.photos) == 1
+    assert source not in row.title and source not in row.body
+    tally = case_publications.tallies(db.session, [row.id])[row.id]
+    assert tally["learned"] == 1 and tally["addressed"] == db.session.query(CasePublicationRecipient).count() > 3

@@ -10,7 +10,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Attachment, CasePublication, CasePublicationRecipient, Notification
-from tests.case_publication_support import PUBLIC, entry_with_photos, learn, more_enterprises, publish, withdraw
+from tests.case_publication_support import PUBLIC, entry_with_photos, more_enterprises, publish, withdraw
 from tests.test_typical_cases import WRITTEN, add, closed_after_two_rounds
 from tests.test_web_support import field_html, text
 
