@@ -46,7 +46,8 @@ def test_the_bureau_publishes_from_the_entry_page(people, login):
     assert f'data-published="{publication.id}"' in text(bureau.get("/library"))
 
 
-def test_roles_that_may_not_publish(people, login):
+def test_roles_that_may_not_publish(people, login, make_user):
+    make_user("town", "township")
     entry = add(people.quality, closed_after_two_rounds(people))
     publication_id = publish(people.bureau, entry.id)
     for role in ("quality", "manager", "inspector", "admin"):
@@ -62,9 +63,11 @@ def test_roles_that_may_not_publish(people, login):
         assert client.get(f"/library/{entry.id}/publish").status_code == 404
         assert client.post(f"/library/publications/{publication_id}/withdraw", data={"reason": "x"}) \
             .status_code == 404
-    owner = login("process_owner")
-    assert owner.get("/warning-cases").status_code == 403 and owner.get(f"/library/{entry.id}/publish") \
-        .status_code == 403
+    for role in ("process_owner", "town"):
+        client = login(role)
+        for url in ("/warning-cases", f"/warning-cases/{publication_id}", f"/library/{entry.id}/publish"):
+            assert client.get(url).status_code == 403, (role, url)
+        assert 'href="/warning-cases"' not in text(client.get("/"))
 
 
 def test_the_enterprise_page_never_shows_the_source(people, login, api):
