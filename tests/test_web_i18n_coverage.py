@@ -12,10 +12,11 @@ from markupsafe import escape
 
 from app.clock import clock
 from app.extensions import db
-from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CaseReferral,
-                        Department, Enterprise, HazardCase, InspectionCampaign, IotAlarm, IotDevice, IotGateway,
-                        IotMaintenance, JointMeeting, Notification, ProcessVersion, PublicReport, RectificationCheck,
-                        ReferralReply, ServiceProject, TimerFiring, TypicalCase, User, UserTownship)
+from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
+                        CaseReferral, Department, Enterprise, HazardCase, InspectionCampaign, IotAlarm, IotDevice,
+                        IotGateway, IotMaintenance, JointMeeting, Notification, ProcessVersion, PublicReport,
+                        RectificationCheck, ReferralReply, ServiceProject, TimerFiring, TypicalCase, User,
+                        UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -29,6 +30,7 @@ from test_web_support import compile_translations, text
 from public_report_support import file as file_report, step as report_step, to_confirmed, to_verifying
 from tests.referral_support import department as add_department, refer, reply as reply_referral
 from tests.bureau_notice_support import create as create_notice, sign as sign_notice
+from tests.case_publication_support import learn as learn_case, publish as publish_case
 from tests.iot_support import reading as iot_reading, register as register_iot_device, send as send_iot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +117,8 @@ def user_data():
         strings |= {notice.title, notice.body, notice.withdrawn_reason, *notice.paragraphs,
                     *(str(v) for v in notice.target_values or [])}
     strings |= {r.reply for r in db.session.query(BureauNoticeRecipient)}
+    for p in db.session.query(CasePublication):  # warning cases: the public version and its audience as chosen
+        strings |= {p.title, p.body, p.withdrawn_reason, *p.paragraphs, *p.industries, *p.townships}
     strings |= {text for d in db.session.query(Department) for text in (d.name, d.contact_person)}
     strings |= {text for r in db.session.query(CaseReferral) for text in (r.reason, r.internal_note, r.close_note)}
     strings |= {r.text for r in db.session.query(ReferralReply)}
@@ -155,6 +159,8 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login, make_use
     [alarm_id] = send_iot(key, iot_reading("h2s", 4, minutes=-30), iot_reading("h2s", 31))["alarms_opened"]
     notice = create_notice(people.bureau, publish=True)  # a warning to every enterprise, one signed
     sign_notice(people.ent_b, notice, "已传达到各班组")
+    publication = publish_case(people.bureau, entry.id, industries=["化工"])  # a warning case (警示案例)
+    learn_case(people.ent_a, publication)
     pages = {
         "project_lead": ["/", "/cases", f"/cases/{case_id}", "/notifications", "/objections", "/followups",
                          "/inspections", "/inspections/plans", "/inspections/plans/new",
@@ -165,10 +171,12 @@ def test_english_pages_show_no_chinese_outside_user_data(people, login, make_use
                          "/library?quarter=2026Q4&industry=化工", "/iot/devices", f"/iot/devices/{device_id}",
                          "/iot/alarms", f"/iot/alarms/{alarm_id}", "/iot/maintenance", "/iot/gateways",
                          "/service-projects", "/service-projects/new", "/campaigns", "/campaigns/new",
-                         "/notices", "/notices/new", f"/notices/{notice}"],  # a project's pages: test_service_projects_web
+                         "/notices", "/notices/new", f"/notices/{notice}", f"/library/{entry.id}/publish",
+                         # a project's pages: test_service_projects_web
+                         "/warning-cases", f"/warning-cases/{publication}"],
         "ent_a": ["/notifications", "/account/password", "/account/two-factor", "/complaints", "/complaints/new",
                   "/cooperation", "/hazards/offline", "/iot/devices", f"/iot/alarms/{alarm_id}", "/notices",
-                  f"/notices/{notice}"],
+                  f"/notices/{notice}", "/warning-cases", f"/warning-cases/{publication}"],
         "bureau": ["/supervision", f"/supervision/enterprises/{people.enterprise_a.id}"],
         "manager": ["/audit", "/audit?scope=logins", "/reports?start=2026-11-01&end=2026-12-31", "/quality"],
         "quality": ["/quality"],

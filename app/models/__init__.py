@@ -28,6 +28,8 @@ from .cooperation import COOPERATION_CLASSES, CooperationScore  # noqa: F401
 from .rectification_check import CHECK_CONCLUSIONS, RectificationCheck, SiteCheckDraw  # noqa: F401
 from .public_case import PublicCase  # noqa: F401
 from .typical_case import TypicalCase  # noqa: F401
+from .case_publication import (PUBLICATION_ISSUERS, PUBLICATION_STATUSES, CasePublication,  # noqa: F401
+                               CasePublicationPhoto, CasePublicationRecipient)
 from .service_report import CONCLUSION_GRADES, REPORT_STATUSES, ServiceReport  # noqa: F401
 from .iot import (ALARM_KINDS, ALARM_LEVELS, DEVICE_KINDS, DEVICE_STATUSES, MAINTENANCE_KINDS, PARAMETERS,  # noqa: F401
                   IotAlarm, IotDevice, IotGateway, IotMaintenance, IotParameter, IotReading, IotReadingDaily)

@@ -14,12 +14,12 @@ from flask import current_app
 from ..clock import SHANGHAI, clock
 from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise, HazardCase, HumanTask,
                       InspectionVisit, User, UserRole, UserTownship)
-from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_changes, checklist_load,
-               checklist_results, checklist_review, complaint_handling, complaints, cooperation, hazards, iot_demo,
-               major_hazard_demo, objections, public_hazards, public_report_handling, public_reports,
-               rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks, service_project_demo,
-               campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts, service_reports,
-               typical_cases, visit_checkins, visit_ratings)
+from . import (attachments, bureau_notice_receipts, bureau_notices, case_publication_demo, checklist_changes,
+               checklist_load, checklist_results, checklist_review, complaint_handling, complaints, cooperation,
+               hazards, iot_demo, major_hazard_demo, objections, public_hazards, public_report_handling,
+               public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
+               service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
+               service_reports, typical_cases, visit_checkins, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -104,6 +104,7 @@ def seed(uow, password, only_if_empty=True):
     major_hazard_demo.seed(uow, users)  # its special report, approved plan and listing (挂牌督办)
     _seed_public_report(uow, users)
     _seed_typical_case(uow, users["quality"])
+    case_publication_demo.seed(uow, users)  # published to every enterprise as a warning case (警示案例)
     _seed_service_report(uow, users["project_lead"])
     _seed_notice(uow, users)
     # the departments and the fire brigade's login; a pressure vessel referred, with the reply

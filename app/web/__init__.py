@@ -13,6 +13,7 @@ def register_web(app):
     from . import checklist_qr, hazard_map, measurement_form, rectification_checks, regrading
     from . import cooperation
     from . import public_hazards, spot_checks, typical_cases
+    from . import case_publishing, warning_cases
     from . import service_reports
     from . import public_reports, report_intake
     from . import service_reports, service_projects
@@ -66,6 +67,8 @@ def register_web(app):
     app.register_blueprint(spot_checks.bp)
     app.register_blueprint(public_hazards.bp)
     app.register_blueprint(typical_cases.bp)
+    app.register_blueprint(case_publishing.bp)
+    app.register_blueprint(warning_cases.bp)
     app.register_blueprint(public_reports.bp)
     app.register_blueprint(report_intake.bp)
     app.register_blueprint(service_reports.bp)

@@ -22,7 +22,11 @@ PAGE_SIZE = 50
 FILTER_ARGS = ("q", "hazard_type", "industry", "quarter")
 # The written fields as the form, the history and the audit log name them.
 TYPICAL_CASE_TITLES = {"title": N_("案例标题"), "problem_description": N_("问题描述"), "cause_analysis": N_("成因分析"),
-                       "measures": N_("整改措施"), "effect": N_("整改效果"), "lessons": N_("经验启示")}
+                       "measures": N_("整改措施"), "effect": N_("整改效果"), "lessons": N_("经验启示"),
+                       # publishing to enterprises (web/case_publishing.py)
+                       "publication": N_("向企业发布"), "public_title": N_("公开标题"), "public_body": N_("公开正文"),
+                       "audience_industries": N_("发布范围：行业"), "audience_townships": N_("发布范围：乡镇/园区"),
+                       "public_photos": N_("公开照片数")}
 
 
 @bp.before_request
@@ -140,11 +144,16 @@ def printable():
 @bp.route("/library/<int:entry_id>")
 @login_required
 def show(entry_id):
+    return show_page(entry_id)
+
+
+def show_page(entry_id, **extra):
+    """The entry's page; `extra`: what a refused action on it (web/case_publishing.py) shows beside its form."""
     row = typical_cases.get(db.session, current_user, entry_id)
     return render_template("library/show.html", row=row, catalog=forms_render.Catalog.deployed(),
                            events=typical_cases.history(db.session, row), titles=TYPICAL_CASE_TITLES,
                            names=users.display_names(db.session, (row.created_by_id, row.updated_by_id)),
-                           may_write=typical_cases.may_write(current_user))
+                           may_write=typical_cases.may_write(current_user), **extra)
 
 
 def _typed():
