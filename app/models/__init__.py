@@ -38,3 +38,6 @@ from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTIC
 from .referral import (DEPARTMENT_KINDS, REFERRAL_KINDS, REFERRAL_REQUESTS, REFERRAL_STATUSES,  # noqa: F401
                        REPLY_OUTCOMES, CaseReferral, Department, JointMeeting, ReferralReply)
 from .major_hazard import PLAN_PARTS, PLAN_STATUSES, MajorHazard, MajorHazardPlan  # noqa: F401
+from .training import (ASSESSMENT_RESULTS, TRAINING_KINDS, TRAINING_MODULES, TrainingAttendee,  # noqa: F401
+                       TrainingEnterprise, TrainingPlanItem, TrainingSession)
+from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401

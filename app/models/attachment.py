@@ -2,16 +2,18 @@ from ..extensions import db
 from .types import UTCDateTime
 
 
-# At most one owner: a case, an inspection visit, a public report or a notice.
+# At most one owner: a case, an inspection visit, a public report, a notice or a training session.
 ONE_OWNER = ("(CASE WHEN case_id IS NULL THEN 0 ELSE 1 END + CASE WHEN visit_id IS NULL THEN 0 ELSE 1 END + "
-             "CASE WHEN report_id IS NULL THEN 0 ELSE 1 END + CASE WHEN notice_id IS NULL THEN 0 ELSE 1 END) <= 1")
+             "CASE WHEN report_id IS NULL THEN 0 ELSE 1 END + CASE WHEN notice_id IS NULL THEN 0 ELSE 1 END + "
+             "CASE WHEN training_id IS NULL THEN 0 ELSE 1 END) <= 1")
 
 
 class Attachment(db.Model):
     """A photo or file stored outside the web root under a random name."""
 
     __tablename__ = "attachment"
-    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报) or a notice.
+    # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报), a notice or a
+    # training session.
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -22,6 +24,8 @@ class Attachment(db.Model):
     report_id = db.Column(db.Integer, db.ForeignKey("public_report.id"), nullable=True, index=True)
     # A file of a bureau notice (services/bureau_notices.py): served to the notice's recipients and staff only.
     notice_id = db.Column(db.Integer, db.ForeignKey("bureau_notice.id"), nullable=True, index=True)
+    # A training session's material (课件, 签到表 scans; services/trainings.py): served to whoever reads the session.
+    training_id = db.Column(db.Integer, db.ForeignKey("training_session.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, or_, update
 from ..clock import clock
 from ..errors import NotFound, ValidationFailed
 from ..models import Attachment
-from . import bureau_notices, photo_metadata, projection
+from . import bureau_notices, photo_metadata, projection, trainings
 from .access import get_visible_case
 from .inspections import get_visible_visit
 
@@ -103,12 +103,12 @@ def _place_and_time(attachment, path, device_position):
 
 _table = Attachment.__table__
 # Only the uploader's own uploads, not linked to another case nor to a visit (services/visit_files.py), a public
-# report or a notice, or files already on this case for the same field (a task's saved draft linked them, and a
+# report, a notice or a training session, or files already on this case for the same field (a task's saved draft linked them, and a
 # colleague finishes the task); what it did not link is refused (and the caller's transaction, with this statement,
 # rolled back).
 _LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), or_(
     and_(_table.c.uploader_id == bindparam("b_uploader_id"), _table.c.visit_id.is_(None),
-         _table.c.report_id.is_(None), _table.c.notice_id.is_(None),
+         _table.c.report_id.is_(None), _table.c.notice_id.is_(None), _table.c.training_id.is_(None),
          or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))),
     and_(_table.c.case_id == bindparam("b_case_id"), _table.c.field == bindparam("b_field")))) \
     .values(case_id=bindparam("case_id"), field=bindparam("field")).returning(_table.c.id, _table.c.public_id)
@@ -158,7 +158,8 @@ def for_case(session, case_id):
 
 def open_for_user(uow, user, public_id, upload_dir):
     """(attachment, path) if the user may see it: the uploader, or anyone who may see its case or its inspection
-    visit; a notice's file: anyone who may read the notice (its recipients' staff, and the bureau's side). A public
+    visit; a notice's file: anyone who may read the notice (its recipients' staff, and the bureau's side); a training
+    session's material: anyone who may read the session. A public
     report's photos are served by the reports' pages, which know who may read the report."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
     if attachment is None or attachment.report_id is not None:
@@ -167,6 +168,10 @@ def open_for_user(uow, user, public_id, upload_dir):
         if not bureau_notices.may_read(user):
             raise NotFound("attachment not found")
         bureau_notices.get(uow.session, user, attachment.notice_id)
+    elif attachment.training_id is not None:
+        if not trainings.may_read(user):
+            raise NotFound("attachment not found")
+        trainings.get(uow.session, user, attachment.training_id)
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)

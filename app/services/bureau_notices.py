@@ -274,7 +274,8 @@ def _attach(uow, user, notice, file_ids):
     kinds = _table.c.content_type.in_(FILE_TYPES) | _table.c.content_type.like("image/%")
     linked = uow.session.connection().execute(
         sql_update(_table).where(_table.c.public_id.in_(wanted), _table.c.uploader_id == user.id,
-                             _table.c.case_id.is_(None), _table.c.notice_id.is_(None), kinds)
+                             _table.c.case_id.is_(None), _table.c.notice_id.is_(None),
+                             _table.c.training_id.is_(None), kinds)
         .values(notice_id=notice.id).returning(_table.c.public_id)).scalars().all()
     refused = sorted(set(wanted) - set(linked))
     if refused:

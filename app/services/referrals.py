@@ -138,7 +138,8 @@ def record_reply(uow, user, referral_id, form, file_ids=()):
     elif files:
         own = {p for (p,) in uow.session.query(Attachment.public_id).filter(
             Attachment.public_id.in_(files), Attachment.uploader_id == user.id, Attachment.case_id.is_(None),
-            Attachment.visit_id.is_(None), Attachment.report_id.is_(None), Attachment.notice_id.is_(None))}
+            Attachment.visit_id.is_(None), Attachment.report_id.is_(None), Attachment.notice_id.is_(None),
+            Attachment.training_id.is_(None))}
         if own != set(files):
             errors["files"] = "附件无效 / unknown attachment"
     raise_if(errors)

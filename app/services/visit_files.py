@@ -21,10 +21,12 @@ FIELD = "visit_files"
 MAX_FILES = 50  # per save
 
 _table = Attachment.__table__
-# Only the actor's own uploads that are on no case and on no other visit (linking one twice is harmless).
+# Only the actor's own uploads that are on no case, report, notice or training and on no other visit (linking one
+# twice is harmless).
 _LINK = update(_table).where(
     _table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), _table.c.uploader_id == bindparam("b_uploader"),
-    _table.c.case_id.is_(None), or_(_table.c.visit_id.is_(None), _table.c.visit_id == bindparam("b_visit"))) \
+    _table.c.case_id.is_(None), _table.c.report_id.is_(None), _table.c.notice_id.is_(None),
+    _table.c.training_id.is_(None), or_(_table.c.visit_id.is_(None), _table.c.visit_id == bindparam("b_visit"))) \
     .values(visit_id=bindparam("visit_id"), field=FIELD).returning(_table.c.id, _table.c.public_id)
 
 

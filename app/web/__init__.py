@@ -20,6 +20,7 @@ def register_web(app):
     from . import departments, referrals
     from . import campaigns
     from . import major_hazards
+    from . import drills, training_plans, trainings
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -71,6 +72,9 @@ def register_web(app):
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(referrals.bp)
     app.register_blueprint(departments.bp)
+    app.register_blueprint(trainings.bp)
+    app.register_blueprint(training_plans.bp)
+    app.register_blueprint(drills.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)
