@@ -117,5 +117,5 @@ def show(drill_id):
     registered = drills.registered_problems(row)
     return render_template("drills/show.html", row=row, registered=registered,
                            problems=list(enumerate(row.problem_lines, start=1)),
-                           may_register=hazards.may_register(current_user),
+                           registers_hazards=hazards.may_register(current_user),
                            may_write=trainings.may_write(current_user))
