@@ -166,3 +166,16 @@ def test_a_drill_names_every_wrong_field(people):
         drills.create(uow, people.project_lead, {"enterprise_id": "999999", "held_on": "2026-11-24", "scenario": "",
                                                  "kind": "drill", "participants": "0"})
     assert set(failed.value.fields) == {"enterprise_id", "held_on", "scenario", "kind", "participants"}
+
+
+def test_the_demo_has_a_plan_two_sessions_and_a_drill(app):
+    from app.models import Drill, TrainingPlanItem, TrainingSession, User
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert TrainingPlanItem.query.count() == 3
+    assert sorted(s.kind for s in TrainingSession.query) == ["enterprise", "internal"]
+    assert Drill.query.one().problem_lines[0] == "甲类仓库应急广播无法覆盖"
+    lead = User.query.filter_by(username="project_lead").one()
+    with UnitOfWork() as uow:
+        assert training_plans.progress(uow.session, lead, TrainingSession.query.first().held_at.year).held >= 1
+        assert training_targets.quarter_target(uow.session, lead).below  # the roster is far from two each

@@ -141,7 +141,7 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "major_plan_submitted": N_("提交重大隐患治理方案"), "major_plan_approved": N_("批准重大隐患治理方案"),
             "major_plan_returned": N_("退回重大隐患治理方案"), "major_hazard_urged": N_("重大隐患专报或治理方案逾期催办"),
             "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌"),
-            "training_recorded": N_("登记培训"), "training_updated": N_("修改培训记录"),
+            "training_recorded": N_("登记培训记录"), "training_updated": N_("修改培训记录"),
             "training_assessed": N_("登记培训考核结果"), "training_plan_item_added": N_("加入年度培训计划"),
             "training_plan_item_removed": N_("删除年度培训计划项"), "drill_recorded": N_("登记应急演练"),
             "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患")}
