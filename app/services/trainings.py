@@ -9,18 +9,19 @@ and the head count may be larger than the names typed.
 Who: project leads and the project team record and edit; the bureau, managers and administrators read everything;
 an enterprise's staff read the on-site trainings given to their enterprise (any other session does not exist for
 them: NotFound); every other role: NotAllowed. Every change is audited on the session (subject "training") with
-before → after values. The plan (training_plans.py), the targets (training_targets.py)."""
+before → after values. The materials (training_files.py), the plan (training_plans.py), the targets
+(training_targets.py)."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, insert, or_, select, update as sql_update
+from sqlalchemy import delete, insert, or_, select
 
 from ..clock import SHANGHAI, clock
-from ..errors import NotAllowed, NotFound, ValidationFailed
-from ..models import (ASSESSMENT_RESULTS, TRAINING_KINDS, TRAINING_MODULES, Attachment, Enterprise, TrainingAttendee,
+from ..errors import NotAllowed, NotFound
+from ..models import (ASSESSMENT_RESULTS, TRAINING_KINDS, TRAINING_MODULES, Enterprise, TrainingAttendee,
                       TrainingEnterprise, TrainingPlanItem, TrainingSession, User, UserRole)
 from ..models.user import ROLES
-from . import audit
+from . import audit, training_files
 from .field_rules import aware_moment, clean_count, clean_text, raise_if, row_id
 
 WRITERS = ("project_lead", "project_team")
@@ -31,7 +32,6 @@ STAFF_ROLES = ("inspector", "project_lead", "project_team", "supervision", "qual
 SUBJECT = "training"
 MAX_TOPIC, MAX_TEXT, MAX_TRAINER, MAX_LOCATION, MAX_NAME, MAX_LINES = 200, 4000, 100, 200, 64, 500
 MAX_HOURS = 24
-FILE_TYPES = ("application/pdf",)  # and images
 FIELDS = ("kind", "held_at", "hours", "topic", "modules", "content", "trainer", "location", "attendee_count",
           "plan_item_id", "staff_ids", "enterprise_ids", "attendees")
 
@@ -272,7 +272,7 @@ def create(uow, user, values, file_ids=()):
     uow.session.flush()
     _set_enterprises(uow, row, enterprise_ids)
     _set_attendees(uow, row, people)
-    _attach(uow, user, row, file_ids)
+    training_files.attach(uow, user, row, file_ids)
     audit.record(uow, None, user, "training_recorded", changes={k: [None, v] for k, v in _snapshot(
         fields, people, enterprise_ids).items()}, details=_details(row), subject=(SUBJECT, row.id))
     return row
@@ -289,8 +289,8 @@ def update(uow, user, training_id, values, file_ids=(), removed_file_ids=()):
     row.updated_at = clock.now()
     _set_enterprises(uow, row, enterprise_ids)
     _set_attendees(uow, row, people)
-    removed = _detach(uow, row, removed_file_ids)
-    added = _attach(uow, user, row, file_ids)
+    removed = training_files.detach(uow, row, removed_file_ids)
+    added = training_files.attach(uow, user, row, file_ids)
     uow.session.flush()
     uow.session.expire(row, ["attachments", "attendees", "enterprises"])
     changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
@@ -380,47 +380,6 @@ def assess(uow, user, training_id, results):
 
 def _assessment_text(result, score):
     return " ".join(p for p in (ASSESSMENT_RESULTS.get(result, ("",))[0], "" if score is None else str(score)) if p)
-
-
-_table = Attachment.__table__
-
-
-def _attach(uow, user, row, file_ids):
-    """Put the user's own free uploads (PDF or images) on the session; the public ids linked."""
-    wanted = sorted({str(i) for i in file_ids if i})
-    if not wanted:
-        return []
-    kinds = _table.c.content_type.in_(FILE_TYPES) | _table.c.content_type.like("image/%")
-    linked = uow.session.connection().execute(
-        sql_update(_table).where(_table.c.public_id.in_(wanted), _table.c.uploader_id == user.id,
-                                 _table.c.case_id.is_(None), _table.c.visit_id.is_(None),
-                                 _table.c.report_id.is_(None), _table.c.notice_id.is_(None),
-                                 _table.c.training_id.is_(None), kinds)
-        .values(training_id=row.id, field="training").returning(_table.c.public_id)).scalars().all()
-    refused = sorted(set(wanted) - set(linked))
-    if refused:
-        raise ValidationFailed("附件无效：只能附上自己上传的 PDF 或图片 / unknown attachment: only your own PDF or image "
-                               "uploads", fields={"files": f"unknown attachment {refused[0]}"})
-    return sorted(linked)
-
-
-def _detach(uow, row, file_ids):
-    """Take materials off the session (back to their uploader's own uploads); the public ids taken off."""
-    ids = sorted({str(i) for i in file_ids if i})
-    if not ids:
-        return []
-    return sorted(uow.session.connection().execute(
-        sql_update(_table).where(_table.c.public_id.in_(ids), _table.c.training_id == row.id)
-        .values(training_id=None, field="").returning(_table.c.public_id)).scalars().all())
-
-
-def file_of(session, user, training_id, public_id):
-    """A material of a session the user may read; NotFound otherwise."""
-    row = get(session, user, training_id)
-    item = session.query(Attachment).filter_by(public_id=str(public_id), training_id=row.id).first()
-    if item is None:
-        raise NotFound("附件不存在 / attachment not found")
-    return item
 
 
 def _details(row):

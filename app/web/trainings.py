@@ -12,7 +12,7 @@ from ..clock import SHANGHAI, clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import ASSESSMENT_RESULTS, TRAINING_KINDS, TRAINING_MODULES, Attachment
-from ..services import drills, trainings
+from ..services import drills, training_files, trainings
 from ..services.uow import UnitOfWork
 from . import training_pdf
 from .downloads import csv_download, csv_moment
@@ -211,7 +211,7 @@ def assess(training_id):
 @bp.route("/training/<int:training_id>/files/<public_id>")
 @login_required
 def material(training_id, public_id):
-    item = trainings.file_of(db.session, current_user, training_id, public_id)
+    item = training_files.file_of(db.session, trainings.get(db.session, current_user, training_id), public_id)
     path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
     if not path.is_file():
         abort(404)
