@@ -82,6 +82,10 @@ class Config:
     # Raw readings are kept this many full days before today (at least 31: readings may arrive 30 days late), then
     # rolled up into daily rows for good and deleted, nightly (services/iot_retention.py).
     IOT_READINGS_KEEP_DAYS = int(_env("IOT_READINGS_KEEP_DAYS", "90"))
+    # Training targets (services/training_targets.py): on-site trainings per served enterprise per quarter (seed 000
+    # "每季度安排不少于 2 次现场培训") and each staff member's training hours a year ("全年培训学时不少于 40 课时").
+    TRAINING_ONSITE_PER_QUARTER = int(_env("TRAINING_ONSITE_PER_QUARTER", "2"))
+    TRAINING_STAFF_HOURS_PER_YEAR = float(_env("TRAINING_STAFF_HOURS_PER_YEAR", "40"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

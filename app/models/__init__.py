@@ -45,3 +45,6 @@ from .enforcement import (ENFORCEMENT_MEASURES, ENFORCEMENT_STATUSES, FILING_CHO
 from .site_measurement import SiteMeasurement  # noqa: F401
 from .enterprise_document import (CERTIFICATE_KINDS, DOCUMENT_KINDS, LICENCE_KINDS, MANAGER_CATEGORIES,  # noqa: F401
                                   OPERATION_CATEGORIES, REVIEW_STATUSES, THREE_SYSTEMS, EnterpriseDocument)
+from .training import (ASSESSMENT_RESULTS, TRAINING_KINDS, TRAINING_MODULES, TrainingAttendee,  # noqa: F401
+                       TrainingEnterprise, TrainingPlanItem, TrainingSession)
+from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401

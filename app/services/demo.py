@@ -19,7 +19,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                hazards, iot_demo, major_hazard_demo, objections, public_hazards, public_report_handling,
                public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
                service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
-               service_reports, typical_cases, visit_checkins, visit_ratings)
+               service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -118,6 +118,7 @@ def seed(uow, password, only_if_empty=True):
                               uow.session.query(Enterprise).order_by(Enterprise.id).all())
     # A current winter fire-safety campaign (专项行动) with a night check and an unannounced plan.
     campaign_demo.seed(uow, users["project_lead"], users["inspector"])
+    training_demo.seed(uow, users, enterprises)  # this year's training plan, two sessions held and a drill
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True

@@ -23,6 +23,7 @@ def register_web(app):
     from . import major_hazards
     from . import enforcement
     from . import document_lists, enterprise_documents
+    from . import drills, training_plans, trainings
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -80,6 +81,9 @@ def register_web(app):
     app.register_blueprint(enterprise_documents.bp)
     app.register_blueprint(document_lists.bp)
     app.register_blueprint(departments.bp)
+    app.register_blueprint(trainings.bp)
+    app.register_blueprint(training_plans.bp)
+    app.register_blueprint(drills.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

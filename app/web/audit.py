@@ -29,8 +29,9 @@ PAGE_SIZE = 50
 MAX_TEXT = 64
 
 
-_IOT_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("监测告警 #%(id)s"),
-                 "iot_gateway": N_("边缘网关 #%(id)s")}
+_NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("监测告警 #%(id)s"),
+                 "iot_gateway": N_("边缘网关 #%(id)s"), "training": N_("培训 #%(id)s"), "drill": N_("应急演练 #%(id)s"),
+                 "training_plan": N_("%(id)s 年度培训计划")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -129,8 +130,8 @@ def subject_text(event):
         return _("执法处置 #%(id)s", id=event.subject_id)
     if event.subject_type == "enterprise_document":
         return _("档案资料 #%(id)s", id=event.subject_id)
-    if event.subject_type in _IOT_SUBJECTS:
-        return _(_IOT_SUBJECTS[event.subject_type], id=event.subject_id)
+    if event.subject_type in _NAMED_SUBJECTS:
+        return _(_NAMED_SUBJECTS[event.subject_type], id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details
         return _("检查表 %(code)s", code=(event.details or {}).get("checklist") or event.subject_id)
     return ""

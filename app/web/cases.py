@@ -1,5 +1,6 @@
 """Hazard cases: the list (and its ledger file), one case with its history, registering a hazard, and
 attachments."""
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
@@ -12,7 +13,7 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import GRADES, Enterprise
 from ..models.hazard_case import SOURCES, STATUSES
-from ..services import (attachments, audit, case_documents, checklist_results, followups, forms, hazards,
+from ..services import (attachments, audit, case_documents, checklist_results, drills, followups, forms, hazards,
                         inspections, iot_alarm_handling, notice_receipts, objections, photo_metadata,
                         public_report_handling, tasks, users)
 from ..services.access import may_work_on, township_choices, visible_enterprises
@@ -195,12 +196,14 @@ def register():
             raw["description"] = ["\n".join(filter(None, (checked.item.content, checked.note)))]
         alarm = _iot_alarm(request.args.get("iot_alarm"), raw)
         report = _public_report(request.args.get("public_report"), raw)
-        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report)
+        drill = _drill_problem(request.args.get("drill"), request.args.get("problem"), raw)
+        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
     alarm = _iot_alarm(request.form.get("iot_alarm_id"))
     report = _public_report(request.form.get("public_report_id"))
+    drill = _drill_problem(request.form.get("drill_id"), request.form.get("drill_problem"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -213,11 +216,13 @@ def register():
                 iot_alarm_handling.link_case(uow, current_user, alarm.id, case)
             if report is not None:  # the public report it was registered from records the case (409 if linked)
                 public_report_handling.link_case(uow, current_user, report.id, case)
+            if drill is not None:  # the drill's problem it was registered from records the case (409 if it did)
+                drills.link_case(uow, current_user, drill.row.id, drill.number, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
         return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm,
-                              report=report), 400
+                              report=report, drill=drill), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -278,7 +283,30 @@ def _public_report(value, raw=None):
     return report
 
 
-def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None):
+def _drill_problem(drill_id, number, raw=None):
+    """The emergency drill's problem a registration comes from (`?drill=&problem=` / the form's hidden fields): none
+    when not given; 404 for a drill the user does not see, 400 for no such problem, 409 when it was registered
+    already. With `raw`, the enterprise, description and type are drafted from it."""
+    if not (drill_id or "").strip():
+        return None
+    try:
+        row, text, values = drills.hazard_prefill(db.session, current_user, drill_id, number)
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw.update({name: [value] for name, value in values.items()})
+    return DrillProblem(row, int_or_none(number), text)
+
+
+@dataclass
+class DrillProblem:
+    row: object
+    number: int
+    text: str
+
+
+def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None,
+                   drill=None):
     errors = errors or {}
     own = [] if hazards.registers_for_any_enterprise(current_user) else [current_user.enterprise]  # self-check
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
@@ -286,7 +314,7 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
-                           alarm=alarm, public_report=report, self_check=bool(own),
+                           alarm=alarm, public_report=report, drill=drill, self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

@@ -157,7 +157,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "enterprise_document_reviewed": N_("审核档案资料"), "enterprise_document_returned": N_("退回档案资料"),
             "enterprise_document_retired": N_("档案资料移出档案"),
             "enterprise_document_expiring": N_("提醒企业证照即将到期"),
-            "enterprise_document_expired": N_("提醒企业证照已过期")}
+            "enterprise_document_expired": N_("提醒企业证照已过期"),
+            "training_recorded": N_("登记培训记录"), "training_updated": N_("修改培训记录"),
+            "training_assessed": N_("登记培训考核结果"), "training_plan_item_added": N_("加入年度培训计划"),
+            "training_plan_item_removed": N_("删除年度培训计划项"), "drill_recorded": N_("登记应急演练"),
+            "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患")}
 
 
 def step_name(name):
