@@ -38,3 +38,6 @@ from .bureau_notice import (NOTICE_ISSUERS, NOTICE_KINDS, NOTICE_STATUSES, NOTIC
 from .referral import (DEPARTMENT_KINDS, REFERRAL_KINDS, REFERRAL_REQUESTS, REFERRAL_STATUSES,  # noqa: F401
                        REPLY_OUTCOMES, CaseReferral, Department, JointMeeting, ReferralReply)
 from .major_hazard import PLAN_PARTS, PLAN_STATUSES, MajorHazard, MajorHazardPlan  # noqa: F401
+from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
+from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
+                        InstrumentLoan)
