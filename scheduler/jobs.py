@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, bureau_notice_receipts, complaints, cooperation, followups, health,
+from app.services import (backup, bureau_notice_receipts, complaints, cooperation, equipment_calibration,
+                          followups, health,
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, major_hazards, monthly_report,
                           objections, outbox, referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
@@ -163,6 +164,12 @@ def urge_major_hazards():
     return _urge("urge_major_hazards", major_hazards.urge_overdue, "urged")
 
 
+def remind_equipment_calibration():
+    """Instruments of the equipment register whose calibration is due within 30 days or overdue: the project leads
+    are told once per due date and stage (daily; a restarted scheduler checks at its start)."""
+    return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -275,6 +282,9 @@ def job_table(config):
          "seconds": ROLL_UP_CHECK_SECONDS},
         # 48-hour deadlines: checked every 10 minutes, so an urging comes at most that late
         {"id": "urge_major_hazards", "func": urge_major_hazards, "trigger": "interval", "seconds": 600},
+        # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
+        {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -19,6 +19,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, checklist_ch
                major_hazard_demo, objections, public_hazards, public_report_handling, public_reports,
                rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks, service_project_demo,
                campaign_demo, service_report_facts, service_reports, typical_cases, visit_checkins, visit_ratings)
+from . import resource_demo
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -106,6 +107,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_service_report(uow, users["project_lead"])
     _seed_notice(uow, users)
     referral_demo.seed(uow, users["bureau"])  # the departments; a pressure vessel referred, with the reply
+    resource_demo.seed(uow, users)  # the expert pool (one dispatched) and the equipment register (one out on loan)
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm
     # Scales, and a current service project with every enterprise on its roster (服务对象名单).

@@ -20,6 +20,7 @@ def register_web(app):
     from . import departments, referrals
     from . import campaigns
     from . import major_hazards
+    from . import equipment, experts
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -71,6 +72,8 @@ def register_web(app):
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(referrals.bp)
     app.register_blueprint(departments.bp)
+    app.register_blueprint(experts.bp)
+    app.register_blueprint(equipment.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

@@ -16,6 +16,8 @@ from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
+from .equipment import EQUIPMENT_TITLES
+from .experts import EXPERT_TITLES
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
@@ -125,6 +127,10 @@ def subject_text(event):
         return _("通知公告 #%(id)s", id=event.subject_id)
     if event.subject_type in _IOT_SUBJECTS:
         return _(_IOT_SUBJECTS[event.subject_type], id=event.subject_id)
+    if event.subject_type == "expert":
+        return _("专家 #%(id)s", id=event.subject_id)
+    if event.subject_type == "instrument":
+        return _("设备 #%(id)s", id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details
         return _("检查表 %(code)s", code=(event.details or {}).get("checklist") or event.subject_id)
     return ""
@@ -145,7 +151,8 @@ def _catalog(events):
            if name == "enterprise_id" and isinstance(pair, list) and isinstance(pair[1], int)}
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
-                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES}.items():
+                        **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
+                        **EXPERT_TITLES, **EQUIPMENT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     report_audit_labels(catalog)

@@ -263,7 +263,9 @@ def tracked_titles():
             "inspection_visit": _("排查记录"), "checklist_item": _("检查项"),
             # referrals to other departments and joint meetings (services/referrals.py, joint_meetings.py)
             "department": _("部门"), "held_on": _("会议日期"),
-            "treatment_plan": _("重大隐患治理方案附件")}
+            "treatment_plan": _("重大隐患治理方案附件"),
+            # a dispatched expert (services/expert_matching.py)
+            "expert": _("调派专家")}
 
 
 class Catalog:

@@ -61,7 +61,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "major_plan_approved": N_("重大隐患治理方案已批准"), "major_plan_returned": N_("重大隐患治理方案被退回"),
                 "major_report_overdue": N_("重大隐患专报逾期未报送"),
                 "major_plan_overdue": N_("重大隐患治理方案逾期未提交"),
-                "major_hazard_listed": N_("重大隐患挂牌督办"), "major_hazard_delisted": N_("重大隐患摘牌")}
+                "major_hazard_listed": N_("重大隐患挂牌督办"), "major_hazard_delisted": N_("重大隐患摘牌"),
+                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -140,7 +141,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "major_hazard_opened": N_("建立重大隐患专报与治理方案记录"), "major_report_submitted": N_("报送重大隐患专报"),
             "major_plan_submitted": N_("提交重大隐患治理方案"), "major_plan_approved": N_("批准重大隐患治理方案"),
             "major_plan_returned": N_("退回重大隐患治理方案"), "major_hazard_urged": N_("重大隐患专报或治理方案逾期催办"),
-            "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌")}
+            "major_hazard_listed": N_("挂牌督办"), "major_hazard_delisted": N_("摘牌"),
+            "expert_added": N_("添加专家"), "expert_saved": N_("修改专家信息"), "expert_dispatched": N_("调派专家"),
+            "instrument_added": N_("添加设备"), "instrument_saved": N_("修改设备信息"),
+            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还")}
 
 
 def step_name(name):

@@ -43,3 +43,4 @@ from . import bureau_notices  # noqa: E402,F401
 from . import referrals  # noqa: E402,F401
 from . import campaigns  # noqa: E402,F401
 from . import major_hazards  # noqa: E402,F401
+from . import resources  # noqa: E402,F401

@@ -14,8 +14,8 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, inspections, iot, major_hazards as mh, oversight, ratings, public_hazards as ph,
-               public_reports as pr, rectification_checks as rc, referrals as rf, schemas as s, service_projects as sp,
-               service_reports as sr, spot_checks, typical_cases as tc, visit_checkins as vc)
+               public_reports as pr, rectification_checks as rc, referrals as rf, resources, schemas as s,
+               service_projects as sp, service_reports as sr, spot_checks, typical_cases as tc, visit_checkins as vc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -206,6 +206,7 @@ OPERATIONS.update(bn.OPERATIONS)  # so do the notices' (web/api/bureau_notices.p
 OPERATIONS.update(rf.OPERATIONS)  # and the referrals' (web/api/referrals.py)
 OPERATIONS.update(cp.OPERATIONS)  # and the campaigns' (web/api/campaigns.py)
 OPERATIONS.update(mh.OPERATIONS)  # and the major hazards' (web/api/major_hazards.py)
+OPERATIONS.update(resources.OPERATIONS)  # and the expert pool's and equipment register's (web/api/resources.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
