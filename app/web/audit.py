@@ -16,8 +16,8 @@ from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
-from .equipment import EQUIPMENT_TITLES
-from .experts import EXPERT_TITLES
+from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
+from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
@@ -155,6 +155,8 @@ def _catalog(events):
                         **EXPERT_TITLES, **EQUIPMENT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
+    expert_audit_labels(catalog)
+    equipment_audit_labels(catalog)
     report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})

@@ -42,6 +42,12 @@ def calibration_state(code):
     return label(equipment_calibration.STATES, code)
 
 
+def audit_labels(catalog):
+    """The audit log's names of the register's codes."""
+    catalog.labels.setdefault("instrument_kind", {code: instrument_kind(code) for code in INSTRUMENT_KINDS})
+    catalog.labels.setdefault("instrument_status", {code: instrument_status(code) for code in INSTRUMENT_STATUSES})
+
+
 def _filter(args):
     def known(name, table):
         return args.get(name, "") if args.get(name) in table else ""

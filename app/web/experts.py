@@ -14,7 +14,7 @@ from ..services.uow import UnitOfWork
 from .downloads import csv_download
 from .forms_render import bilingual
 from .guards import restrict
-from .names import N_, label
+from .names import N_, is_english, label
 
 bp = Blueprint("experts", __name__)
 may_read_experts = restrict(bp, "may_read_experts", experts.may_read, N_("专家库仅供监管部门和服务机构使用"))
@@ -28,6 +28,11 @@ EXPERT_TITLES = {"expert_name": N_("姓名"), "expert_organisation": N_("工作�
 @bp.app_template_filter("expert_domain")
 def expert_domain(code):
     return label(EXPERT_DOMAINS, code)
+
+
+def audit_labels(catalog):
+    """The audit log's names of the pool's field codes."""
+    catalog.labels.setdefault("expert_domains", {code: expert_domain(code) for code in EXPERT_DOMAINS})
 
 
 @bp.app_template_global()
@@ -62,7 +67,7 @@ def export():
     lines = [[_("姓名"), _("工作单位"), _("职称"), _("专业领域"), _("联系电话"), _("证书编号"), _("关联账号"),
               _("在办案件数"), _("状态"), _("备注")]]
     for e in rows:
-        lines.append([e.name, e.organisation, e.title, "、".join(expert_domain(d) for d in e.domains or []), e.phone,
+        lines.append([e.name, e.organisation, e.title, (", " if is_english() else "、").join(expert_domain(d) for d in e.domains or []), e.phone,
                       e.certificate_no, e.user.username if e.user else "", busy[e.id].total,
                       _("启用") if e.active else _("停用"), e.note])
     return csv_download(lines, f"experts-{clock.local_now():%Y%m%d-%H%M}.csv")

@@ -309,7 +309,7 @@ class Catalog:
         if isinstance(value, str) and _ISO_MOMENT.match(value):
             return _local_text(value)
         if isinstance(value, list):
-            return "、".join(self.show(name, v) for v in value)
+            return (", " if is_english() else "、").join(self.show(name, v) for v in value)
         return self.labels.get(name, {}).get(_as_input(value), str(value))
 
 
