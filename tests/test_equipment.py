@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from app.clock import clock
 from app.extensions import db
-from app.models import AuditEvent, HazardCase, Instrument, InstrumentLoan, Notification, SchedulerHeartbeat
+from app.models import (AuditEvent, Expert, ExpertDispatch, HazardCase, Instrument, InstrumentLoan, Notification,
+                        SchedulerHeartbeat)
 from app.services import equipment, equipment_calibration
 from app.services.uow import UnitOfWork
 from scheduler import jobs
-from tests.resource_support import instrument, lend
+from tests.resource_support import dispatch, expert, instrument, lend
 from tests.test_lifecycle_service import register
+from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
 from tests.test_web_support import csv_rows, text
 
 FORM = {"kind": "gas_detector", "model": "MSA Altair 4XR", "serial_no": "4XR-1", "asset_no": "SB-QT-001",
@@ -38,7 +40,8 @@ def test_the_form_refuses_a_due_date_before_the_calibration_and_keeps_the_input(
     clash = lead.post("/equipment/new", data={**FORM, "serial_no": "other"})
     assert clash.status_code == 409 and 'id="err-asset_no"' in text(clash)
     edited = lead.post(f"/equipment/{row.id}/edit", data={**FORM, "calibrated_on": "2026-11-20",
-                                                         "calibration_due": "2027-11-19", "certificate_no": "JZ2026-0099"})
+                                                         "calibration_due": "2027-11-19",
+                                                         "certificate_no": "JZ2026-0099"})
     assert edited.status_code == 302
     event = db.session.query(AuditEvent).filter_by(action="instrument_saved").one()
     assert event.changes == {"instrument_certificate_no": ["JZ2026-0001", "JZ2026-0099"],
@@ -70,9 +73,9 @@ def test_loans_one_at_a_time_never_with_a_lapsed_calibration(people, login):
     assert db.session.query(InstrumentLoan).count() == 1
     # retiring an instrument that is out is refused until it is back
     row = db.session.get(Instrument, good)
-    out = login("project_lead").post(f"/equipment/{good}/edit", data={**FORM, "status": "retired",
-                                                                      "calibrated_on": row.calibrated_on.isoformat(),
-                                                                      "calibration_due": row.calibration_due.isoformat()})
+    retire = {**FORM, "status": "retired", "calibrated_on": row.calibrated_on.isoformat(),
+              "calibration_due": row.calibration_due.isoformat()}
+    out = login("project_lead").post(f"/equipment/{good}/edit", data=retire)
     assert out.status_code == 409
     # only the borrower or a keeper records the return; back needing repair, it goes to 维修中
     assert login("project_team").post(f"/equipment/{good}/return", data={"condition": "good"}).status_code == 403
@@ -182,8 +185,6 @@ def test_the_daily_job_reminds_the_project_leads_30_days_before_and_when_overdue
 
 
 def test_english_pages_of_the_pool_and_the_register_show_no_chinese_outside_user_data(people, login):
-    from tests.resource_support import dispatch, expert
-    from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
     chemist = expert(people.project_lead, "周建国", ["chemical", "fire"], user_id=people.expert.id)
     case_id = register(people)  # a general case: the major hazards' card has English of its own to fix
     dispatch(people.bureau, case_id, chemist, "需危化专家研判")
@@ -200,3 +201,16 @@ def test_english_pages_of_the_pool_and_the_register_show_no_chinese_outside_user
         page = without_user_data(text(response))
         assert [w for w in UI_WORDS if w in page] == [], url
         assert leftover_chinese(page) == {}, url
+
+
+def test_the_demo_has_experts_one_dispatched_and_instruments_one_lent_one_due_one_overdue(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    assert db.session.query(Expert).count() == 5
+    (sent,) = db.session.query(ExpertDispatch).all()
+    assert sent.expert.name == "周建国" and sent.expert.user.username == "expert" and sent.case.grade == "major"
+    states = {i.asset_no: equipment_calibration.state(i) for i in db.session.query(Instrument)}
+    assert states["SB-QT-002"] == "due_soon" and states["SB-SJ-001"] == "overdue" and states["SB-WRJ-001"] == "none"
+    (loan,) = db.session.query(InstrumentLoan).all()
+    assert loan.instrument.asset_no == "SB-RX-001" and loan.borrower.username == "inspector"
+    assert loan.case_id == sent.case_id
+    assert jobs.remind_equipment_calibration() == 2  # the due and the overdue one, told to the project lead

@@ -97,7 +97,8 @@ def show(instrument_id):
 def _show_page(row, lend_form=None, lend_errors=None, return_form=None, return_errors=None, message=None, status=200):
     loan = equipment.open_loan(db.session, row.id)
     return render_template(
-        "equipment/show.html", row=row, loan=loan, loans=equipment_loans.for_instrument(db.session, current_user, row.id),
+        "equipment/show.html", row=row, loan=loan,
+        loans=equipment_loans.for_instrument(db.session, current_user, row.id),
         state=equipment_calibration.state(row), events=equipment.history(db.session, row.id), titles=EQUIPMENT_TITLES,
         may_manage=equipment.may_manage(current_user),
         may_return=loan is not None and (loan.borrower_id == current_user.id or equipment.may_manage(current_user)),

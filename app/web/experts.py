@@ -64,11 +64,12 @@ def index():
 def export():
     rows = experts.listing(db.session, current_user, _filter(request.args))
     busy = expert_matching.loads(db.session, rows)
+    separator = ", " if is_english() else "、"
     lines = [[_("姓名"), _("工作单位"), _("职称"), _("专业领域"), _("联系电话"), _("证书编号"), _("关联账号"),
               _("在办案件数"), _("状态"), _("备注")]]
     for e in rows:
-        lines.append([e.name, e.organisation, e.title, (", " if is_english() else "、").join(expert_domain(d) for d in e.domains or []), e.phone,
-                      e.certificate_no, e.user.username if e.user else "", busy[e.id].total,
+        fields = separator.join(expert_domain(d) for d in e.domains or [])
+        lines.append([e.name, e.organisation, e.title, fields, e.phone, e.certificate_no, e.user.username if e.user else "", busy[e.id].total,
                       _("启用") if e.active else _("停用"), e.note])
     return csv_download(lines, f"experts-{clock.local_now():%Y%m%d-%H%M}.csv")
 
