@@ -69,8 +69,8 @@ def export():
               _("在办案件数"), _("状态"), _("备注")]]
     for e in rows:
         fields = separator.join(expert_domain(d) for d in e.domains or [])
-        lines.append([e.name, e.organisation, e.title, fields, e.phone, e.certificate_no, e.user.username if e.user else "", busy[e.id].total,
-                      _("启用") if e.active else _("停用"), e.note])
+        lines.append([e.name, e.organisation, e.title, fields, e.phone, e.certificate_no,
+                      e.user.username if e.user else "", busy[e.id].total, _("启用") if e.active else _("停用"), e.note])
     return csv_download(lines, f"experts-{clock.local_now():%Y%m%d-%H%M}.csv")
 
 
