@@ -3,6 +3,8 @@ instrument's calibration state and borrower and the calibration rate; filters; 4
 tokens, 400 for an unknown filter value; both in the OpenAPI document."""
 from tests.resource_support import dispatch, expert, instrument, lend
 from tests.test_lifecycle_service import register
+from tests.test_web_restricted_pages import routes
+from tests.test_web_support import text
 
 
 def test_the_expert_pool_with_loads_and_filters(people, api, make_user):
@@ -51,3 +53,21 @@ def test_both_are_in_the_openapi_document(client):
     assert "get" in doc["paths"]["/api/v1/experts"] and "get" in doc["paths"]["/api/v1/equipment"]
     params = {p["name"] for p in doc["paths"]["/api/v1/equipment"]["get"]["parameters"]}
     assert params == {"q", "kind", "status", "calibration", "on_loan"}
+
+
+def test_every_page_of_both_registers_refuses_enterprise_staff_and_township_offices(app, people, login, client,
+                                                                                     make_user):
+    make_user("town", "township")
+    urls = routes(app, "experts") + routes(app, "equipment")
+    assert len(urls) >= 12
+    for username in ("ent_a", "town"):
+        user = login(username)
+        for url, method in urls:
+            assert user.open(url, method=method).status_code == 403, (username, method, url)
+        home = text(user.get("/"))
+        assert 'href="/experts"' not in home and 'href="/equipment"' not in home
+    for url, method in urls:
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+    home = text(login("inspector").get("/"))
+    assert 'href="/experts"' in home and 'href="/equipment"' in home
