@@ -4,7 +4,7 @@ industry and hazard type, then load — dispatches and claimed expert tasks), di
 linked expert told, 409 twice or on a closed case, 403 for other roles) and what the case page shows to whom."""
 from app.extensions import db
 from app.models import AuditEvent, Expert, ExpertDispatch, HumanTask, Notification
-from app.services import expert_matching, tasks
+from app.services import expert_matching, hazards, tasks
 from app.services.uow import UnitOfWork
 from tests.resource_support import dispatch, expert
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, rectify_data, register
@@ -86,7 +86,7 @@ def test_suggestions_rank_by_the_fields_wanted_then_by_load(people, login):
     busy_case = register(people, score=60)
     dispatch(people.bureau, busy_case, fireman)  # one open case: ranks after 乙电气, who scores the same
     case_id = register(people, score=60)
-    case = expert_matching.hazards.get_case(UnitOfWork(), lead, case_id)
+    case = hazards.get_case(UnitOfWork(), lead, case_id)
     order = [s.expert.id for s in expert_matching.suggestions(db.session, lead, case)]
     assert order == [electrician, fireman, chemist, generalist, mechanic]
     page = text(login("project_lead").get(f"/cases/{case_id}/experts"))
@@ -95,7 +95,7 @@ def test_suggestions_rank_by_the_fields_wanted_then_by_load(people, login):
     assert "己停用" not in page
     # at the machinery works the same hazard wants 电气 first, then 机械
     other = register(people, score=60, enterprise=people.enterprise_b)
-    case = expert_matching.hazards.get_case(UnitOfWork(), lead, other)
+    case = hazards.get_case(UnitOfWork(), lead, other)
     order = [s.expert.id for s in expert_matching.suggestions(db.session, lead, case)]
     assert order[:2] == [electrician, mechanic]
 
