@@ -7,9 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry, followups,
-                          health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, major_hazards,
-                          monthly_report, objections, outbox, referrals, region_risk, timers, weekly_report)
+from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
+                          equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
+                          iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
+                          timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -169,6 +170,12 @@ def notify_document_expiry():
     return _urge("notify_document_expiry", document_expiry.notify_due, "expiry notices")
 
 
+def remind_equipment_calibration():
+    """Instruments of the equipment register whose calibration is due within 30 days or overdue: the project leads
+    are told once per due date and stage (daily; a restarted scheduler checks at its start)."""
+    return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -284,6 +291,9 @@ def job_table(config):
         # expiry is by the day: checked hourly, so a restarted scheduler or a document entered today waits an hour,
         # not a day; each notice goes once
         {"id": "notify_document_expiry", "func": notify_document_expiry, "trigger": "interval", "seconds": 3600},
+        # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
+        {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -13,10 +13,10 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
-                        CaseReferral, Department, Enterprise, HazardCase, InspectionCampaign, IotAlarm, IotDevice,
-                        IotGateway, IotMaintenance, JointMeeting, Notification, ProcessVersion, PublicReport,
-                        RectificationCheck, ReferralReply, ServiceProject, TimerFiring, TypicalCase, User,
-                        UserTownship)
+                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, InspectionCampaign,
+                        Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
+                        Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply, ServiceProject,
+                        TimerFiring, TypicalCase, User, UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -124,6 +124,11 @@ def user_data():
     strings |= {r.text for r in db.session.query(ReferralReply)}
     strings |= {text for m in db.session.query(JointMeeting) for text in (m.place, m.minutes, m.decisions)}
     strings |= {y.source for y in db.session.query(CalendarYear)} | {d.note for d in db.session.query(CalendarDay)}
+    for e in db.session.query(Expert):  # the expert pool and the equipment register as typed
+        strings |= {e.name, e.organisation, e.title, e.note}
+    strings |= {d.reason for d in db.session.query(ExpertDispatch)}
+    strings |= {text for i in db.session.query(Instrument) for text in (i.model, i.keeper, i.location, i.note)}
+    strings |= {text for loan in db.session.query(InstrumentLoan) for text in (loan.purpose, loan.return_note)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

@@ -48,3 +48,6 @@ from .enterprise_document import (CERTIFICATE_KINDS, DOCUMENT_KINDS, LICENCE_KIN
 from .training import (ASSESSMENT_RESULTS, TRAINING_KINDS, TRAINING_MODULES, TrainingAttendee,  # noqa: F401
                        TrainingEnterprise, TrainingPlanItem, TrainingSession)
 from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
+from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
+from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
+                        InstrumentLoan)

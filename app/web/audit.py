@@ -18,6 +18,8 @@ from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
+from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
+from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
@@ -132,6 +134,10 @@ def subject_text(event):
         return _("档案资料 #%(id)s", id=event.subject_id)
     if event.subject_type in _NAMED_SUBJECTS:
         return _(_NAMED_SUBJECTS[event.subject_type], id=event.subject_id)
+    if event.subject_type == "expert":
+        return _("专家 #%(id)s", id=event.subject_id)
+    if event.subject_type == "instrument":
+        return _("设备 #%(id)s", id=event.subject_id)
     if event.subject_type == "checklist":  # standards version management: the list's code is in the details
         return _("检查表 %(code)s", code=(event.details or {}).get("checklist") or event.subject_id)
     return ""
@@ -153,9 +159,11 @@ def _catalog(events):
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
-                        **DOCUMENT_TITLES}.items():
+                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
+    expert_audit_labels(catalog)
+    equipment_audit_labels(catalog)
     report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})

@@ -265,7 +265,9 @@ def tracked_titles():
             "department": _("部门"), "held_on": _("会议日期"),
             "treatment_plan": _("重大隐患治理方案附件"),
             # readings and files of a supervision check or a re-inspection (services/site_measurements.py)
-            "measurements": _("现场检测数据"), "measurement_files": _("现场照片及文件")}
+            "measurements": _("现场检测数据"), "measurement_files": _("现场照片及文件"),
+            # a dispatched expert (services/expert_matching.py)
+            "expert": _("调派专家")}
 
 
 class Catalog:
@@ -309,7 +311,7 @@ class Catalog:
         if isinstance(value, str) and _ISO_MOMENT.match(value):
             return _local_text(value)
         if isinstance(value, list):
-            return "、".join(self.show(name, v) for v in value)
+            return (", " if is_english() else "、").join(self.show(name, v) for v in value)
         return self.labels.get(name, {}).get(_as_input(value), str(value))
 
 

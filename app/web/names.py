@@ -68,7 +68,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "major_hazard_listed": N_("重大隐患挂牌督办"), "major_hazard_delisted": N_("重大隐患摘牌"),
                 "enterprise_document_expiring": N_("档案证照即将到期"),
                 "enterprise_document_expired": N_("档案证照已过期"),
-                "enterprise_document_returned": N_("档案资料被退回")}
+                "enterprise_document_returned": N_("档案资料被退回"),
+                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -161,7 +162,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "training_recorded": N_("登记培训记录"), "training_updated": N_("修改培训记录"),
             "training_assessed": N_("登记培训考核结果"), "training_plan_item_added": N_("加入年度培训计划"),
             "training_plan_item_removed": N_("删除年度培训计划项"), "drill_recorded": N_("登记应急演练"),
-            "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患")}
+            "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患"),
+            "expert_added": N_("添加专家"), "expert_saved": N_("修改专家信息"), "expert_dispatched": N_("调派专家"),
+            "instrument_added": N_("添加设备"), "instrument_saved": N_("修改设备信息"),
+            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还")}
 
 
 def step_name(name):

@@ -47,3 +47,4 @@ from . import enforcement  # noqa: E402,F401
 from . import enterprise_documents  # noqa: E402,F401
 from . import warning_cases  # noqa: E402,F401
 from . import trainings  # noqa: E402,F401
+from . import resources  # noqa: E402,F401
