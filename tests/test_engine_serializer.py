@@ -200,3 +200,31 @@ def test_loaded_tasks_share_no_mutable_value_and_each_id_is_parsed_once():
             assert task._parent is task.parent.id
     workflow_converter = serializer._serializer.registry.convert_to_dict["BpmnWorkflow"].args[1].__self__
     assert serializer._task_restorer(workflow_converter).fast_types == {"Task": Task}
+
+
+def test_threads_saving_and_loading_at_once_get_their_own_states_back(app):
+    # A web server's threads and concurrent timer sweepers store states together: a compressor shared between
+    # threads corrupted them (and could crash the process), so each thread must round-trip its own states intact.
+    import threading
+    runtimes = [start(score)[0] for score in (10, 30, 60, 90)]
+    for runtime in runtimes:
+        complete(runtime, "assignment", {"rectification_requirements": "整改", "contact_person": "陈",
+                                         "contact_phone": "13800000000"})
+    expected = [json.loads(serializer.decompress(r.dump())) for r in runtimes]
+    failures = []
+
+    def work(index):
+        try:
+            for _ in range(300):
+                blob = runtimes[index].dump()
+                if json.loads(serializer.decompress(blob)) != expected[index]:
+                    failures.append(index)
+        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(runtimes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

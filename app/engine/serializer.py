@@ -12,6 +12,7 @@ does, without its generic dispatch and with each task id parsed once (a task's i
 times: as its key, its id, its children's parent and its parent's child).
 """
 import json
+import threading
 import zlib
 from copy import copy
 from functools import partial
@@ -292,15 +293,31 @@ FORMAT = "hazard-spiff-3.2/" + _serializer.VERSION
 # Stored states are zstd frames (level 1: smaller than zlib's level 6 and faster than its level 1, to write and to
 # read back); states written before as zlib streams stay readable (a zstd frame starts with its magic number, a
 # zlib stream never does).
+# A ZstdCompressor / ZstdDecompressor must not be used by two threads at once (python-zstandard: "not thread safe";
+# shared ones corrupted states and crashed the process when the web server's threads or concurrent timer sweepers
+# saved cases together), so each thread keeps its own pair.
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_compressor = zstandard.ZstdCompressor(level=1)
-_decompressor = zstandard.ZstdDecompressor()
+_zstd = threading.local()
+
+
+def _compressor():
+    compressor = getattr(_zstd, "compressor", None)
+    if compressor is None:
+        compressor = _zstd.compressor = zstandard.ZstdCompressor(level=1)
+    return compressor
+
+
+def _decompressor():
+    decompressor = getattr(_zstd, "decompressor", None)
+    if decompressor is None:
+        decompressor = _zstd.decompressor = zstandard.ZstdDecompressor()
+    return decompressor
 
 
 def dumps(workflow):
     dct = _serializer.to_dict(workflow)
     dct["format"] = FORMAT
-    return _compressor.compress(_json(dct))
+    return _compressor().compress(_json(dct))
 
 
 def _json(dct):
@@ -316,7 +333,7 @@ def _json(dct):
 def decompress(blob):
     """The JSON text of a stored state, zstd (now) or zlib (before)."""
     blob = bytes(blob)
-    return _decompressor.decompress(blob) if blob[:4] == _ZSTD_MAGIC else zlib.decompress(blob)
+    return _decompressor().decompress(blob) if blob[:4] == _ZSTD_MAGIC else zlib.decompress(blob)
 
 
 def loads(blob, spec, subprocess_specs):
