@@ -5,9 +5,9 @@ limit (合格 / 超标 / 仅记录 when the kind has none). A reading out of lim
 page and tells the case's project lead: the one who assigned the case, or every project lead when that person no
 longer leads (an administrator assigned it, the account was closed).
 
-A row may pick the instrument from the equipment register instead (`instrument_id`, services/measurement_instruments.py):
-the instrument and certificate number are then the register's, and an instrument whose calibration was overdue on
-the measurement's day is refused.
+A row may pick the instrument from the equipment register instead (`instrument_id`,
+services/measurement_instruments.py): the instrument and certificate number are then the register's, and an
+instrument whose calibration was overdue on the measurement's day is refused.
 
 Rows are checked all at once: each wrong field is named `measurements.<row>.<field>` (row from 0, in the order
 given), so a form shows the message next to its row and keeps what was typed."""

@@ -85,7 +85,8 @@ def overview(session, wanted=""):
     for person in people:
         rows = sorted(by_user.get(person.id, []), key=lambda r: r.id)
         states = {state(r, day) for r in rows}
-        if (wanted == "none" and states & {"valid", "expiring"}) or (wanted not in ("", "none") and wanted not in states):
+        holds = bool(states & {"valid", "expiring"})
+        if (wanted == "none" and holds) or (wanted not in ("", "none") and wanted not in states):
             continue
         result.append((person, rows))
     return result

@@ -158,8 +158,7 @@ def _save(person, form, row, write):
             _refuse(exc)
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
-        status = 400 if fields else exc.status
-        return _person_page(person, form, fields, row, None if fields else bilingual(exc.message), status)
+        return _person_page(person, form, fields, row, None if fields else bilingual(exc.message), exc.status)
     flash(_("证书已保存") if row is not None else _("已添加证书"), "success")
     return redirect(url_for("staff_certificates.person", user_id=person.id))
 

@@ -63,8 +63,8 @@ def upgrade():
                                     ['instrument_id'], ['id'])
 
 
-_OWNERS_BEFORE = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
-                  "document_id", "training_id")
+_OWNERS_BEFORE = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id",
+                  "follow_up_id", "document_id", "training_id")
 
 
 def _one_owner(columns):
