@@ -6,12 +6,17 @@ training targets page, and the daily expiry job — 30 days before and once expi
 clock, a renewal arming it again."""
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
 from app.clock import clock
 from app.extensions import db
 from app.models import Attachment, AuditEvent, Notification, SchedulerHeartbeat, StaffCertificate
 from app.services import staff_certificates
 from app.services.uow import UnitOfWork
 from scheduler import jobs
+from tests.test_lifecycle_service import register
 from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
 from tests.test_web_support import csv_rows, text, upload
 
@@ -199,3 +204,16 @@ def test_the_demo_has_certificates_one_running_out_and_the_rate_at_half(app):
     rate = training_targets.certification(db.session, admin)
     assert (rate.holding, len(rate.rows), rate.percent) == (3, 6, 50.0)
     assert jobs.notify_staff_certificate_expiry() == 2  # the inspector's running out, the supervisor's run out
+
+
+def test_a_scan_has_one_owner(people, login):
+    """The one-owner check (migration 0055 on both databases) counts the certificates: a scan cannot also be a
+    training's material."""
+    lead = login("project_lead")
+    scan = upload(lead, field="staff_certificate")
+    assert lead.post(f"/admin/users/{people.inspector.id}/certificates",
+                     data={**FORM, "files": [scan]}).status_code == 302
+    case_id = register(people)
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE attachment SET case_id = :c WHERE public_id = :p"), {"c": case_id, "p": scan})
+    assert db.session.query(Attachment).filter_by(public_id=scan).one().case_id is None
