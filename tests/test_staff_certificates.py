@@ -64,6 +64,8 @@ def test_the_form_keeps_the_input_and_the_scan_and_the_changes_are_audited(peopl
     assert db.session.query(Attachment).filter_by(public_id=scan).one().certificate_id is None
     history = text(login("admin").get(url))
     assert "修改人员证书" in history and "2030-06-30" in history
+    user_page = text(login("admin").get(f"/admin/users/{people.inspector.id}"))
+    assert "登记人员证书" in user_page and "注册安全工程师" in user_page and "有效期至" in user_page
     assert login("admin").post(f"{url}/{row.id}/remove").status_code == 302
     assert db.session.query(StaffCertificate).count() == 0
     removed = db.session.query(AuditEvent).filter_by(action="staff_certificate_removed").one()
@@ -130,7 +132,8 @@ def test_the_certification_rate_counts_active_staff_with_a_valid_certificate(peo
     assert f'data-user="{people.inspector.id}"' in none and f'data-user="{people.project_team.id}"' not in none
 
 
-def test_the_daily_job_tells_the_holder_and_the_leads_30_days_before_and_when_expired_once_each(people, make_user):
+def test_the_daily_job_tells_the_holder_and_the_leads_30_days_before_and_when_expired_once_each(people, make_user,
+                                                                                               login):
     second_lead = make_user("lead2", "project_lead")
     today = clock.local_now().date()
     cert = certificate(people.admin, people.inspector, valid_to=(today + timedelta(days=40)).isoformat())
@@ -152,6 +155,8 @@ def test_the_daily_job_tells_the_holder_and_the_leads_30_days_before_and_when_ex
     assert {n.user_id for n in first} == {people.inspector.id, people.project_lead.id, second_lead.id}
     assert all(n.kind == "staff_certificate_expiring" and "将于" in n.title for n in first)
     assert jobs.notify_staff_certificate_expiry() == 0  # the same day again: nothing new
+    assert 'href="/account/certificates"' in text(login("inspector").get("/notifications"))
+    assert f'href="/admin/users/{people.inspector.id}/certificates"' in text(login("project_lead").get("/notifications"))
     clock.advance(days=30)  # the last valid day: still only "expiring"
     assert jobs.notify_staff_certificate_expiry() == 0 and len(notices()) == 3
     clock.advance(days=1)  # the day after
