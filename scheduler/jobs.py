@@ -10,7 +10,7 @@ from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
                           iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
-                          timers, weekly_report)
+                          staff_certificate_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -176,6 +176,12 @@ def remind_equipment_calibration():
     return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
 
 
+def notify_staff_certificate_expiry():
+    """Staff certificates 30 days from running out, and run out: the holder and the project leads told once per
+    certificate and last valid day each (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_staff_certificate_expiry", staff_certificate_expiry.notify_due, "certificate expiry notices")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -293,6 +299,9 @@ def job_table(config):
         {"id": "notify_document_expiry", "func": notify_document_expiry, "trigger": "interval", "seconds": 3600},
         # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
         {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
+         "seconds": 86400},
+        # daily, like the calibrations: a certificate's expiry is about a date (each notice sent once)
+        {"id": "notify_staff_certificate_expiry", "func": notify_staff_certificate_expiry, "trigger": "interval",
          "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):

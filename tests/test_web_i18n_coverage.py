@@ -16,7 +16,7 @@ from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, Calenda
                         CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, InspectionCampaign,
                         Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
                         Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply, ServiceProject,
-                        TimerFiring, TypicalCase, User, UserTownship)
+                        StaffCertificate, TimerFiring, TypicalCase, User, UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -129,6 +129,7 @@ def user_data():
     strings |= {d.reason for d in db.session.query(ExpertDispatch)}
     strings |= {text for i in db.session.query(Instrument) for text in (i.model, i.keeper, i.location, i.note)}
     strings |= {text for loan in db.session.query(InstrumentLoan) for text in (loan.purpose, loan.return_note)}
+    strings |= {text for c in db.session.query(StaffCertificate) for text in (c.title, c.number, c.issuer, c.note)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

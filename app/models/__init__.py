@@ -51,3 +51,4 @@ from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
 from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
+from .staff_certificate import STAFF_CERTIFICATE_KINDS, StaffCertificate  # noqa: F401

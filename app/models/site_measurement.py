@@ -29,9 +29,14 @@ class SiteMeasurement(db.Model):
     location = db.Column(db.String(200), nullable=False)  # 测点
     instrument = db.Column(db.String(100), nullable=False, default="")
     calibration_no = db.Column(db.String(64), nullable=False, default="")  # 检定 / 校准证书编号
+    # The register's instrument it was taken with (services/site_measurements.py fills `instrument` and
+    # `calibration_no` from it); None: an instrument typed as free text (not on the register).
+    instrument_id = db.Column(db.Integer, db.ForeignKey("instrument.id"), index=True)
     note = db.Column(db.String(500), nullable=False, default="")
     recorded_at = db.Column(UTCDateTime, nullable=False)
     recorded_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"), nullable=False)
+
+    registered_instrument = db.relationship("Instrument")
 
     @property
     def exceeded(self):

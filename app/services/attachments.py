@@ -10,7 +10,7 @@ from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Attachment, RectificationCheck
 from ..models.attachment import free_of_owners
 from . import (bureau_notices, enterprise_documents, followups, photo_metadata, projection, rectification_checks,
-               trainings)
+               staff_certificates, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
 
@@ -161,7 +161,8 @@ def open_for_user(uow, user, public_id, upload_dir):
     """(attachment, path) if the user may see it: the uploader, or anyone who may see its case or its inspection
     visit; a supervision check's or a re-inspection's file: whoever sees that record; a notice's file: anyone who may
     read the notice (its recipients' staff, and the bureau's side); an archive document's: anyone who may read the
-    enterprise's archive; a training session's material: anyone who may read the session. A public report's photos
+    enterprise's archive; a training session's material: anyone who may read the session; a staff certificate's scan:
+    its holder, administrators and project leads. A public report's photos
     and an enforcement record's documents are served by their own pages, which know who may read them."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
     # A public report's photos and an enforcement record's documents are served by their own pages only.
@@ -178,6 +179,8 @@ def open_for_user(uow, user, public_id, upload_dir):
             enterprise_documents.readable_document(uow.session, user, attachment.document_id)
         except (NotFound, NotAllowed):
             raise NotFound("attachment not found") from None
+    elif attachment.certificate_id is not None:  # the holder's and its keepers' only
+        staff_certificates.readable(uow.session, user, attachment.certificate_id)
     elif attachment.training_id is not None:
         if not trainings.may_read(user):
             raise NotFound("attachment not found")

@@ -55,7 +55,7 @@ def record(uow, user, follow_up_id, result, notes, measurements=None, file_ids=N
     notes = clean_text(notes, MAX_NOTES, "notes", errors)
     if result == "recurred" and not notes and "notes" not in errors:
         errors["notes"] = "请说明复查发现的问题 / describe what was found"
-    readings = site_measurements.clean(measurements, errors)
+    readings = site_measurements.clean(uow.session, measurements, errors, today)
     files = check_files.clean_ids(file_ids, errors)
     raise_if(errors)
     done = uow.session.execute(update(CaseFollowUp).where(CaseFollowUp.id == row.id, CaseFollowUp.result.is_(None))

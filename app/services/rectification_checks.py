@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from ..clock import clock
+from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import CHECK_CONCLUSIONS, CreditRecord, HazardCase, HumanTask, RectificationCheck
 from . import audit, check_files, notifications, site_measurements
@@ -144,7 +144,8 @@ def record(uow, actor, case_id, checked_on, checkers, progress_percent, findings
         errors["progress_percent"] = "整改进度为 0–100 的整数 / progress is a whole number from 0 to 100"
     if conclusion not in CHECK_CONCLUSIONS:
         errors["conclusion"] = "请选择督导结论 / choose the conclusion"
-    readings = site_measurements.clean(measurements, errors)
+    readings = site_measurements.clean(session, measurements, errors,
+                                       moment.astimezone(SHANGHAI).date() if moment is not None else None)
     files = check_files.clean_ids(file_ids, errors)
     raise_if(errors)
     row = RectificationCheck(case_id=case.id, round=case.round, checked_at=moment, progress_percent=progress_percent,

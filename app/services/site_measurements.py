@@ -5,6 +5,10 @@ limit (合格 / 超标 / 仅记录 when the kind has none). A reading out of lim
 page and tells the case's project lead: the one who assigned the case, or every project lead when that person no
 longer leads (an administrator assigned it, the account was closed).
 
+A row may pick the instrument from the equipment register instead (`instrument_id`,
+services/measurement_instruments.py): the instrument and certificate number are then the register's, and an
+instrument whose calibration was overdue on the measurement's day is refused.
+
 Rows are checked all at once: each wrong field is named `measurements.<row>.<field>` (row from 0, in the order
 given), so a form shows the message next to its row and keeps what was typed."""
 import re
@@ -12,19 +16,21 @@ from decimal import Decimal, InvalidOperation
 
 from ..clock import clock
 from ..models import AuditEvent, SiteMeasurement, User
-from . import measurement_kinds, notifications
+from . import measurement_instruments, measurement_kinds, notifications
 from .field_rules import clean_text
 from .users import holders_of_role
 
-FIELDS = ("kind", "value", "location", "instrument", "calibration_no", "note")
+FIELDS = ("kind", "value", "location", "instrument_id", "instrument", "calibration_no", "note")
 LONGEST = {"location": 200, "instrument": 100, "calibration_no": 64, "note": 500}
 MAX_ROWS = 30
 MAX_DECIMALS = 4
 _NUMBER = re.compile(r"[+-]?(\d{1,12}(\.\d*)?|\.\d+)")
 
 
-def clean(rows, errors):
-    """The rows as values to store ({kind: Kind, value: Decimal, location, …}); wrong fields go into `errors`."""
+def clean(session, rows, errors, measured_on):
+    """The rows as values to store ({kind: Kind, value: Decimal, location, …}); wrong fields go into `errors`.
+    `measured_on`: the day they were measured (None when that is itself wrong), against which a register's
+    instrument's calibration is checked."""
     if rows is None:
         return []
     if not isinstance(rows, (list, tuple)):
@@ -46,7 +52,12 @@ def clean(rows, errors):
         texts = {name: clean_text(row.get(name), LONGEST[name], prefix + name, errors) for name in LONGEST}
         if not texts["location"] and prefix + "location" not in errors:
             errors[prefix + "location"] = "请填写测点（检测位置） / say where it was measured"
-        cleaned.append({"kind": kind, "value": value, **texts})
+        instrument = measurement_instruments.resolve(session, row.get("instrument_id"), measured_on,
+                                                     prefix + "instrument_id", errors)
+        if instrument is not None:  # the register's name and certificate, not what was typed
+            texts.update(instrument=measurement_instruments.name_of(instrument),
+                         calibration_no=instrument.certificate_no)
+        cleaned.append({"kind": kind, "value": value, "instrument_id": getattr(instrument, "id", None), **texts})
     return cleaned
 
 
@@ -90,7 +101,7 @@ def save(uow, actor, case, cleaned, check=None, follow_up=None):
             position=position, kind=kind.code, name=kind.name, name_en=kind.name_en, unit=kind.unit,
             value=values["value"], limit_rule=dict(kind.limit), verdict=measurement_kinds.judge(kind.limit,
                                                                                                 values["value"]),
-            location=values["location"], instrument=values["instrument"],
+            location=values["location"], instrument=values["instrument"], instrument_id=values["instrument_id"],
             calibration_no=values["calibration_no"], note=values["note"], recorded_at=now, recorded_by_id=actor.id))
     uow.session.add_all(rows)
     uow.session.flush()

@@ -6,6 +6,8 @@
   is working with now). Each counts the enterprise-facing sessions held in the quarter that name it.
 - each staff member's training hours in a year (seed 000 line 848 "全年培训学时不少于 40 课时"): the hours of the
   internal sessions they attended (STAFF_ROLES, active users).
+- the certification rate (人员持证率 100 %, seed 000 line 110): the same staff holding at least one certificate valid
+  today (services/staff_certificates.py) over all of them.
 
 The targets are configuration (TRAINING_ONSITE_PER_QUARTER, TRAINING_STAFF_HOURS_PER_YEAR); the callers pass them in.
 The quarter is the clock's, so tests move it."""
@@ -15,8 +17,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..clock import clock
-from ..models import (Enterprise, HazardCase, ServiceProject, ServiceProjectEnterprise, TrainingAttendee,
-                      TrainingEnterprise, TrainingSession, User)
+from ..models import (Enterprise, HazardCase, ServiceProject, ServiceProjectEnterprise, StaffCertificate,
+                      TrainingAttendee, TrainingEnterprise, TrainingSession, User)
+from . import staff_certificates
 from .trainings import day_start, staff_choices
 from .training_plans import check_may_read
 
@@ -134,3 +137,52 @@ def staff_hours(session, user, year, minimum=DEFAULT_STAFF_HOURS_PER_YEAR):
             for u in staff_choices(session)]
     rows.sort(key=lambda r: (-r.missing, r.user.display_name, r.user.id))
     return rows
+
+
+@dataclass
+class StaffCertification:
+    user: User
+    valid: list  # the certificates valid today
+    others: list  # the rest: expired, not yet valid
+
+    @property
+    def holds(self):
+        return bool(self.valid)
+
+
+@dataclass
+class CertificationRate:
+    day: date
+    rows: list  # StaffCertification, those without a valid certificate first
+
+    @property
+    def holding(self):
+        return sum(1 for r in self.rows if r.holds)
+
+    @property
+    def without(self):
+        return [r for r in self.rows if not r.holds]
+
+    @property
+    def percent(self):
+        """The rate in percent to one decimal, None without staff to count."""
+        return round(100 * self.holding / len(self.rows), 1) if self.rows else None
+
+
+def certification(session, user, day=None):
+    """人员持证率: every active staff member (STAFF_ROLES, as the training hours count) with their certificates valid
+    on `day` (today by default), those without one first."""
+    check_may_read(user)
+    day = day or staff_certificates.today()
+    staff = staff_choices(session)
+    by_user = {}
+    for cert in session.query(StaffCertificate).filter(StaffCertificate.user_id.in_([u.id for u in staff] or [0])) \
+            .order_by(StaffCertificate.valid_to, StaffCertificate.id):
+        by_user.setdefault(cert.user_id, []).append(cert)
+    rows = []
+    for person in staff:
+        held = by_user.get(person.id, [])
+        valid = [c for c in held if staff_certificates.state(c, day) in ("valid", "expiring")]
+        rows.append(StaffCertification(person, valid, [c for c in held if c not in valid]))
+    rows.sort(key=lambda r: (r.holds, r.user.display_name, r.user.id))
+    return CertificationRate(day, rows)

@@ -14,6 +14,7 @@ from .admin import admin_required
 from .forms_render import bilingual
 from .names import N_
 from .query_args import page_count, page_number
+from .staff_certificates import CERTIFICATE_TITLES
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -221,7 +222,8 @@ def _user_page(user, form, exc=None, extra_errors=None, password_errors=None, ac
                            townships=_township_options(user, form),
                            departments=user_scope.departments_to_choose(db.session, user and user.department_id),
                            password_errors=password_errors or {}, active_error=active_error,
-                           is_self=user is not None and user.id == current_user.id, titles=USER_TITLES,
+                           is_self=user is not None and user.id == current_user.id,
+                           titles={**USER_TITLES, **CERTIFICATE_TITLES},
                            history=_history("user", user)), status or exc_status
 
 

@@ -24,6 +24,7 @@ from .iot import IOT_TITLES, audit_labels as iot_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
+from .staff_certificates import CERTIFICATE_TITLES, audit_labels as certificate_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -159,11 +160,12 @@ def _catalog(events):
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
-                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES}.items():
+                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
     equipment_audit_labels(catalog)
+    certificate_audit_labels(catalog)
     report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})

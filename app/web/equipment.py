@@ -9,7 +9,7 @@ from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import INSTRUMENT_KINDS, INSTRUMENT_STATUSES
-from ..services import equipment, equipment_calibration, equipment_loans
+from ..services import equipment, equipment_calibration, equipment_loans, measurement_instruments, rectification_checks
 from ..services.uow import UnitOfWork
 from .downloads import csv_download
 from .forms_render import bilingual
@@ -105,7 +105,9 @@ def _show_page(row, lend_form=None, lend_errors=None, return_form=None, return_e
         borrowers=equipment_loans.staff_users(db.session) if equipment.may_manage(current_user) else [],
         lend_form=lend_form or {"borrower_id": str(current_user.id)}, lend_errors=lend_errors or {},
         return_form=return_form or {"condition": "good"}, return_errors=return_errors or {},
-        conditions=equipment_loans.CONDITIONS, message=message), status
+        conditions=equipment_loans.CONDITIONS, message=message,
+        readings=measurement_instruments.taken_with(db.session, row.id, rectification_checks.may_read(current_user))), \
+        status
 
 
 @bp.route("/equipment/new", methods=["GET", "POST"])

@@ -3,9 +3,12 @@
 dropped, so the rows sent back with errors are numbered as the service numbered them), the files kept across a form
 sent back with errors, and the template helpers that show readings on the case page, the record pages and the PDFs."""
 from flask import Blueprint, request
+from flask_login import current_user
 
 from ..errors import ValidationFailed
-from ..services import check_files, measurement_kinds, site_measurements
+from ..extensions import db
+from ..services import check_files, equipment, measurement_kinds, site_measurements
+from ..services import measurement_instruments as measurement_instruments_service
 from .names import is_english
 from .uploads import store_chosen_files
 
@@ -65,6 +68,14 @@ def kind_option(kind):
 @bp.app_template_global()
 def measurement_kinds_list():
     return list(measurement_kinds.catalogue().values())
+
+
+@bp.app_template_global()
+def measurement_instruments():
+    """The register's instruments a row may pick (services/measurement_instruments.py), for those who read it."""
+    if not (current_user.is_authenticated and equipment.may_read(current_user)):
+        return []
+    return measurement_instruments_service.choices(db.session)
 
 
 @bp.app_template_global()

@@ -1,6 +1,7 @@
 """The annual training plan with its progress (services/training_plans.py) and the training targets
 (services/training_targets.py): planned vs held, the served enterprises below the quarter's on-site target, the
-staff below the year's hours, each as a page and CSV. Staff side only (enterprise staff and other roles: 403)."""
+staff below the year's hours, the certification rate (人员持证率) with the staff without a valid certificate, each as a
+page and CSV. Staff side only (enterprise staff and other roles: 403)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +10,7 @@ from ..clock import SHANGHAI
 from ..errors import DomainError
 from ..extensions import db
 from ..models import TRAINING_KINDS
-from ..services import training_plans, training_targets, trainings
+from ..services import staff_certificates, training_plans, training_targets, trainings
 from ..services.uow import UnitOfWork
 from .downloads import csv_download
 from .forms_render import bilingual
@@ -104,7 +105,9 @@ def targets():
     return render_template("training/targets.html", target=target, hours=hours, year=year, quarters=quarters,
                            per_quarter=config["TRAINING_ONSITE_PER_QUARTER"],
                            minimum=config["TRAINING_STAFF_HOURS_PER_YEAR"],
-                           below_hours=[r for r in hours if r.missing])
+                           below_hours=[r for r in hours if r.missing],
+                           certification=training_targets.certification(db.session, current_user),
+                           certificate_state=staff_certificates.state)
 
 
 @bp.route("/training/targets.csv")
@@ -119,4 +122,8 @@ def targets_csv():
         lines.append([_("企业现场培训（次）"), r.enterprise.name, quarter.code, r.held, r.target, r.missing])
     for r in hours:
         lines.append([_("人员培训学时"), r.user.display_name, str(year), r.hours, r.target, r.missing])
+    certification = training_targets.certification(db.session, current_user)
+    for r in certification.rows:  # 持证: 1 when holding a valid certificate on the day
+        lines.append([_("人员持证"), r.user.display_name, certification.day.isoformat(), int(r.holds), 1,
+                      0 if r.holds else 1])
     return csv_download(lines, f"training-targets-{quarter.code}.csv")

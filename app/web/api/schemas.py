@@ -283,11 +283,16 @@ class MeasurementSchema(Schema):
     location = fields.String()
     instrument = fields.String()
     calibration_no = fields.String()
+    instrument_id = fields.Integer(allow_none=True, metadata={
+        "description": "the equipment register's instrument (GET /api/v1/equipment), null for one typed as text"})
     note = fields.String()
 
 
-MEASUREMENTS_IN = {"description": "readings taken on site (at most 30): [{kind, value, location, instrument?, "
-                                  "calibration_no?, note?}]; each judged against its kind's limit"}
+MEASUREMENTS_IN = {"description": "readings taken on site (at most 30): [{kind, value, location, instrument_id?, "
+                                  "instrument?, calibration_no?, note?}]; each judged against its kind's limit; "
+                                  "instrument_id picks an in-service instrument of the equipment register, whose "
+                                  "name and certificate number the server fills in (400 when its calibration was "
+                                  "overdue on the measurement's day)"}
 FILES_IN = {"description": "public ids of the caller's own uploads (POST /attachments) to keep with the record"}
 
 
