@@ -19,7 +19,6 @@ from sqlalchemy import func, or_, update
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed
 from ..models import Enterprise, HazardCase, KeyEnterpriseMark, KeySupervisionEntry, ReturnVisit
-from ..models.hazard_case import GRADES
 from . import audit, notifications
 from .access import enterprise_condition, get_visible_enterprise
 from .field_rules import clean_text, raise_if, row_id
@@ -72,7 +71,8 @@ def months_before(day, months):
 @dataclass
 class KeyReason:
     kind: str  # a key of KEY_REASON_KINDS
-    text: str  # the reason as recorded: the list entry's, the case's code and grade, the lead's words
+    text: str  # the reason as recorded: the list entry's, the case's code, the lead's words
+    grade: str = None  # a major case's grade
 
 
 @dataclass
@@ -88,26 +88,30 @@ class KeyEnterprise:
 def compute(session, start, end, user=None):
     """[KeyEnterprise] key on any day from `start` to `end` (Shanghai days, both included), by name; of the
     enterprises `user` may see when given."""
-    low, high = day_start(start), day_start(end + timedelta(days=1))
+    return _compute(session, day_start(start), day_start(end + timedelta(days=1)) - timedelta(microseconds=1), user)
+
+
+def _compute(session, low, high, user):
+    """Key at some moment from `low` to `high` (both included; the same moment for "now")."""
     found = {}
 
     def visible(query, column):
         return query.filter(enterprise_condition(user, column)) if user is not None else query
 
     entries = visible(session.query(KeySupervisionEntry), KeySupervisionEntry.enterprise_id).filter(
-        KeySupervisionEntry.since < high,
-        or_(KeySupervisionEntry.left_at.is_(None), KeySupervisionEntry.left_at >= low))
+        KeySupervisionEntry.since <= high,
+        or_(KeySupervisionEntry.left_at.is_(None), KeySupervisionEntry.left_at > low))
     for entry in entries.order_by(KeySupervisionEntry.since, KeySupervisionEntry.id):
         found.setdefault(entry.enterprise_id, []).append(KeyReason("supervision", entry.reason))
+    since = day_start(months_before(low.astimezone(SHANGHAI).date(), MAJOR_MONTHS))
     majors = visible(session.query(HazardCase.enterprise_id, HazardCase.code, HazardCase.grade),
                      HazardCase.enterprise_id).filter(
-        HazardCase.grade.in_(MAJOR_GRADES), HazardCase.registered_at < high,
-        HazardCase.registered_at >= day_start(months_before(start, MAJOR_MONTHS)))
+        HazardCase.grade.in_(MAJOR_GRADES), HazardCase.registered_at <= high, HazardCase.registered_at >= since)
     for enterprise_id, code, grade in majors.order_by(HazardCase.registered_at, HazardCase.id):
-        found.setdefault(enterprise_id, []).append(KeyReason("major_case", f"{code}（{GRADES[grade][0]}）"))
+        found.setdefault(enterprise_id, []).append(KeyReason("major_case", code, grade))
     marks = visible(session.query(KeyEnterpriseMark), KeyEnterpriseMark.enterprise_id).filter(
-        KeyEnterpriseMark.marked_at < high,
-        or_(KeyEnterpriseMark.removed_at.is_(None), KeyEnterpriseMark.removed_at >= low))
+        KeyEnterpriseMark.marked_at <= high,
+        or_(KeyEnterpriseMark.removed_at.is_(None), KeyEnterpriseMark.removed_at > low))
     standing = {}
     for mark in marks.order_by(KeyEnterpriseMark.marked_at, KeyEnterpriseMark.id):
         found.setdefault(mark.enterprise_id, []).append(KeyReason("marked", mark.reason))
@@ -122,8 +126,8 @@ def compute(session, start, end, user=None):
 def current(session, user):
     """The key enterprises today, for the key list page."""
     check_may_read(user)
-    today = clock.local_now().date()
-    return compute(session, today, today, user)
+    now = clock.now()
+    return _compute(session, now, now, user)
 
 
 # ---- the due list --------------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ reason; a returned report is corrected and submitted again (figures frozen anew)
 other side. The bureau and managers read reports that have been submitted; the project team reads drafts too."""
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
-from ..models import EFFECT_RESULTS, RETURN_VISIT_WAYS, SAFETY_ITEMS, SURVEY_DIMENSIONS, ReturnVisit, ReturnVisitReport
+from ..models import (EFFECT_RESULTS, RETURN_VISIT_WAYS, SAFETY_ITEMS, SURVEY_DIMENSIONS, AuditEvent, ReturnVisit,
+                      ReturnVisitReport)
 from . import audit, key_enterprises, notifications
 from .field_rules import clean_text, raise_if, row_id
 from .training_targets import Quarter
@@ -195,7 +196,7 @@ def submit(uow, user, report_id):
     audit.record(uow, None, user, "return_visit_report_submitted", changes={"status": [before, "submitted"]},
                  details={"quarter": row.code, "coverage": row.facts["coverage"]}, subject=(SUBJECT, row.id))
     cover = row.facts["coverage"]
-    key = f"return_visit_report:{row.id}:submitted:{now.isoformat()}"
+    key = f"return_visit_report:{row.id}:submitted:{_round(uow.session, row)}"
     notifications.send(uow, notifications.role_holders(uow, DECIDERS), "return_visit_report_submitted",
                        f"{row.code} 季度回访汇总报告已提交",
                        f"重点企业 {cover['due']} 家，已回访 {cover['visited']} 家；回访 {row.facts['visits']['total']} 次。",
@@ -227,5 +228,11 @@ def decide(uow, user, report_id, acknowledged, reason=""):
                  reason=reason, details={"quarter": row.code}, subject=(SUBJECT, row.id))
     title = f"{row.code} 季度回访汇总报告已确认接收" if acknowledged else f"{row.code} 季度回访汇总报告被退回"
     notifications.send(uow, notifications.role_holders(uow, WRITERS), f"return_visit_report_{status}", title,
-                       reason[:300], f"return_visit_report:{row.id}:{status}:{now.isoformat()}")
+                       reason[:300], f"return_visit_report:{row.id}:{status}:{_round(uow.session, row)}")
     return row
+
+
+def _round(session, row):
+    """Which submission of the report this is (1, 2, … after returns): the notices' keys tell them apart."""
+    return session.query(AuditEvent).filter_by(subject_type=SUBJECT, subject_id=row.id,
+                                               action="return_visit_report_submitted").count()
