@@ -129,8 +129,9 @@ def test_the_form_refuses_bad_input_with_field_errors_and_keeps_it(people, login
     assert db.session.query(ReturnVisit).count() == 0
     nobody = team.post("/return-visits/new", data=form(people.enterprise_a, people.bureau))  # not a visitor
     assert nobody.status_code == 400 and 'id="err-visitor_id"' in text(nobody)
-    no_survey = team.post("/return-visits/new", data=form(people.enterprise_a, people.project_team, score_response_speed="",
-                                                          score_service_quality="", score_communication=""))
+    no_survey = team.post("/return-visits/new", data=form(
+        people.enterprise_a, people.project_team, score_response_speed="", score_service_quality="",
+        score_communication=""))
     assert no_survey.status_code == 302
     assert db.session.query(ReturnVisit).one().scores == {}
 

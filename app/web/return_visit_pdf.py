@@ -38,8 +38,8 @@ def render(report, facts):
     story += _pairs(_("安全管理现状（回答“否”的次数）"),
                     [(label(SAFETY_ITEMS, code), n) for code, n in facts["safety_no"].items()])
     story += _grid(_("未完成回访的重点企业"), (_("企业"), _("本季度回访"), _("重点原因")),
-                   [(r["name"], r["visits"], _("、").join(label(KEY_REASON_KINDS, k) for k in dict.fromkeys(r["reasons"])))
-                    for r in facts["not_visited"]], [None, 24 * mm, 60 * mm])
+                   [(r["name"], r["visits"], _reasons(r["reasons"])) for r in facts["not_visited"]],
+                   [None, 24 * mm, 60 * mm])
     story += _grid(_("企业意见建议"), (_("企业"), _("日期"), _("意见建议")),
                    [(o["enterprise"], o["visited_on"], o["text"]) for o in facts["opinions"]], [40 * mm, 24 * mm, None])
     story += _grid(_("企业反映的问题与后续措施"), (_("企业"), _("日期"), _("问题"), _("后续措施")),
@@ -54,6 +54,10 @@ def render(report, facts):
          if report.decided_by else "—")]
         + ([(_("退回原因"), report.return_reason)] if report.status == "returned" else []))
     return st.build(story, title)
+
+
+def _reasons(kinds):
+    return _("、").join(label(KEY_REASON_KINDS, k) for k in dict.fromkeys(kinds))
 
 
 def _score(value):

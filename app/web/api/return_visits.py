@@ -36,7 +36,8 @@ class ReturnVisitSchema(Schema):
         "description": "安全管理现状 yes / no items: " + ", ".join(SAFETY_ITEMS)})
     safety_status = fields.String()
     survey = fields.Function(lambda r: r.scores or None, metadata={
-        "type": "object", "description": "1–5 per dimension (" + ", ".join(SURVEY_DIMENSIONS) + "); null: not answered"})
+        "type": "object",
+        "description": "1–5 per dimension (" + ", ".join(SURVEY_DIMENSIONS) + "); null: not answered"})
     opinions = fields.String()
     problems = fields.String()
     follow_up_action = fields.String()
