@@ -86,6 +86,8 @@ class Config:
     # "每季度安排不少于 2 次现场培训") and each staff member's training hours a year ("全年培训学时不少于 40 课时").
     TRAINING_ONSITE_PER_QUARTER = int(_env("TRAINING_ONSITE_PER_QUARTER", "2"))
     TRAINING_STAFF_HOURS_PER_YEAR = float(_env("TRAINING_STAFF_HOURS_PER_YEAR", "40"))
+    # Return visits each key enterprise is due per quarter (services/key_enterprises.py; seed 000 "定期回访重点企业").
+    RETURN_VISITS_PER_QUARTER = int(_env("RETURN_VISITS_PER_QUARTER", "1"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

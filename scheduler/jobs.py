@@ -9,8 +9,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
-                          staff_certificate_expiry, timers, weekly_report)
+                          iot_retention, key_enterprises, major_hazards, monthly_report, objections, outbox, referrals,
+                          region_risk, staff_certificate_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -182,6 +182,12 @@ def notify_staff_certificate_expiry():
     return _urge("notify_staff_certificate_expiry", staff_certificate_expiry.notify_due, "certificate expiry notices")
 
 
+def remind_return_visits():
+    """In a quarter's last 30 days: the project leads told once per quarter which key enterprises still wait for
+    their return visit (services/key_enterprises.py)."""
+    return _urge("remind_return_visits", key_enterprises.remind_due, "told of return visits due")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -303,6 +309,8 @@ def job_table(config):
         # daily, like the calibrations: a certificate's expiry is about a date (each notice sent once)
         {"id": "notify_staff_certificate_expiry", "func": notify_staff_certificate_expiry, "trigger": "interval",
          "seconds": 86400},
+        # hourly: the reminder is once a quarter, from the day its last 30 days begin
+        {"id": "remind_return_visits", "func": remind_return_visits, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

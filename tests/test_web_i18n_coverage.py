@@ -15,8 +15,9 @@ from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
                         CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, InspectionCampaign,
                         Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
-                        Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply, ServiceProject,
-                        StaffCertificate, TimerFiring, TypicalCase, User, UserTownship)
+                        KeyEnterpriseMark, KeySupervisionEntry, Notification, ProcessVersion, PublicReport,
+                        RectificationCheck, ReferralReply, ReturnVisit, ReturnVisitFinding, ReturnVisitReport,
+                        ServiceProject, StaffCertificate, TimerFiring, TypicalCase, User, UserTownship)
 from pdf_support import pdf_text
 from test_follow_ups import closed_case, record, rows
 from test_inspections import visit
@@ -130,6 +131,12 @@ def user_data():
     strings |= {text for i in db.session.query(Instrument) for text in (i.model, i.keeper, i.location, i.note)}
     strings |= {text for loan in db.session.query(InstrumentLoan) for text in (loan.purpose, loan.return_note)}
     strings |= {text for c in db.session.query(StaffCertificate) for text in (c.title, c.number, c.issuer, c.note)}
+    for v in db.session.query(ReturnVisit):  # return visits as recorded
+        strings |= {v.contact_person, v.safety_status, v.opinions, v.problems, v.follow_up_action, v.internal_note}
+    strings |= {f.note for f in db.session.query(ReturnVisitFinding)}
+    strings |= {text for m in db.session.query(KeyEnterpriseMark) for text in (m.reason, m.removed_reason)}
+    strings |= {text for r in db.session.query(ReturnVisitReport) for text in (r.summary, r.return_reason)}
+    strings |= {e.reason for e in db.session.query(KeySupervisionEntry)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

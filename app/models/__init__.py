@@ -52,3 +52,5 @@ from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
 from .staff_certificate import STAFF_CERTIFICATE_KINDS, StaffCertificate  # noqa: F401
+from .return_visit import (EFFECT_RESULTS, RETURN_REPORT_STATUSES, RETURN_VISIT_WAYS, SAFETY_ITEMS,  # noqa: F401
+                           SURVEY_DIMENSIONS, KeyEnterpriseMark, ReturnVisit, ReturnVisitFinding, ReturnVisitReport)

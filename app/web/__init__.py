@@ -26,6 +26,7 @@ def register_web(app):
     from . import drills, training_plans, trainings
     from . import equipment, experts
     from . import staff_certificates
+    from . import return_visit_reports, return_visits
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -89,6 +90,8 @@ def register_web(app):
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
     app.register_blueprint(staff_certificates.bp)
+    app.register_blueprint(return_visits.bp)
+    app.register_blueprint(return_visit_reports.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

@@ -15,7 +15,7 @@ from ..models import GRADES, Enterprise
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, checklist_results, drills, followups, forms, hazards,
                         inspections, iot_alarm_handling, notice_receipts, objections, photo_metadata,
-                        public_report_handling, tasks, users)
+                        public_report_handling, return_visits, tasks, users)
 from ..services.access import may_work_on, township_choices, visible_enterprises
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -197,13 +197,16 @@ def register():
         alarm = _iot_alarm(request.args.get("iot_alarm"), raw)
         report = _public_report(request.args.get("public_report"), raw)
         drill = _drill_problem(request.args.get("drill"), request.args.get("problem"), raw)
+        if drill is None:
+            drill = _return_visit_finding(request.args.get("return_visit"), request.args.get("finding"), raw)
         return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
     alarm = _iot_alarm(request.form.get("iot_alarm_id"))
     report = _public_report(request.form.get("public_report_id"))
-    drill = _drill_problem(request.form.get("drill_id"), request.form.get("drill_problem"))
+    drill = _drill_problem(request.form.get("drill_id"), request.form.get("drill_problem")) or \
+        _return_visit_finding(request.form.get("return_visit_id"), request.form.get("return_visit_finding"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -216,8 +219,8 @@ def register():
                 iot_alarm_handling.link_case(uow, current_user, alarm.id, case)
             if report is not None:  # the public report it was registered from records the case (409 if linked)
                 public_report_handling.link_case(uow, current_user, report.id, case)
-            if drill is not None:  # the drill's problem it was registered from records the case (409 if it did)
-                drills.link_case(uow, current_user, drill.row.id, drill.number, case)
+            if drill is not None:  # the drill's problem (or return visit's finding) records the case (409 if it did)
+                drill.link(uow, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
@@ -298,11 +301,41 @@ def _drill_problem(drill_id, number, raw=None):
     return DrillProblem(row, int_or_none(number), text)
 
 
+def _return_visit_finding(visit_id, finding_id, raw=None):
+    """The regressed finding of a return visit a registration comes from (`?return_visit=&finding=` / the form's
+    hidden fields), handled as a drill's problem is (services/return_visits.py)."""
+    if not (visit_id or "").strip():
+        return None
+    try:
+        row, finding, values = return_visits.hazard_prefill(db.session, current_user, visit_id, finding_id)
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw.update({name: [value] for name, value in values.items()})
+    return ReturnVisitFinding(row, finding.id, finding.note)
+
+
 @dataclass
 class DrillProblem:
     row: object
     number: int
     text: str
+    kind = "drill"
+
+    def link(self, uow, case):
+        drills.link_case(uow, current_user, self.row.id, self.number, case)
+
+
+@dataclass
+class ReturnVisitFinding:
+    """A return visit's regressed finding, in the registration page's place of a drill's problem."""
+    row: object
+    number: int
+    text: str
+    kind = "return_visit"
+
+    def link(self, uow, case):
+        return_visits.link_case(uow, current_user, self.row.id, self.number, case)
 
 
 def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None,

@@ -70,7 +70,12 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "enterprise_document_expired": N_("档案证照已过期"),
                 "enterprise_document_returned": N_("档案资料被退回"),
                 "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒"),
-                "staff_certificate_expiring": N_("人员证书即将到期"), "staff_certificate_expired": N_("人员证书已过期")}
+                "staff_certificate_expiring": N_("人员证书即将到期"), "staff_certificate_expired": N_("人员证书已过期"),
+                "return_visit_due": N_("重点企业待回访提醒"), "return_visit_regressed": N_("回访发现整改成效反弹"),
+                "return_visit_low_score": N_("回访满意度低分"),
+                "return_visit_report_submitted": N_("季度回访汇总报告已提交"),
+                "return_visit_report_acknowledged": N_("季度回访汇总报告已确认接收"),
+                "return_visit_report_returned": N_("季度回访汇总报告被退回")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -170,7 +175,15 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "staff_certificate_added": N_("登记人员证书"), "staff_certificate_updated": N_("修改人员证书"),
             "staff_certificate_removed": N_("删除人员证书"),
             "staff_certificate_expiring": N_("提醒人员证书即将到期"),
-            "staff_certificate_expired": N_("提醒人员证书已过期")}
+            "staff_certificate_expired": N_("提醒人员证书已过期"),
+            "return_visit_recorded": N_("登记回访"), "return_visit_regression_registered": N_("回访反弹登记为隐患"),
+            "return_visit_due_sent": N_("发送待回访提醒"), "key_enterprise_marked": N_("标记回访重点企业"),
+            "key_enterprise_unmarked": N_("取消回访重点企业标记"),
+            "return_visit_report_drafted": N_("起草季度回访汇总报告"),
+            "return_visit_report_updated": N_("修改季度回访汇总报告"),
+            "return_visit_report_submitted": N_("提交季度回访汇总报告"),
+            "return_visit_report_acknowledged": N_("确认接收季度回访汇总报告"),
+            "return_visit_report_returned": N_("退回季度回访汇总报告")}
 
 
 def step_name(name):
