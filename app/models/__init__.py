@@ -51,3 +51,5 @@ from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
 from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
+from .periodic_report import (PERIODIC_REPORT_KINDS, PERIODIC_REPORT_SECTIONS, PERIODIC_REPORT_STATUSES,  # noqa: F401
+                              PeriodicReport, PeriodicReportVersion)
