@@ -163,3 +163,11 @@ def test_pages_in_english(people, login):
     page = text(bureau.get(f"/periodic-reports/{report_id}"))
     assert "Monthly assessment briefing" in page and "Analysis of typical cases" in page
     assert "Sign for version 1" in page
+
+
+def test_the_demo_has_last_months_briefing_signed_by_the_bureau(app, login):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    (report,) = db.session.query(PeriodicReport).all()
+    assert report.kind == "monthly" and report.status == "signed" and report.versions_issued == 1
+    assert report.latest.signed_by.username == "bureau" and report.latest.facts["typical_cases"]
+    assert report.period_start.isoformat() == "2026-10-01"  # the month before the tests' clock

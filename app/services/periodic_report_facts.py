@@ -110,14 +110,12 @@ def _effectiveness(session, start, end, stats):
     """整改措施有效性: first-round passes among the period's closed cases, the returns, re-inspections after closing
     done in the period, and the recurrence rate."""
     lower, upper = day_bounds(start, end)
-    rounds = dict(session.query(HazardCase.round == 1, func.count(HazardCase.id)).filter(
-        HazardCase.status == "closed", HazardCase.registered_at >= lower, HazardCase.registered_at < upper)
-        .group_by(HazardCase.round == 1).all())
-    first, returned = int(rounds.get(True, 0)), int(rounds.get(False, 0))
+    closed, first = session.query(func.count(HazardCase.id), func.count(HazardCase.id).filter(HazardCase.round == 1)) \
+        .filter(HazardCase.status == "closed", HazardCase.registered_at >= lower, HazardCase.registered_at < upper).one()
+    returned = closed - first
     follow_ups = dict(session.query(CaseFollowUp.result, func.count(CaseFollowUp.id)).filter(
         CaseFollowUp.result.isnot(None), CaseFollowUp.done_at >= lower, CaseFollowUp.done_at < upper)
         .group_by(CaseFollowUp.result).all())
-    closed = first + returned
     return {"closed": closed, "first_round": first, "returned": returned,
             "first_round_rate": round(100 * first / closed, 1) if closed else None,
             "follow_ups": {code: int(n) for code, n in follow_ups.items()},
