@@ -42,6 +42,7 @@ def test_a_lead_drafts_issues_and_the_bureau_signs_from_the_pages(people, login)
     assert "2026年11月月度综合评估简报已报送" in notices and f"/periodic-reports/{report.id}" in notices
     page = text(bureau.get(f"/periodic-reports/{report.id}"))
     assert MONTHLY_TEXT["case_analysis"] in page and "甲化工有限公司" in page and 'id="answer"' in page
+    assert "报送期限 2026-12-07" in page and "逾期报送" in page  # issued on the 10th
     assert bureau.post(f"/periodic-reports/{report.id}/sign").status_code == 302
     assert db.session.get(PeriodicReport, report.id).status == "signed"
     assert 'id="answer"' not in text(bureau.get(f"/periodic-reports/{report.id}"))
@@ -58,6 +59,8 @@ def test_a_returned_report_is_revised_and_each_version_keeps_its_pdf(people, log
     assert refused.status_code == 400 and 'id="err-comments"' in text(refused) and too_long in text(refused)
     assert manager.post(f"/periodic-reports/{report_id}/return", data={"comments": "请补充整改效果评估的数据"}) \
         .status_code == 302
+    being_revised = login("bureau").get(f"/periodic-reports/{report_id}.pdf")  # the text as it stands, not issued
+    assert being_revised.status_code == 200 and not missing(being_revised.data, "未报送的稿本", "第1版报送")
     lead = login("project_lead")
     edit = text(lead.get(f"/periodic-reports/{report_id}/edit"))
     assert "请补充整改效果评估的数据" in edit and 'name="period_start"' in edit and 'type="hidden"' in edit

@@ -1,6 +1,7 @@
 """A periodic report to the bureau (定期报告) as an A4 PDF (fonts: pdf_styles): its title, period and version, the
 figures frozen in the version (the figures as they are now for a draft, said so in the header), the narrative
 sections, the chosen typical cases, and who issued, signed or returned it when."""
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from .names import label
 def render(report, version, figures, labels):
     title = periodic_reports.title(report)
     state = _("第 %(n)s 版，报送时间 %(at)s", n=version.number, at=st.moment(version.issued_at)) if version else \
-        _("未报送的稿本（数据截至 %(at)s）", at=figures["as_of"][:16].replace("T", " "))
+        _("未报送的稿本（数据截至 %(at)s）", at=st.moment(datetime.fromisoformat(figures["as_of"])))
     story = [Paragraph(escape(title), st.TITLE),
              Paragraph(escape(_("%(kind)s　期间 %(start)s 至 %(end)s　%(state)s",
                                 kind=label(PERIODIC_REPORT_KINDS, report.kind), start=report.period_start.isoformat(),

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..models import GRADES, PERIODIC_REPORT_KINDS, PERIODIC_REPORT_SECTIONS, PERIODIC_REPORT_STATUSES
-from ..services import periodic_report_due as due, periodic_report_review as review, periodic_reports
+from ..services import periodic_report_due as due, periodic_report_facts, periodic_report_review as review, \
+    periodic_reports
 from ..services.uow import UnitOfWork
 from . import forms_render, periodic_report_pdf
 from .forms_render import bilingual
@@ -183,7 +184,7 @@ def _form_page(kind, form, errors, message=None, report=None):
     figures, period_errors = None, {}
     start, end = periodic_reports.read_period(kind, form, period_errors)
     if not period_errors:
-        figures = periodic_reports.periodic_report_facts.compute(db.session, kind, start, end)
+        figures = periodic_report_facts.compute(db.session, kind, start, end)
     chosen = [i for i in (int_or_none(v) for v in form.get("typical_case_ids", [])) if i is not None]
     return render_template("periodic_reports/form.html", kind=kind, form=form, errors={**period_errors, **errors},
                            message=message, report=report, figures=figures, labels=labels(),
@@ -271,6 +272,7 @@ def show(report_id):
 
 def _show_page(report, version, form, errors, message=None):
     figures = periodic_reports.facts(db.session, report, version)
+    deadline = due.due_at(report.kind, report.period_start, report.period_end)
     return render_template("periodic_reports/show.html", report=report, version=version, figures=figures,
                            labels=labels(), sections=periodic_reports.sections_of(report.kind),
                            text=version.sections if version else report.sections,
@@ -278,8 +280,9 @@ def _show_page(report, version, form, errors, message=None):
                            may_write=periodic_reports.may_write(current_user),
                            may_answer=periodic_reports.may_answer(current_user),
                            may_publish=review.may_publish(current_user), form=form, errors=errors, message=message,
-                           due_at=due.due_label(report.kind, due.due_at(report.kind, report.period_start,
-                                                                        report.period_end)),
+                           due_at=due.due_label(report.kind, deadline),
+                           timeliness=due.Owed(report.kind, report.period_start, report.period_end, deadline,
+                                               report).state() if deadline else None,
                            max_comments=review.MAX_COMMENTS, max_reason=review.MAX_REASON)
 
 
