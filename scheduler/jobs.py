@@ -9,8 +9,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, key_enterprises, major_hazards, monthly_report, objections, outbox, referrals,
-                          region_risk, staff_certificate_expiry, timers, weekly_report)
+                          iot_retention, key_enterprises, major_hazards, monthly_report, objections, outbox,
+                          periodic_report_due, referrals, region_risk, staff_certificate_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -188,6 +188,12 @@ def remind_return_visits():
     return _urge("remind_return_visits", key_enterprises.remind_due, "told of return visits due")
 
 
+def remind_periodic_reports():
+    """Weekly and monthly reports to the bureau past their due moment and not issued: the project leads are told once
+    per report (daily; a restarted scheduler checks at its start)."""
+    return _urge("remind_periodic_reports", periodic_report_due.remind_overdue, "overdue reports")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -311,6 +317,8 @@ def job_table(config):
          "seconds": 86400},
         # hourly: the reminder is once a quarter, from the day its last 30 days begin
         {"id": "remind_return_visits", "func": remind_return_visits, "trigger": "interval", "seconds": 3600},
+        # daily: a report's reminder goes once, the day after it fell due at the latest
+        {"id": "remind_periodic_reports", "func": remind_periodic_reports, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

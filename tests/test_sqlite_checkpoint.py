@@ -18,7 +18,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
                                         "urge_followups", "score_cooperation", "urge_complaints", "urge_bureau_notices",
                                         "urge_referrals", "watch_iot", "iot_roll_up", "urge_major_hazards",
                                         "notify_document_expiry", "remind_equipment_calibration",
-                                        "notify_staff_certificate_expiry", "remind_return_visits",
+                                        "notify_staff_certificate_expiry", "remind_return_visits", "remind_periodic_reports",
                                         "checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60
     assert [j["id"] for j in postgres] == ["sweep_due_timers", "dispatch_outbox", "deliver_monthly_report",
@@ -27,7 +27,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
                                           "urge_bureau_notices", "urge_referrals", "watch_iot", "iot_roll_up",
                                           "urge_major_hazards", "notify_document_expiry",
                                           "remind_equipment_calibration", "notify_staff_certificate_expiry",
-                                          "remind_return_visits"]
+                                          "remind_return_visits", "remind_periodic_reports"]
 
 
 def test_commits_leave_the_wal_to_the_job_which_copies_it_into_the_database(app, people):

@@ -54,3 +54,5 @@ from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT
 from .staff_certificate import STAFF_CERTIFICATE_KINDS, StaffCertificate  # noqa: F401
 from .return_visit import (EFFECT_RESULTS, RETURN_REPORT_STATUSES, RETURN_VISIT_WAYS, SAFETY_ITEMS,  # noqa: F401
                            SURVEY_DIMENSIONS, KeyEnterpriseMark, ReturnVisit, ReturnVisitFinding, ReturnVisitReport)
+from .periodic_report import (PERIODIC_REPORT_KINDS, PERIODIC_REPORT_SECTIONS, PERIODIC_REPORT_STATUSES,  # noqa: F401
+                              PeriodicReport, PeriodicReportVersion)

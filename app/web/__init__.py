@@ -29,6 +29,7 @@ def register_web(app):
     from . import return_visit_reports, return_visits
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
+    from . import periodic_reports, white_papers
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -77,6 +78,8 @@ def register_web(app):
     app.register_blueprint(report_intake.bp)
     app.register_blueprint(service_reports.bp)
     app.register_blueprint(service_projects.bp)
+    app.register_blueprint(periodic_reports.bp)
+    app.register_blueprint(white_papers.bp)
     app.register_blueprint(campaigns.bp)
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(referrals.bp)

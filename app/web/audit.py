@@ -128,6 +128,8 @@ def subject_text(event):
         return _("典型案例 #%(id)s", id=event.subject_id)
     if event.subject_type == "service_report":
         return _("服务情况报告 #%(id)s", id=event.subject_id)
+    if event.subject_type == "periodic_report":
+        return _("定期报告 #%(id)s", id=event.subject_id)
     if event.subject_type == "bureau_notice":
         return _("通知公告 #%(id)s", id=event.subject_id)
     if event.subject_type == "enforcement":

@@ -75,7 +75,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "return_visit_low_score": N_("回访满意度低分"),
                 "return_visit_report_submitted": N_("季度回访汇总报告已提交"),
                 "return_visit_report_acknowledged": N_("季度回访汇总报告已确认接收"),
-                "return_visit_report_returned": N_("季度回访汇总报告被退回")}
+                "return_visit_report_returned": N_("季度回访汇总报告被退回"),
+                "periodic_report_issued": N_("定期报告已报送"), "periodic_report_signed": N_("定期报告已签收"),
+                "periodic_report_returned": N_("定期报告被退回修改"), "periodic_report_overdue": N_("定期报告逾期未报送")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -183,7 +185,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "return_visit_report_updated": N_("修改季度回访汇总报告"),
             "return_visit_report_submitted": N_("提交季度回访汇总报告"),
             "return_visit_report_acknowledged": N_("确认接收季度回访汇总报告"),
-            "return_visit_report_returned": N_("退回季度回访汇总报告")}
+            "return_visit_report_returned": N_("退回季度回访汇总报告"),
+            "periodic_report_drafted": N_("起草定期报告"), "periodic_report_updated": N_("修改定期报告"),
+            "periodic_report_issued": N_("报送定期报告"), "periodic_report_signed": N_("签收定期报告"),
+            "periodic_report_returned": N_("退回定期报告"), "periodic_report_published": N_("发布年度整改白皮书"),
+            "periodic_report_unpublished": N_("撤下年度整改白皮书")}
 
 
 def step_name(name):
