@@ -8,9 +8,9 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
-                          equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
-                          timers, weekly_report)
+                          equipment_calibration, followups, hazard_source_states, health, iot_alarm_handling,
+                          iot_alarms, iot_maintenance, iot_retention, major_hazards, monthly_report, objections,
+                          outbox, referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -176,6 +176,12 @@ def remind_equipment_calibration():
     return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
 
 
+def notify_hazard_source_assessments():
+    """Major hazard sources whose safety assessment (every three years) falls due within 60 days, or has lapsed: the
+    enterprise's staff told once per due day each."""
+    return _urge("notify_hazard_source_assessments", hazard_source_states.notify_due, "assessment notices")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -293,6 +299,9 @@ def job_table(config):
         {"id": "notify_document_expiry", "func": notify_document_expiry, "trigger": "interval", "seconds": 3600},
         # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
         {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
+         "seconds": 86400},
+        # daily: an assessment's due day is months ahead, each notice goes once (a restart checks at its start)
+        {"id": "notify_hazard_source_assessments", "func": notify_hazard_source_assessments, "trigger": "interval",
          "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 from .user import ROLES, User, UserRole, UserTownship  # noqa: F401
-from .enterprise import ENTERPRISE_SCALES, Enterprise  # noqa: F401
+from .enterprise import ENTERPRISE_SCALES, ENTERPRISE_TAGS, Enterprise, EnterpriseTag  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import VISIT_KINDS, InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
 from .campaign import CAMPAIGN_THEMES, CampaignTarget, InspectionCampaign  # noqa: F401
@@ -51,3 +51,4 @@ from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
 from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
+from .hazard_source import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource, source_device  # noqa: F401

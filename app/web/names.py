@@ -69,7 +69,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "enterprise_document_expiring": N_("档案证照即将到期"),
                 "enterprise_document_expired": N_("档案证照已过期"),
                 "enterprise_document_returned": N_("档案资料被退回"),
-                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒")}
+                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒"),
+                "hazard_source_returned": N_("重大危险源登记被退回"),
+                "hazard_source_assessment_due": N_("重大危险源安全评估即将到期"),
+                "hazard_source_assessment_lapsed": N_("重大危险源安全评估已过期")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -159,6 +162,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "enterprise_document_retired": N_("档案资料移出档案"),
             "enterprise_document_expiring": N_("提醒企业证照即将到期"),
             "enterprise_document_expired": N_("提醒企业证照已过期"),
+            "hazard_source_added": N_("登记重大危险源"), "hazard_source_updated": N_("修改重大危险源"),
+            "hazard_source_reviewed": N_("审核重大危险源"), "hazard_source_returned": N_("退回重大危险源登记"),
+            "hazard_source_retired": N_("核销重大危险源"),
+            "hazard_source_assessment_due": N_("提醒企业重大危险源安全评估即将到期"),
+            "hazard_source_assessment_lapsed": N_("提醒企业重大危险源安全评估已过期"),
             "training_recorded": N_("登记培训记录"), "training_updated": N_("修改培训记录"),
             "training_assessed": N_("登记培训考核结果"), "training_plan_item_added": N_("加入年度培训计划"),
             "training_plan_item_removed": N_("删除年度培训计划项"), "drill_recorded": N_("登记应急演练"),
