@@ -13,7 +13,8 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
-                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, InspectionCampaign,
+                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, HazardSource,
+                        InspectionCampaign,
                         Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
                         Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply, ServiceProject,
                         TimerFiring, TypicalCase, User, UserTownship)
@@ -129,6 +130,10 @@ def user_data():
     strings |= {d.reason for d in db.session.query(ExpertDispatch)}
     strings |= {text for i in db.session.query(Instrument) for text in (i.model, i.keeper, i.location, i.note)}
     strings |= {text for loan in db.session.query(InstrumentLoan) for text in (loan.purpose, loan.return_note)}
+    for row in db.session.query(HazardSource):  # the major hazard sources as typed
+        strings |= {row.name, row.unit, row.filing_number, row.principal_name, row.technical_name, row.operator_name,
+                    row.distance_note, row.note, row.review_note, row.retire_reason}
+        strings |= {item["name"] for item in row.substances or ()}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

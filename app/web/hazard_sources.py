@@ -11,7 +11,7 @@ from ..models import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource
 from ..services import hazard_source_states as states, hazard_sources as sources
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
-from .names import N_, label
+from .names import N_, is_english, label
 
 bp = Blueprint("hazard_sources", __name__)
 BLANK_SUBSTANCE_ROWS = 3  # empty rows under the typed ones: room for more substances without a script
@@ -40,7 +40,7 @@ def responsible_role(code):
 @bp.app_template_filter("substances_text")
 def substances_text(items):
     """"液氨 30 t / 10 t；…" for a history line or a CSV cell."""
-    return "；".join(f"{s['name']} {s['quantity']:g} t / {s['critical_quantity']:g} t" for s in items or ())
+    return ("; " if is_english() else "；").join(f"{s['name']} {s['quantity']:g} t / {s['critical_quantity']:g} t" for s in items or ())
 
 
 @bp.app_template_global()

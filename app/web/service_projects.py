@@ -26,7 +26,7 @@ SHOWN_ROWS = 200  # import lines listed on the check's page (the counts cover al
 
 @bp.app_template_filter("enterprise_scale")
 def enterprise_scale(code):
-    return label(ENTERPRISE_SCALES, ENTERPRISE_TAGS, code) if code else ""
+    return label(ENTERPRISE_SCALES, code) if code else ""
 
 
 @bp.app_template_filter("enterprise_tag")
