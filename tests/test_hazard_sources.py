@@ -169,3 +169,17 @@ def test_changes_are_audited_before_and_after(people):
     assert event.changes["substances"][1] == [{"name": "液氨", "quantity": 80.0, "critical_quantity": 10.0}]
     assert event.subject_type == "hazard_source" and event.subject_id == source_id
     assert SOURCE["name"] in str(event.details)
+
+
+def test_the_demo_has_tags_and_sources_in_every_state(app):
+    from app.models import Enterprise, HazardSource
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    rows = db.session.query(HazardSource).order_by(HazardSource.id).all()
+    assert [states.assessment_state(r) for r in rows] == ["due", "valid", "lapsed"]
+    assert [states.filing_state(r) for r in rows] == ["valid", "missing", "refile"]
+    assert [r.status for r in rows] == ["reviewed", "pending", "reviewed"]
+    alarms = states.open_alarms(db.session, [r.id for r in rows])
+    assert set(alarms) == {rows[2].id}  # the food plant's ammonia alarm is open
+    tagged = {e.name: e.tags for e in db.session.query(Enterprise) if e.tags}
+    assert tagged["绿源食品有限公司"] == ["ammonia_refrigeration", "confined_space"] and len(tagged) == 3
+    assert jobs.notify_hazard_source_assessments() == 2  # the one falling due and the lapsed one
