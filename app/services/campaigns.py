@@ -18,8 +18,8 @@ from sqlalchemy import or_, true
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
-from ..models import (CAMPAIGN_THEMES, ENTERPRISE_SCALES, ENTERPRISE_TAGS, CampaignTarget, Checklist, Enterprise, InspectionCampaign,
-                      InspectionPlan, InspectionVisit, ServiceProject, ServiceProjectEnterprise)
+from ..models import (CAMPAIGN_THEMES, ENTERPRISE_SCALES, ENTERPRISE_TAGS, CampaignTarget, Checklist, Enterprise,
+                      InspectionCampaign, InspectionPlan, InspectionVisit, ServiceProject, ServiceProjectEnterprise)
 from . import audit
 from .access import sees_all_cases
 from .enterprise_tags import ordered, tagged

@@ -131,8 +131,8 @@ def compute(session, start, end, area=report_area.COUNTY):
     report.enterprises = sorted(((names[eid], tally) for eid, tally in groups["enterprise"].items()),
                                 key=lambda pair: (-pair[1].registered, -pair[1].overdue, pair[0].name))
     report.open_major = _with_open_major(session, groups["enterprise"])
-    tagged_rows = _grouped(session, dialect, cohort + (EnterpriseTag.enterprise_id == HazardCase.enterprise_id,), now,
-                           (EnterpriseTag.tag,))
+    tagged_rows = _grouped(session, dialect, cohort, now, (EnterpriseTag.tag,),
+                           join=(EnterpriseTag, EnterpriseTag.enterprise_id == HazardCase.enterprise_id))
     tallies = {row.tag: Tally().add(row) for row in tagged_rows}
     report.by_tag = {tag: tallies[tag] for tag in ordered(tallies)}
     report.tag_coverage = tag_statistics.coverage(session, end.year, area.condition)
@@ -145,16 +145,19 @@ def compute(session, start, end, area=report_area.COUNTY):
     return report
 
 
-def _grouped(session, dialect, cohort, now, keys):
+def _grouped(session, dialect, cohort, now, keys, join=None):
     """The cohort counted by `keys` in one pass: each row has `registered`, `closed`, `overdue` and `closed_days`
-    (the days its closed cases took, summed)."""
+    (the days its closed cases took, summed). `join`: (table, on) joined to the cases first (the risk tags)."""
     closed = HazardCase.status == "closed"
     overdue = and_(~closed, HazardCase.rectification_due < now)
-    return session.execute(select(
+    query = select(
         *keys, func.count().label("registered"), func.sum(case((closed, 1), else_=0)).label("closed"),
         func.sum(case((overdue, 1), else_=0)).label("overdue"),
         func.sum(case((closed, days_between(dialect, HazardCase.closed_at, HazardCase.registered_at)), else_=0))
-        .label("closed_days")).where(*cohort).group_by(*keys)).all()
+        .label("closed_days"))
+    if join is not None:
+        query = query.select_from(HazardCase).join(*join)
+    return session.execute(query.where(*cohort).group_by(*keys)).all()
 
 
 def _with_open_major(session, enterprise_ids):

@@ -40,7 +40,8 @@ def responsible_role(code):
 @bp.app_template_filter("substances_text")
 def substances_text(items):
     """"液氨 30 t / 10 t；…" for a history line or a CSV cell."""
-    return ("; " if is_english() else "；").join(f"{s['name']} {s['quantity']:g} t / {s['critical_quantity']:g} t" for s in items or ())
+    parts = (f"{s['name']} {s['quantity']:g} t / {s['critical_quantity']:g} t" for s in items or ())
+    return ("; " if is_english() else "；").join(parts)
 
 
 @bp.app_template_global()
