@@ -8,9 +8,10 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
-                          equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, key_enterprises, major_hazards, monthly_report, objections, outbox,
-                          periodic_report_due, referrals, region_risk, staff_certificate_expiry, timers, weekly_report)
+                          equipment_calibration, followups, hazard_source_states, health, iot_alarm_handling,
+                          iot_alarms, iot_maintenance, iot_retention, key_enterprises, major_hazards, monthly_report,
+                          objections, outbox, periodic_report_due, referrals, region_risk, staff_certificate_expiry,
+                          timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -194,6 +195,12 @@ def remind_periodic_reports():
     return _urge("remind_periodic_reports", periodic_report_due.remind_overdue, "overdue reports")
 
 
+def notify_hazard_source_assessments():
+    """Major hazard sources whose safety assessment (every three years) falls due within 60 days, or has lapsed: the
+    enterprise's staff told once per due day each."""
+    return _urge("notify_hazard_source_assessments", hazard_source_states.notify_due, "assessment notices")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -319,6 +326,9 @@ def job_table(config):
         {"id": "remind_return_visits", "func": remind_return_visits, "trigger": "interval", "seconds": 3600},
         # daily: a report's reminder goes once, the day after it fell due at the latest
         {"id": "remind_periodic_reports", "func": remind_periodic_reports, "trigger": "interval", "seconds": 86400},
+        # daily: an assessment's due day is months ahead, each notice goes once (a restart checks at its start)
+        {"id": "notify_hazard_source_assessments", "func": notify_hazard_source_assessments, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

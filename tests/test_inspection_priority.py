@@ -151,9 +151,9 @@ def test_who_may_see_and_edit(people, login):
 
 def test_the_demo_data_fills_the_list(app):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    assert listed() == {"华东精细化工有限公司": ["major_hazard_source", "open_major_hazard"],
-                        "绿源食品有限公司": ["accident", "major_hazard_source"],
-                        "新城机械制造厂": ["trial_operation"]}
+    assert listed() == {"华东精细化工有限公司": ["major_hazard_source", "risk_tags", "open_major_hazard"],
+                        "绿源食品有限公司": ["accident", "major_hazard_source", "risk_tags"],
+                        "新城机械制造厂": ["risk_tags", "trial_operation"]}
 
 
 # ---- importing the history ----------------------------------------------------------------------------------

@@ -9,13 +9,29 @@ from scheduler.__main__ import build_scheduler
 def test_every_job_runs_right_after_the_scheduler_starts(app):
     now = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     jobs = build_scheduler(app, now).get_jobs()
-    assert {j.id for j in jobs} >= {"sweep_due_timers", "dispatch_outbox", "deliver_monthly_report",
-                                    "deliver_weekly_report", "grade_regions", "urge_objections",
-                                    "urge_followups", "score_cooperation", "urge_complaints", "watch_iot",
-                                    "urge_bureau_notices", "urge_referrals", "iot_roll_up", "urge_major_hazards",
-                                    "notify_document_expiry",
-                                    "remind_equipment_calibration", "notify_staff_certificate_expiry",
-                                    "remind_return_visits", "remind_periodic_reports"}
+    # One id a line: every new job adds a line at the end.
+    assert {j.id for j in jobs} >= {
+        "sweep_due_timers",
+        "dispatch_outbox",
+        "deliver_monthly_report",
+        "deliver_weekly_report",
+        "grade_regions",
+        "urge_objections",
+        "urge_followups",
+        "score_cooperation",
+        "urge_complaints",
+        "watch_iot",
+        "urge_bureau_notices",
+        "urge_referrals",
+        "iot_roll_up",
+        "urge_major_hazards",
+        "notify_document_expiry",
+        "remind_equipment_calibration",
+        "notify_staff_certificate_expiry",
+        "remind_return_visits",
+        "remind_periodic_reports",
+        "notify_hazard_source_assessments",
+    }
     first_runs = sorted(j.next_run_time for j in jobs)
     assert first_runs[0] == now and first_runs[-1] <= now + timedelta(seconds=20)  # all within moments
     assert len(set(first_runs)) == len(jobs)  # staggered

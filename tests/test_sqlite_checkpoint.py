@@ -13,21 +13,32 @@ BASE = {"SCHEDULER_SWEEP_SECONDS": 15, "OUTBOX_DISPATCH_SECONDS": 30, "SQLITE_CH
 def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
     sqlite = job_table(dict(BASE, SQLALCHEMY_DATABASE_URI="sqlite:///x.sqlite3"))
     postgres = job_table(dict(BASE, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://u@h/db"))
-    assert [j["id"] for j in sqlite] == ["sweep_due_timers", "dispatch_outbox", "deliver_monthly_report",
-                                        "deliver_weekly_report", "grade_regions", "urge_objections",
-                                        "urge_followups", "score_cooperation", "urge_complaints", "urge_bureau_notices",
-                                        "urge_referrals", "watch_iot", "iot_roll_up", "urge_major_hazards",
-                                        "notify_document_expiry", "remind_equipment_calibration",
-                                        "notify_staff_certificate_expiry", "remind_return_visits", "remind_periodic_reports",
-                                        "checkpoint_sqlite"]
+    # One id a line: every new job adds a line at the end.
+    expected = [
+        "sweep_due_timers",
+        "dispatch_outbox",
+        "deliver_monthly_report",
+        "deliver_weekly_report",
+        "grade_regions",
+        "urge_objections",
+        "urge_followups",
+        "score_cooperation",
+        "urge_complaints",
+        "urge_bureau_notices",
+        "urge_referrals",
+        "watch_iot",
+        "iot_roll_up",
+        "urge_major_hazards",
+        "notify_document_expiry",
+        "remind_equipment_calibration",
+        "notify_staff_certificate_expiry",
+        "remind_return_visits",
+        "remind_periodic_reports",
+        "notify_hazard_source_assessments",
+    ]
+    assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60
-    assert [j["id"] for j in postgres] == ["sweep_due_timers", "dispatch_outbox", "deliver_monthly_report",
-                                          "deliver_weekly_report", "grade_regions", "urge_objections",
-                                          "urge_followups", "score_cooperation", "urge_complaints",
-                                          "urge_bureau_notices", "urge_referrals", "watch_iot", "iot_roll_up",
-                                          "urge_major_hazards", "notify_document_expiry",
-                                          "remind_equipment_calibration", "notify_staff_certificate_expiry",
-                                          "remind_return_visits", "remind_periodic_reports"]
+    assert [j["id"] for j in postgres] == expected
 
 
 def test_commits_leave_the_wal_to_the_job_which_copies_it_into_the_database(app, people):

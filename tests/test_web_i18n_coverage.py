@@ -13,7 +13,8 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
-                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, InspectionCampaign,
+                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, HazardSource,
+                        InspectionCampaign,
                         Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
                         KeyEnterpriseMark, KeySupervisionEntry, Notification, ProcessVersion, PublicReport,
                         RectificationCheck, ReferralReply, ReturnVisit, ReturnVisitFinding, ReturnVisitReport,
@@ -137,6 +138,10 @@ def user_data():
     strings |= {text for m in db.session.query(KeyEnterpriseMark) for text in (m.reason, m.removed_reason)}
     strings |= {text for r in db.session.query(ReturnVisitReport) for text in (r.summary, r.return_reason)}
     strings |= {e.reason for e in db.session.query(KeySupervisionEntry)}
+    for row in db.session.query(HazardSource):  # the major hazard sources as typed
+        strings |= {row.name, row.unit, row.filing_number, row.principal_name, row.technical_name, row.operator_name,
+                    row.distance_note, row.note, row.review_note, row.retire_reason}
+        strings |= {item["name"] for item in row.substances or ()}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

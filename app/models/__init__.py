@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 from .user import ROLES, User, UserRole, UserTownship  # noqa: F401
-from .enterprise import ENTERPRISE_SCALES, Enterprise  # noqa: F401
+from .enterprise import ENTERPRISE_SCALES, ENTERPRISE_TAGS, Enterprise, EnterpriseTag  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import VISIT_KINDS, InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
 from .campaign import CAMPAIGN_THEMES, CampaignTarget, InspectionCampaign  # noqa: F401
@@ -56,3 +56,4 @@ from .return_visit import (EFFECT_RESULTS, RETURN_REPORT_STATUSES, RETURN_VISIT_
                            SURVEY_DIMENSIONS, KeyEnterpriseMark, ReturnVisit, ReturnVisitFinding, ReturnVisitReport)
 from .periodic_report import (PERIODIC_REPORT_KINDS, PERIODIC_REPORT_SECTIONS, PERIODIC_REPORT_STATUSES,  # noqa: F401
                               PeriodicReport, PeriodicReportVersion)
+from .hazard_source import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource, source_device  # noqa: F401

@@ -30,6 +30,8 @@ class InspectionCampaign(db.Model):
     target_industries = db.Column(db.JSON, nullable=False, default=list)
     target_townships = db.Column(db.JSON, nullable=False, default=list)
     target_scales = db.Column(db.JSON, nullable=False, default=list)  # keys of ENTERPRISE_SCALES
+    # keys of ENTERPRISE_TAGS: an enterprise with any of them (a rule of the tender's 重点 kinds: 涉氨制冷, 粉尘涉爆 …)
+    target_tags = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     target_project_id = db.Column(db.Integer, db.ForeignKey("service_project.id"))  # that project's roster
     target_enterprise_ids = db.Column(db.JSON, nullable=False, default=list)  # hand-picked
     # Started: the rule resolved into the targets below, kept from then on; before that the campaign is a draft.

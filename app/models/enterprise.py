@@ -10,6 +10,19 @@ ENTERPRISE_SCALES = {
     "below": ("规下", "Below designated size"),
     "micro": ("微型", "Micro"),
 }
+# 企业风险标签: the kinds of enterprise the tender puts on the key inspection list (seed 000 lines 245, 247, 275:
+# 涉氨制冷、粉尘涉爆、有限空间作业场所; 重大危险源、人员密集场所、特种设备使用单位; "两重点一重大" 必须全覆盖). Set by hand on the
+# register (form, import); an enterprise has any number of them. The order is the pages'.
+ENTERPRISE_TAGS = {
+    "two_key_one_major": ("两重点一重大", "Two key points and one major"),
+    "ammonia_refrigeration": ("涉氨制冷", "Ammonia refrigeration"),
+    "combustible_dust": ("粉尘涉爆", "Combustible dust"),
+    "confined_space": ("有限空间作业", "Confined-space work"),
+    "crowded_place": ("人员密集场所", "Crowded place"),
+    "special_equipment": ("特种设备使用单位", "Special equipment user"),
+    "hazardous_chemicals": ("危险化学品", "Hazardous chemicals"),
+    "hazardous_process": ("重点监管危险化工工艺", "Key supervised hazardous chemical process"),
+}
 
 
 class Enterprise(db.Model):
@@ -32,5 +45,32 @@ class Enterprise(db.Model):
     trial_operation_until = db.Column(db.Date)
     scale = db.Column(db.String(16), nullable=False, default="", server_default="", index=True)  # ENTERPRISE_SCALES
 
+    # the risk tags, one row each (EnterpriseTag): a join table rather than a JSON list, so "enterprises with the
+    # tag X" is the same indexed IN (SELECT …) on SQLite and PostgreSQL
+    tag_rows = db.relationship("EnterpriseTag", cascade="all, delete-orphan")
+
+    @property
+    def tags(self):
+        """The tag codes, in ENTERPRISE_TAGS' order."""
+        order = list(ENTERPRISE_TAGS)
+        return sorted((row.tag for row in self.tag_rows), key=lambda t: order.index(t) if t in order else len(order))
+
+    @tags.setter
+    def tags(self, codes):
+        """Keep the rows of `codes`: those no longer wanted deleted, new ones added (never delete-and-insert one
+        key in a flush)."""
+        wanted = set(codes or ())
+        for row in [r for r in self.tag_rows if r.tag not in wanted]:
+            self.tag_rows.remove(row)
+        have = {row.tag for row in self.tag_rows}
+        self.tag_rows.extend(EnterpriseTag(tag=code) for code in sorted(wanted - have))
+
     def __repr__(self):
         return f"<Enterprise {self.name}>"
+
+
+class EnterpriseTag(db.Model):
+    """One risk tag (a key of ENTERPRISE_TAGS) of one enterprise."""
+    __tablename__ = "enterprise_tag"
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprise.id"), primary_key=True)
+    tag = db.Column(db.String(32), primary_key=True, index=True)

@@ -3,7 +3,8 @@ with its 清单台账; seed 000 §3, seed 001): a named theme over a period, its
 and, optionally, the standard checklist its visits use. Plans and visits may name a started campaign; hazards found
 on such a visit belong to it through the visit (services/campaign_progress.py counts them).
 
-Targets: a rule — industries, townships / parks, scales, a service project's roster (AND across the kinds given) —
+Targets: a rule — industries, townships / parks, scales, risk tags (any of those chosen), a service project's roster
+(AND across the kinds given) —
 plus enterprises picked by hand (added to what the rule matches). The rule is resolved when a manager starts the
 campaign and the list is kept from then on (CampaignTarget): an enterprise registered or re-classified later does
 not move in or out. Before it is started a campaign is a draft: nothing may name it and its rule may change.
@@ -17,16 +18,17 @@ from sqlalchemy import or_, true
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
-from ..models import (CAMPAIGN_THEMES, ENTERPRISE_SCALES, CampaignTarget, Checklist, Enterprise, InspectionCampaign,
-                      InspectionPlan, InspectionVisit, ServiceProject, ServiceProjectEnterprise)
+from ..models import (CAMPAIGN_THEMES, ENTERPRISE_SCALES, ENTERPRISE_TAGS, CampaignTarget, Checklist, Enterprise,
+                      InspectionCampaign, InspectionPlan, InspectionVisit, ServiceProject, ServiceProjectEnterprise)
 from . import audit
 from .access import sees_all_cases
+from .enterprise_tags import ordered, tagged
 from .field_rules import clean_text, parse_date, raise_if, row_id
 
 MANAGERS = ("project_lead", "bureau")
 SUBJECT = "inspection_campaign"
 FIELDS = ("name", "theme", "start_on", "end_on", "description", "checklist_id")
-RULE_FIELDS = ("target_industries", "target_townships", "target_scales", "target_project_id",
+RULE_FIELDS = ("target_industries", "target_townships", "target_scales", "target_tags", "target_project_id",
                "target_enterprise_ids")
 STATES = ("draft", "upcoming", "current", "ended")
 MAX_NAME, MAX_DESCRIPTION, MAX_LIST = 200, 4000, 500
@@ -168,7 +170,8 @@ def clean(session, values):
 def _clean_rule(session, values, errors):
     rule = {"target_industries": _text_list(values.get("target_industries"), "target_industries", errors),
             "target_townships": _text_list(values.get("target_townships"), "target_townships", errors),
-            "target_scales": _text_list(values.get("target_scales"), "target_scales", errors, ENTERPRISE_SCALES)}
+            "target_scales": _text_list(values.get("target_scales"), "target_scales", errors, ENTERPRISE_SCALES),
+            "target_tags": ordered(_text_list(values.get("target_tags"), "target_tags", errors, ENTERPRISE_TAGS))}
     project_id = None
     if values.get("target_project_id") not in (None, ""):
         project_id = row_id(values.get("target_project_id"))
@@ -183,9 +186,9 @@ def _clean_rule(session, values, errors):
         errors["target_enterprise_ids"] = "所选企业不在企业名录中 / an enterprise chosen is not on the register"
     rule.update(target_project_id=project_id, target_enterprise_ids=[i for i in ids if i is not None])
     if not any(rule.values()) and "target_enterprise_ids" not in errors:
-        errors["target_enterprise_ids"] = ("请按行业、乡镇/园区、规模、服务项目名单选择检查对象，或直接选择企业 / choose the targets "
-                                           "by industry, township, scale or a service project's roster, or pick "
-                                           "enterprises")
+        errors["target_enterprise_ids"] = ("请按行业、乡镇/园区、规模、风险标签、服务项目名单选择检查对象，或直接选择企业 / choose "
+                                           "the targets by industry, township, scale, risk tag or a service "
+                                           "project's roster, or pick enterprises")
     return rule
 
 
@@ -241,7 +244,8 @@ def _check_period_holds(session, campaign, start_on, end_on):
 
 def resolve(session, campaign):
     """The register's enterprise ids the campaign's rule matches now, with the hand-picked ones."""
-    rule = [campaign.target_industries, campaign.target_townships, campaign.target_scales, campaign.target_project_id]
+    rule = [campaign.target_industries, campaign.target_townships, campaign.target_scales, campaign.target_tags,
+            campaign.target_project_id]
     matched = set()
     if any(rule):
         query = session.query(Enterprise.id)
@@ -251,6 +255,8 @@ def resolve(session, campaign):
             query = query.filter(Enterprise.township.in_(campaign.target_townships))
         if campaign.target_scales:
             query = query.filter(Enterprise.scale.in_(campaign.target_scales))
+        if campaign.target_tags:  # any of the tags chosen
+            query = query.filter(tagged(Enterprise.id, campaign.target_tags))
         if campaign.target_project_id:
             query = query.filter(Enterprise.id.in_(session.query(ServiceProjectEnterprise.enterprise_id).filter(
                 ServiceProjectEnterprise.project_id == campaign.target_project_id)))

@@ -24,7 +24,7 @@ from ..models.enterprise_document import mask_id_number
 from ..models.user import OVERSIGHT_ROLES
 from . import audit, notifications
 from .access import get_visible_enterprise
-from .field_rules import clean_text, parse_date, raise_if, whole_number
+from .field_rules import clean_text, parse_date, raise_if, whole_number, years_later_less_a_day as _years_after
 
 SUBJECT = "enterprise_document"
 READERS = tuple(sorted(OVERSIGHT_ROLES | {"township", "enterprise"}))
@@ -147,15 +147,6 @@ def clean(kind, values, errors):
     if not result["title"]:
         result["title"] = DOCUMENT_KINDS[kind][0]
     return result
-
-
-def _years_after(day, years):
-    """The day `years` later, less one (a plan filed 2026-03-01 is due for revision by 2029-02-28)."""
-    try:
-        later = day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        later = day.replace(year=day.year + years, day=28)
-    return date.fromordinal(later.toordinal() - 1)
 
 
 def with_id_check_character(first17):

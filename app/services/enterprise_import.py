@@ -2,8 +2,8 @@
 
 At go-live the county already keeps its enterprises in Excel. One row per enterprise; its columns are found by
 their header, Chinese or English (the export's own headers among them, so an exported register can be edited in
-Excel and imported back). A row is matched to the register by its unified social credit code: a new code adds the
-enterprise, a known one updates it — only from the cells that hold something (an empty cell leaves the stored
+Excel and imported back; the risk tags are one cell of names separated by 、 or commas). A row is matched to the
+register by its unified social credit code: a new code adds the enterprise, a known one updates it — only from the cells that hold something (an empty cell leaves the stored
 value as it is), so a file with a few columns can top up the register.
 
 The whole file is checked before anything is written: with any wrong row nothing is imported, and every problem is
@@ -13,9 +13,12 @@ reported with its line and column. Each added or changed enterprise is audited a
 from dataclasses import dataclass, field
 
 from ..errors import DomainError, ValidationFailed
+from sqlalchemy.orm import selectinload
+
 from ..models import ENTERPRISE_SCALES, Enterprise
 from . import audit, user_admin
 from .credit_code import normalise as normalise_code
+from .enterprise_tags import names as tag_names
 from .spreadsheet import find_columns, read_rows
 
 FIELDS = user_admin.ENTERPRISE_FIELDS
@@ -36,6 +39,7 @@ HEADERS = {
     "contact_phone": ("联系电话", "Contact phone", "电话", "手机", "联系方式"),
     "trial_operation_until": ("试运行期至", "Trial operation until", "试运行截止日期", "试运行期"),
     "scale": ("企业规模", "Scale", "规模", "企业规模（规上/规下/微型）", "规模类型"),
+    "tags": ("风险标签", "Risk tags", "企业风险标签", "重点监管类别", "风险类别", "标签"),
 }
 REQUIRED = ("name", "credit_code")
 MAX_ROWS = 5000
@@ -136,13 +140,16 @@ def _plan_row(uow, line, values, stored, seen):
 def export_rows(session, english=False):
     """The whole register as rows for a CSV or Excel download, the header first: the file the import reads."""
     yield [HEADERS[name][1 if english else 0] for name in FIELDS]
-    for enterprise in session.query(Enterprise).order_by(Enterprise.name, Enterprise.id):
+    for enterprise in session.query(Enterprise).options(selectinload(Enterprise.tag_rows)) \
+            .order_by(Enterprise.name, Enterprise.id):
         yield [_exported(enterprise, name, english) for name in FIELDS]
 
 
 def _exported(enterprise, name, english):
-    """A cell as the import reads it back: the scale by its name, not its code."""
+    """A cell as the import reads it back: the scale and the risk tags by their names, not their codes."""
     value = getattr(enterprise, name)
+    if name == "tags":
+        return ("、" if not english else ", ").join(tag_names(value, english))
     if name == "scale":
         return ENTERPRISE_SCALES[value][1 if english else 0] if value in ENTERPRISE_SCALES else ""
     return value

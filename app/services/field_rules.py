@@ -3,7 +3,7 @@ accident records, inspection visits): each reads a value as typed (text, or the 
 holds), puts a "中文 / English" message for a wrong one into `errors` under its field name, and `raise_if` turns
 all of them into one exception, so a form shows every error next to its field at once."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..clock import SHANGHAI, clock
 from ..errors import ValidationFailed
@@ -92,6 +92,16 @@ def past_date(value, name, errors, title):
     elif day > clock.local_now().date():
         errors[name] = f"{title}不能晚于今天 / the date cannot be in the future"
     return day
+
+
+def years_later_less_a_day(day, years):
+    """The last day of a period of `years` from `day` (a plan filed or a source assessed 2026-03-01, due again every
+    three years, is due by 2029-02-28); 29 February counts from 28 February in a year without it."""
+    try:
+        later = day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        later = day.replace(year=day.year + years, day=28)
+    return later - timedelta(days=1)
 
 
 def raise_if(errors, kind=ValidationFailed):

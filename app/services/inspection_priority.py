@@ -3,11 +3,14 @@
 The rules are the tender's selection criteria for key enterprises (seed 000, 重点监管企业的选取标准), computed from
 what the system holds, never kept by hand:
 - an accident of level 一般 or above in the last three years (the accident records);
-- major hazard sources on file (the enterprise register; "无" and the like count as none);
+- major hazard sources on file (the structured register, or the register's old text where "无" and the like count
+  as none: services/hazard_source_presence.py);
 - two or more hazards whose rectification deadline passed (each one put the enterprise on the key-supervision
   list, 重点监管名单);
 - a new or extended project in its trial operation (the register's 试运行期至 not yet past);
 - and, as the bureau asked to see per enterprise, an open 重大/特别重大 hazard;
+- a risk tag of the register (企业风险标签: 涉氨制冷, 粉尘涉爆, 有限空间作业, 人员密集场所, 特种设备使用单位 …, the
+  kinds the tender puts on the key inspection list; all its tags make one reason);
 - class C in its latest monthly cooperation score (services/cooperation.py): the tender asks for more spot checks of
   class C enterprises and only half-yearly routine checks of class A ones.
 An enterprise is listed with every reason that applies; the most reasons first, and among as many reasons a class A
@@ -19,24 +22,26 @@ from datetime import date
 from sqlalchemy import func
 
 from ..clock import clock
-from ..models import AccidentRecord, Enterprise, HazardCase, KeySupervisionEntry
+from ..models import AccidentRecord, Enterprise, EnterpriseTag, HazardCase, KeySupervisionEntry
 from .access import enterprise_condition
 from .cooperation import latest_classes
+from .enterprise_tags import ordered, tagged
+from .hazard_source_presence import enterprises_with_sources
 from .inspections import last_inspected
 
 ACCIDENT_YEARS = 3
 REPEATED_OVERDUE = 2
-REASONS = ("accident", "major_hazard_source", "repeated_overdue", "trial_operation", "open_major_hazard",
-           "cooperation_c")
+REASONS = ("accident", "major_hazard_source", "risk_tags", "repeated_overdue", "trial_operation",
+           "open_major_hazard", "cooperation_c")
 CLASS_ORDER = {"C": 0, "B": 1, None: 1, "A": 2}  # among as many reasons: C first, A last
-NONE_WORDS = {"", "无", "没有", "暂无", "否", "-", "—", "/", "none", "n/a", "no"}
 
 
 @dataclass
 class Reason:
     code: str  # one of REASONS
-    count: int = 0  # accidents, overdue hazards or open major hazards
+    count: int = 0  # accidents, overdue hazards, open major hazards or structured major hazard sources
     last: date = None  # the latest accident's date, the trial operation's end, or the scored month (cooperation)
+    tags: list = field(default_factory=list)  # risk_tags: the enterprise's tags, in the register's order
 
 
 @dataclass
@@ -55,9 +60,9 @@ def three_years_before(day):
         return day.replace(year=day.year - ACCIDENT_YEARS, day=28)
 
 
-def priority_list(session, township="", industry="", reason="", user=None):
+def priority_list(session, township="", industry="", reason="", user=None, tag=""):
     """[Priority] of every enterprise with at least one reason (optionally only with `reason`, in `township`,
-    of `industry`, that `user` may see), most reasons first, then by name."""
+    of `industry`, with the risk `tag`, that `user` may see), most reasons first, then by name."""
     today = clock.local_now().date()
     found = {}
 
@@ -69,10 +74,13 @@ def priority_list(session, township="", industry="", reason="", user=None):
             AccidentRecord.enterprise_id, func.count(AccidentRecord.id), func.max(AccidentRecord.occurred_on)) \
             .filter(AccidentRecord.occurred_on >= since).group_by(AccidentRecord.enterprise_id):
         add(enterprise_id, Reason("accident", count, last))
-    for enterprise_id, sources in session.query(Enterprise.id, Enterprise.major_hazard_sources) \
-            .filter(Enterprise.major_hazard_sources != ""):
-        if sources.strip().lower() not in NONE_WORDS:
-            add(enterprise_id, Reason("major_hazard_source"))
+    for enterprise_id, structured in enterprises_with_sources(session).items():
+        add(enterprise_id, Reason("major_hazard_source", structured))
+    tags = {}
+    for enterprise_id, code in session.query(EnterpriseTag.enterprise_id, EnterpriseTag.tag):
+        tags.setdefault(enterprise_id, []).append(code)
+    for enterprise_id, codes in tags.items():
+        add(enterprise_id, Reason("risk_tags", len(codes), tags=ordered(codes)))
     overdue = func.count(func.distinct(KeySupervisionEntry.case_id))
     for enterprise_id, count in session.query(KeySupervisionEntry.enterprise_id, overdue) \
             .group_by(KeySupervisionEntry.enterprise_id).having(overdue >= REPEATED_OVERDUE):
@@ -100,6 +108,8 @@ def priority_list(session, township="", industry="", reason="", user=None):
         query = query.filter(Enterprise.township == township)
     if industry:
         query = query.filter(Enterprise.industry == industry)
+    if tag:
+        query = query.filter(tagged(Enterprise.id, [tag]))
     enterprises = query.all()
     ids = [e.id for e in enterprises]
     open_cases, inspected = _open_cases(session, ids), last_inspected(session, ids)

@@ -10,7 +10,7 @@ Points of an area = Σ over its enterprises of
   open hazards:           一般 1, 较大 3, 重大 10, 特别重大 20 each
   overdue open hazards:   5 each (rectification deadline passed)
   accidents in 3 years:   一般 10, 较大 30, 重大 and 特别重大 60 each
-  major hazard sources:   5 per enterprise that has them
+  major hazard sources:   5 per enterprise that has them (structured or in the old text: hazard_source_presence)
   a low closing rate:     1 per enterprise when fewer than 80 % of the area's hazards registered in the last 12
                           months are closed (2 below 60 %; none with fewer than 5 hazards, too few to judge)
 Score = points per enterprise of the area (so that a big township is not red for its size alone); red from 6,
@@ -24,7 +24,8 @@ from sqlalchemy import case, func, select
 from ..clock import clock
 from ..models import AccidentRecord, Enterprise, HazardCase, RegionRiskChange
 from . import notifications
-from .inspection_priority import NONE_WORDS, three_years_before
+from .hazard_source_presence import enterprises_with_sources
+from .inspection_priority import three_years_before
 from .inspections import last_inspected
 
 LEVELS = ("red", "orange", "yellow", "blue")
@@ -66,11 +67,12 @@ def grade_areas(session):
     enterprises = session.query(Enterprise).all()
     areas = {}
     township_of = {}
+    with_sources = enterprises_with_sources(session)
     for enterprise in enterprises:
         area = areas.setdefault(enterprise.township or NO_TOWNSHIP, Area(enterprise.township or NO_TOWNSHIP))
         area.enterprises += 1
         township_of[enterprise.id] = area.township
-        if (enterprise.major_hazard_sources or "").strip().lower() not in NONE_WORDS:
+        if enterprise.id in with_sources:
             _add(area, "major_hazard_sources", HAZARD_SOURCE_WEIGHT)
 
     # Counted by the database per enterprise (a county has 100,000s of cases), then summed per area here.

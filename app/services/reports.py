@@ -14,8 +14,9 @@ from sqlalchemy import and_, case, func, select
 
 from ..clock import clock, start_of_local_day
 from ..errors import NotAllowed
-from ..models import GRADES, Enterprise, HazardCase
-from . import report_area, trends
+from ..models import GRADES, Enterprise, EnterpriseTag, HazardCase
+from . import report_area, tag_statistics, trends
+from .enterprise_tags import ordered
 from .sql_dates import days_between, local_month
 
 ROLES = ("manager", "bureau", "admin")
@@ -69,6 +70,9 @@ class Report:
     open_major: set = field(default_factory=set)  # ids of those enterprises with an open 重大 or 特别重大 case
     # 区域隐患热力图: cases registered by township (rows, most first) and hazard type (columns, most first)
     heat: dict = field(default_factory=dict)  # township -> {hazard type: registered}
+    # by the risk tags of the cases' enterprises (a case under each tag of its enterprise), in the tags' order
+    by_tag: dict = field(default_factory=dict)
+    tag_coverage: list = field(default_factory=list)  # [tag_statistics.TagCoverage] in the year of the period's end
     trend: object = None  # trends.Trend: the six whole months up to the period's end and the next month's forecast
     area: report_area.Area = report_area.COUNTY  # the part of the county counted
 
@@ -127,6 +131,11 @@ def compute(session, start, end, area=report_area.COUNTY):
     report.enterprises = sorted(((names[eid], tally) for eid, tally in groups["enterprise"].items()),
                                 key=lambda pair: (-pair[1].registered, -pair[1].overdue, pair[0].name))
     report.open_major = _with_open_major(session, groups["enterprise"])
+    tagged_rows = _grouped(session, dialect, cohort, now, (EnterpriseTag.tag,),
+                           join=(EnterpriseTag, EnterpriseTag.enterprise_id == HazardCase.enterprise_id))
+    tallies = {row.tag: Tally().add(row) for row in tagged_rows}
+    report.by_tag = {tag: tallies[tag] for tag in ordered(tallies)}
+    report.tag_coverage = tag_statistics.coverage(session, end.year, area.condition)
     closed = report.total.closed
     report.average_days_to_close = round(closed_days / closed, 1) if closed else None
     report.recurring = _recurring(session, dialect, begin, finish, area)
@@ -136,16 +145,19 @@ def compute(session, start, end, area=report_area.COUNTY):
     return report
 
 
-def _grouped(session, dialect, cohort, now, keys):
+def _grouped(session, dialect, cohort, now, keys, join=None):
     """The cohort counted by `keys` in one pass: each row has `registered`, `closed`, `overdue` and `closed_days`
-    (the days its closed cases took, summed)."""
+    (the days its closed cases took, summed). `join`: (table, on) joined to the cases first (the risk tags)."""
     closed = HazardCase.status == "closed"
     overdue = and_(~closed, HazardCase.rectification_due < now)
-    return session.execute(select(
+    query = select(
         *keys, func.count().label("registered"), func.sum(case((closed, 1), else_=0)).label("closed"),
         func.sum(case((overdue, 1), else_=0)).label("overdue"),
         func.sum(case((closed, days_between(dialect, HazardCase.closed_at, HazardCase.registered_at)), else_=0))
-        .label("closed_days")).where(*cohort).group_by(*keys)).all()
+        .label("closed_days"))
+    if join is not None:
+        query = query.select_from(HazardCase).join(*join)
+    return session.execute(query.where(*cohort).group_by(*keys)).all()
 
 
 def _with_open_major(session, enterprise_ids):

@@ -15,10 +15,12 @@ from ..clock import SHANGHAI, clock
 from ..models import (CHECK_CONCLUSIONS, CHECK_RESULTS, DIMENSIONS, FOLLOW_UP_RESULTS, GRADES, CaseFollowUp,
                       ChecklistItem, ChecklistResult, EnforcementReferral, HazardCase, InspectionVisit,
                       RectificationCheck)
+from .hazard_source_presence import register_text
 
 # The register's fields a report shows (seed 001 §七 1: 地址、主要产品、员工人数、安全管理人员数量、特种作业人员数量、主要风险因素 …)
 REGISTER_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products", "employees",
                    "safety_managers", "special_workers", "main_risks", "major_hazard_sources")
+# major_hazard_sources: the structured register's sources with their levels when there are any, else the old text
 MAJOR_GRADES = ("major", "especially_major")
 
 
@@ -42,7 +44,8 @@ def compute(session, enterprise, start, end, as_of=None):
     return {
         "as_of": as_of.isoformat(),
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "enterprise": {name: getattr(enterprise, name) for name in REGISTER_FIELDS},
+        "enterprise": {**{name: getattr(enterprise, name) for name in REGISTER_FIELDS},
+                       "major_hazard_sources": register_text(session, enterprise)},
         "visits": _visits(session, visits),
         "checklist": _checklist(session, [v.id for v in visits]),
         "hazards": _hazards(cases, as_of),

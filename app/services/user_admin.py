@@ -16,6 +16,7 @@ from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole, UserTownship
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
+from .enterprise_tags import clean_tags, tagged
 from .field_rules import clean_count, clean_text, parse_date, raise_if
 from .user_scope import clean_department, clean_townships
 
@@ -27,7 +28,7 @@ ENTERPRISE_COUNTS = ("employees", "safety_managers", "special_workers")
 ENTERPRISE_DATES = ("trial_operation_until",)
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
                      *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone",
-                     *ENTERPRISE_DATES, "scale")
+                     *ENTERPRISE_DATES, "scale", "tags")
 # What a scale may be typed as (a form sends the code; a spreadsheet the Chinese or English name or a longer form),
 # compared without spaces and case; anything else is an error naming the choices.
 SCALE_WORDS = {**{code: code for code in ENTERPRISE_SCALES},
@@ -99,6 +100,7 @@ def clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
     for name in ENTERPRISE_DATES:
         values[name] = parse_date(fields.get(name), name, errors)
     values["scale"] = clean_scale(fields.get("scale"), errors)
+    values["tags"] = clean_tags(fields.get("tags"), "tags", errors)
     duplicate_only = set(errors) == {"credit_code"} and errors["credit_code"] == _duplicate_code(code)
     raise_if(errors, Conflict if duplicate_only else ValidationFailed)
     return values
@@ -137,12 +139,14 @@ def find_enterprise(uow, credit_code):
     return enterprise
 
 
-def list_enterprises(session, search="", limit=50, offset=0, scale=None):
+def list_enterprises(session, search="", limit=50, offset=0, scale=None, tag=""):
     """(enterprises by name, total) whose name or credit code contains `search`, of the `scale` when given ("":
-    those without one)."""
+    those without one), with the risk `tag` when given."""
     query = session.query(Enterprise)
     if scale is not None:
         query = query.filter(Enterprise.scale == scale)
+    if tag:
+        query = query.filter(tagged(Enterprise.id, [tag]))
     if search:
         query = query.filter(or_(_contains(Enterprise.name, search), _contains(Enterprise.credit_code, search)))
     return query.order_by(Enterprise.name, Enterprise.id).limit(limit).offset(offset).all(), query.count()

@@ -23,6 +23,7 @@ def register_web(app):
     from . import major_hazards
     from . import enforcement
     from . import document_lists, enterprise_documents
+    from . import hazard_source_lists, hazard_sources
     from . import drills, training_plans, trainings
     from . import equipment, experts
     from . import staff_certificates
@@ -86,6 +87,8 @@ def register_web(app):
     app.register_blueprint(enforcement.bp)
     app.register_blueprint(enterprise_documents.bp)
     app.register_blueprint(document_lists.bp)
+    app.register_blueprint(hazard_sources.bp)
+    app.register_blueprint(hazard_source_lists.bp)
     app.register_blueprint(departments.bp)
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)

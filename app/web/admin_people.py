@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from ..models import ENTERPRISE_SCALES, ROLES
+from ..models import ENTERPRISE_SCALES, ENTERPRISE_TAGS, ROLES
 from ..services import audit, audit_log, two_factor, user_admin, user_scope, users
 from ..services.uow import UnitOfWork
 from .admin import admin_required
@@ -29,7 +29,7 @@ ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会
                      "special_workers": N_("特种作业人员数"), "contact_person": N_("联系人"),
                      "contact_phone": N_("联系电话"), "main_risks": N_("主要风险因素"),
                      "major_hazard_sources": N_("重大危险源"), "trial_operation_until": N_("试运行期至"),
-                     "scale": N_("企业规模")}
+                     "scale": N_("企业规模"), "tags": N_("风险标签")}
 # The accident records' fields (their audit rows are about the enterprise, so its history shows them too).
 ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"), "accident_type": N_("事故类别"),
                    "deaths": N_("死亡人数"), "injuries": N_("重伤人数"), "direct_loss": N_("直接经济损失（万元）"),
@@ -50,10 +50,12 @@ def enterprises():
     # ?scale=above|below|micro, or "none" for those without one; anything else is no filter
     scale = request.args.get("scale", "")
     scale = scale if scale in ENTERPRISE_SCALES or scale == "none" else ""
+    tag = request.args.get("tag", "") if request.args.get("tag") in ENTERPRISE_TAGS else ""
     rows, total = user_admin.list_enterprises(db.session, search, PAGE_SIZE, (page - 1) * PAGE_SIZE,
-                                              scale=None if not scale else "" if scale == "none" else scale)
+                                              scale=None if not scale else "" if scale == "none" else scale, tag=tag)
     return render_template("admin/enterprises.html", enterprises=rows, total=total, search=search, page=page,
-                           pages=page_count(total, PAGE_SIZE), scale=scale, scales=ENTERPRISE_SCALES)
+                           pages=page_count(total, PAGE_SIZE), scale=scale, scales=ENTERPRISE_SCALES, tag=tag,
+                           tags=ENTERPRISE_TAGS)
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -61,7 +63,7 @@ def enterprises():
 def new_enterprise():
     if request.method == "GET":
         return _enterprise_page(None, {})
-    form = _submitted(ENTERPRISE_FIELDS)
+    form = _enterprise_form()
     try:
         with UnitOfWork() as uow:
             name = user_admin.add_enterprise(uow, current_user, **form).name
@@ -78,7 +80,7 @@ def edit_enterprise(enterprise_id):
     enterprise = user_admin.get_enterprise(db.session, enterprise_id)  # 404 when there is none
     if request.method == "GET":
         return _enterprise_page(enterprise, {name: getattr(enterprise, name) for name in ENTERPRISE_FIELDS})
-    form = _submitted(ENTERPRISE_FIELDS)
+    form = _enterprise_form()
     try:
         with UnitOfWork() as uow:
             changes = user_admin.update_enterprise(uow, current_user, enterprise_id, **form)
@@ -92,10 +94,15 @@ def edit_enterprise(enterprise_id):
     return redirect(url_for("admin_people.enterprises"))
 
 
+def _enterprise_form():
+    """The typed fields; the risk tags are checkboxes (none ticked: none)."""
+    return {**_submitted(ENTERPRISE_FIELDS), "tags": request.form.getlist("tags")}
+
+
 def _enterprise_page(enterprise, form, exc=None):
     errors, message, status = _errors(exc)
     return render_template("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
-                           scales=ENTERPRISE_SCALES,
+                           scales=ENTERPRISE_SCALES, tags=ENTERPRISE_TAGS,
                            message=message, titles={**ENTERPRISE_TITLES, **ACCIDENT_TITLES},
                            history=_history("enterprise", enterprise)), status
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..models import CAMPAIGN_THEMES, ENTERPRISE_SCALES, VISIT_KINDS, Enterprise, ServiceProject
+from ..models import CAMPAIGN_THEMES, ENTERPRISE_SCALES, ENTERPRISE_TAGS, VISIT_KINDS, Enterprise, ServiceProject
 from ..services import campaign_progress, campaigns, checklists
 from ..services.uow import UnitOfWork
 from .downloads import csv_download, xlsx_download
@@ -17,7 +17,7 @@ from .forms_render import bilingual
 from .names import label
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-LIST_FIELDS = ("target_industries", "target_townships", "target_scales", "target_enterprise_ids")
+LIST_FIELDS = ("target_industries", "target_townships", "target_scales", "target_tags", "target_enterprise_ids")
 
 
 @bp.app_template_filter("visit_kind")
@@ -179,7 +179,7 @@ def _form_page(campaign, form, errors, message=None):
     townships = sorted({e.township for e in register if e.township})
     return render_template(
         "campaigns/form.html", campaign=campaign, form=form, errors=errors, message=message, themes=CAMPAIGN_THEMES,
-        scales=ENTERPRISE_SCALES, checklists=checklists.all_checklists(db.session),
+        scales=ENTERPRISE_SCALES, tags=ENTERPRISE_TAGS, checklists=checklists.all_checklists(db.session),
         projects=db.session.query(ServiceProject).order_by(ServiceProject.end_on.desc(), ServiceProject.id.desc()).all(),
         industries=[(i, i) for i in industries], townships=[(t, t) for t in townships],
         enterprises=[(e.id, f"{e.name} · {e.township}" if e.township else e.name) for e in register])

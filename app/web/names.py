@@ -77,7 +77,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "return_visit_report_acknowledged": N_("季度回访汇总报告已确认接收"),
                 "return_visit_report_returned": N_("季度回访汇总报告被退回"),
                 "periodic_report_issued": N_("定期报告已报送"), "periodic_report_signed": N_("定期报告已签收"),
-                "periodic_report_returned": N_("定期报告被退回修改"), "periodic_report_overdue": N_("定期报告逾期未报送")}
+                "periodic_report_returned": N_("定期报告被退回修改"), "periodic_report_overdue": N_("定期报告逾期未报送"),
+                "hazard_source_returned": N_("重大危险源登记被退回"),
+                "hazard_source_assessment_due": N_("重大危险源安全评估即将到期"),
+                "hazard_source_assessment_lapsed": N_("重大危险源安全评估已过期")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -167,6 +170,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "enterprise_document_retired": N_("档案资料移出档案"),
             "enterprise_document_expiring": N_("提醒企业证照即将到期"),
             "enterprise_document_expired": N_("提醒企业证照已过期"),
+            "hazard_source_added": N_("登记重大危险源"), "hazard_source_updated": N_("修改重大危险源"),
+            "hazard_source_reviewed": N_("审核重大危险源"), "hazard_source_returned": N_("退回重大危险源登记"),
+            "hazard_source_retired": N_("核销重大危险源"),
+            "hazard_source_assessment_due": N_("提醒企业重大危险源安全评估即将到期"),
+            "hazard_source_assessment_lapsed": N_("提醒企业重大危险源安全评估已过期"),
             "training_recorded": N_("登记培训记录"), "training_updated": N_("修改培训记录"),
             "training_assessed": N_("登记培训考核结果"), "training_plan_item_added": N_("加入年度培训计划"),
             "training_plan_item_removed": N_("删除年度培训计划项"), "drill_recorded": N_("登记应急演练"),

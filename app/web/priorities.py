@@ -8,16 +8,18 @@ from flask_login import current_user, login_required
 
 from ..clock import clock
 from ..extensions import db
+from ..models import ENTERPRISE_TAGS
 from ..services import inspection_priority, region_risk
 from ..services.access import sees_township, township_choices
 from .downloads import csv_download, xlsx_download
 from .guards import restrict
-from .names import N_, is_english
+from .names import N_, is_english, label
 from .supervision import ROLES as SUPERVISION_ROLES
 
 bp = Blueprint("priorities", __name__, url_prefix="/supervision")
 ROLES = SUPERVISION_ROLES + ("inspector", "supervision", "expert", "township")
 REASON_NAMES = {"accident": N_("近三年发生生产安全事故"), "major_hazard_source": N_("有重大危险源"),
+                "risk_tags": N_("重点监管类别"),
                 "repeated_overdue": N_("两次以上整改逾期"), "trial_operation": N_("试运行期内"),
                 "open_major_hazard": N_("有未销号的重大隐患"), "cooperation_c": N_("配合评分 C 类")}
 
@@ -45,6 +47,11 @@ def priority_reason(reason):
         return _("%(name)s（%(month)s）", name=name, month=reason.last.strftime("%Y-%m"))
     if reason.code in ("repeated_overdue", "open_major_hazard"):
         return _("%(name)s（%(n)s 件）", name=name, n=reason.count)
+    if reason.code == "major_hazard_source" and reason.count:
+        return _("%(name)s（%(n)s 处）", name=name, n=reason.count)
+    if reason.code == "risk_tags":
+        return _("%(name)s（%(tags)s）", name=name,
+                 tags=(", " if is_english() else "、").join(label(ENTERPRISE_TAGS, t) for t in reason.tags))
     return name
 
 
@@ -54,7 +61,7 @@ def index():
     filters = _filters()
     rows = inspection_priority.priority_list(db.session, **filters, user=current_user)
     industries = inspection_priority.filter_choices(db.session)[1]
-    return render_template("supervision/priorities.html", rows=rows, filters=filters,
+    return render_template("supervision/priorities.html", rows=rows, filters=filters, tags=ENTERPRISE_TAGS,
                            townships=township_choices(db.session, current_user),
                            industries=industries, reasons=[(code, _(name)) for code, name in REASON_NAMES.items()])
 
@@ -72,10 +79,10 @@ def export_xlsx():
 
 
 def _filters():
-    reason = request.args.get("reason", "")
+    reason, tag = request.args.get("reason", ""), request.args.get("tag", "")
     return {"township": request.args.get("township", "").strip()[:100],
             "industry": request.args.get("industry", "").strip()[:100],
-            "reason": reason if reason in REASON_NAMES else ""}
+            "reason": reason if reason in REASON_NAMES else "", "tag": tag if tag in ENTERPRISE_TAGS else ""}
 
 
 def _lines():

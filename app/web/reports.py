@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Enterprise
+from ..models import ENTERPRISE_TAGS, Enterprise
 from ..services import report_area, reports
 from ..services.access import township_choices
 from . import forms_render, reports_pdf
-from .names import N_
+from .names import N_, label
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .query_args import int_or_none, read_days
@@ -141,6 +141,10 @@ class Labels:
     def month(key):
         return key  # "2026-11": read alike in both languages
 
+    @staticmethod
+    def tag(code):
+        return label(ENTERPRISE_TAGS, code)
+
 
 def _percent(value):
     return "—" if value is None else f"{value} %"
@@ -169,12 +173,19 @@ def sections(report, labels):
               (_("按隐患类型"), rows(report.by_type, labels.hazard_type)),
               (_("按行业"), rows(report.by_industry, labels.blank)),
               (_("按乡镇/园区"), rows(report.by_township, labels.blank)),
-              (_("按月份（登记时间）"), rows(report.by_month, labels.month))]
+              (_("按月份（登记时间）"), rows(report.by_month, labels.month)),
+              (_("按企业风险标签（一家企业的隐患计入其每个标签）"), rows(report.by_tag, labels.tag)),
+              (_("%(year)s 年重点类别排查覆盖率", year=report.end.year), coverage_rows(report.tag_coverage, labels))]
     if report.heat_max:
         tables.append((_("区域隐患热力图（乡镇/园区 × 隐患类型）"), heat))
     tables.append((_("按企业"), enterprises))
     tables.append((_("趋势与预测（近六个整月登记数，按直线趋势估算下月）"), trend_rows(report.trend, labels)))
     return tables
+
+
+def coverage_rows(coverage, labels):
+    return [[_("风险标签"), _("企业数"), _("已排查"), _("未排查"), _("覆盖率")]] + [
+        [labels.tag(c.tag), c.enterprises, c.visited, c.not_visited, _percent(c.percent)] for c in coverage]
 
 
 DIRECTIONS = {"rising": N_("上升"), "falling": N_("下降"), "steady": N_("平稳")}

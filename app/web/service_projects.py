@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..models import ENTERPRISE_SCALES
+from ..models import ENTERPRISE_SCALES, ENTERPRISE_TAGS
 from ..models.service_project import DEFAULT_TARGET_PERCENT
 from ..services import service_project_coverage, service_project_roster, service_projects
 from ..services.uow import UnitOfWork
@@ -27,6 +27,12 @@ SHOWN_ROWS = 200  # import lines listed on the check's page (the counts cover al
 @bp.app_template_filter("enterprise_scale")
 def enterprise_scale(code):
     return label(ENTERPRISE_SCALES, code) if code else ""
+
+
+@bp.app_template_filter("enterprise_tag")
+def enterprise_tag(code):
+    """A risk tag's name (企业风险标签) in the current language."""
+    return label(ENTERPRISE_TAGS, code) if code else ""
 
 
 @bp.app_template_global()

@@ -50,3 +50,4 @@ from . import trainings  # noqa: E402,F401
 from . import resources  # noqa: E402,F401
 from . import return_visits  # noqa: E402,F401
 from . import periodic_reports  # noqa: E402,F401
+from . import hazard_sources  # noqa: E402,F401

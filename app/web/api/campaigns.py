@@ -6,7 +6,7 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from ...extensions import db
-from ...models import CAMPAIGN_THEMES, ENTERPRISE_SCALES, GRADES, VISIT_KINDS
+from ...models import CAMPAIGN_THEMES, ENTERPRISE_SCALES, ENTERPRISE_TAGS, GRADES, VISIT_KINDS
 from ...services import campaign_progress, campaigns, inspection_plans
 from . import api
 from .auth import token_required
@@ -34,9 +34,10 @@ class CampaignSchema(Schema):
     started_at = LocalDateTime(allow_none=True, metadata={"description": "targets resolved and kept from then on"})
     target_rule = fields.Function(lambda c: {
         "industries": c.target_industries, "townships": c.target_townships, "scales": c.target_scales,
-        "service_project_id": c.target_project_id, "enterprise_ids": c.target_enterprise_ids}, metadata={
-        "type": "object", "description": "industries, townships, scales (" + ", ".join(ENTERPRISE_SCALES) +
-        "), service_project_id (AND across those given) plus the hand-picked enterprise_ids"})
+        "tags": c.target_tags, "service_project_id": c.target_project_id, "enterprise_ids": c.target_enterprise_ids},
+        metadata={"type": "object", "description": "industries, townships, scales (" + ", ".join(ENTERPRISE_SCALES) +
+                  "), tags (any of " + ", ".join(ENTERPRISE_TAGS) + "), service_project_id (AND across those "
+                  "given) plus the hand-picked enterprise_ids"})
     progress = fields.Function(lambda c: _progress(c).numbers(), metadata={
         "type": "object", "description": "targets, visited, visited_percent, not_visited, visits, visits_by_kind "
                           "{" + ", ".join(VISIT_KINDS) + "}, hazards {found, closed, open, overdue, by_grade {" +

@@ -71,6 +71,13 @@ class TrendSchema(Schema):
     by_type = fields.List(fields.Nested(SeriesSchema), metadata={"description": "the most frequent types"})
 
 
+class TagCoverageSchema(Schema):
+    tag = fields.String(metadata={"description": "a risk tag code (企业风险标签)"})
+    enterprises = fields.Integer(metadata={"description": "the area's enterprises with the tag"})
+    visited = fields.Integer(metadata={"description": "of those, with an inspection visit in `year`"})
+    percent = fields.Float(allow_none=True)
+
+
 class HeatCellSchema(Schema):
     township = fields.String()
     hazard_type = fields.String()
@@ -98,6 +105,11 @@ class StatisticsSchema(Schema):
     by_industry = fields.List(fields.Nested(GroupTallySchema))
     by_township = fields.List(fields.Nested(GroupTallySchema))
     by_month = fields.List(fields.Nested(GroupTallySchema))
+    by_tag = fields.List(fields.Nested(GroupTallySchema), metadata={
+        "description": "by the risk tags of the cases' enterprises; a case counts under each tag of its enterprise"})
+    tag_coverage_year = fields.Integer()
+    tag_coverage = fields.List(fields.Nested(TagCoverageSchema), metadata={
+        "description": "per tag: the area's enterprises with it and those visited in tag_coverage_year"})
     enterprises = fields.List(fields.Nested(EnterpriseTallySchema))
     heat = fields.List(fields.Nested(HeatCellSchema), metadata={"description": "registered by township and type"})
     trend = fields.Nested(TrendSchema)
@@ -148,7 +160,9 @@ def statistics():
         "recurrence_rate": report.recurrence_rate, "average_days_to_close": report.average_days_to_close,
         "by_grade": groups(report.by_grade), "by_type": groups(report.by_type),
         "by_industry": groups(report.by_industry), "by_township": groups(report.by_township),
-        "by_month": groups(report.by_month),
+        "by_month": groups(report.by_month), "by_tag": groups(report.by_tag), "tag_coverage_year": end.year,
+        "tag_coverage": [{"tag": c.tag, "enterprises": c.enterprises, "visited": c.visited, "percent": c.percent}
+                         for c in report.tag_coverage],
         "enterprises": [dict(_tally(t), enterprise_id=e.enterprise_id, name=e.name, industry=e.industry,
                              township=e.township, open_major=e.enterprise_id in report.open_major)
                         for e, t in report.enterprises],
