@@ -8,7 +8,7 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
-                          equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
+                          emergency_notices, equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
                           iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
                           timers, weekly_report)
 from app.services.uow import UnitOfWork
@@ -176,6 +176,12 @@ def remind_equipment_calibration():
     return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
 
 
+def watch_emergencies():
+    """Emergency incidents whose arrival on site is late (重大 30 minutes, 较大 1 hour, 一般 2 hours): the project leads
+    are told once each."""
+    return _urge("watch_emergencies", emergency_notices.notify_late_arrivals, "late arrivals")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -294,6 +300,8 @@ def job_table(config):
         # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
         {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
          "seconds": 86400},
+        # arrival limits of 30 minutes and more: checked every 5 minutes, so a late arrival is told at most that late
+        {"id": "watch_emergencies", "func": watch_emergencies, "trigger": "interval", "seconds": 300},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -25,6 +25,7 @@ def register_web(app):
     from . import document_lists, enterprise_documents
     from . import drills, training_plans, trainings
     from . import equipment, experts
+    from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -87,6 +88,7 @@ def register_web(app):
     app.register_blueprint(drills.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
+    app.register_blueprint(emergencies.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

@@ -13,8 +13,8 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import GRADES, Enterprise
 from ..models.hazard_case import SOURCES, STATUSES
-from ..services import (attachments, audit, case_documents, checklist_results, drills, followups, forms, hazards,
-                        inspections, iot_alarm_handling, notice_receipts, objections, photo_metadata,
+from ..services import (attachments, audit, case_documents, checklist_results, drills, emergency_response,
+                        followups, forms, hazards, inspections, iot_alarm_handling, notice_receipts, objections, photo_metadata,
                         public_report_handling, tasks, users)
 from ..services.access import may_work_on, township_choices, visible_enterprises
 from ..services.processes import deployed_version, form_for
@@ -197,13 +197,16 @@ def register():
         alarm = _iot_alarm(request.args.get("iot_alarm"), raw)
         report = _public_report(request.args.get("public_report"), raw)
         drill = _drill_problem(request.args.get("drill"), request.args.get("problem"), raw)
-        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill)
+        emergency = _emergency(request.args.get("emergency"), raw)
+        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill,
+                              emergency=emergency)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
     alarm = _iot_alarm(request.form.get("iot_alarm_id"))
     report = _public_report(request.form.get("public_report_id"))
     drill = _drill_problem(request.form.get("drill_id"), request.form.get("drill_problem"))
+    emergency = _emergency(request.form.get("emergency_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -218,11 +221,13 @@ def register():
                 public_report_handling.link_case(uow, current_user, report.id, case)
             if drill is not None:  # the drill's problem it was registered from records the case (409 if it did)
                 drills.link_case(uow, current_user, drill.row.id, drill.number, case)
+            if emergency is not None:  # so does the emergency incident it was registered from
+                emergency_response.link_case(uow, current_user, emergency.id, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
         return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm,
-                              report=report, drill=drill), 400
+                              report=report, drill=drill, emergency=emergency), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -298,6 +303,21 @@ def _drill_problem(drill_id, number, raw=None):
     return DrillProblem(row, int_or_none(number), text)
 
 
+def _emergency(value, raw=None):
+    """The closed emergency incident a registration comes from (`?emergency=` / the form's hidden field): none when
+    not given; 404 for one the user does not see, 409 when not closed or registered already. With `raw`, the
+    enterprise, place, description and when found are drafted from it and its analysis report."""
+    if not (value or "").strip():
+        return None
+    try:
+        row, values = emergency_response.hazard_prefill(db.session, current_user, value.strip())
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw.update({name: [text] for name, text in values.items()})
+    return row
+
+
 @dataclass
 class DrillProblem:
     row: object
@@ -306,7 +326,7 @@ class DrillProblem:
 
 
 def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None,
-                   drill=None):
+                   drill=None, emergency=None):
     errors = errors or {}
     own = [] if hazards.registers_for_any_enterprise(current_user) else [current_user.enterprise]  # self-check
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
@@ -314,7 +334,8 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
-                           alarm=alarm, public_report=report, drill=drill, self_check=bool(own),
+                           alarm=alarm, public_report=report, drill=drill, emergency=emergency,
+                           self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

@@ -69,7 +69,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "enterprise_document_expiring": N_("档案证照即将到期"),
                 "enterprise_document_expired": N_("档案证照已过期"),
                 "enterprise_document_returned": N_("档案资料被退回"),
-                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒")}
+                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒"),
+                "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -165,7 +166,13 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患"),
             "expert_added": N_("添加专家"), "expert_saved": N_("修改专家信息"), "expert_dispatched": N_("调派专家"),
             "instrument_added": N_("添加设备"), "instrument_saved": N_("修改设备信息"),
-            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还")}
+            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还"),
+            "emergency_received": N_("突发状况接报登记"), "emergency_updated": N_("修改突发状况记录"),
+            "emergency_stage_recorded": N_("记录突发状况处置环节时间"), "emergency_closed": N_("突发状况结案"),
+            "emergency_notified": N_("突发状况通知局方和项目负责人"), "emergency_arrival_late": N_("突发状况到场超时提醒"),
+            "emergency_responder_added": N_("登记出动人员"), "emergency_responder_removed": N_("移除出动人员"),
+            "emergency_instrument_sent": N_("登记出动设备"), "emergency_registered_as_hazard": N_("突发状况登记为隐患"),
+            "emergency_duty_added": N_("添加值班安排"), "emergency_duty_removed": N_("删除值班安排")}
 
 
 def step_name(name):
