@@ -13,7 +13,8 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
-                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, InspectionCampaign,
+                        CaseReferral, Department, EmergencyDuty, EmergencyEvent, Enterprise, Expert, ExpertDispatch,
+                        HazardCase, InspectionCampaign,
                         Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
                         Notification, ProcessVersion, PublicReport, RectificationCheck, ReferralReply, ServiceProject,
                         TimerFiring, TypicalCase, User, UserTownship)
@@ -129,6 +130,10 @@ def user_data():
     strings |= {d.reason for d in db.session.query(ExpertDispatch)}
     strings |= {text for i in db.session.query(Instrument) for text in (i.model, i.keeper, i.location, i.note)}
     strings |= {text for loan in db.session.query(InstrumentLoan) for text in (loan.purpose, loan.return_note)}
+    for r in db.session.query(EmergencyEvent):  # an emergency incident and its report as typed
+        strings |= {r.reporter, r.reporter_contact, r.township, r.place, r.description, r.handling_note,
+                    r.internal_note, r.report_cause, r.report_handling, r.report_lessons, r.report_improvements}
+    strings |= {d.note for d in db.session.query(EmergencyDuty)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

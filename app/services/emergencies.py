@@ -9,7 +9,7 @@ incidents in its townships / parks; an enterprise's staff read those at their en
 (another's: NotFound); department users: NotAllowed. Every change is audited under the incident (subject
 "emergency") with before → after values."""
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import false, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -196,7 +196,7 @@ def _received_at(value, row, now, errors):
         errors["received_at"] = "接报时间不能晚于现在 / the time cannot be in the future"
     elif row is not None and row.acknowledged_at is not None and moment > row.acknowledged_at:
         errors["received_at"] = "接报时间不能晚于接警时间 / the call cannot come after its acknowledgement"
-    return moment.replace(microsecond=0)
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
 
 
 def _receiver(session, user, value, errors):
@@ -311,7 +311,7 @@ def check_stage_time(row, stage, value, errors, field):
         if moment is None or getattr(moment, "tzinfo", None) is None:
             errors[field] = "请填写时间，如 2026-11-23T09:05 / enter the time such as 2026-11-23T09:05"
             return None
-        moment = moment.replace(microsecond=0)
+        moment = moment.astimezone(timezone.utc).replace(microsecond=0)
     stages = list(EMERGENCY_STAGES)
     position = stages.index(stage)
     previous = stages[position - 1] if position else None

@@ -6,7 +6,7 @@ Kept by the project leads and the administrators; read by every county-wide role
 the number); enterprise staff and department users: NotAllowed. Lines are added and removed (audited under
 "emergency_duty"); one user's lines may not overlap."""
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..clock import clock
 from ..errors import NotAllowed, NotFound
@@ -81,7 +81,7 @@ def add(uow, user, form):
     if ends is None and "ends_on" not in errors:
         errors["ends_on"] = "请填写结束日期 / enter the last day"
     note = clean_text(form.get("note"), 200, "note", errors)
-    if not errors and ends < starts:
+    if isinstance(starts, date) and isinstance(ends, date) and ends < starts:
         errors["ends_on"] = "结束日期不能早于开始日期 / the last day cannot be before the first"
     if not errors and _overlaps(uow.session, person.id, starts, ends):
         errors["starts_on"] = (f"{person.display_name} 在这段时间已有值班安排 / {person.display_name} is already on the "

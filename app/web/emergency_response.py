@@ -40,7 +40,7 @@ def _show_page(row, status=200, message=None, **forms):
         loans=equipment.open_loans(db.session, [i.instrument_id for i in row.instruments]),
         borrowers=emergencies.staff_users(db.session) if may_change and keeper else [],
         on_duty=emergency_duty.on_duty(db.session) if emergency_duty.may_read(current_user) else None,
-        may_register=emergency_response.may_register_from(current_user, row),
+        registers_from=emergency_response.may_register_from(current_user, row),
         events=audit.subject_history(db.session, emergencies.SUBJECT, row.id) if internal else [],
         titles=EMERGENCY_TITLES, message=message,
         stage_form=forms.get("stage_form") or {}, stage_errors=forms.get("stage_errors") or {},

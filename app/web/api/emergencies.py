@@ -22,7 +22,7 @@ class StageTimeSchema(Schema):
     due = LocalDateTime(allow_none=True, metadata={"description": "its deadline; null while its starting point is "
                                                                   "not reached, or without a limit"})
     limit_minutes = fields.Function(lambda t: int(t.limit.total_seconds() // 60) if t.limit else None,
-                                    allow_none=True, metadata={"type": ["integer", "null"]})
+                                    allow_none=True, metadata={"type": "integer"})
     state = fields.String(metadata={"enum": list(emergency_limits.STATES)})
     late = fields.Function(lambda t: t.is_late, metadata={"type": "boolean"})
 
@@ -36,7 +36,7 @@ class EmergencySchema(Schema):
     reporter_contact = fields.String()
     enterprise_id = fields.Integer(allow_none=True)
     enterprise = fields.Function(lambda r: r.enterprise.name if r.enterprise else None, allow_none=True,
-                                 metadata={"type": ["string", "null"]})
+                                 metadata={"type": "string"})
     township = fields.String()
     place = fields.String()
     description = fields.String()
@@ -54,9 +54,9 @@ class EmergencySchema(Schema):
     report = fields.Function(lambda r: {"cause": r.report_cause, "handling": r.report_handling,
                                         "lessons": r.report_lessons, "improvements": r.report_improvements}
                              if r.closed_at else None, allow_none=True,
-                             metadata={"type": ["object", "null"], "description": "事件分析报告, once closed"})
+                             metadata={"type": "object", "description": "事件分析报告, once closed"})
     case_code = fields.Function(lambda r: r.case.code if r.case else None, allow_none=True,
-                                metadata={"type": ["string", "null"]})
+                                metadata={"type": "string"})
 
 
 class EmergencyListSchema(Schema):
