@@ -208,7 +208,7 @@ def test_who_sees_what(people, login, make_user):
     assert bureau.get("/emergencies/new").status_code == 403
     assert bureau.post(f"/emergencies/{ours}/stage", data={"stage": "acknowledged"}).status_code == 403
     assert login("manager").get("/emergencies").status_code == 200
-    dept = make_user("dept", "department")
+    make_user("dept", "department")
     assert login("dept").get("/emergencies").status_code == 403
     assert login("inspector").get("/emergencies/999999").status_code == 404
 

@@ -251,7 +251,7 @@ def receive(uow, user, values):
                 raise Conflict("编号冲突，请重试 / the code was taken, try again") from None
     audit.record(uow, None, user, "emergency_received",
                  changes=_audited(uow.session, {k: [None, v] for k, v in fields.items() if v not in ("", None)}),
-                 details=_details(row), subject=(SUBJECT, row.id))
+                 details=audit_details(row), subject=(SUBJECT, row.id))
     emergency_notices.tell_urgent(uow, row)
     return row
 
@@ -273,7 +273,7 @@ def update(uow, user, event_id, values):
         setattr(row, name, after)
     row.updated_at = clock.now()
     audit.record(uow, None, user, "emergency_updated", changes=_audited(uow.session, changes),
-                 details=_details(row), subject=(SUBJECT, row.id))
+                 details=audit_details(row), subject=(SUBJECT, row.id))
     if "level" in changes:
         emergency_notices.tell_urgent(uow, row)
     return row
@@ -297,7 +297,7 @@ def record_stage(uow, user, event_id, stage, value=None):
     setattr(row, field, moment)
     row.updated_at = clock.now()
     audit.record(uow, None, user, "emergency_stage_recorded", changes={field: [before, moment]},
-                 details={**_details(row), "stage": stage}, subject=(SUBJECT, row.id))
+                 details={**audit_details(row), "stage": stage}, subject=(SUBJECT, row.id))
     return row
 
 
@@ -345,5 +345,5 @@ def _audited(session, changes):
     return result
 
 
-def _details(row):
+def audit_details(row):
     return {"emergency": row.code, "level": row.level, "enterprise_id": row.enterprise_id}

@@ -11,7 +11,7 @@ from ..errors import Conflict, NotAllowed
 from ..models import EMERGENCY_LEVELS, EmergencyInstrument, EmergencyResponder, Instrument, User
 from . import audit, equipment_loans
 from .access import sees_all_cases
-from .emergencies import MAX_TEXT, SUBJECT, _details, check_stage_time, get, get_for_change
+from .emergencies import MAX_TEXT, SUBJECT, audit_details, check_stage_time, get, get_for_change
 from .field_rules import clean_text, raise_if, row_id
 
 REPORT_FIELDS = ("report_cause", "report_handling", "report_lessons", "report_improvements")
@@ -37,7 +37,7 @@ def add_responder(uow, user, event_id, person_id):
     except IntegrityError:  # added by someone else a moment ago
         raise Conflict(f"{person.display_name} 已在出动人员中 / {person.display_name} is already listed") from None
     audit.record(uow, None, user, "emergency_responder_added", changes={"responder": [None, person.display_name]},
-                 details=_details(row), subject=(SUBJECT, row.id))
+                 details=audit_details(row), subject=(SUBJECT, row.id))
     return person
 
 
@@ -49,7 +49,7 @@ def remove_responder(uow, user, event_id, person_id):
     name = line.user.display_name
     uow.session.delete(line)
     audit.record(uow, None, user, "emergency_responder_removed", changes={"responder": [name, None]},
-                 details=_details(row), subject=(SUBJECT, row.id))
+                 details=audit_details(row), subject=(SUBJECT, row.id))
 
 
 def send_instrument(uow, user, event_id, form):
@@ -69,7 +69,7 @@ def send_instrument(uow, user, event_id, form):
     uow.session.flush()
     audit.record(uow, None, user, "emergency_instrument_sent",
                  changes={"emergency_instrument": [None, f"{instrument.model}（{instrument.asset_no}）"]},
-                 details={**_details(row), "loan_id": loan.id, "borrower": loan.borrower.display_name},
+                 details={**audit_details(row), "loan_id": loan.id, "borrower": loan.borrower.display_name},
                  subject=(SUBJECT, row.id))
     return loan
 
@@ -99,7 +99,7 @@ def close(uow, user, event_id, form):
     for name, value in report.items():
         setattr(row, name, value)
     row.updated_at = clock.now()
-    audit.record(uow, None, user, "emergency_closed", changes=changes, details=_details(row),
+    audit.record(uow, None, user, "emergency_closed", changes=changes, details=audit_details(row),
                  subject=(SUBJECT, row.id))
     return row
 
@@ -142,6 +142,6 @@ def link_case(uow, user, event_id, case):
     row = get(uow.session, user, event_id, for_update=True)
     _check_registrable(user, row)
     row.case_id = case.id
-    audit.record(uow, None, user, "emergency_registered_as_hazard", details={**_details(row), "case": case.code},
+    audit.record(uow, None, user, "emergency_registered_as_hazard", details={**audit_details(row), "case": case.code},
                  subject=(SUBJECT, row.id))
     return row
