@@ -8,10 +8,10 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
-                          equipment_calibration, followups, hazard_source_states, health, iot_alarm_handling,
-                          iot_alarms, iot_maintenance, iot_retention, key_enterprises, major_hazards, monthly_report,
-                          objections, outbox, periodic_report_due, referrals, region_risk, staff_certificate_expiry,
-                          timers, weekly_report)
+                          emergency_notices, equipment_calibration, followups, hazard_source_states, health,
+                          iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
+                          major_hazards, monthly_report, objections, outbox, periodic_report_due, referrals,
+                          region_risk, staff_certificate_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -201,6 +201,12 @@ def notify_hazard_source_assessments():
     return _urge("notify_hazard_source_assessments", hazard_source_states.notify_due, "assessment notices")
 
 
+def watch_emergencies():
+    """Emergency incidents whose arrival on site is late (重大 30 minutes, 较大 1 hour, 一般 2 hours): the project leads
+    are told once each."""
+    return _urge("watch_emergencies", emergency_notices.notify_late_arrivals, "late arrivals")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -329,6 +335,8 @@ def job_table(config):
         # daily: an assessment's due day is months ahead, each notice goes once (a restart checks at its start)
         {"id": "notify_hazard_source_assessments", "func": notify_hazard_source_assessments, "trigger": "interval",
          "seconds": 86400},
+        # arrival limits of 30 minutes and more: checked every 5 minutes, so a late arrival is told at most that late
+        {"id": "watch_emergencies", "func": watch_emergencies, "trigger": "interval", "seconds": 300},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -13,8 +13,8 @@ from markupsafe import escape
 from app.clock import clock
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, CalendarDay, CalendarYear, CasePublication,
-                        CaseReferral, Department, Enterprise, Expert, ExpertDispatch, HazardCase, HazardSource,
-                        InspectionCampaign,
+                        CaseReferral, Department, EmergencyDuty, EmergencyEvent, Enterprise, Expert, ExpertDispatch,
+                        HazardCase, HazardSource, InspectionCampaign,
                         Instrument, InstrumentLoan, IotAlarm, IotDevice, IotGateway, IotMaintenance, JointMeeting,
                         KeyEnterpriseMark, KeySupervisionEntry, Notification, ProcessVersion, PublicReport,
                         RectificationCheck, ReferralReply, ReturnVisit, ReturnVisitFinding, ReturnVisitReport,
@@ -142,6 +142,10 @@ def user_data():
         strings |= {row.name, row.unit, row.filing_number, row.principal_name, row.technical_name, row.operator_name,
                     row.distance_note, row.note, row.review_note, row.retire_reason}
         strings |= {item["name"] for item in row.substances or ()}
+    for r in db.session.query(EmergencyEvent):  # an emergency incident and its report as typed
+        strings |= {r.reporter, r.reporter_contact, r.township, r.place, r.description, r.handling_note,
+                    r.internal_note, r.report_cause, r.report_handling, r.report_lessons, r.report_improvements}
+    strings |= {d.note for d in db.session.query(EmergencyDuty)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():

@@ -57,3 +57,5 @@ from .return_visit import (EFFECT_RESULTS, RETURN_REPORT_STATUSES, RETURN_VISIT_
 from .periodic_report import (PERIODIC_REPORT_KINDS, PERIODIC_REPORT_SECTIONS, PERIODIC_REPORT_STATUSES,  # noqa: F401
                               PeriodicReport, PeriodicReportVersion)
 from .hazard_source import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource, source_device  # noqa: F401
+from .emergency import (EMERGENCY_LEVELS, EMERGENCY_STAGES, EmergencyDuty, EmergencyEvent,  # noqa: F401
+                        EmergencyInstrument, EmergencyResponder)

@@ -28,6 +28,7 @@ def register_web(app):
     from . import equipment, experts
     from . import staff_certificates
     from . import return_visit_reports, return_visits
+    from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from . import periodic_reports, white_papers
@@ -98,6 +99,7 @@ def register_web(app):
     app.register_blueprint(staff_certificates.bp)
     app.register_blueprint(return_visits.bp)
     app.register_blueprint(return_visit_reports.bp)
+    app.register_blueprint(emergencies.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

@@ -18,6 +18,7 @@ from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
+from .emergencies import EMERGENCY_TITLES
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
@@ -35,7 +36,8 @@ MAX_TEXT = 64
 _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("监测告警 #%(id)s"),
                  "iot_gateway": N_("边缘网关 #%(id)s"), "training": N_("培训 #%(id)s"), "drill": N_("应急演练 #%(id)s"),
                  "training_plan": N_("%(id)s 年度培训计划"), "return_visit": N_("回访记录 #%(id)s"),
-                 "return_visit_report": N_("回访汇总报告 #%(id)s")}
+                 "return_visit_report": N_("回访汇总报告 #%(id)s"), "emergency": N_("突发状况 #%(id)s"),
+                 "emergency_duty": N_("值班安排 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -163,7 +165,8 @@ def _catalog(events):
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
-                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES}.items():
+                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
+                        **EMERGENCY_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)

@@ -13,9 +13,9 @@ from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import GRADES, Enterprise
 from ..models.hazard_case import SOURCES, STATUSES
-from ..services import (attachments, audit, case_documents, checklist_results, drills, followups, forms, hazards,
-                        inspections, iot_alarm_handling, notice_receipts, objections, photo_metadata,
-                        public_report_handling, return_visits, tasks, users)
+from ..services import (attachments, audit, case_documents, checklist_results, drills, emergency_response,
+                        followups, forms, hazards, inspections, iot_alarm_handling, notice_receipts, objections,
+                        photo_metadata, public_report_handling, return_visits, tasks, users)
 from ..services.access import may_work_on, township_choices, visible_enterprises
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -199,7 +199,9 @@ def register():
         drill = _drill_problem(request.args.get("drill"), request.args.get("problem"), raw)
         if drill is None:
             drill = _return_visit_finding(request.args.get("return_visit"), request.args.get("finding"), raw)
-        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill)
+        emergency = _emergency(request.args.get("emergency"), raw)
+        return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill,
+                              emergency=emergency)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
@@ -207,6 +209,7 @@ def register():
     report = _public_report(request.form.get("public_report_id"))
     drill = _drill_problem(request.form.get("drill_id"), request.form.get("drill_problem")) or \
         _return_visit_finding(request.form.get("return_visit_id"), request.form.get("return_visit_finding"))
+    emergency = _emergency(request.form.get("emergency_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -221,11 +224,13 @@ def register():
                 public_report_handling.link_case(uow, current_user, report.id, case)
             if drill is not None:  # the drill's problem (or return visit's finding) records the case (409 if it did)
                 drill.link(uow, case)
+            if emergency is not None:  # so does the emergency incident it was registered from
+                emergency_response.link_case(uow, current_user, emergency.id, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
         return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm,
-                              report=report, drill=drill), 400
+                              report=report, drill=drill, emergency=emergency), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -315,6 +320,21 @@ def _return_visit_finding(visit_id, finding_id, raw=None):
     return ReturnVisitFinding(row, finding.id, finding.note)
 
 
+def _emergency(value, raw=None):
+    """The closed emergency incident a registration comes from (`?emergency=` / the form's hidden field): none when
+    not given; 404 for one the user does not see, 409 when not closed or registered already. With `raw`, the
+    enterprise, place, description and when found are drafted from it and its analysis report."""
+    if not (value or "").strip():
+        return None
+    try:
+        row, values = emergency_response.hazard_prefill(db.session, current_user, value.strip())
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw.update({name: [text] for name, text in values.items()})
+    return row
+
+
 @dataclass
 class DrillProblem:
     row: object
@@ -339,7 +359,7 @@ class ReturnVisitFinding:
 
 
 def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None,
-                   drill=None):
+                   drill=None, emergency=None):
     errors = errors or {}
     own = [] if hazards.registers_for_any_enterprise(current_user) else [current_user.enterprise]  # self-check
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
@@ -347,7 +367,8 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
                                                                 forms_render.file_ids(form, raw)))
     known = {f.name for row in rows for f in row}
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
-                           alarm=alarm, public_report=report, drill=drill, self_check=bool(own),
+                           alarm=alarm, public_report=report, drill=drill, emergency=emergency,
+                           self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known})
 
 

@@ -80,7 +80,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "periodic_report_returned": N_("定期报告被退回修改"), "periodic_report_overdue": N_("定期报告逾期未报送"),
                 "hazard_source_returned": N_("重大危险源登记被退回"),
                 "hazard_source_assessment_due": N_("重大危险源安全评估即将到期"),
-                "hazard_source_assessment_lapsed": N_("重大危险源安全评估已过期")}
+                "hazard_source_assessment_lapsed": N_("重大危险源安全评估已过期"),
+                "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -197,7 +198,13 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "periodic_report_drafted": N_("起草定期报告"), "periodic_report_updated": N_("修改定期报告"),
             "periodic_report_issued": N_("报送定期报告"), "periodic_report_signed": N_("签收定期报告"),
             "periodic_report_returned": N_("退回定期报告"), "periodic_report_published": N_("发布年度整改白皮书"),
-            "periodic_report_unpublished": N_("撤下年度整改白皮书")}
+            "periodic_report_unpublished": N_("撤下年度整改白皮书"),
+            "emergency_received": N_("突发状况接报登记"), "emergency_updated": N_("修改突发状况记录"),
+            "emergency_stage_recorded": N_("记录突发状况处置环节时间"), "emergency_closed": N_("突发状况结案"),
+            "emergency_notified": N_("突发状况通知局方和项目负责人"), "emergency_arrival_late": N_("突发状况到场超时提醒"),
+            "emergency_responder_added": N_("登记出动人员"), "emergency_responder_removed": N_("移除出动人员"),
+            "emergency_instrument_sent": N_("登记出动设备"), "emergency_registered_as_hazard": N_("突发状况登记为隐患"),
+            "emergency_duty_added": N_("添加值班安排"), "emergency_duty_removed": N_("删除值班安排")}
 
 
 def step_name(name):

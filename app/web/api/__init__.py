@@ -51,3 +51,4 @@ from . import resources  # noqa: E402,F401
 from . import return_visits  # noqa: E402,F401
 from . import periodic_reports  # noqa: E402,F401
 from . import hazard_sources  # noqa: E402,F401
+from . import emergencies  # noqa: E402,F401
