@@ -26,6 +26,7 @@ def register_web(app):
     from . import drills, training_plans, trainings
     from . import equipment, experts
     from . import staff_certificates
+    from . import kpi
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -95,6 +96,7 @@ def register_web(app):
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(kpi.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(health.bp)
