@@ -5,7 +5,7 @@ import pytest
 
 from app.config import KPI_DEFAULTS, kpi_targets
 from tests.kpi_support import build
-from tests.test_township_role import area  # noqa: F401 (fixture)
+from tests import test_township_role
 
 
 def indicators(response):
@@ -19,8 +19,11 @@ def figures(item):
         [(m["month"], m["numerator"], m["denominator"]) for m in item["months"]]
 
 
+area = test_township_role.area  # the fixture: enterprise B in 南湖镇, township offices for each area
+
+
 @pytest.fixture
-def county(area):  # noqa: F811
+def county(area):
     area.ids = build(area)
     return area
 

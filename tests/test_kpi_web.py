@@ -7,13 +7,16 @@ import pytest
 
 from tests.kpi_support import build
 from tests.pdf_support import missing
-from tests.test_township_role import area  # noqa: F401 (fixture)
+from tests import test_township_role
 from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
 from tests.test_web_support import csv_rows, text
 
 
+area = test_township_role.area  # the fixture: enterprise B in 南湖镇, township offices for each area
+
+
 @pytest.fixture
-def county(area):  # noqa: F811
+def county(area):
     area.ids = build(area)
     return area
 
