@@ -14,6 +14,29 @@ def _bool(name, default=False):
     return str(_env(name, "1" if default else "0")).lower() in ("1", "true", "yes", "on")
 
 
+# The tender's project KPIs (项目绩效指标, seed 000 lines 96–112), as shares of 1: 排查覆盖率 ≥ 85 %, 隐患识别准确率 ≥ 90 %,
+# 整改完成率 ≥ 95 %, 二次核查通过率 ≥ 98 %, 人员持证率 100 %, 设备校准合格率 100 % (services/kpi.py).
+KPI_DEFAULTS = {"coverage": "0.85", "accuracy": "0.90", "rectification": "0.95", "verification": "0.98",
+                "certification": "1", "calibration": "1"}
+
+
+def kpi_targets(environ):
+    """{key: target} from KPI_DEFAULTS, each overridable by KPI_TARGET_<KEY> (e.g. KPI_TARGET_COVERAGE=0.9); a
+    value that is no share of 1 (0 < x ≤ 1; "85" is not 0.85) stops the start."""
+    targets = {}
+    for key, default in KPI_DEFAULTS.items():
+        name = f"KPI_TARGET_{key.upper()}"
+        text = environ.get(name) or default
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is None or not 0 < value <= 1:
+            raise RuntimeError(f"{name} must be a share of 1 (0 < x <= 1), e.g. 0.85; got {text!r}")
+        targets[key] = value
+    return targets
+
+
 class Config:
     INSTANCE_DIR = Path(_env("INSTANCE_DIR", str(BASE_DIR / "instance")))
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hazards.sqlite3'}")
@@ -88,6 +111,7 @@ class Config:
     TRAINING_STAFF_HOURS_PER_YEAR = float(_env("TRAINING_STAFF_HOURS_PER_YEAR", "40"))
     # Return visits each key enterprise is due per quarter (services/key_enterprises.py; seed 000 "定期回访重点企业").
     RETURN_VISITS_PER_QUARTER = int(_env("RETURN_VISITS_PER_QUARTER", "1"))
+    KPI_TARGETS = kpi_targets(os.environ)  # see KPI_DEFAULTS
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

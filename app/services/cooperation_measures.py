@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from ..clock import start_of_local_day
 from ..models import AuditEvent, Enterprise, HazardCase, InspectionVisit, NoticeReceipt
 from .calendar import WorkingCalendar
+from .verification_rounds import closures
 
 # 资料完整性: the register's fields an enterprise is expected to keep filled (numbers count when above 0)
 PROFILE_FIELDS = ("address", "township", "industry", "main_products", "employees", "safety_managers",
@@ -80,8 +81,8 @@ def _count_cases(session, measures, start, end):
     relevant = (HazardCase.registered_at < end,
                 or_(HazardCase.closed_at.is_(None),
                     HazardCase.closed_at >= start - timedelta(days=ROUND_LOOKBACK_DAYS)))
-    cases = session.query(HazardCase.id, HazardCase.code, HazardCase.enterprise_id, HazardCase.round,
-                          HazardCase.closed_at).filter(*relevant).all()
+    cases = session.query(HazardCase.id, HazardCase.code, HazardCase.enterprise_id, HazardCase.closed_at) \
+        .filter(*relevant).all()
     if not cases:
         return
     case_ids = select(HazardCase.id).where(*relevant)
@@ -90,13 +91,13 @@ def _count_cases(session, measures, start, end):
         NoticeReceipt.case_id, NoticeReceipt.round, NoticeReceipt.signed_at)
         .filter(NoticeReceipt.case_id.in_(case_ids), NoticeReceipt.signed_at < end)}
     calendar = WorkingCalendar.load()
-    for case_id, code, enterprise_id, last_round, closed_at in cases:
+    for enterprise_id, closed, first_round in closures(session, start, end, HazardCase.enterprise_id):
+        if enterprise_id in measures:
+            measures[enterprise_id].closed, measures[enterprise_id].closed_first_round = closed, first_round
+    for case_id, code, enterprise_id, closed_at in cases:
         found = measures.get(enterprise_id)
         if found is None:
             continue
-        if closed_at is not None and start <= closed_at < end:
-            found.closed += 1
-            found.closed_first_round += 1 if (last_round or 1) == 1 else 0
         for round_no, item in sorted(rounds.get(case_id, {}).items()):
             name = f"{code} 第{round_no}轮" if round_no > 1 else code
             _count_notice(found, calendar, item, receipts.get((case_id, round_no)), name, start, end)

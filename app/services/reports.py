@@ -121,9 +121,7 @@ def compute(session, start, end, area=report_area.COUNTY):
         township[row.hazard_type] = township.get(row.hazard_type, 0) + row.registered
         closed_days += float(row.closed_days or 0)
     # By month apart: grouped with the others it would multiply the rows a year returns by twelve.
-    report.by_month = {row.month: Tally().add(row) for row in sorted(_grouped(
-        session, dialect, cohort, now, (local_month(dialect, HazardCase.registered_at).label("month"),)),
-        key=lambda r: r.month)}
+    report.by_month = _by_month(session, dialect, cohort, now)
     report.by_grade = {g: groups["by_grade"][g] for g in list(GRADES) + [""] if g in groups["by_grade"]}
     for name in ("by_type", "by_industry", "by_township"):
         setattr(report, name, dict(sorted(groups[name].items(), key=lambda kv: (-kv[1].registered, kv[0]))))
@@ -143,6 +141,22 @@ def compute(session, start, end, area=report_area.COUNTY):
     report.recurrence_rate = round(100 * report.recurring / registered, 1) if registered else None
     report.trend = trends.compute(session, end, area.condition(HazardCase.enterprise_id))
     return report
+
+
+def rectification_by_month(session, start, end, area=report_area.COUNTY):
+    """{"2026-11": Tally} of the cases of `area` registered from `start` to `end` (Shanghai dates, both included),
+    by month of registration: the report's own `by_month`, so the rectification rate (整改率 = closed / registered)
+    reads the same wherever it is shown (the project KPIs, services/kpi.py)."""
+    begin, finish = start_of_local_day(start), start_of_local_day(end + timedelta(days=1))
+    cohort = (HazardCase.registered_at >= begin, HazardCase.registered_at < finish,
+              area.condition(HazardCase.enterprise_id))
+    return _by_month(session, session.get_bind().dialect.name, cohort, clock.now())
+
+
+def _by_month(session, dialect, cohort, now):
+    return {row.month: Tally().add(row) for row in sorted(_grouped(
+        session, dialect, cohort, now, (local_month(dialect, HazardCase.registered_at).label("month"),)),
+        key=lambda r: r.month)}
 
 
 def _grouped(session, dialect, cohort, now, keys, join=None):

@@ -120,8 +120,12 @@ class ProjectCoverage:
                 "on_target": self.on_target}
 
 
-def compute(session, project, enterprise_id=None):
-    """The project's coverage (only `enterprise_id`'s row when given: what its own staff see)."""
+def compute(session, project, enterprise_id=None, until=None):
+    """The project's coverage (only `enterprise_id`'s row when given: what its own staff see); with `until` (a day),
+    as it stood then: counted from the project's start to that day (the project's end at the latest) — the project
+    KPIs' cumulative coverage at the end of a period or a month (services/kpi.py)."""
+    start = project.start_on
+    end = min(until, project.end_on) if until is not None else project.end_on
     roster = session.query(ServiceProjectEnterprise.enterprise_id).filter(
         ServiceProjectEnterprise.project_id == project.id)
     if enterprise_id is not None:
@@ -131,9 +135,9 @@ def compute(session, project, enterprise_id=None):
     rows = {c.id: EnterpriseCoverage(c) for c in companies}
     if rows:
         ids = list(rows)
-        _visits(session, project, ids, rows)
-        _hazards(session, project, ids, rows)
-        _reports(session, project, ids, rows)
+        _visits(session, start, end, ids, rows)
+        _hazards(session, start, end, ids, rows)
+        _reports(session, start, end, ids, rows)
     return ProjectCoverage(project, list(rows.values()))
 
 
@@ -142,20 +146,20 @@ def _in_chunks(ids, size=500):
         yield ids[start:start + size]
 
 
-def _visits(session, project, ids, rows):
+def _visits(session, start, end, ids, rows):
     confirmed = func.sum(case((InspectionVisit.acknowledged_at.is_not(None), 1), else_=0))
     for chunk in _in_chunks(ids):
         query = session.query(InspectionVisit.enterprise_id, func.count(InspectionVisit.id),
                               func.max(InspectionVisit.visited_on), confirmed) \
-            .filter(InspectionVisit.enterprise_id.in_(chunk), InspectionVisit.visited_on >= project.start_on,
-                    InspectionVisit.visited_on <= project.end_on).group_by(InspectionVisit.enterprise_id)
+            .filter(InspectionVisit.enterprise_id.in_(chunk), InspectionVisit.visited_on >= start,
+                    InspectionVisit.visited_on <= end).group_by(InspectionVisit.enterprise_id)
         for enterprise_id, count, last, acknowledged in query:
             row = rows[enterprise_id]
             row.visits, row.last_visit, row.confirmed = count, last, int(acknowledged or 0)
 
 
-def _hazards(session, project, ids, rows):
-    lower, upper = day_bounds(project.start_on, project.end_on)
+def _hazards(session, start, end, ids, rows):
+    lower, upper = day_bounds(start, end)
     closed = func.sum(case((HazardCase.status == "closed", 1), else_=0))
     for chunk in _in_chunks(ids):
         query = session.query(HazardCase.enterprise_id, func.count(HazardCase.id), closed) \
@@ -165,11 +169,11 @@ def _hazards(session, project, ids, rows):
             rows[enterprise_id].hazards, rows[enterprise_id].closed = count, int(done or 0)
 
 
-def _reports(session, project, ids, rows):
+def _reports(session, start, end, ids, rows):
     for chunk in _in_chunks(ids):
         query = session.query(ServiceReport.enterprise_id, func.max(ServiceReport.id)) \
             .filter(ServiceReport.enterprise_id.in_(chunk), ServiceReport.status == "issued",
-                    ServiceReport.period_start <= project.end_on, ServiceReport.period_end >= project.start_on) \
+                    ServiceReport.period_start <= end, ServiceReport.period_end >= start) \
             .group_by(ServiceReport.enterprise_id)
         for enterprise_id, report_id in query:
             rows[enterprise_id].report_id = report_id

@@ -29,6 +29,7 @@ def register_web(app):
     from . import staff_certificates
     from . import return_visit_reports, return_visits
     from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
+    from . import kpi
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from . import periodic_reports, white_papers
@@ -106,6 +107,7 @@ def register_web(app):
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(kpi.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(health.bp)

@@ -52,3 +52,4 @@ from . import return_visits  # noqa: E402,F401
 from . import periodic_reports  # noqa: E402,F401
 from . import hazard_sources  # noqa: E402,F401
 from . import emergencies  # noqa: E402,F401
+from . import kpi  # noqa: E402,F401

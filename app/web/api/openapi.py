@@ -14,10 +14,10 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, hazard_sources as hs,
-               inspections, iot, major_hazards as mh, oversight, periodic_reports as prr, ratings, public_hazards as ph,
-               public_reports as pr, rectification_checks as rc, referrals as rf, resources, return_visits as rv,
-               schemas as s, service_projects as sp, service_reports as sr, spot_checks, trainings as tr,
-               typical_cases as tc, visit_checkins as vc, warning_cases as wc)
+               inspections, iot, kpi, major_hazards as mh, oversight, periodic_reports as prr, ratings,
+               public_hazards as ph, public_reports as pr, rectification_checks as rc, referrals as rf, resources,
+               return_visits as rv, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
+               trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -218,6 +218,7 @@ OPERATIONS.update(rv.OPERATIONS)  # and the return visits' (web/api/return_visit
 OPERATIONS.update(prr.OPERATIONS)  # and the periodic reports' (web/api/periodic_reports.py)
 OPERATIONS.update(hs.OPERATIONS)  # and the major hazard sources' (web/api/hazard_sources.py)
 OPERATIONS.update(em.OPERATIONS)  # and the emergency incident log's (web/api/emergencies.py)
+OPERATIONS.update(kpi.OPERATIONS)  # and the project KPIs' (web/api/kpi.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
