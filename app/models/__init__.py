@@ -51,3 +51,5 @@ from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
 from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
+from .risk_point import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_LINKS, MEASURE_KINDS,  # noqa: F401
+                         POINT_KINDS, POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, RiskPoint)

@@ -20,7 +20,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
                service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
                service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
-from . import resource_demo
+from . import resource_demo, risk_point_demo
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -112,6 +112,7 @@ def seed(uow, password, only_if_empty=True):
     referral_demo.seed(uow, users["bureau"], password)
     enforcement_demo.seed(uow, users["bureau"])  # two cases referred to enforcement: one fined, one overdue
     enterprise_document_demo.seed(uow, users)  # safety archives: one complete with licences falling due, one returned
+    risk_point_demo.seed(uow, users)  # the chemical plant's risk register with its four-colour map (one red point)
     resource_demo.seed(uow, users)  # the expert pool (one dispatched) and the equipment register (one out on loan)
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm

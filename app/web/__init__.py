@@ -25,6 +25,7 @@ def register_web(app):
     from . import document_lists, enterprise_documents
     from . import drills, training_plans, trainings
     from . import equipment, experts
+    from . import risk_lists, risk_map, risk_points
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -81,6 +82,9 @@ def register_web(app):
     app.register_blueprint(enforcement.bp)
     app.register_blueprint(enterprise_documents.bp)
     app.register_blueprint(document_lists.bp)
+    app.register_blueprint(risk_points.bp)
+    app.register_blueprint(risk_map.bp)
+    app.register_blueprint(risk_lists.bp)
     app.register_blueprint(departments.bp)
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)

@@ -69,6 +69,7 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "enterprise_document_expiring": N_("档案证照即将到期"),
                 "enterprise_document_expired": N_("档案证照已过期"),
                 "enterprise_document_returned": N_("档案资料被退回"),
+                "risk_point_returned": N_("风险点被退回"), "risk_point_red": N_("企业辨识出重大风险点"),
                 "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
@@ -165,7 +166,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患"),
             "expert_added": N_("添加专家"), "expert_saved": N_("修改专家信息"), "expert_dispatched": N_("调派专家"),
             "instrument_added": N_("添加设备"), "instrument_saved": N_("修改设备信息"),
-            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还")}
+            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还"),
+            "risk_point_added": N_("添加风险点"), "risk_point_updated": N_("修改风险点"),
+            "risk_point_reviewed": N_("审核风险点"), "risk_point_returned": N_("退回风险点"),
+            "risk_point_retired": N_("风险点移出清单"), "risk_site_plan_uploaded": N_("上传风险分布图平面图"),
+            "risk_markers_placed": N_("标注风险点位置")}
 
 
 def step_name(name):

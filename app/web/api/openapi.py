@@ -15,8 +15,9 @@ from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, enforcement as ef, enterprise_documents as ed, inspections, iot, major_hazards as mh,
                oversight, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
-               referrals as rf, resources, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
-               trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
+               referrals as rf, resources, risk_points as rp, schemas as s, service_projects as sp,
+               service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc,
+               warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -213,6 +214,7 @@ OPERATIONS.update(ed.OPERATIONS)  # and the enterprises' safety archives' (web/a
 OPERATIONS.update(wc.OPERATIONS)  # and the warning cases' (web/api/warning_cases.py)
 OPERATIONS.update(tr.OPERATIONS)  # and the trainings' and drills' (web/api/trainings.py)
 OPERATIONS.update(resources.OPERATIONS)  # and the expert pool's and equipment register's (web/api/resources.py)
+OPERATIONS.update(rp.OPERATIONS)  # and the enterprises' risk registers' (web/api/risk_points.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
@@ -309,6 +311,8 @@ def _form_schema(conv, form_key):
             "one at the same enterprise; the hazard's found_at, when given, on the visit's day"},
             checklist_item_id={"type": ["integer", "null"], "description": "the checklist item recorded as "
                                "nonconform at that visit which the hazard is registered from (once per item)"},
+            risk_point_id={"type": ["integer", "null"], "description": "the enterprise's risk point (风险点) the "
+                           "hazard was found at: an active one of the same enterprise"},
             **conv.object(s.RegistrationRefSchema)["properties"])
     return schema
 
