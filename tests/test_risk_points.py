@@ -194,3 +194,35 @@ def test_the_county_counts_colours_by_enterprise_and_township(people, make_enter
     elsewhere = township_user(make_user, "别的镇")
     view = risk_overview.county(db.session, in_session(elsewhere))
     assert view.enterprises == [] and view.without == [] and view.totals["red"] == 0
+
+
+def test_a_site_plan_belongs_to_the_map_alone(people):
+    """The attachment's one-owner check covers the risk map (migration 0056), on both databases."""
+    import sqlalchemy as sa
+
+    from app.models import Attachment
+    public_id = plan(people.ent_a)
+    item = db.session.query(Attachment).filter_by(public_id=public_id).one()
+    assert item.risk_plan_enterprise_id == people.enterprise_a.id and item.field == risk_map.FILE_FIELD
+    with UnitOfWork() as uow, pytest.raises(ValidationFailed):  # not a free upload any more
+        risk_map.set_plan(uow, in_session(people.ent_a), people.enterprise_a.id, public_id)
+    with pytest.raises(sa.exc.IntegrityError):
+        from tests.document_support import add as add_document
+        document_id = add_document(people.ent_a, "management_rules")
+        db.session.execute(sa.update(Attachment).where(Attachment.id == item.id).values(document_id=document_id))
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_demo_has_the_chemical_plants_register_and_map(app):
+    from app.models import Enterprise, Notification, User
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    staff = db.session.query(User).filter_by(username="enterprise").one()
+    rows = risk_points.points_of(db.session, staff.enterprise_id)
+    assert risk_points.colour_counts(rows) == {"red": 1, "orange": 2, "yellow": 2, "blue": 1}
+    assert sum(1 for r in rows if r.is_placed) == 5 and {r.status for r in rows} == {"reviewed", "pending", "returned"}
+    assert risk_map.current_plan(db.session, staff.enterprise_id).content_type == "image/png"
+    assert db.session.query(Notification).filter_by(kind="risk_point_red").count() >= 1
+    view = risk_overview.county(db.session, db.session.query(User).filter_by(username="bureau").one())
+    assert [r.enterprise.id for r in view.enterprises] == [staff.enterprise_id]
+    assert len(view.without) == db.session.query(Enterprise).count() - 1

@@ -13,7 +13,7 @@ from ..errors import Conflict, ValidationFailed
 from ..models import Attachment, RiskPoint
 from ..models.attachment import free_of_owners
 from . import audit
-from .risk_points import check_writer, get_enterprise
+from .risk_points import SUBJECT as POINT_SUBJECT, check_writer, get_enterprise
 
 SUBJECT = "risk_map"  # its id: the enterprise's
 FILE_FIELD = "risk_site_plan"
@@ -98,18 +98,20 @@ def place_markers(uow, user, enterprise_id, positions):
         wanted[point_id] = position
     if errors:
         raise ValidationFailed("标注位置有误 / some positions are wrong", fields=errors)
-    changes = {}
-    for point_id, (x, y) in wanted.items():
+    rows = []  # one audit row per point moved, in its own history
+    for point_id, (x, y) in sorted(wanted.items()):
         row = points[point_id]
         if (row.map_x, row.map_y) == (x, y):
             continue
-        changes[f"{row.name} (#{row.id})"] = [_shown(row.map_x, row.map_y), _shown(x, y)]
+        rows.append(audit.entry(None, user, "risk_marker_placed",
+                                changes={"map_position": [_shown(row.map_x, row.map_y), _shown(x, y)]},
+                                details={"enterprise_id": enterprise_id, "risk_point": row.name},
+                                subject=(POINT_SUBJECT, row.id)))
         row.map_x, row.map_y = x, y
-    if changes:
+    if rows:
         session.flush()
-        audit.record(uow, None, user, "risk_markers_placed", changes=changes, details={"enterprise_id": enterprise_id},
-                     subject=(SUBJECT, enterprise_id))
-    return len(changes)
+        audit.write(uow, rows)
+    return len(rows)
 
 
 def _shown(x, y):

@@ -170,7 +170,7 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "risk_point_added": N_("添加风险点"), "risk_point_updated": N_("修改风险点"),
             "risk_point_reviewed": N_("审核风险点"), "risk_point_returned": N_("退回风险点"),
             "risk_point_retired": N_("风险点移出清单"), "risk_site_plan_uploaded": N_("上传风险分布图平面图"),
-            "risk_markers_placed": N_("标注风险点位置")}
+            "risk_marker_placed": N_("标注风险点位置")}
 
 
 def step_name(name):

@@ -25,7 +25,7 @@ POINT_TITLES = {"name": N_("风险点名称"), "unit_kind": N_("单元类型"), 
                 "ppe_measures": N_("个体防护措施"), "emergency_measures": N_("应急处置措施"),
                 "operating_rules": N_("操作规范"), "responsible_person": N_("责任人"), "control_level": N_("管控层级"),
                 "check_frequency": N_("排查频次"), "review_status": N_("审核状态"), "review_note": N_("审核意见"),
-                "retired": N_("移出清单"), "site_plan": N_("平面布置图")}
+                "retired": N_("移出清单"), "site_plan": N_("平面布置图"), "map_position": N_("分布图位置")}
 # The coded fields' tables, for showing audited values.
 POINT_LABELS = {"unit_kind": UNIT_KINDS, "point_kind": POINT_KINDS, "key_links": KEY_LINKS,
                 "accident_types": ACCIDENT_TYPES, "risk_colour": RISK_COLOURS, "control_level": CONTROL_LEVELS,
