@@ -271,3 +271,13 @@ def test_the_api_registers_a_hazard_at_a_risk_point(people, api):
     done = inspector.post("/api/v1/hazards", json=api_registration(inspector, people.enterprise_a.id,
                                                                     risk_point_id=point_id))
     assert done.status_code == 201 and done.get_json()["risk_point_id"] == point_id
+
+
+def test_the_audit_log_names_the_point_and_its_changes(people, login):
+    point_id = add(people.ent_a)
+    review(people.inspector, people.enterprise_a.id, point_id, "returned", "责任人不明确")
+    page = text(login("manager").get("/audit"))
+    assert f"风险点 #{point_id}" in page and "添加风险点" in page and "退回风险点" in page
+    lines = csv_rows(login("manager").get("/audit/export.csv"))
+    added = next(line for line in lines if "添加风险点" in line)
+    assert "风险点名称: 一号仓库" in added[7] and "风险等级: 一般风险（黄）" in added[7]

@@ -227,8 +227,8 @@ def retire(uow, user, enterprise_id, point_id, reason, version=None):
     if row.is_retired:
         raise Conflict("风险点已移出清单 / the risk point was retired already")
     bump(session, row, version, {"retired_at": clock.now(), "retired_by_id": user.id, "retire_reason": reason})
-    audit.record(uow, None, user, "risk_point_retired", changes={"retired": [False, True]}, details=_details(row),
-                 reason=reason, subject=(SUBJECT, row.id))
+    audit.record(uow, None, user, "risk_point_retired", changes=_audited({"retired": [False, True]}),
+                 details=_details(row), reason=reason, subject=(SUBJECT, row.id))
     return row
 
 
@@ -271,8 +271,10 @@ def choices_for_cases(session, user, enterprise_id=None):
 
 
 # ---- audit -------------------------------------------------------------------------------------------------------
-# Audited field names that would read as another record's (the audit log names `kind` and `status` elsewhere).
-_AUDIT_NAMES = {"status": "review_status", "kind": "point_kind", "colour": "risk_colour"}
+# Audited field names that would read as another record's (the audit log's titles are shared: `name` is an
+# enterprise's, `place` and `responsible_person` a case form's, `kind` and `status` other records').
+_AUDIT_NAMES = {"status": "review_status", "kind": "point_kind", "colour": "risk_colour", "name": "point_name",
+                "place": "point_place", "responsible_person": "point_responsible", "retired": "point_retired"}
 
 
 def _audited(changes):

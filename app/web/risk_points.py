@@ -17,15 +17,15 @@ from .names import N_, is_english, label
 bp = Blueprint("risk_points", __name__)
 
 # The audited fields' names (a point's history, the audit log).
-POINT_TITLES = {"name": N_("风险点名称"), "unit_kind": N_("单元类型"), "place": N_("所在区域/装置/岗位"),
+POINT_TITLES = {"point_name": N_("风险点名称"), "unit_kind": N_("单元类型"), "point_place": N_("所在区域/装置/岗位"),
                 "point_kind": N_("风险点类别"), "key_links": N_("关键环节"), "accident_types": N_("可能导致的事故类型"),
                 "hazard_description": N_("主要危险有害因素"), "likelihood": N_("可能性 L"), "severity": N_("严重性 S"),
                 "forced_major": N_("直接判定为重大风险"), "risk_colour": N_("风险等级"),
                 "engineering_measures": N_("工程技术措施"), "management_measures": N_("管理措施"),
                 "ppe_measures": N_("个体防护措施"), "emergency_measures": N_("应急处置措施"),
-                "operating_rules": N_("操作规范"), "responsible_person": N_("责任人"), "control_level": N_("管控层级"),
+                "operating_rules": N_("操作规范"), "point_responsible": N_("责任人"), "control_level": N_("管控层级"),
                 "check_frequency": N_("排查频次"), "review_status": N_("审核状态"), "review_note": N_("审核意见"),
-                "retired": N_("移出清单"), "site_plan": N_("平面布置图"), "map_position": N_("分布图位置")}
+                "point_retired": N_("移出清单"), "site_plan": N_("平面布置图"), "map_position": N_("分布图位置")}
 # The coded fields' tables, for showing audited values.
 POINT_LABELS = {"unit_kind": UNIT_KINDS, "point_kind": POINT_KINDS, "key_links": KEY_LINKS,
                 "accident_types": ACCIDENT_TYPES, "risk_colour": RISK_COLOURS, "control_level": CONTROL_LEVELS,
