@@ -6,7 +6,7 @@ from test_api_support import ASSIGNMENT, complete, register, registration, task_
 CASE_FIELDS = {"id", "code", "status", "grade", "score", "enterprise_id", "enterprise_name", "current_step",
                "round", "registered_at", "assignment_due", "rectification_due", "verification_due",
                "closed_at", "hazard_type", "place", "description", "legal_major", "latitude", "longitude",
-               "process_version", "deadlines_provisional", "inspection_visit_id", "source"}
+               "process_version", "deadlines_provisional", "inspection_visit_id", "risk_point_id", "source"}
 
 
 def test_register_returns_the_case(api, people):

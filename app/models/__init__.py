@@ -59,3 +59,5 @@ from .periodic_report import (PERIODIC_REPORT_KINDS, PERIODIC_REPORT_SECTIONS, P
 from .hazard_source import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource, source_device  # noqa: F401
 from .emergency import (EMERGENCY_LEVELS, EMERGENCY_STAGES, EmergencyDuty, EmergencyEvent,  # noqa: F401
                         EmergencyInstrument, EmergencyResponder)
+from .risk_point import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_LINKS, MEASURE_KINDS,  # noqa: F401
+                         POINT_KINDS, POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, RiskPoint)

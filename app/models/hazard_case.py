@@ -64,6 +64,8 @@ class HazardCase(db.Model):
     source = db.Column(db.String(16), nullable=False, default="inspection", server_default="inspection")
     # The inspection visit (排查记录) that found it, when the inspector registered it from one.
     inspection_visit_id = db.Column(db.Integer, db.ForeignKey("inspection_visit.id"), index=True)
+    # The enterprise's risk point (风险点, models/risk_point.py) the hazard was found at, when the registration named one.
+    risk_point_id = db.Column(db.Integer, db.ForeignKey("risk_point.id"), index=True)
     # The reference the reporter's device gave the registration (a UUID made when the hazard was captured, offline
     # perhaps), so that sending it again returns this case instead of making a second one; None when none was given.
     client_ref = db.Column(db.String(64))
@@ -72,6 +74,7 @@ class HazardCase(db.Model):
     inspector = db.relationship("User")
     process_version = db.relationship("ProcessVersion")
     inspection_visit = db.relationship("InspectionVisit")
+    risk_point = db.relationship("RiskPoint")
 
     def code_for_id(self):
         """The readable case code (YH-2026-000123), known once the row has its id."""

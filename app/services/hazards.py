@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Enterprise, HazardCase
-from . import attachments, audit, case_store, checklist_results, forms, inspections, projection
+from . import attachments, audit, case_store, checklist_results, forms, inspections, projection, risk_points
 from .access import get_visible_case, visible_cases
 from .processes import deployed_info, form_for
 
@@ -71,10 +71,12 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False):
     data = dict(data)
     visit_id = data.pop("inspection_visit_id", None)
     checklist_item_id = data.pop("checklist_item_id", None)  # the nonconforming checklist item it comes from
+    risk_point_id = data.pop("risk_point_id", None)  # the enterprise's risk point it was found at (optional)
     clean = forms.validate(form, data)
     enterprise_id = uow.session.connection().execute(_ENTERPRISE, {"id": clean.get("enterprise_id")}).scalar()
     if enterprise_id is None:
         raise ValidationFailed("企业不存在 / unknown enterprise", fields={"enterprise_id": "unknown enterprise"})
+    risk_point = risk_points.point_for_case(uow.session, enterprise_id, risk_point_id)
     source = _source_of(actor)
     if source == "self_check":
         if enterprise_id != actor.enterprise_id:
@@ -92,7 +94,7 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False):
                       legal_major=bool(clean.get("legal_major", False)), latitude=clean.get("latitude"),
                       longitude=clean.get("longitude"), status="registered", registered_at=now, updated_at=now,
                       process_version_id=version.id, inspection_visit_id=visit.id if visit else None, source=source,
-                      client_ref=client_ref)
+                      client_ref=client_ref, risk_point_id=risk_point.id if risk_point else None)
     _insert(uow.session, case, actor)
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
     for field in forms.attachment_fields(form):
@@ -104,7 +106,8 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False):
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
     case_store.start(uow, case, version, initial, audit_rows=[audit.entry(
-        case.id, actor, "hazard_registered", task_name="隐患登记", changes=_registration_changes(clean, visit, checked),
+        case.id, actor, "hazard_registered", task_name="隐患登记",
+        changes=_registration_changes(clean, visit, checked, risk_point),
         details=_registration_details(visit, client_ref, offline))])
     return case
 
@@ -166,8 +169,10 @@ def _source_of(actor):
     return "supervision" if actor.has_role("bureau") else "self_check"
 
 
-def _registration_changes(clean, visit, checked=None):
+def _registration_changes(clean, visit, checked=None, risk_point=None):
     changes = {k: [None, v] for k, v in clean.items()}
+    if risk_point is not None:  # the risk point of the enterprise's register it was found at
+        changes["risk_point"] = [None, f"{risk_point.name}（{risk_point.place}）" if risk_point.place else risk_point.name]
     if visit is not None:  # as the history shows it: the visit's day and team
         changes["inspection_visit"] = [None, f"{visit.visited_on.isoformat()} {visit.inspectors}"]
     if checked is not None:  # and the checklist item it did not conform to

@@ -30,6 +30,7 @@ def register_web(app):
     from . import return_visit_reports, return_visits
     from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
     from . import kpi
+    from . import risk_lists, risk_map, risk_points
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from . import periodic_reports, white_papers
@@ -91,6 +92,9 @@ def register_web(app):
     app.register_blueprint(document_lists.bp)
     app.register_blueprint(hazard_sources.bp)
     app.register_blueprint(hazard_source_lists.bp)
+    app.register_blueprint(risk_points.bp)
+    app.register_blueprint(risk_map.bp)
+    app.register_blueprint(risk_lists.bp)
     app.register_blueprint(departments.bp)
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)

@@ -11,12 +11,12 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from ..models import GRADES, Enterprise
+from ..models import GRADES, Enterprise, RiskPoint
 from ..models.hazard_case import SOURCES, STATUSES
 from ..services import (attachments, audit, case_documents, checklist_results, drills, emergency_response,
                         followups, forms, hazards, inspections, iot_alarm_handling, notice_receipts, objections,
-                        photo_metadata, public_report_handling, return_visits, tasks, users)
-from ..services.access import may_work_on, township_choices, visible_enterprises
+                        photo_metadata, public_report_handling, return_visits, risk_points, tasks, users)
+from ..services.access import may_see, may_work_on, township_choices, visible_enterprises
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
 from . import forms_render, names, uploads
@@ -200,6 +200,7 @@ def register():
         if drill is None:
             drill = _return_visit_finding(request.args.get("return_visit"), request.args.get("finding"), raw)
         emergency = _emergency(request.args.get("emergency"), raw)
+        _risk_point_prefill(request.args.get("risk_point"), raw)
         return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill,
                               emergency=emergency)
     raw = request.form.to_dict(flat=False)
@@ -215,6 +216,7 @@ def register():
         data["inspection_visit_id"] = visit.id
     if checked is not None:
         data["checklist_item_id"] = checked.item_id
+    data["risk_point_id"] = request.form.get("risk_point_id", "").strip() or None
     try:
         with UnitOfWork() as uow:
             case = hazards.register_hazard(uow, current_user, data)
@@ -233,6 +235,18 @@ def register():
                               report=report, drill=drill, emergency=emergency), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _risk_point_prefill(value, raw):
+    """From a risk point's page (`?risk_point=`): its enterprise, place and the point itself drafted; a point the user
+    does not see (or none) drafts nothing."""
+    point = db.session.get(RiskPoint, int_or_none(value)) if int_or_none(value) else None
+    if point is None or point.is_retired or not may_see(current_user, point.enterprise_id):
+        return
+    if "enterprise_id" in raw and raw["enterprise_id"] != [str(point.enterprise_id)]:
+        return  # a visit or a self-check fixed another enterprise
+    raw.update(enterprise_id=[str(point.enterprise_id)], risk_point_id=[str(point.id)])
+    raw.setdefault("place", [point.place or point.name])
 
 
 def _visit(value):
@@ -365,11 +379,15 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
                               files=forms_render.describe_files(db.session, current_user,
                                                                 forms_render.file_ids(form, raw)))
-    known = {f.name for row in rows for f in row}
+    known = {f.name for row in rows for f in row} | {"risk_point_id"}
+    only = visit.enterprise_id if visit is not None else (own[0].id if own else None)
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
                            alarm=alarm, public_report=report, drill=drill, emergency=emergency,
                            self_check=bool(own),
-                           other_errors={k: v for k, v in errors.items() if k not in known})
+                           other_errors={k: v for k, v in errors.items() if k not in known},
+                           risk_choices=risk_points.choices_for_cases(db.session, current_user, only),
+                           risk_point_id=(raw.get("risk_point_id") or [""])[0], risk_point_error=forms_render.bilingual(
+                               errors["risk_point_id"]) if errors.get("risk_point_id") else None)
 
 
 # ---- attachments ---------------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ def tracked_titles():
     return {"grade": _("隐患等级"), "status": _("状态"), "round": _("整改轮次"), "current_step": _("当前环节"),
             "assignment_due": _("指派期限"), "rectification_due": _("整改期限"),
             "verification_due": _("复核期限"), "closed_at": _("销号时间"), "assignee": _("处理人"),
-            "inspection_visit": _("排查记录"), "checklist_item": _("检查项"),
+            "inspection_visit": _("排查记录"), "checklist_item": _("检查项"), "risk_point": _("风险点"),
             # referrals to other departments and joint meetings (services/referrals.py, joint_meetings.py)
             "department": _("部门"), "held_on": _("会议日期"),
             "treatment_plan": _("重大隐患治理方案附件"),

@@ -81,7 +81,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "hazard_source_returned": N_("重大危险源登记被退回"),
                 "hazard_source_assessment_due": N_("重大危险源安全评估即将到期"),
                 "hazard_source_assessment_lapsed": N_("重大危险源安全评估已过期"),
-                "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时")}
+                "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时"),
+                "risk_point_returned": N_("风险点被退回"), "risk_point_red": N_("企业辨识出重大风险点")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -204,7 +205,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "emergency_notified": N_("突发状况通知局方和项目负责人"), "emergency_arrival_late": N_("突发状况到场超时提醒"),
             "emergency_responder_added": N_("登记出动人员"), "emergency_responder_removed": N_("移除出动人员"),
             "emergency_instrument_sent": N_("登记出动设备"), "emergency_registered_as_hazard": N_("突发状况登记为隐患"),
-            "emergency_duty_added": N_("添加值班安排"), "emergency_duty_removed": N_("删除值班安排")}
+            "emergency_duty_added": N_("添加值班安排"), "emergency_duty_removed": N_("删除值班安排"),
+            "risk_point_added": N_("添加风险点"), "risk_point_updated": N_("修改风险点"),
+            "risk_point_reviewed": N_("审核风险点"), "risk_point_returned": N_("退回风险点"),
+            "risk_point_retired": N_("风险点移出清单"), "risk_site_plan_uploaded": N_("上传风险分布图平面图"),
+            "risk_marker_placed": N_("标注风险点位置")}
 
 
 def step_name(name):

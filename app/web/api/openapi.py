@@ -16,8 +16,8 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, hazard_sources as hs,
                inspections, iot, kpi, major_hazards as mh, oversight, periodic_reports as prr, ratings,
                public_hazards as ph, public_reports as pr, rectification_checks as rc, referrals as rf, resources,
-               return_visits as rv, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
-               trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
+               return_visits as rv, risk_points as rp, schemas as s, service_projects as sp, service_reports as sr,
+               spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -219,6 +219,7 @@ OPERATIONS.update(prr.OPERATIONS)  # and the periodic reports' (web/api/periodic
 OPERATIONS.update(hs.OPERATIONS)  # and the major hazard sources' (web/api/hazard_sources.py)
 OPERATIONS.update(em.OPERATIONS)  # and the emergency incident log's (web/api/emergencies.py)
 OPERATIONS.update(kpi.OPERATIONS)  # and the project KPIs' (web/api/kpi.py)
+OPERATIONS.update(rp.OPERATIONS)  # and the enterprises' risk registers' (web/api/risk_points.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
@@ -315,6 +316,8 @@ def _form_schema(conv, form_key):
             "one at the same enterprise; the hazard's found_at, when given, on the visit's day"},
             checklist_item_id={"type": ["integer", "null"], "description": "the checklist item recorded as "
                                "nonconform at that visit which the hazard is registered from (once per item)"},
+            risk_point_id={"type": ["integer", "null"], "description": "the enterprise's risk point (风险点) the "
+                           "hazard was found at: an active one of the same enterprise"},
             **conv.object(s.RegistrationRefSchema)["properties"])
     return schema
 

@@ -72,6 +72,9 @@ class CaseSchema(Schema):
                                      "(企业自查上报)"})
     inspection_visit_id = fields.Integer(allow_none=True, metadata={
         "description": "the inspection visit (排查记录) the hazard was registered from, if any"})
+    risk_point_id = fields.Integer(allow_none=True, metadata={
+        "description": "the enterprise's risk point (风险点, GET /api/v1/enterprises/{id}/risk-points) the hazard "
+                       "was found at, if the registration named one"})
     deadlines_provisional = fields.Boolean(metadata={
         "description": "a deadline reaches into a year without an official holiday schedule yet; it is "
                        "recomputed when that year's schedule is imported"})
