@@ -9,8 +9,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
-                          timers, weekly_report)
+                          iot_retention, major_hazards, meeting_actions, monthly_report, objections, outbox,
+                          referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -176,6 +176,12 @@ def remind_equipment_calibration():
     return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
 
 
+def urge_meeting_actions():
+    """Meetings' action items (督办事项) of issued minutes past their due day: the owner and the organising side are
+    told, once per item (daily; a restarted scheduler checks at its start)."""
+    return _urge("urge_meeting_actions", meeting_actions.urge_overdue, "overdue action items urged")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -294,6 +300,8 @@ def job_table(config):
         # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
         {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
          "seconds": 86400},
+        # daily: an action item is due by the day (each urged once)
+        {"id": "urge_meeting_actions", "func": urge_meeting_actions, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -51,3 +51,5 @@ from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
 from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
+from .meeting import (ACTION_STATUSES, ATTENDEE_KINDS, MEETING_KINDS, MEETING_ORGANISERS,  # noqa: F401
+                      MEETING_STATUSES, Meeting, MeetingAction, MeetingAttendee, MeetingCase)

@@ -9,8 +9,8 @@ from ..clock import clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Attachment, RectificationCheck
 from ..models.attachment import free_of_owners
-from . import (bureau_notices, enterprise_documents, followups, photo_metadata, projection, rectification_checks,
-               trainings)
+from . import (bureau_notices, enterprise_documents, followups, meetings, photo_metadata, projection,
+               rectification_checks, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
 
@@ -161,7 +161,8 @@ def open_for_user(uow, user, public_id, upload_dir):
     """(attachment, path) if the user may see it: the uploader, or anyone who may see its case or its inspection
     visit; a supervision check's or a re-inspection's file: whoever sees that record; a notice's file: anyone who may
     read the notice (its recipients' staff, and the bureau's side); an archive document's: anyone who may read the
-    enterprise's archive; a training session's material: anyone who may read the session. A public report's photos
+    enterprise's archive; a training session's material: anyone who may read the session; a meeting's file: anyone who
+    may read its minutes. A public report's photos
     and an enforcement record's documents are served by their own pages, which know who may read them."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
     # A public report's photos and an enforcement record's documents are served by their own pages only.
@@ -182,6 +183,10 @@ def open_for_user(uow, user, public_id, upload_dir):
         if not trainings.may_read(user):
             raise NotFound("attachment not found")
         trainings.get(uow.session, user, attachment.training_id)
+    elif attachment.meeting_id is not None:
+        if not meetings.may_read(user) or not meetings.sees_minutes(
+                user, meetings.get(uow.session, user, attachment.meeting_id)):
+            raise NotFound("attachment not found")
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)

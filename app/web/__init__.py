@@ -25,6 +25,7 @@ def register_web(app):
     from . import document_lists, enterprise_documents
     from . import drills, training_plans, trainings
     from . import equipment, experts
+    from . import meeting_actions, meetings
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from .api import api
@@ -85,6 +86,8 @@ def register_web(app):
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)
     app.register_blueprint(drills.bp)
+    app.register_blueprint(meetings.bp)
+    app.register_blueprint(meeting_actions.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
     app.register_blueprint(offline_capture.bp)

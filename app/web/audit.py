@@ -21,6 +21,7 @@ from .enterprise_documents import DOCUMENT_TITLES, document_category, review_sta
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
+from .meetings import MEETING_TITLES, audit_labels as meeting_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
@@ -33,7 +34,7 @@ MAX_TEXT = 64
 
 _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("监测告警 #%(id)s"),
                  "iot_gateway": N_("边缘网关 #%(id)s"), "training": N_("培训 #%(id)s"), "drill": N_("应急演练 #%(id)s"),
-                 "training_plan": N_("%(id)s 年度培训计划")}
+                 "training_plan": N_("%(id)s 年度培训计划"), "meeting": N_("会议 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -159,11 +160,12 @@ def _catalog(events):
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
-                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES}.items():
+                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **MEETING_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
     equipment_audit_labels(catalog)
+    meeting_audit_labels(catalog)
     report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})

@@ -69,7 +69,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "enterprise_document_expiring": N_("档案证照即将到期"),
                 "enterprise_document_expired": N_("档案证照已过期"),
                 "enterprise_document_returned": N_("档案资料被退回"),
-                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒")}
+                "expert_dispatched": N_("专家调派"), "instrument_calibration_due": N_("设备校准到期提醒"),
+                "meeting_minutes_issued": N_("会议纪要已印发"), "meeting_action_assigned": N_("会议督办事项"),
+                "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -165,7 +167,12 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患"),
             "expert_added": N_("添加专家"), "expert_saved": N_("修改专家信息"), "expert_dispatched": N_("调派专家"),
             "instrument_added": N_("添加设备"), "instrument_saved": N_("修改设备信息"),
-            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还")}
+            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还"),
+            "meeting_planned": N_("登记会议"), "meeting_updated": N_("修改会议"),
+            "meeting_minutes_recorded": N_("登记会议纪要"), "meeting_minutes_issued": N_("印发会议纪要"),
+            "meeting_minutes_signed": N_("签收会议纪要"), "meeting_action_added": N_("登记督办事项"),
+            "meeting_action_done": N_("督办事项完成"), "meeting_action_cancelled": N_("取消督办事项"),
+            "meeting_action_urged": N_("督办事项逾期催办")}
 
 
 def step_name(name):
