@@ -219,3 +219,13 @@ def test_department_users_see_the_meetings_their_department_attended(people, mak
     with pytest.raises(NotAllowed):
         meetings.listing(db.session, make_user("town", "township"),
                          meetings.MeetingFilter())
+
+
+def test_the_demo_has_a_joint_meeting_with_issued_minutes_and_two_action_items(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    row = Meeting.query.one()
+    assert (row.kind, row.status) == ("joint", "issued") and row.notice.kind == "minutes"
+    assert sorted(a.owner_kind for a in row.actions) == ["enterprise", "user"]
+    assert sorted(r.status for r in BureauNoticeRecipient.query.filter_by(notice_id=row.notice_id)) == [
+        "signed", "unread", "unread"]
+    assert _run(meeting_actions.urge_overdue) == 1  # the project lead's item, three working days after the meeting

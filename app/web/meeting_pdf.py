@@ -11,21 +11,22 @@ from reportlab.platypus import Paragraph
 from ..models import ACTION_STATUSES, MEETING_KINDS, MEETING_ORGANISERS
 from . import pdf_styles as st
 from .documents_pdf import blank, foot, head, section, signatures
-from .names import label
+from .names import is_english, label
 
 
 def render(row, items):
     title = _("会议纪要") if row.status == "issued" else _("会议纪要（草稿）")
     issued = _("印发时间：%(at)s", at=st.moment(row.issued_at)) if row.issued_at else _("尚未印发")
     story = head(title, _("会议编号：%(id)s　%(issued)s", id=row.id, issued=issued))
-    names = {k: "、".join(a.name for a in row.attendees if a.kind == k) for k in ("enterprise", "department", "user")}
+    sep = ", " if is_english() else "、"
+    names = {k: sep.join(a.name for a in row.attendees if a.kind == k) for k in ("enterprise", "department", "user")}
     story += section(None, [
         (_("会议名称"), row.title), (_("会议类别"), label(MEETING_KINDS, row.kind)),
         (_("会议时间"), st.moment(row.starts_at)), (_("地点"), row.place),
         (_("组织单位"), label(MEETING_ORGANISERS, row.organiser)),
         (_("参会企业"), names["enterprise"]), (_("参会部门"), names["department"]),
-        (_("参会工作人员"), names["user"]), (_("其他参会人员"), "、".join(row.other_lines)),
-        (_("关联案件"), "、".join(c.code for c in row.cases))])
+        (_("参会工作人员"), names["user"]), (_("其他参会人员"), sep.join(row.other_lines)),
+        (_("关联案件"), sep.join(c.code for c in row.cases))])
     if row.agenda:
         story += _text(_("会议议程"), row.agenda)
     story += _text(_("会议纪要"), row.minutes)

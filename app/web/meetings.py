@@ -58,6 +58,12 @@ def meeting_of_notice(notification):
 
 
 @bp.app_template_global()
+def case_meetings(case):
+    """The general meetings that discussed the case, for the case page (the staff side only; [] for others)."""
+    return meetings.for_case(db.session, current_user, case.id)
+
+
+@bp.app_template_global()
 def meeting_of_minutes_notice(notice):
     """The meeting whose issued minutes a 会议纪要 notice carries (its id), or None."""
     if notice.kind != "minutes":
