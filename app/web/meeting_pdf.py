@@ -31,7 +31,7 @@ def render(row, items):
         story += _text(_("会议议程"), row.agenda)
     story += _text(_("会议纪要"), row.minutes)
     if items:
-        story.append(Paragraph(escape(_("督办事项")), st.HEADING))
+        story.append(Paragraph(escape(_("会议督办事项")), st.HEADING))
         story.append(_items(items))
     story += signatures(_("组织单位（盖章）：%(blank)s", blank=blank()), _("日期：%(blank)s", blank=blank()))
     story += foot(_("本纪要由隐患排查治理闭环管理系统生成，参会单位可在系统中签收。"))
@@ -45,7 +45,7 @@ def _text(heading, text):
 
 
 def _items(items):
-    header = [_("序号"), _("督办事项"), _("责任单位/责任人"), _("完成期限"), _("状态")]
+    header = [_("序号"), _("事项内容"), _("责任单位/责任人"), _("完成期限"), _("状态")]
     rows = [[Paragraph(escape(t), st.LABEL) for t in header]]
     for number, item in enumerate(items, start=1):
         status = label(ACTION_STATUSES, item.status) + (f"：{item.note}" if item.note else "")

@@ -33,7 +33,7 @@ MEETING_TITLES = {"meeting_kind": N_("会议类别"), "meeting_title": N_("会�
                   "meeting_enterprises": N_("参会企业"), "meeting_departments": N_("参会部门"),
                   "meeting_staff": N_("参会工作人员"), "meeting_cases": N_("关联案件"), "meeting_files": N_("会议材料"),
                   "meeting_status": N_("会议状态"), "meeting_minutes": N_("会议纪要"), "meeting_signed": N_("签收"),
-                  "action_text": N_("督办事项"), "action_owner": N_("责任单位/责任人"),
+                  "action_text": N_("事项内容"), "action_owner": N_("责任单位/责任人"),
                   "action_due_on": N_("完成期限"), "action_status": N_("督办事项状态"),
                   "action_note": N_("完成情况/取消原因")}
 
@@ -133,7 +133,7 @@ def export():
     flt, _errors = _filter(request.args, None)
     rows, _total = meetings.listing(db.session, current_user, flt)
     lines = [[_("编号"), _("类别"), _("会议名称"), _("会议时间"), _("地点"), _("组织单位"), _("状态"), _("参会企业"),
-              _("参会企业数"), _("参会部门"), _("参会工作人员"), _("其他参会人员"), _("督办事项"), _("未完成督办事项"),
+              _("参会企业数"), _("参会部门"), _("参会工作人员"), _("其他参会人员"), _("督办事项数"), _("未完成督办事项"),
               _("纪要印发时间")]]
     for r in rows:
         names = {k: [a.name for a in r.attendees if a.kind == k] for k in ATTENDEE_KINDS}
