@@ -10,7 +10,7 @@ from app.clock import SHANGHAI, clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import (AuditEvent, BureauNotice, BureauNoticeRecipient, Meeting, MeetingAction, MeetingAttendee,
-                        Notification)
+                        Notification, ServiceProject)
 from app.services import bureau_notices, meeting_actions, meeting_commitments, meeting_minutes, meetings
 from app.services.uow import UnitOfWork
 from tests.meeting_support import add_action, held_and_issued, issue, plan, record
@@ -192,6 +192,15 @@ def test_commitments_per_month_and_quarter_on_the_clock(people, make_enterprise)
     assert {p.label: p.state for p in rows["joint_monthly"].periods}["2026-12"] == "missed"
     with pytest.raises(NotAllowed):
         meeting_commitments.compute(db.session, people.ent_a, 2026)
+    # With a service project recorded, the periods outside its service are not missed.
+    db.session.add(ServiceProject(name="隐患排查技术服务", start_on=date(2026, 10, 1), end_on=date(2027, 9, 30),
+                                  created_at=clock.now(), created_by_id=people.project_lead.id,
+                                  updated_at=clock.now()))
+    db.session.commit()
+    rows = {r.commitment.key: r for r in meeting_commitments.compute(db.session, people.manager, 2026)}
+    months = {p.label: p.state for p in rows["joint_monthly"].periods}
+    assert months["2026-09"] == "outside" and months["2026-10"] == "met" and months["2026-12"] == "missed"
+    assert rows["joint_monthly"].due == 3 and rows["joint_monthly"].met == 2
 
 
 def test_department_users_see_the_meetings_their_department_attended(people, make_user):

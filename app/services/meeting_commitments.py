@@ -3,6 +3,10 @@ is met by a held meeting of its kind in that period (its minutes recorded: statu
 minimum of attending enterprises. A period that has ended without one is missed; the current period is still open;
 later ones are to come. "Today" is the app clock's, so tests move it.
 
+The promises bind the contractor during its service: when service projects are recorded (services/service_projects.py),
+a period overlapping none of their periods is outside the service (neither met nor missed unless a meeting was held);
+without any project every period counts.
+
 The commitments are constants (the seeds' words, not settings an administrator changes): 每月一次政企联席会议 (000 line
 29; line 211 每月召开一次工作推进会), 每季度整改工作总结会议 (line 590), 每季度至少一次企业座谈会、不少于 10 家企业 (line 712)
 and 每月质量分析会议 (line 892)."""
@@ -13,7 +17,7 @@ from sqlalchemy import func
 
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed
-from ..models import Meeting, MeetingAttendee
+from ..models import Meeting, MeetingAttendee, ServiceProject
 from .meetings import check_may_read, day_start, reads_all
 
 
@@ -43,6 +47,7 @@ STATES = {
     "missed": ("未落实", "Missed"),
     "open": ("本期进行中", "In progress"),
     "future": ("未到期", "Not yet due"),
+    "outside": ("不在服务期内", "Outside the service period"),
 }
 
 
@@ -88,6 +93,7 @@ def compute(session, user, year):
     """[CommitmentRow] of the year, each commitment's periods with their state and the meetings held in them."""
     check_may_read_commitments(user)
     today = clock.local_now().date()
+    services = session.query(ServiceProject.start_on, ServiceProject.end_on).all()
     kinds = {c.kind for c in COMMITMENTS}
     counts = session.query(MeetingAttendee.meeting_id, func.count(MeetingAttendee.enterprise_id).label("enterprises")) \
         .group_by(MeetingAttendee.meeting_id).subquery()
@@ -105,6 +111,8 @@ def compute(session, user, year):
             period.meetings = [(m, n, n >= commitment.min_enterprises) for m, n in held]
             if any(ok for _m, _n, ok in period.meetings):
                 period.state = "met"
+            elif services and not any(start < period.end and end >= period.start for start, end in services):
+                period.state = "outside"
             elif period.end <= today:
                 period.state = "missed"
             elif period.start <= today:
