@@ -53,7 +53,7 @@ def index():
 def export():
     rows, _total = meeting_actions.listing(db.session, current_user, _filter(request.args, None))
     today = clock.local_now().date()
-    lines = [[_("编号"), _("会议"), _("会议类别"), _("会议时间"), _("事项内容"), _("责任类型"), _("责任单位/责任人"),
+    lines = [[_("编号"), _("所属会议"), _("会议类别"), _("会议时间"), _("事项内容"), _("责任类型"), _("责任单位/责任人"),
               _("完成期限"), _("状态"), _("是否逾期"), _("完成情况/取消原因"), _("办结人"), _("办结时间")]]
     for item in rows:
         lines.append([item.id, item.meeting.title, meeting_kind(item.meeting.kind), csv_moment(item.meeting.starts_at),
