@@ -10,8 +10,8 @@ from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           emergency_notices, equipment_calibration, followups, hazard_source_states, health,
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
-                          major_hazards, monthly_report, objections, outbox, periodic_report_due, referrals,
-                          region_risk, staff_certificate_expiry, timers, weekly_report)
+                          major_hazards, meeting_actions, monthly_report, objections, outbox, periodic_report_due,
+                          referrals, region_risk, staff_certificate_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -207,6 +207,12 @@ def watch_emergencies():
     return _urge("watch_emergencies", emergency_notices.notify_late_arrivals, "late arrivals")
 
 
+def urge_meeting_actions():
+    """Meetings' action items (督办事项) of issued minutes past their due day: the owner and the organising side are
+    told, once per item (daily; a restarted scheduler checks at its start)."""
+    return _urge("urge_meeting_actions", meeting_actions.urge_overdue, "overdue action items urged")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -337,6 +343,8 @@ def job_table(config):
          "seconds": 86400},
         # arrival limits of 30 minutes and more: checked every 5 minutes, so a late arrival is told at most that late
         {"id": "watch_emergencies", "func": watch_emergencies, "trigger": "interval", "seconds": 300},
+        # daily: an action item is due by the day (each urged once)
+        {"id": "urge_meeting_actions", "func": urge_meeting_actions, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

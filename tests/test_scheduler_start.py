@@ -32,6 +32,7 @@ def test_every_job_runs_right_after_the_scheduler_starts(app):
         "remind_periodic_reports",
         "notify_hazard_source_assessments",
         "watch_emergencies",
+        "urge_meeting_actions",
     }
     first_runs = sorted(j.next_run_time for j in jobs)
     assert first_runs[0] == now and first_runs[-1] <= now + timedelta(seconds=20)  # all within moments

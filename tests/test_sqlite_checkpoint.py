@@ -36,6 +36,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "remind_periodic_reports",
         "notify_hazard_source_assessments",
         "watch_emergencies",
+        "urge_meeting_actions",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -61,3 +61,5 @@ from .emergency import (EMERGENCY_LEVELS, EMERGENCY_STAGES, EmergencyDuty, Emerg
                         EmergencyInstrument, EmergencyResponder)
 from .risk_point import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_LINKS, MEASURE_KINDS,  # noqa: F401
                          POINT_KINDS, POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, RiskPoint)
+from .meeting import (ACTION_STATUSES, ATTENDEE_KINDS, MEETING_KINDS, MEETING_ORGANISERS,  # noqa: F401
+                      MEETING_STATUSES, Meeting, MeetingAction, MeetingAttendee, MeetingCase)

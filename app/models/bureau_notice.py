@@ -11,6 +11,9 @@ NOTICE_KINDS = {
     "notice": ("通知", "Notice"),  # 节前安全提示, 专项整治要求, meetings and deadlines
     "warning": ("预警提示", "Warning"),  # 汛期 / 高温 / 寒潮 warnings, with the weather office where needed
     "briefing": ("简报", "Briefing"),  # 系统使用简报, work briefings
+    # A meeting's issued minutes (services/meeting_minutes.py), to the enterprises that attended; never written on
+    # the notice form.
+    "minutes": ("会议纪要", "Meeting minutes"),
 }
 NOTICE_STATUSES = {
     "draft": ("草稿", "Draft"),

@@ -9,8 +9,8 @@ from ..clock import clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Attachment, RectificationCheck
 from ..models.attachment import free_of_owners
-from . import (bureau_notices, enterprise_documents, followups, photo_metadata, projection, rectification_checks,
-               risk_map, staff_certificates, trainings)
+from . import (bureau_notices, enterprise_documents, followups, meetings, photo_metadata, projection,
+               rectification_checks, risk_map, staff_certificates, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
 
@@ -163,8 +163,8 @@ def open_for_user(uow, user, public_id, upload_dir):
     read the notice (its recipients' staff, and the bureau's side); an archive document's: anyone who may read the
     enterprise's archive; a training session's material: anyone who may read the session; a staff certificate's scan:
     its holder, administrators and project leads; a risk map's site plan: anyone who may read the enterprise's risk
-    register. A public report's photos and an enforcement record's documents are served by their own pages, which
-    know who may read them."""
+    register; a meeting's file: anyone who may read its minutes. A public report's photos and an enforcement record's
+    documents are served by their own pages, which know who may read them."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
     # A public report's photos and an enforcement record's documents are served by their own pages only.
     if attachment is None or attachment.report_id is not None or attachment.enforcement_referral_id is not None:
@@ -191,6 +191,10 @@ def open_for_user(uow, user, public_id, upload_dir):
         if not trainings.may_read(user):
             raise NotFound("attachment not found")
         trainings.get(uow.session, user, attachment.training_id)
+    elif attachment.meeting_id is not None:
+        if not meetings.may_read(user) or not meetings.sees_minutes(
+                user, meetings.get(uow.session, user, attachment.meeting_id)):
+            raise NotFound("attachment not found")
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)

@@ -35,6 +35,8 @@ WITHDRAWN_KIND = "bureau_notice_withdrawn"
 MAX_TITLE, MAX_BODY, MAX_REASON, MAX_TARGETS, MAX_WORKDAYS = 200, 20000, 500, 2000, 60
 FILE_TYPES = ("application/pdf",)  # and images
 FIELDS = ("kind", "title", "body", "target_kind", "target_values", "sign_by_date", "sign_by_workdays")
+# What the notice form and the API write; a meeting's minutes (kind "minutes") are sent by services/meeting_minutes.py.
+WRITABLE_KINDS = ("notice", "warning", "briefing")
 
 
 # ---- who ---------------------------------------------------------------------------------------------------------
@@ -161,9 +163,9 @@ def sign_due(notice, published_at):
 
 
 # ---- writing -----------------------------------------------------------------------------------------------------
-def _clean(session, values, errors):
+def _clean(session, values, errors, kinds=WRITABLE_KINDS):
     kind = values.get("kind")
-    if kind not in NOTICE_KINDS:
+    if kind not in kinds:
         errors["kind"] = "请选择类别：通知、预警提示或简报 / choose notice, warning or briefing"
     title = clean_text(values.get("title"), MAX_TITLE, "title", errors)
     if not title and "title" not in errors:
@@ -223,13 +225,13 @@ def _clean_sign_by(values, errors):
     return sign_date, workdays
 
 
-def create(uow, user, values, file_ids=(), publish_now=False):
+def create(uow, user, values, file_ids=(), publish_now=False, kinds=WRITABLE_KINDS):
     """A draft (or, `publish_now`, a published notice) from the written `values`, with the user's own uploads
-    `file_ids` (PDF or images) attached; ValidationFailed names each wrong field."""
+    `file_ids` (PDF or images) attached; ValidationFailed names each wrong field. `kinds`: those the caller writes."""
     session = uow.session
     check_may_write(user)
     errors = {}
-    clean = _clean(session, values, errors)
+    clean = _clean(session, values, errors, kinds)
     raise_if(errors)
     now = clock.now()
     notice = BureauNotice(status="draft", drafted_by=user, drafted_at=now, updated_at=now, **clean)
@@ -332,6 +334,9 @@ def withdraw(uow, user, notice_id, reason):
         raise Conflict("草稿尚未发布，不需要撤回，请直接修改 / a draft is not published: edit it instead")
     if notice.is_withdrawn:
         raise Conflict("通知已撤回 / the notice has been withdrawn already")
+    if notice.kind == "minutes":
+        raise Conflict("会议纪要随会议印发，不能单独撤回 / a meeting's minutes are issued with the meeting and are not "
+                       "withdrawn on their own")
     if "bureau" not in user.roles and notice.issuer != "contractor":
         raise NotAllowed("应急管理局发布的通知只能由应急管理局撤回 / only the bureau withdraws the bureau's notices")
     errors = {}

@@ -31,6 +31,7 @@ def register_web(app):
     from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
     from . import kpi
     from . import risk_lists, risk_map, risk_points
+    from . import meeting_actions, meetings
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from . import periodic_reports, white_papers
@@ -99,6 +100,8 @@ def register_web(app):
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)
     app.register_blueprint(drills.bp)
+    app.register_blueprint(meetings.bp)
+    app.register_blueprint(meeting_actions.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
     app.register_blueprint(staff_certificates.bp)

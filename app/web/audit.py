@@ -22,6 +22,7 @@ from .emergencies import EMERGENCY_TITLES
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
+from .meetings import MEETING_TITLES, audit_labels as meeting_audit_labels
 from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
@@ -39,7 +40,8 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "training_plan": N_("%(id)s 年度培训计划"), "return_visit": N_("回访记录 #%(id)s"),
                  "return_visit_report": N_("回访汇总报告 #%(id)s"), "emergency": N_("突发状况 #%(id)s"),
                  "emergency_duty": N_("值班安排 #%(id)s"), "risk_point": N_("风险点 #%(id)s"),
-                 "risk_map": N_("企业 #%(id)s 的风险分布图")}
+                 "risk_map": N_("企业 #%(id)s 的风险分布图"),
+                 "meeting": N_("会议 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -168,12 +170,14 @@ def _catalog(events):
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
-                        **EMERGENCY_TITLES, **POINT_TITLES}.items():
+                        **EMERGENCY_TITLES, **POINT_TITLES,
+                        **MEETING_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
     equipment_audit_labels(catalog)
     certificate_audit_labels(catalog)
+    meeting_audit_labels(catalog)
     report_audit_labels(catalog)
     risk_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})

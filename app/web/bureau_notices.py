@@ -139,7 +139,8 @@ def _form_page(form, errors, message=None, notice=None):
     pending = db.session.query(Attachment).filter(Attachment.public_id.in_(form.get("files") or [""]),
                                                   Attachment.uploader_id == current_user.id).all()
     return render_template("notices/form.html", form=form, errors=errors, message=message, notice=notice,
-                           pending=pending, kinds=NOTICE_KINDS, targets=NOTICE_TARGETS,
+                           pending=pending, kinds={k: NOTICE_KINDS[k] for k in notices.WRITABLE_KINDS},
+                           targets=NOTICE_TARGETS,
                            choices=notices.choices(db.session), max_body=notices.MAX_BODY,
                            chosen={str(v) for v in form.get("target_values") or []})
 

@@ -82,7 +82,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "hazard_source_assessment_due": N_("重大危险源安全评估即将到期"),
                 "hazard_source_assessment_lapsed": N_("重大危险源安全评估已过期"),
                 "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时"),
-                "risk_point_returned": N_("风险点被退回"), "risk_point_red": N_("企业辨识出重大风险点")}
+                "risk_point_returned": N_("风险点被退回"), "risk_point_red": N_("企业辨识出重大风险点"),
+                "meeting_minutes_issued": N_("会议纪要已印发"), "meeting_action_assigned": N_("会议督办事项"),
+                "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -209,7 +211,12 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "risk_point_added": N_("添加风险点"), "risk_point_updated": N_("修改风险点"),
             "risk_point_reviewed": N_("审核风险点"), "risk_point_returned": N_("退回风险点"),
             "risk_point_retired": N_("风险点移出清单"), "risk_site_plan_uploaded": N_("上传风险分布图平面图"),
-            "risk_marker_placed": N_("标注风险点位置")}
+            "risk_marker_placed": N_("标注风险点位置"),
+            "meeting_planned": N_("登记会议"), "meeting_updated": N_("修改会议"),
+            "meeting_minutes_recorded": N_("登记会议纪要"), "meeting_minutes_issued": N_("印发会议纪要"),
+            "meeting_minutes_signed": N_("签收会议纪要"), "meeting_action_added": N_("登记督办事项"),
+            "meeting_action_done": N_("督办事项完成"), "meeting_action_cancelled": N_("取消督办事项"),
+            "meeting_action_urged": N_("督办事项逾期催办")}
 
 
 def step_name(name):

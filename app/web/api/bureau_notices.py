@@ -43,7 +43,8 @@ class ReceiptSchema(Schema):
 
 class NoticeSchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "notice (通知), warning (预警提示) or briefing (简报)"})
+    kind = fields.String(metadata={"description": "notice (通知), warning (预警提示), briefing (简报) or minutes (会议纪要, "
+                                                  "a meeting's issued minutes: GET /api/v1/meetings)"})
     title = fields.String()
     body = fields.String(metadata={"description": "plain text; paragraphs separated by a blank line"})
     status = fields.String(metadata={"description": "draft, published or withdrawn"})
@@ -88,7 +89,7 @@ class NoticeQuery(Schema):
 
 
 class NoticeRequestSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(list(NOTICE_KINDS)))
+    kind = fields.String(required=True, validate=validate.OneOf(list(notices.WRITABLE_KINDS)))
     title = fields.String(required=True, validate=validate.Length(max=notices.MAX_TITLE))
     body = fields.String(required=True, validate=validate.Length(max=notices.MAX_BODY))
     target_kind = fields.String(required=True, validate=validate.OneOf(list(NOTICE_TARGETS)))

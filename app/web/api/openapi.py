@@ -14,7 +14,7 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, hazard_sources as hs,
-               inspections, iot, kpi, major_hazards as mh, oversight, periodic_reports as prr, ratings,
+               inspections, iot, kpi, major_hazards as mh, meetings as mt, oversight, periodic_reports as prr, ratings,
                public_hazards as ph, public_reports as pr, rectification_checks as rc, referrals as rf, resources,
                return_visits as rv, risk_points as rp, schemas as s, service_projects as sp, service_reports as sr,
                spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
@@ -220,6 +220,7 @@ OPERATIONS.update(hs.OPERATIONS)  # and the major hazard sources' (web/api/hazar
 OPERATIONS.update(em.OPERATIONS)  # and the emergency incident log's (web/api/emergencies.py)
 OPERATIONS.update(kpi.OPERATIONS)  # and the project KPIs' (web/api/kpi.py)
 OPERATIONS.update(rp.OPERATIONS)  # and the enterprises' risk registers' (web/api/risk_points.py)
+OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
