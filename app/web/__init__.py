@@ -5,6 +5,7 @@ from ..models import User
 
 def register_web(app):
     from . import auth, cases, inbox, notifications, processes, processes_api, template_helpers, vendor
+    from . import registration  # noqa: F401 - adds /hazards/new to the cases blueprint
     from . import account, admin, admin_people, audit, documents, health, quality, reports, security_headers
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
     from . import checklist_admin, checklist_review, checklist_versions, checklists, supervision
