@@ -58,8 +58,8 @@ def response_limit(limit):
     return limit_text(limit)
 
 
-@bp.app_template_filter("iso_local")
-def iso_local(value):
+@bp.app_template_filter("iso_local_seconds")
+def iso_local_seconds(value):
     """An audited moment (ISO text, UTC) in Shanghai time to the second; other values as they are."""
     try:
         return datetime.fromisoformat(value).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
