@@ -78,7 +78,8 @@ def index():
                            args=request.args, errors=errors, catalog=_catalog(e for e, _code in rows),
                            actions=names.action_choices(), scopes=audit_log.SCOPES,
                            names=users.display_names(db.session, (e.actor_id for e, _code in rows)),
-                           subject_text=subject_text, export_url=_export_url("audit.export"),
+                           subject_text=subject_text, subject_titles=subject_titles,
+                           export_url=_export_url("audit.export"),
                            xlsx_url=_export_url("audit.export_xlsx")), 400 if errors else 200
 
 
@@ -114,10 +115,23 @@ def _export_lines():
                       event.actor_name if event.actor_name != "system" else _("系统"),
                       names.action_name(event.action), code or "", subject_text(event),
                       names.step_name(event.task_name), event.reason,
-                      "; ".join(f"{catalog.title(name)}: {_plain(catalog, name, pair)}"
+                      "; ".join(f"{subject_titles(catalog, event.subject_type)(name)}: {_plain(catalog, name, pair)}"
                                 for name, pair in (event.changes or {}).items()),
                       json.dumps(event.details, ensure_ascii=False) if event.details else ""])
     return lines
+
+
+# Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
+# 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
+_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES}
+
+
+def subject_titles(catalog, subject_type):
+    """The title function for one row's changes: its record's own titles first, then the log's catalog."""
+    own = _SUBJECT_TITLES.get(subject_type)
+    if not own:
+        return catalog.title
+    return lambda name: _(own[name]) if name in own else catalog.title(name)
 
 
 def subject_text(event):
@@ -170,8 +184,7 @@ def _catalog(events):
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
-                        **EMERGENCY_TITLES, **POINT_TITLES,
-                        **MEETING_TITLES}.items():
+                        **POINT_TITLES, **MEETING_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
