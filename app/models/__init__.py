@@ -54,3 +54,5 @@ from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT
 from .staff_certificate import STAFF_CERTIFICATE_KINDS, StaffCertificate  # noqa: F401
 from .return_visit import (EFFECT_RESULTS, RETURN_REPORT_STATUSES, RETURN_VISIT_WAYS, SAFETY_ITEMS,  # noqa: F401
                            SURVEY_DIMENSIONS, KeyEnterpriseMark, ReturnVisit, ReturnVisitFinding, ReturnVisitReport)
+from .visit_review import (QUALITY_GRADES, REVIEW_DECISIONS, REVIEW_LEVELS, VISIT_REVIEW_STATUSES,  # noqa: F401
+                           VisitQualityRound, VisitQualitySample, VisitReviewStep)

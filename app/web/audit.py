@@ -35,7 +35,8 @@ MAX_TEXT = 64
 _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("监测告警 #%(id)s"),
                  "iot_gateway": N_("边缘网关 #%(id)s"), "training": N_("培训 #%(id)s"), "drill": N_("应急演练 #%(id)s"),
                  "training_plan": N_("%(id)s 年度培训计划"), "return_visit": N_("回访记录 #%(id)s"),
-                 "return_visit_report": N_("回访汇总报告 #%(id)s")}
+                 "return_visit_report": N_("回访汇总报告 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
+                 "visit_quality_round": N_("排查质量抽查 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))

@@ -49,3 +49,4 @@ from . import warning_cases  # noqa: E402,F401
 from . import trainings  # noqa: E402,F401
 from . import resources  # noqa: E402,F401
 from . import return_visits  # noqa: E402,F401
+from . import visit_review  # noqa: E402,F401

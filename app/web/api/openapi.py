@@ -17,7 +17,7 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                oversight, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
                referrals as rf, resources, return_visits as rv, schemas as s, service_projects as sp,
                service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc,
-               warning_cases as wc)
+               visit_review as vr, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -215,6 +215,7 @@ OPERATIONS.update(wc.OPERATIONS)  # and the warning cases' (web/api/warning_case
 OPERATIONS.update(tr.OPERATIONS)  # and the trainings' and drills' (web/api/trainings.py)
 OPERATIONS.update(resources.OPERATIONS)  # and the expert pool's and equipment register's (web/api/resources.py)
 OPERATIONS.update(rv.OPERATIONS)  # and the return visits' (web/api/return_visits.py)
+OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit_review.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
