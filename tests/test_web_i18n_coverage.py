@@ -137,6 +137,11 @@ def user_data():
     strings |= {text for m in db.session.query(KeyEnterpriseMark) for text in (m.reason, m.removed_reason)}
     strings |= {text for r in db.session.query(ReturnVisitReport) for text in (r.summary, r.return_reason)}
     strings |= {e.reason for e in db.session.query(KeySupervisionEntry)}
+    from app.models import InspectionVisit, VisitQualitySample, VisitReviewStep
+    from app.services.visit_checkins import team_names
+    strings |= {name for v in db.session.query(InspectionVisit) for name in team_names(v)}  # names as typed, split
+    strings |= {s.reason for s in db.session.query(VisitReviewStep)}  # the reviewers' reasons as written
+    strings |= {s.findings for s in db.session.query(VisitQualitySample)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():
@@ -269,7 +274,9 @@ def test_english_visit_check_ins_and_files_show_no_chinese_outside_user_data(peo
     photo = upload(inspector, field="visit_files", data=jpeg(*FAR, taken=clock.now() - timedelta(days=40)),
                    name="far.jpg")
     assert inspector.post(f"/inspections/{row.id}/files", data={"visit_files": [photo]}).status_code == 302
-    idle = visit(people.inspector, people.enterprise_b)
+    idle = visit(people.inspector, people.enterprise_b)  # a draft: its review card shows the pre-submission checks
+    from tests.visit_review_support import released
+    released(row)  # the enterprise sees the visit once its report passed the review (三级审核)
     clock.advance(days=1)  # the project lead's check-out is missing now
     pages = {"inspector": [f"/inspections/{row.id}", f"/inspections/{idle.id}", "/inspections?flagged=1"],
              "project_lead": ["/inspections"], "ent_a": [f"/inspections/{row.id}"]}
