@@ -106,7 +106,8 @@ def test_visits_confirmed_within_three_days_of_being_recorded(people):
     at(1, month=12)
     rows = score()
     found = rows["甲化工有限公司"].factors["feedback"]
-    assert (found["visits"], found["visits_on_time"], found["late_visits"]) == (3, 1, ["2026-11-01", "2026-11-01"])  # visit days
+    late = ["2026-11-01", "2026-11-01"]  # named by the visit's day
+    assert (found["visits"], found["visits_on_time"], found["late_visits"]) == (3, 1, late)
     assert rows["甲化工有限公司"].feedback_score == 15 + 5
     assert rows["乙机械制造厂"].factors["feedback"]["visits"] == 0
 

@@ -97,7 +97,8 @@ def test_grades_findings_c_notices_and_per_inspector(people, make_user):
     assert summary["grades"] == {"A": 1, "B": 0, "C": 1} and summary["reviewed"] == 2
     assert dict(summary["inspectors"]) == {"inspector": {"A": 1, "B": 0, "C": 1, "total": 2},
                                            "王五": {"A": 0, "B": 0, "C": 1, "total": 1}}
-    event = db.session.query(AuditEvent).filter_by(action="visit_quality_reviewed").order_by(AuditEvent.id.desc()).first()
+    event = db.session.query(AuditEvent).filter_by(action="visit_quality_reviewed") \
+        .order_by(AuditEvent.id.desc()).first()
     assert event.changes == {"findings": ["检查表与现场不符", "检查表与现场不符，照片缺失"]}
 
 

@@ -105,10 +105,12 @@ def test_the_api(people, tech, api):
     assert shown["status"] == "draft" and {"code": "checklist_unfinished", "level": "blocking"}.items() <= \
         shown["checks"][0].items()
     assert api("inspector").post(f"{base}/submit").status_code == 409
-    assert api("ent_a").get(base).status_code == 404 and api("ent_a").get(f"/api/v1/inspections/{row.id}").status_code == 404
+    assert api("ent_a").get(base).status_code == 404
+    assert api("ent_a").get(f"/api/v1/inspections/{row.id}").status_code == 404
     finish_checklist(people.inspector, row)
     done = api("inspector").post(f"{base}/submit")
-    assert done.status_code == 200 and done.get_json()["status"] == "awaiting_second" and done.get_json()["checks"] == []
+    assert done.status_code == 200 and done.get_json()["status"] == "awaiting_second"
+    assert done.get_json()["checks"] == []
     bad = api("project_lead").post(f"{base}/return", json={"reason": ""})
     assert bad.status_code == 400 and "reason" in bad.get_json()["fields"]
     assert api("tech").post(f"{base}/approve", json={}).status_code == 403

@@ -93,5 +93,6 @@ def export_csv(round_id):
              _("评定时间")]]
     for s in round_.samples:
         rows.append([s.visit_id, s.visit.enterprise.name, s.visit.visited_on.isoformat(), s.visit.inspectors,
-                     s.grade or "", s.findings, s.reviewer.display_name if s.reviewer else "", csv_moment(s.reviewed_at)])
+                     s.grade or "", s.findings, s.reviewer.display_name if s.reviewer else "",
+                     csv_moment(s.reviewed_at)])
     return csv_download(rows, f"visit-quality-round-{round_.id}.csv")
