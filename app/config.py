@@ -112,6 +112,9 @@ class Config:
     # Return visits each key enterprise is due per quarter (services/key_enterprises.py; seed 000 "定期回访重点企业").
     RETURN_VISITS_PER_QUARTER = int(_env("RETURN_VISITS_PER_QUARTER", "1"))
     KPI_TARGETS = kpi_targets(os.environ)  # see KPI_DEFAULTS
+    # The least share of the visits finished in a period the quality supervisor draws (services/visit_quality.py; seed
+    # 000 "单次抽查比例不低于总任务量的15%"), rounded up.
+    QUALITY_VISIT_SAMPLE_RATE = float(_env("QUALITY_VISIT_SAMPLE_RATE", "0.15"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

@@ -9,6 +9,7 @@ from app.models import HazardCase
 from app.services import inspections, service_projects, visit_reports
 from app.services.uow import UnitOfWork
 from tests.test_lifecycle_service import register
+from tests.visit_review_support import released
 
 SUMMER = {"name": "2026年安全生产社会化服务", "contract_no": "QHD-2026-018", "start_on": "2026-06-01",
           "end_on": "2026-08-31", "target_percent": "85"}
@@ -29,12 +30,13 @@ def put_on(user, project_id, *enterprises):
 
 
 def visit_on(people, enterprise, day, confirmed_by=None):
-    """A visit dated `day` (recorded on that day), confirmed by `confirmed_by` (an enterprise user) when given."""
+    """A visit dated `day` (recorded and released on that day), confirmed by `confirmed_by` (an enterprise user) when given."""
     now = clock.now()
     clock.set(datetime.combine(day, datetime.min.time(), SHANGHAI).replace(hour=10))
     with UnitOfWork() as uow:
         visit = inspections.record(uow, people.inspector, enterprise.id, day.isoformat(), "张排查", "全厂")
         uow.commit()
+    visit = released(visit)  # its report passed the review (三级审核): the enterprise sees it
     if confirmed_by is not None:
         with UnitOfWork() as uow:
             visit_reports.acknowledge(uow, confirmed_by, visit.id, "")

@@ -11,6 +11,7 @@ from app.services.uow import UnitOfWork
 from tests.checklist_support import approved, make_lead
 from tests.test_checklists import item, load_standard
 from tests.test_inspections import visit
+from tests.visit_review_support import released
 from tests.test_web_support import field_html, registration, text, upload
 
 
@@ -81,11 +82,15 @@ def test_the_same_item_saved_by_two_at_once_is_a_conflict_not_an_error(people, m
 
 def test_only_the_inspection_team_records_and_other_enterprises_see_nothing(people):
     row = visit(people.inspector, people.enterprise_a)
-    for who in ("ent_a", "bureau", "project_team", "process_owner"):
+    for who in ("bureau", "project_team", "process_owner"):
         with pytest.raises(NotAllowed):
             record(people[who], row, ("TY-01", "conform", ""))
-    with pytest.raises(NotFound):
-        record(people.ent_b, row, ("TY-01", "conform", ""))
+    for who in ("ent_b", "ent_a"):  # the visited enterprise too, until the report passed its review (三级审核)
+        with pytest.raises(NotFound):
+            record(people[who], row, ("TY-01", "conform", ""))
+    released(row)
+    with pytest.raises(NotAllowed):
+        record(people.ent_a, row, ("TY-01", "conform", ""))
 
 
 def test_a_deactivated_item_stays_with_the_visits_that_checked_it(people, make_user):
@@ -130,14 +135,16 @@ def test_inspector_records_the_checklist_on_the_visit_page(people, login):
 def test_who_sees_and_who_records_the_checklist(people, login, client):
     row = visit(people.inspector, people.enterprise_a)
     record(people.inspector, row, ("HG-24", "nonconform", "甲类仓库超量储存"))
-    for username in ("bureau", "ent_a", "manager"):
+    lead = text(login("project_lead").get(f"/inspections/{row.id}"))
+    assert f'action="/inspections/{row.id}/checks"' in lead and "checklist_item=" not in lead  # records, registers none
+    data = {f"results.{item('TY-01').id}.result": "conform"}
+    assert login("ent_a").get(f"/inspections/{row.id}").status_code == 404  # until the report passed its review
+    released(row)  # then its checklist is frozen (三级审核): nobody's page has the form
+    for username in ("bureau", "ent_a", "manager", "project_lead"):
         page = text(login(username).get(f"/inspections/{row.id}"))
         form = f'action="/inspections/{row.id}/checks"'
         assert "甲类仓库超量储存" in page and "不符合" in page and form not in page, username
         assert "checklist_item=" not in page
-    lead = text(login("project_lead").get(f"/inspections/{row.id}"))
-    assert f'action="/inspections/{row.id}/checks"' in lead and "checklist_item=" not in lead  # records, registers none
-    data = {f"results.{item('TY-01').id}.result": "conform"}
     assert login("ent_a").post(f"/inspections/{row.id}/checks", data=data).status_code == 403
     assert login("bureau").post(f"/inspections/{row.id}/checks", data=data).status_code == 403
     assert login("ent_b").get(f"/inspections/{row.id}").status_code == 404

@@ -10,6 +10,7 @@ from app.services import checklist_stats
 from tests.test_checklist_results import record
 from tests.test_checklists import item, load_standard
 from tests.test_inspections import visit
+from tests.visit_review_support import released
 from tests.test_web_support import csv_rows, text
 
 
@@ -117,6 +118,8 @@ def test_api_reads_and_records_a_visit_s_results(api, people):
     assert shape.status_code == 400 and "results" in shape.get_json()["fields"]
     assert inspector.put(f"/api/v1/inspections/{row.id}/checks", json=[]).status_code == 400
     own = api("ent_a")
+    assert own.get(f"/api/v1/inspections/{row.id}/checks").status_code == 404  # until the report passed its review
+    released(row)
     assert own.get(f"/api/v1/inspections/{row.id}/checks").get_json()["checked"] == 2
     refused = own.put(f"/api/v1/inspections/{row.id}/checks", json={"results": []})
     assert refused.status_code == 403 and refused.get_json()["error"] == "forbidden"

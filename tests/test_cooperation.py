@@ -13,6 +13,7 @@ from app.services import cooperation, notice_receipts, visit_reports
 from app.services.uow import UnitOfWork
 from scheduler.jobs import score_cooperation
 from tests.test_inspections import visit
+from tests.visit_review_support import released
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, rectify_data, register
 
 NOVEMBER, OCTOBER = date(2026, 11, 1), date(2026, 10, 1)
@@ -87,8 +88,11 @@ def test_notices_signed_within_one_working_day_of_the_round_s_issue(people):
 
 
 def test_visits_confirmed_within_three_days_of_being_recorded(people):
-    at(2)
+    """The three days run from the report's release (三级审核): the review's own time is not the enterprise's."""
+    at(1)
     quick, slow, never = (visit(people.inspector, people.enterprise_a) for _n in range(3))
+    at(2)
+    quick, slow, never = (released(v) for v in (quick, slow, never))
     at(5, hour=8)  # 2 days 23 hours later
     with UnitOfWork() as uow:
         visit_reports.acknowledge(uow, people.ent_a, quick.id)
@@ -98,11 +102,12 @@ def test_visits_confirmed_within_three_days_of_being_recorded(people):
         visit_reports.acknowledge(uow, people.ent_a, slow.id)
         uow.commit()
     at(29)  # its three days end on 2 December: next month's
-    visit(people.inspector, people.enterprise_a)
+    released(visit(people.inspector, people.enterprise_a))
     at(1, month=12)
     rows = score()
     found = rows["甲化工有限公司"].factors["feedback"]
-    assert (found["visits"], found["visits_on_time"], found["late_visits"]) == (3, 1, ["2026-11-02", "2026-11-02"])
+    late = ["2026-11-01", "2026-11-01"]  # named by the visit's day
+    assert (found["visits"], found["visits_on_time"], found["late_visits"]) == (3, 1, late)
     assert rows["甲化工有限公司"].feedback_score == 15 + 5
     assert rows["乙机械制造厂"].factors["feedback"]["visits"] == 0
 

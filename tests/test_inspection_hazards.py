@@ -11,6 +11,7 @@ from app.models import AuditEvent, HazardCase, InspectionVisit
 from app.services import hazards, inspections
 from app.services.uow import UnitOfWork
 from tests.test_inspections import visit
+from tests.visit_review_support import released
 from tests.test_lifecycle_service import photo, register
 from tests.test_web_support import field_html, registration, text, upload
 
@@ -102,6 +103,8 @@ def test_recording_a_visit_leads_to_its_page(people, login):
 
 def test_who_sees_a_visit_page_and_who_registers_from_it(people, login, client):
     row = visit(people.inspector, people.enterprise_a, scope="甲厂检查")
+    assert login("ent_a").get(f"/inspections/{row.id}").status_code == 404  # until its report passed the review
+    released(row)
     assert "甲厂检查" in text(login("ent_a").get(f"/inspections/{row.id}"))
     assert "/hazards/new?visit=" not in text(login("ent_a").get(f"/inspections/{row.id}"))
     assert "甲厂检查" in text(login("bureau").get(f"/inspections/{row.id}"))

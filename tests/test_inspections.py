@@ -12,6 +12,7 @@ from app.models import AuditEvent, HazardCase, InspectionVisit
 from app.services import inspection_priority, inspections
 from app.services.uow import UnitOfWork
 from tests.test_lifecycle_service import register
+from tests.visit_review_support import released
 from tests.test_web_support import csv_rows, text
 
 
@@ -99,9 +100,11 @@ def test_inspector_records_a_visit_through_the_form(people, login):
 
 
 def test_enterprise_staff_see_only_their_own_visits_and_record_none(people, login):
-    visit(people.inspector, people.enterprise_a, scope="甲厂检查")
-    visit(people.inspector, people.enterprise_b, scope="乙厂检查")
+    mine = visit(people.inspector, people.enterprise_a, scope="甲厂检查")
+    released(visit(people.inspector, people.enterprise_b, scope="乙厂检查"))
     own = login("ent_a")
+    assert "甲厂检查" not in text(own.get("/inspections"))  # not before its report passed the review (三级审核)
+    released(mine)
     page = text(own.get("/inspections"))
     assert "甲厂检查" in page and "乙厂检查" not in page and "已排查" not in page
     rows = csv_rows(own.get("/inspections/export.csv"))

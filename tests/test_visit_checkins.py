@@ -16,6 +16,7 @@ from pdf_support import pdf_text
 from tests.test_inspections import visit
 from tests.test_lifecycle_service import register
 from tests.test_web_support import csv_rows, text
+from tests.visit_review_support import released
 
 SITE = (30.27415, 120.15515)  # the enterprise's hazard, as the browser tests place it
 NEAR = (30.27445, 120.15515)  # ≈ 33 m north
@@ -119,8 +120,10 @@ def test_check_in_only_on_the_visit_s_day_and_out_on_the_arrival_s(people):
 
 def test_who_checks_in(people):
     row = visit(people.inspector, people.enterprise_a, inspectors="张排查、project_team")
-    with pytest.raises(NotFound):
-        check_in(people.ent_b, row.id)  # another enterprise's staff: no such visit
+    for who in ("ent_b", "ent_a"):  # another enterprise's staff, and its own before the review released it: none
+        with pytest.raises(NotFound):
+            check_in(people[who], row.id)
+    released(row)
     for who in ("ent_a", "project_team", "bureau"):  # named but without a recording role, or not an inspector
         with pytest.raises(NotAllowed):
             check_in(people[who], row.id)
@@ -137,7 +140,7 @@ def test_the_visit_page_the_buttons_and_the_http_rules(people, login):
     assert "visit_checkin.js" in page and "到场打卡</button>" in page and "未到场打卡" in page
     assert login("ent_b").post(f"/inspections/{row.id}/check-in").status_code == 404
     assert login("project_lead").post(f"/inspections/{row.id}/check-in").status_code == 403
-    assert login("ent_a").post(f"/inspections/{row.id}/check-in").status_code == 403
+    assert login("ent_a").post(f"/inspections/{row.id}/check-in").status_code == 404  # not released (三级审核)
     response = inspector.post(f"/inspections/{row.id}/check-out")
     assert response.status_code == 409 and "请先到场打卡" in text(response)
     response = inspector.post(f"/inspections/{row.id}/check-in",
@@ -152,6 +155,7 @@ def test_the_visit_page_the_buttons_and_the_http_rules(people, login):
     page = text(inspector.get(f"/inspections/{row.id}"))
     assert "在场不足 4 小时" in page and "打卡无定位" in page and "1 小时 0 分" in page
     assert "离场打卡</button>" not in page and "到场打卡</button>" not in page
+    released(row)  # the enterprise sees the visit once its report passed the review (三级审核)
     enterprise_page = text(login("ent_a").get(f"/inspections/{row.id}"))
     assert "到场 / 离场：inspector 09:00–10:00" in enterprise_page  # in the confirmation card
     assert "120.15515" not in enterprise_page  # the enterprise's staff see no coordinates
@@ -204,6 +208,7 @@ def test_the_report_pdf_shows_the_check_ins(people, login):
     check_in(people.inspector, row.id, NEAR)
     clock.advance(hours=5)
     check_out(people.inspector, row.id, FAR)
+    released(row)  # the enterprise reads the report once it passed the review (三级审核)
     shown = pdf_text(login("ent_a").get(f"/inspections/{row.id}/report.pdf").get_data()).replace("\n", "")
     assert "到场打卡" in shown and "inspector" in shown and "5 小时 0 分" in shown and "离企业超过 500米" in shown
     assert "现场资料无" in shown

@@ -15,6 +15,7 @@ from tests.test_inspections import visit
 from tests.test_photo_positions import jpeg
 from tests.test_visit_checkins import FAR, NEAR, SITE, place_cases
 from tests.test_web_support import register as register_on_form, text, upload
+from tests.visit_review_support import released
 
 
 def photo(client, position=None, taken=None, name="site.jpg"):
@@ -46,6 +47,8 @@ def test_files_are_served_only_to_those_who_see_the_visit(people, login):
     item = photo(inspector)
     assert login("ent_a").get(f"/attachments/{item}").status_code == 404  # not linked yet: the uploader's own
     inspector.post(f"/inspections/{row.id}/files", data={"visit_files": [item]})
+    assert login("ent_a").get(f"/attachments/{item}").status_code == 404  # until the review released the visit
+    released(row)
     for who in ("ent_a", "bureau", "project_lead"):
         assert login(who).get(f"/attachments/{item}").status_code == 200, who
     assert login("ent_b").get(f"/attachments/{item}").status_code == 404
@@ -58,7 +61,9 @@ def test_who_adds_files_and_which_files(people, login):
     inspector, lead = login("inspector"), login("project_lead")
     mine = photo(inspector)
     assert login("ent_b").post(f"/inspections/{row.id}/files", data={"visit_files": [mine]}).status_code == 404
-    assert login("ent_a").post(f"/inspections/{row.id}/files", data={"visit_files": [mine]}).status_code == 403
+    assert login("ent_a").post(f"/inspections/{row.id}/files", data={"visit_files": [mine]}).status_code == 404
+    released(other)  # once the enterprise sees the visit, adding files is still not for it
+    assert login("ent_a").post(f"/inspections/{other.id}/files", data={"visit_files": [mine]}).status_code == 403
     response = lead.post(f"/inspections/{row.id}/files", data={"visit_files": [mine]})  # not the lead's upload
     assert response.status_code == 400 and "附件无效" in text(response)
     response = lead.post(f"/inspections/{row.id}/files", data={})
@@ -104,5 +109,6 @@ def test_the_api(people, api):
     assert response.status_code == 200
     [listed] = response.get_json()["files"]
     assert listed["id"] == item and round(listed["distance_m"]) == 33 and listed["warnings"] == []
+    released(row)  # the enterprise sees the visit's files once the review released it
     assert api("ent_a").get(f"/api/v1/attachments/{item}").status_code == 200
     assert api("ent_b").get(f"/api/v1/attachments/{item}").status_code == 404

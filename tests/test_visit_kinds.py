@@ -14,6 +14,7 @@ from app.services.uow import UnitOfWork
 from tests.campaign_support import started_campaign, visit
 from tests.test_web_support import csv_rows, text
 from tests.test_web_xlsx_exports import Workbook
+from tests.visit_review_support import released
 
 
 def plan(user, enterprise, day="2026-11-30", kind="routine", campaign_id=None):
@@ -129,6 +130,8 @@ def test_the_list_filters_and_exports_kind_and_campaign(people, login):
     assert sorted(r[column] for r in book.rows[1:]) == ["夜查", "常规检查"]
     # Enterprise staff filter their own visits; another enterprise's are nothing.
     ent_b_visit = visit(people, people.enterprise_b, date(2026, 11, 21), kind="night", visit_time="22:00")
+    for row in (night, ent_b_visit):  # the enterprises see visits whose report passed the review (三级审核)
+        released(db.session.get(InspectionVisit, row))
     page = text(login("ent_a").get("/inspections?kind=night"))
     assert f'data-visit="{night}"' in page and f'data-visit="{ent_b_visit}"' not in page
     assert login("ent_a").get(f"/inspections/{ent_b_visit}").status_code == 404
@@ -139,6 +142,7 @@ def test_the_report_and_the_api_say_kind_time_and_campaign(people, api, login):
     campaign_id = started_campaign(people, start_on="2026-11-16", end_on="2026-12-31")
     night = visit(people, people.enterprise_a, date(2026, 11, 20), kind="night", visit_time="21:30",
                   campaign_id=campaign_id)
+    released(db.session.get(InspectionVisit, night))  # the enterprise reads it once the review released it
     shown = pdf_text(login("ent_a").get(f"/inspections/{night}/report.pdf").get_data())
     assert "夜查" in shown and "21:30" in shown and "冬季防火专项检查" in shown
     body = api("ent_a").get(f"/api/v1/inspections/{night}").get_json()

@@ -14,6 +14,7 @@ from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, Notification, OutboxMessage, VisitRating
 from app.services import inspections, visit_ratings
+from tests.visit_review_support import released
 from app.services.uow import UnitOfWork
 from tests.test_web_support import text
 
@@ -24,12 +25,13 @@ CARD_INCLUDED = "inspections/_ratings.html" in SHOW.read_text(encoding="utf-8")
 
 
 def visit(recorder, enterprise, days_ago=0):
+    """A visit whose report passed its review: the enterprise sees (and rates) only those (三级审核)."""
     with UnitOfWork() as uow:
         row = inspections.record(uow, recorder, enterprise.id,
                                  (clock.local_now().date() - timedelta(days=days_ago)).isoformat(),
                                  "张排查、李排查", "配电房、危化品仓库")
         uow.commit()
-        return row.id
+        return released(row).id
 
 
 def rate(user, visit_id, scores=GOOD, comment="", anonymous=False):

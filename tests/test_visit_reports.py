@@ -1,6 +1,6 @@
 """An inspection visit's report (排查报告, PDF) and the enterprise's online confirmation of its results: staff told
-when the visit is recorded, one confirmation with remarks, the recorder told, shown on the page and in the report;
-who may do what, from outside."""
+when the report passed its review (三级审核; before, the visit is not there for them), one confirmation with
+remarks, the recorder told, shown on the page and in the report; who may do what, from outside."""
 import pytest
 
 from app.extensions import db
@@ -10,10 +10,15 @@ from app.services.uow import UnitOfWork
 from tests.test_checklist_results import record, standard  # noqa: F401
 from tests.test_inspections import visit
 from tests.test_lifecycle_service import register
+from tests.visit_review_support import finish_checklist, released, walk
 
 
-def test_the_enterprise_is_told_and_confirms_once_with_remarks(people):
+def test_the_enterprise_is_told_and_confirms_once_with_remarks(people, make_user):
     row = visit(people.inspector, people.enterprise_a)
+    # Told once the report passed its three-level review (三级审核), no longer when the visit is recorded.
+    assert db.session.query(Notification).filter_by(kind="inspection_recorded").count() == 0
+    finish_checklist(people.inspector, row)
+    row = walk(row, people.inspector, people.project_lead, make_user("tech", "technical_lead"))
     told = db.session.query(Notification).filter_by(kind="inspection_recorded").all()
     assert [n.user_id for n in told] == [people.ent_a.id]
     with UnitOfWork() as uow:
@@ -34,6 +39,8 @@ def test_the_enterprise_is_told_and_confirms_once_with_remarks(people):
 def test_who_confirms(people, login):
     row = visit(people.inspector, people.enterprise_a)
     url = f"/inspections/{row.id}/acknowledge"
+    assert login("ent_a").post(url).status_code == 404  # not before the report passed its review
+    row = released(row)
     assert login("ent_b").post(url).status_code == 404  # another enterprise's visit does not exist for it
     for who in ("inspector", "bureau", "project_lead"):
         assert login(who).post(url).status_code == 403, who
@@ -55,6 +62,8 @@ def test_the_report_pdf(people, login):
     case_id = register(people)
     record(people.inspector, row, ("HG-24", "nonconform", "甲类仓库超量储存"), ("TY-01", "conform", ""))
     url = f"/inspections/{row.id}/report.pdf"
+    assert login("ent_a").get(url).status_code == 404  # not before the report passed its review
+    row = released(row)
     for who in ("inspector", "ent_a", "bureau"):
         response = login(who).get(url)
         assert response.status_code == 200 and response.mimetype == "application/pdf", who
@@ -73,6 +82,8 @@ def test_the_report_pdf(people, login):
 
 def test_the_api(people, api):
     row = visit(people.inspector, people.enterprise_a)
+    assert api("ent_a").get(f"/api/v1/inspections/{row.id}").status_code == 404  # until the review released it
+    row = released(row)
     assert api("ent_b").get(f"/api/v1/inspections/{row.id}").status_code == 404
     assert api("inspector").post(f"/api/v1/inspections/{row.id}/acknowledge", json={}).status_code == 403
     bad = api("ent_a").post(f"/api/v1/inspections/{row.id}/acknowledge", json={"enterprise_remarks": 5})

@@ -146,6 +146,11 @@ def user_data():
         strings |= {r.reporter, r.reporter_contact, r.township, r.place, r.description, r.handling_note,
                     r.internal_note, r.report_cause, r.report_handling, r.report_lessons, r.report_improvements}
     strings |= {d.note for d in db.session.query(EmergencyDuty)}
+    from app.models import InspectionVisit, VisitQualitySample, VisitReviewStep
+    from app.services.visit_checkins import team_names
+    strings |= {name for v in db.session.query(InspectionVisit) for name in team_names(v)}  # names as typed, split
+    strings |= {s.reason for s in db.session.query(VisitReviewStep)}  # the reviewers' reasons as written
+    strings |= {s.findings for s in db.session.query(VisitQualitySample)}
     for version in db.session.query(ProcessVersion):
         strings.add(version.comment)
         for xml in version.files.values():
@@ -278,7 +283,9 @@ def test_english_visit_check_ins_and_files_show_no_chinese_outside_user_data(peo
     photo = upload(inspector, field="visit_files", data=jpeg(*FAR, taken=clock.now() - timedelta(days=40)),
                    name="far.jpg")
     assert inspector.post(f"/inspections/{row.id}/files", data={"visit_files": [photo]}).status_code == 302
-    idle = visit(people.inspector, people.enterprise_b)
+    idle = visit(people.inspector, people.enterprise_b)  # a draft: its review card shows the pre-submission checks
+    from tests.visit_review_support import released
+    released(row)  # the enterprise sees the visit once its report passed the review (三级审核)
     clock.advance(days=1)  # the project lead's check-out is missing now
     pages = {"inspector": [f"/inspections/{row.id}", f"/inspections/{idle.id}", "/inspections?flagged=1"],
              "project_lead": ["/inspections"], "ent_a": [f"/inspections/{row.id}"]}

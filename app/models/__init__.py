@@ -63,3 +63,5 @@ from .risk_point import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_
                          POINT_KINDS, POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, RiskPoint)
 from .meeting import (ACTION_STATUSES, ATTENDEE_KINDS, MEETING_KINDS, MEETING_ORGANISERS,  # noqa: F401
                       MEETING_STATUSES, Meeting, MeetingAction, MeetingAttendee, MeetingCase)
+from .visit_review import (QUALITY_GRADES, REVIEW_DECISIONS, REVIEW_LEVELS, VISIT_REVIEW_STATUSES,  # noqa: F401
+                           VisitQualityRound, VisitQualitySample, VisitReviewStep)

@@ -34,6 +34,10 @@ class InspectionVisit(db.Model):
     visit_time = db.Column(db.Time)  # when the check began (Shanghai), required for a night check
     # The campaign (专项行动) the visit was made for; its hazards belong to the campaign through the visit.
     campaign_id = db.Column(db.Integer, db.ForeignKey("inspection_campaign.id"), index=True)
+    # The report's review (三级审核, services/visit_review.py): a key of VISIT_REVIEW_STATUSES. The enterprise sees the
+    # visit once it is "released" (终审 passed), from `released_at`.
+    review_status = db.Column(db.String(16), nullable=False, default="draft", server_default="draft", index=True)
+    released_at = db.Column(UTCDateTime)
 
     enterprise = db.relationship("Enterprise")
     campaign = db.relationship("InspectionCampaign")

@@ -31,6 +31,7 @@ class QualitySample(db.Model):
     case_id = db.Column(db.Integer, db.ForeignKey("hazard_case.id"), nullable=False, index=True)
     result = db.Column(db.String(16))  # None until reviewed, then "confirmed" or "problem"
     opinion = db.Column(db.Text, nullable=False, default="")
+    grade = db.Column(db.String(1))  # 成果质量 A/B/C (models QUALITY_GRADES), optional beside the result
     reviewer_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
     reviewed_at = db.Column(UTCDateTime)
 

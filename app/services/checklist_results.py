@@ -12,7 +12,7 @@ from ..errors import Conflict, NotAllowed
 from ..models import CHECK_RESULTS, DIMENSIONS, ChecklistItem, ChecklistResult
 from . import audit, checklists
 from .field_rules import clean_text, raise_if, row_id
-from .inspections import get_visible_visit, may_record
+from .inspections import get_visible_visit, may_record, report_editable
 
 MAX_NOTE = 2000
 _DIMENSION_RANK = {code: n for n, code in enumerate(DIMENSIONS)}
@@ -93,6 +93,9 @@ def record(uow, actor, visit_id, entries):
     (results.<item id>.result / .note) and nothing is stored; returns (visit, {item code: [before, after]})."""
     visit = get_visible_visit(uow.session, actor, visit_id)  # 404 for another enterprise's staff
     check_may_record(actor)
+    if not report_editable(visit):  # the report is under review or approved (services/visit_review.py)
+        raise Conflict("报告已提交审核或已终审，检查结果不能再改 / the report is under review or approved: the "
+                       "checklist results cannot change")
     items, recorded = items_of_visit(uow.session, visit)
     allowed = {i.id: i for i in items}
     errors, wanted = {}, {}

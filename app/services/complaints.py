@@ -139,7 +139,8 @@ def _own_visit(session, user, visit_id, errors):
         return None
     number = row_id(visit_id)
     visit = session.get(InspectionVisit, number) if number else None
-    if visit is None or visit.enterprise_id != user.enterprise_id:
+    # Only a visit the enterprise sees: its report passed the final review (services/visit_review.py).
+    if visit is None or visit.enterprise_id != user.enterprise_id or visit.review_status != "released":
         errors["visit_id"] = "请选择本企业的一次排查 / choose a visit to your enterprise"
         return None
     return visit
@@ -185,7 +186,7 @@ def _tell_raised(uow, row, enterprise, roles):
 
 def visit_choices(session, user):
     """The user's enterprise's latest visits, newest first, for the form's choice."""
-    return session.query(InspectionVisit).filter_by(enterprise_id=user.enterprise_id) \
+    return session.query(InspectionVisit).filter_by(enterprise_id=user.enterprise_id, review_status="released") \
         .order_by(InspectionVisit.visited_on.desc(), InspectionVisit.id.desc()).limit(VISIT_CHOICES).all()
 
 

@@ -21,7 +21,9 @@ from .verification_rounds import closures
 PROFILE_FIELDS = ("address", "township", "industry", "main_products", "employees", "safety_managers",
                   "special_workers", "main_risks", "contact_person", "contact_phone")
 NOTICE_WORKING_DAYS = 1  # a round's rectification notice is signed for within 1 working day of its issue
-VISIT_CONFIRM_DAYS = 3  # a visit's results are confirmed within 3 days of the visit being recorded
+# A visit's results are confirmed within 3 days of the enterprise receiving them: of its report's release after the
+# final review (三级审核, services/visit_review.py) — the review's own time is not the enterprise's.
+VISIT_CONFIRM_DAYS = 3
 # A case closed this long before a month began had every round's deadline before it (30 working days, the longest
 # period, and the Spring Festival stay well within it): older closed cases are not read.
 ROUND_LOOKBACK_DAYS = 70
@@ -158,16 +160,16 @@ def _count_rectification(found, item, closed_at, name, start, end):
 
 def _count_visits(session, measures, start, end):
     window = timedelta(days=VISIT_CONFIRM_DAYS)
-    for enterprise_id, visited_on, created_at, acknowledged_at in session.query(
-            InspectionVisit.enterprise_id, InspectionVisit.visited_on, InspectionVisit.created_at,
+    for enterprise_id, visited_on, released_at, acknowledged_at in session.query(
+            InspectionVisit.enterprise_id, InspectionVisit.visited_on, InspectionVisit.released_at,
             InspectionVisit.acknowledged_at) \
-            .filter(InspectionVisit.created_at >= start - window, InspectionVisit.created_at < end - window) \
+            .filter(InspectionVisit.released_at >= start - window, InspectionVisit.released_at < end - window) \
             .order_by(InspectionVisit.visited_on, InspectionVisit.id):
         found = measures.get(enterprise_id)
         if found is None:
             continue
         found.visits += 1
-        if acknowledged_at is not None and acknowledged_at <= created_at + window:
+        if acknowledged_at is not None and acknowledged_at <= released_at + window:
             found.visits_on_time += 1
         else:
             _name_late(found.late_visits, visited_on.isoformat())

@@ -21,7 +21,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
                service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
 from . import (emergency_demo, hazard_source_demo, meeting_demo, periodic_report_demo, resource_demo,
-               return_visit_demo, risk_point_demo, staff_certificate_demo)
+               return_visit_demo, risk_point_demo, staff_certificate_demo, visit_review_demo)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -97,6 +97,7 @@ def seed(uow, password, only_if_empty=True):
     _seed_cases(uow, users, enterprises, visits)
     _seed_checklist_results(uow, users["inspector"], visits)
     _seed_checkins(uow, users["inspector"], visits)
+    visit_review_demo.seed(uow, users, visits)  # earlier visits released; one visit submitted, waiting for 复审
     _seed_accidents(uow, enterprises)
     _seed_objection(uow, users["enterprise2"])
     _seed_ratings(uow, users, visits)

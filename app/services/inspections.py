@@ -10,17 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound
 from ..models import VISIT_KINDS, Enterprise, HazardCase, InspectionVisit
-from . import audit, campaigns, notifications
-from .access import enterprise_condition
+from . import audit, campaigns
+from .access import covered_townships, enterprise_condition, sees_all_cases
 from .sql_dates import local_day
 from .field_rules import aware_moment, clean_text, past_date, raise_if, row_id
-from .users import holders_of_role
 
 RECORDERS = ("inspector", "project_lead")
 MAX_INSPECTORS, MAX_TEXT = 200, 4000
@@ -37,10 +36,36 @@ class VisitFilter:
     flagged: bool = False  # 打卡异常: services/visit_checkins.flagged_condition
     kind: str = ""  # a key of VISIT_KINDS
     campaign_id: int = None
+    review_status: str = ""  # a key of VISIT_REVIEW_STATUSES (services/visit_review.py)
+
+
+EDITABLE = ("draft", "returned")  # the report's text and checklist change only before it is submitted
 
 
 def may_record(user):
     return user.has_role(*RECORDERS)
+
+
+def report_editable(visit):
+    return visit.review_status in EDITABLE
+
+
+def clean_report_text(inspectors, scope, findings):
+    """The report's text fields cleaned; ValidationFailed names each wrong one (inspectors and scope required)."""
+    errors = {}
+    values = {"inspectors": clean_text(inspectors, MAX_INSPECTORS, "inspectors", errors),
+              "scope": clean_text(scope, MAX_TEXT, "scope", errors),
+              "findings": clean_text(findings, MAX_TEXT, "findings", errors)}
+    _require_text(values, errors)
+    raise_if(errors)
+    return values
+
+
+def _require_text(values, errors):
+    for name, message in (("inspectors", "请填写排查人员 / name the inspectors"),
+                          ("scope", "请填写检查内容 / say what was checked")):
+        if not values[name] and name not in errors:
+            errors[name] = message
 
 
 def clean_kind(value, errors):
@@ -87,10 +112,7 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
     values = {"inspectors": clean_text(inspectors, MAX_INSPECTORS, "inspectors", errors),
               "scope": clean_text(scope, MAX_TEXT, "scope", errors),
               "findings": clean_text(findings, MAX_TEXT, "findings", errors)}
-    for name, message in (("inspectors", "请填写排查人员 / name the inspectors"),
-                          ("scope", "请填写检查内容 / say what was checked")):
-        if not values[name] and name not in errors:
-            errors[name] = message
+    _require_text(values, errors)
     kind = clean_kind(kind, errors)
     moment = _clean_time(visit_time, kind, day if "visited_on" not in errors else None, errors)
     campaign = campaigns.for_record(uow.session, campaign_id, enterprise.id if enterprise else None,
@@ -110,10 +132,7 @@ def record(uow, actor, enterprise_id, visited_on, inspectors, scope, findings=""
                  changes={"visited_on": [None, day.isoformat()], **{k: [None, v] for k, v in values.items()},
                           **extra},
                  details={"visit_id": visit.id, "enterprise_id": enterprise.id, "name": enterprise.name})
-    # The results wait for the enterprise's confirmation (services/visit_reports.py).
-    notifications.send(uow, holders_of_role(uow.session, "enterprise", enterprise.id), "inspection_recorded",
-                       "排查结果待确认", f"{day.isoformat()} {values['inspectors']}：{values['scope'][:150]}",
-                       f"visit:{visit.id}:recorded")
+    # The enterprise is told once the report passed its review (services/visit_review.py).
     return visit
 
 
@@ -136,7 +155,9 @@ def visit_for_hazard(session, visit_id, enterprise_id, found_at=None):
 def visible_visits(session, user, filters=VisitFilter()):
     query = session.query(InspectionVisit).join(Enterprise, Enterprise.id == InspectionVisit.enterprise_id) \
         .options(contains_eager(InspectionVisit.enterprise))  # the list shows each visit's enterprise
-    query = query.filter(enterprise_condition(user, InspectionVisit.enterprise_id))
+    query = query.filter(visit_condition(user))
+    if filters.review_status:
+        query = query.filter(InspectionVisit.review_status == filters.review_status)
     if filters.enterprise_id:
         query = query.filter(InspectionVisit.enterprise_id == filters.enterprise_id)
     if filters.township:
@@ -153,6 +174,19 @@ def visible_visits(session, user, filters=VisitFilter()):
         from .visit_checkins import flagged_condition  # visit_checkins builds on this module
         query = query.filter(flagged_condition())
     return query.order_by(InspectionVisit.visited_on.desc(), InspectionVisit.id.desc())
+
+
+def visit_condition(user):
+    """The rule of cases (access.enterprise_condition), except that an enterprise's staff see their enterprise's
+    visits only once the report passed its final review (三级审核, services/visit_review.py)."""
+    if sees_all_cases(user) or "enterprise" not in user.roles:
+        return enterprise_condition(user, InspectionVisit.enterprise_id)
+    parts = [and_(InspectionVisit.enterprise_id == user.enterprise_id, InspectionVisit.review_status == "released")] \
+        if user.enterprise_id else []
+    townships = covered_townships(user)
+    if townships:
+        parts.append(InspectionVisit.enterprise_id.in_(select(Enterprise.id).where(Enterprise.township.in_(townships))))
+    return or_(*parts) if parts else false()
 
 
 def hazards_found(session, visits):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..clock import clock, start_of_local_day
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from ..models import HazardCase, QualityRound, QualitySample
+from ..models import QUALITY_GRADES, HazardCase, QualityRound, QualitySample
 from . import audit, notifications
 from .calendar import add_workdays
 
@@ -118,8 +118,9 @@ def progress(session, round_ids):
     return {round_id: (reviewed, total, problems) for round_id, reviewed, total, problems in rows}
 
 
-def review(uow, user, round_id, sample_id, result, opinion):
-    """Record (or correct) the conclusion on one sampled case; a problem needs an opinion and is reported."""
+def review(uow, user, round_id, sample_id, result, opinion, grade=None):
+    """Record (or correct) the conclusion on one sampled case; a problem needs an opinion and is reported. `grade`:
+    the 成果质量 grade A/B/C (optional; a problem is not graded A)."""
     sample = uow.session.get(QualitySample, sample_id)
     if sample is None or sample.round_id != round_id:
         raise NotFound("抽查记录不存在 / no such sample")
@@ -133,12 +134,19 @@ def review(uow, user, round_id, sample_id, result, opinion):
         errors["opinion"] = "发现问题时请写明问题 / describe the problem"
     if len(opinion) > MAX_OPINION:
         errors["opinion"] = f"最多 {MAX_OPINION} 个字 / at most {MAX_OPINION} characters"
+    grade = (grade.strip().upper() or None) if isinstance(grade, str) else grade
+    if grade is not None and grade not in QUALITY_GRADES:
+        errors["grade"] = "质量等级应为 A、B 或 C / the grade is A, B or C"
+    elif grade == "A" and result == "problem":
+        errors["grade"] = "发现问题的样本不能评为 A / a sample with a problem is not graded A"
     if errors:
         raise ValidationFailed("请检查抽查结论 / please check the conclusion", fields=errors)
-    before = {"result": sample.result, "opinion": sample.opinion}
+    before = {"result": sample.result, "opinion": sample.opinion, "grade": sample.grade}
     sample.result, sample.opinion, sample.reviewer_id, sample.reviewed_at = result, opinion, user.id, clock.now()
+    sample.grade = grade
     audit.record(uow, sample.case_id, user, "quality_reviewed", details={"round": round_id},
-                 changes={k: [before[k], v] for k, v in (("result", result), ("opinion", opinion)) if before[k] != v})
+                 changes={k: [before[k], v] for k, v in (("result", result), ("opinion", opinion), ("grade", grade))
+                          if before[k] != v})
     if result == "problem" and before["result"] != "problem":
         notifications.on_process_event(uow, sample.case, "quality_problem", f"quality-{round_id}")
     return sample

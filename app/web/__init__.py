@@ -10,6 +10,7 @@ def register_web(app):
     from . import accident_import, enterprise_import, followups, inspection_plans, inspections, objections, priorities
     from . import checklist_admin, checklist_review, checklist_versions, checklists, supervision
     from . import satisfaction, visit_checkins, visit_ratings
+    from . import visit_quality, visit_review
     from . import complaints
     from . import checklist_qr, hazard_map, measurement_form, rectification_checks, regrading
     from . import cooperation
@@ -109,6 +110,8 @@ def register_web(app):
     app.register_blueprint(return_visits.bp)
     app.register_blueprint(return_visit_reports.bp)
     app.register_blueprint(emergencies.bp)
+    app.register_blueprint(visit_review.bp)
+    app.register_blueprint(visit_quality.bp)
     app.register_blueprint(offline_capture.bp)
     app.register_blueprint(iot.bp)
     app.register_blueprint(followups.bp)

@@ -54,7 +54,8 @@ def render_visit(visit, values=None, errors=None, message=None, **extra):
     return render_template("inspections/show.html", visit=visit, cases=inspections.hazards_of_visit(db.session, visit),
                            sheet=sheet, values=values, errors=errors, message=message,
                            other_errors={k: v for k, v in errors.items() if k not in shown},
-                           may_record=inspections.may_record(current_user), results=CHECK_RESULTS,
+                           may_record=inspections.may_record(current_user) and inspections.report_editable(visit),
+                           results=CHECK_RESULTS,
                            result_field=checklist_results.result_field, note_field=checklist_results.note_field,
                            may_acknowledge=visit_reports.may_acknowledge(current_user, visit),
                            ack_form=extra.pop("ack_form", {}), ack_errors=extra.pop("ack_errors", {}), **extra)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..clock import clock
 from ..errors import DomainError
 from ..extensions import db
-from ..models import VISIT_KINDS, InspectionCampaign
+from ..models import VISIT_KINDS, VISIT_REVIEW_STATUSES, InspectionCampaign
 from ..services import (campaigns, inspection_plans, inspections, service_project_coverage, service_projects,
                         visit_checkins, visit_reports)
 from ..services.access import sees_all_cases, sees_township, township_choices
@@ -180,7 +180,9 @@ def _filters(errors):
                                    since=days["since"], until=days["until"],
                                    flagged=request.args.get("flagged") == "1",
                                    kind=request.args.get("kind") if request.args.get("kind") in VISIT_KINDS else "",
-                                   campaign_id=int_or_none(request.args.get("campaign_id")))
+                                   campaign_id=int_or_none(request.args.get("campaign_id")),
+                                   review_status=request.args.get("review")
+                                   if request.args.get("review") in VISIT_REVIEW_STATUSES else "")
 
 
 def _lines(filters):

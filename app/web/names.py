@@ -84,7 +84,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时"),
                 "risk_point_returned": N_("风险点被退回"), "risk_point_red": N_("企业辨识出重大风险点"),
                 "meeting_minutes_issued": N_("会议纪要已印发"), "meeting_action_assigned": N_("会议督办事项"),
-                "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成")}
+                "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成"),
+                "visit_report_submitted": N_("排查报告待复审"), "visit_report_reviewed": N_("排查报告待终审"),
+                "visit_report_released": N_("排查报告已终审，已送达企业"), "visit_report_returned": N_("排查报告被退回"),
+                "visit_quality_c": N_("排查质量抽查评为 C（需整改）")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -97,6 +100,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "visit_rated": N_("满意度评价"),
             "visit_checked_in": N_("排查到场打卡"), "visit_checked_out": N_("排查离场打卡"),
             "visit_files_added": N_("上传排查现场资料"),
+            "visit_report_submitted": N_("排查报告初审提交"), "visit_report_reviewed": N_("排查报告复审通过"),
+            "visit_report_released": N_("排查报告终审通过"), "visit_report_returned": N_("退回排查报告"),
+            "inspection_updated": N_("修改排查记录"), "visit_quality_sampled": N_("抽取排查质量抽查样本"),
+            "visit_quality_reviewed": N_("评定排查质量等级"),
             "process_event": N_("流程事件"), "timer_fired": N_("期限到达"), "case_migrated": N_("迁移到新流程版本"),
             "deadlines_recomputed": N_("按新日历重算期限"), "enforcement_referred": N_("移送执法"),
             "incident_opened": N_("流程异常"), "incident_retried": N_("重试异常"),

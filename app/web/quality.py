@@ -91,16 +91,17 @@ def show_round(round_id):
 @login_required
 def review(round_id, sample_id):
     result, opinion = request.form.get("result", ""), request.form.get("opinion", "")
+    grade = request.form.get("grade", "")
     try:
         with UnitOfWork() as uow:
-            quality.review(uow, current_user, round_id, sample_id, result, opinion)
+            quality.review(uow, current_user, round_id, sample_id, result, opinion, grade)
             uow.commit()
     except ValidationFailed as exc:
         round_ = quality.get_round(db.session, current_user, round_id)
         errors = {name: forms_render.bilingual(text) for name, text in exc.fields.items()}
         return render_template("quality/round.html", round=round_, result_names=RESULT_NAMES,
                                may_review=True, errors={sample_id: errors}, now=clock.now(),
-                               typed={sample_id: {"result": result, "opinion": opinion}}), 400
+                               typed={sample_id: {"result": result, "opinion": opinion, "grade": grade}}), 400
     flash(_("抽查结论已保存"), "success")
     return redirect(url_for("quality.show_round", round_id=round_id) + f"#sample-{sample_id}")
 

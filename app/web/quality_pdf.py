@@ -21,6 +21,7 @@ def render(round_, result_names):
                (_("期间已销号案件"), str(round_.closed_count)),
                (_("抽查比例"), f"{round_.percent}%"), (_("抽取案件"), str(len(samples))),
                (_("已复查"), f"{len(reviewed)} / {len(samples)}"), (_("发现问题"), str(len(problems))),
+               (_("成果质量等级"), "　".join(f"{g}: {sum(1 for s in reviewed if s.grade == g)}" for g in "ABC")),
                (_("发起"), f"{round_.created_by.display_name}　{st.moment(round_.created_at)}"),
                *([(_("完成期限"), st.moment(round_.due_at))] if round_.due_at else []),
                (_("随机种子"), round_.seed)]
@@ -30,7 +31,7 @@ def render(round_, result_names):
     rows = [[Paragraph(escape(t), st.LABEL) for t in (_("案件编号"), _("企业"), _("结论"), _("复查人 / 时间"),
                                                        _("抽查意见"))]]
     for s in samples:
-        result = result_names.get(s.result, _("未复查"))
+        result = result_names.get(s.result, _("未复查")) + (f" ({s.grade})" if s.grade else "")
         who = f"{s.reviewer.display_name} {st.moment(s.reviewed_at)}" if s.reviewed_at else "—"
         rows.append([Paragraph(escape(v), st.SMALL) for v in (s.case.code, s.case.enterprise.name, result, who,
                                                                s.opinion or "—")])

@@ -10,7 +10,7 @@ from reportlab.platypus import Paragraph, Spacer
 from ..clock import clock
 from . import pdf_styles as st
 from .documents_pdf import blank
-from ..models import VISIT_KINDS
+from ..models import VISIT_KINDS, VISIT_REVIEW_STATUSES
 from ..models.hazard_case import GRADES, STATUSES
 from .names import label
 from .template_helpers import distance_text
@@ -32,6 +32,7 @@ def render(report):
         (_("检查方式"), label(VISIT_KINDS, visit.kind)),
         *([(_("所属专项行动"), visit.campaign.name)] if visit.campaign else []), (_("排查人员"), visit.inspectors),
         (_("检查内容"), visit.scope),
+        (_("报告审核"), label(VISIT_REVIEW_STATUSES, visit.review_status)),
         (_("检查表核对"), _("已检查 %(checked)s / %(total)s 项，不符合 %(nonconform)s 项", checked=sheet.checked,
                           total=sheet.total, nonconform=sheet.nonconform) if sheet.total else _("未使用检查表"))])
     story.append(Paragraph(escape(_("不符合项")), st.HEADING))

@@ -4,7 +4,7 @@ from flask import Response, g
 from marshmallow import Schema, fields, validate
 
 from ...extensions import db
-from ...models import VISIT_KINDS
+from ...models import VISIT_KINDS, VISIT_REVIEW_STATUSES
 from ...services import inspections, visit_checkins, visit_files, visit_reports
 from ...services.uow import UnitOfWork
 from .. import visit_report_pdf
@@ -78,6 +78,9 @@ class VisitSchema(Schema):
     acknowledged_by = fields.Function(lambda v: v.acknowledged_by.username if v.acknowledged_by else None,
                                       allow_none=True, metadata={"type": "string"})
     enterprise_remarks = fields.String(allow_none=True)
+    review_status = fields.String(metadata={"enum": list(VISIT_REVIEW_STATUSES), "description": "the report's review "
+                                            "(三级审核); enterprise tokens see released visits only"})
+    released_at = LocalDateTime(allow_none=True, metadata={"description": "when the final review released it"})
     checkins = fields.List(fields.Nested(CheckinSchema), metadata={"description": "到场打卡, first arrival first"})
     checkin_flags = fields.List(fields.String(metadata={"enum": list(visit_checkins.FLAGS)}), metadata={
         "description": "打卡异常: no_check_in, far (> 500 m), no_position, short (< 4 h), no_check_out"})
