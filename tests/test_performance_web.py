@@ -186,3 +186,16 @@ def test_the_complaint_conclusion_on_the_page_and_in_the_api(people, login, api)
     reply = api("quality").post(f"/api/v1/complaints/{first}/answer", json={"answer": "重新核实", "upheld": False})
     assert reply.status_code == 200 and reply.get_json()["upheld"] is False
     assert api("ent_a").get(f"/api/v1/complaints/{first}").get_json()["upheld"] is None  # not approved yet
+
+
+def test_the_pages_in_english(people, november, login):
+    from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
+    client = login("project_lead")
+    client.get("/lang/en")
+    for url in ("/performance?month=2026-11", f"/performance/{people.inspector.id}?month=2026-11",
+                "/performance/supervision", f"/performance/supervision/{november['S1']}",
+                "/performance/supervision/new", f"/performance/supervision/{november['S1']}/edit",
+                "/performance?month=2026-13"):
+        page = without_user_data(text(client.get(url)))
+        assert [w for w in UI_WORDS if w in page] == [], url
+        assert leftover_chinese(page) == {}, url
