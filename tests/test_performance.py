@@ -159,3 +159,17 @@ def test_other_weights_move_the_score(people, november):
                               8, 10, 5, 5)
     card = performance.scorecard(db.session, people.inspector, people.inspector.id, NOVEMBER, rules)
     assert card.score == round((30 * 100 / 3 + 70 * 50) / 100 - 5, 1) == 40.0
+
+
+def test_the_demo_has_a_failed_spot_check_and_this_months_cross_check(app):
+    from app.extensions import db
+    from app.models import StaffSupervision, User
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    rows = db.session.query(StaffSupervision).order_by(StaffSupervision.id).all()
+    assert [(r.kind, r.result, [u.username for u in r.staff]) for r in rows] == [
+        ("unannounced", "fail", ["inspector"]), ("cross_check", "pass", ["project_team"])]
+    lead = db.session.query(User).filter_by(username="project_lead").one()
+    month = Month.of(rows[0].checked_on)
+    found = {c.user.username: c for c in performance.ranking(db.session, lead, month, RULES)}
+    assert ("failed_check", 10) in [(d.kind, d.points) for d in found["inspector"].deductions]
+    assert "short" in [f for v in found["inspector"].signals.visits for f in v.flags]

@@ -116,7 +116,8 @@ def ranking_rows(cards):
                      _num(None if weighted is None else round(float(weighted), 1)), card.deducted]
                     + [_num(card.parts[k].points) for k in performance.KEYS]
                     + [len(s.visits), len(s.verifications), sum(1 for v in s.verifications if v.on_time),
-                       len(s.cases), sum(1 for c in s.cases if c.regraded), sum(1 for c in s.cases if c.quality_problem),
+                       len(s.cases), sum(1 for c in s.cases if c.regraded),
+                       sum(1 for c in s.cases if c.quality_problem),
                        sum(1 for v in s.visits if v.flags), card.parts["satisfaction"].denominator,
                        _num(card.parts["satisfaction"].numerator), len(s.complaints), len(s.supervisions),
                        sum(1 for r in s.supervisions if r.result == "fail")])

@@ -51,7 +51,8 @@ class ComplaintSchema(Schema):
     approved_at = LocalDateTime(allow_none=True, metadata={"description": "when it was approved and sent"})
     approved_by = _username("approved_by")
     upheld = fields.Boolean(allow_none=True, metadata={
-        "description": "the desk's conclusion (投诉属实); null when not concluded, and for enterprise staff until approved"})
+        "description": "the desk's conclusion (投诉属实); null when not concluded, and for enterprise staff until "
+                       "approved"})
 
 
 class ComplaintListSchema(Schema):
