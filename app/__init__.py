@@ -1,7 +1,7 @@
 """Application factory: loads config, initialises extensions, registers blueprints. Nothing else."""
 from flask import Flask
 
-from .config import BASE_DIR, Config, check_production
+from .config import BASE_DIR, Config, check_performance, check_production
 from .extensions import babel, configure_sqlite, db, login_manager, migrate
 
 
@@ -11,6 +11,7 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     check_production(app.config)
+    check_performance(app.config)
     _init_sentry(app)
 
     db.init_app(app)

@@ -37,6 +37,43 @@ def kpi_targets(environ):
     return targets
 
 
+
+# The staff scorecard's weights (绩效考核, seed 000 line 219; services/performance.py), in points of 100: each figure is
+# scored 0–100 and the score is their weighted mean. The quality figures — 报告合格率 (registrations neither re-graded
+# nor found wanting by a quality sample), 整改闭环 (verifications done in time) and 客户满意度 — must weigh at least
+# 30 % together (seed 000 line 925: 质量指标…权重不低于总评分的 30%). Each weight is overridable by
+# PERFORMANCE_WEIGHT_<KEY> (e.g. PERFORMANCE_WEIGHT_WORKLOAD=15); the start fails unless they are whole numbers ≥ 0
+# summing to 100 with the quality ones ≥ 30.
+PERFORMANCE_DEFAULTS = {"workload": 20, "accuracy": 25, "timeliness": 20, "satisfaction": 20, "discipline": 15}
+PERFORMANCE_QUALITY_KEYS = ("accuracy", "timeliness", "satisfaction")
+PERFORMANCE_QUALITY_MIN = 30
+
+
+def check_performance_weights(weights):
+    """The weights as given, or RuntimeError saying what is wrong (called at start on the final configuration)."""
+    if set(weights) != set(PERFORMANCE_DEFAULTS):
+        raise RuntimeError(f"PERFORMANCE_WEIGHTS must have exactly the keys {sorted(PERFORMANCE_DEFAULTS)}")
+    if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in weights.values()):
+        raise RuntimeError(f"PERFORMANCE_WEIGHTS must be whole numbers of points, 0 or more; got {weights}")
+    if sum(weights.values()) != 100:
+        raise RuntimeError(f"PERFORMANCE_WEIGHTS must add up to 100 points; got {sum(weights.values())}")
+    quality = sum(weights[k] for k in PERFORMANCE_QUALITY_KEYS)
+    if quality < PERFORMANCE_QUALITY_MIN:
+        raise RuntimeError(f"the quality weights ({', '.join(PERFORMANCE_QUALITY_KEYS)}) must weigh at least "
+                           f"{PERFORMANCE_QUALITY_MIN} points together (seed 000: 权重不低于总评分的 30%); got {quality}")
+    return weights
+
+
+def performance_weights(environ):
+    weights = {}
+    for key, default in PERFORMANCE_DEFAULTS.items():
+        name = f"PERFORMANCE_WEIGHT_{key.upper()}"
+        text = (environ.get(name) or str(default)).strip()
+        if not (text.isascii() and text.isdigit()):
+            raise RuntimeError(f"{name} must be a whole number of points, e.g. 20; got {text!r}")
+        weights[key] = int(text)
+    return check_performance_weights(weights)
+
 class Config:
     INSTANCE_DIR = Path(_env("INSTANCE_DIR", str(BASE_DIR / "instance")))
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hazards.sqlite3'}")
@@ -115,9 +152,27 @@ class Config:
     # The least share of the visits finished in a period the quality supervisor draws (services/visit_quality.py; seed
     # 000 "单次抽查比例不低于总任务量的15%"), rounded up.
     QUALITY_VISIT_SAMPLE_RATE = float(_env("QUALITY_VISIT_SAMPLE_RATE", "0.15"))
+    PERFORMANCE_WEIGHTS = performance_weights(os.environ)  # see PERFORMANCE_DEFAULTS
+    # The scorecard's workload figure is full at this many visits and verifications in a month.
+    PERFORMANCE_MONTHLY_WORKLOAD = int(_env("PERFORMANCE_MONTHLY_WORKLOAD", "8"))
+    # Points taken off a month's score: each 不合格 supervision record of the person, each one that also brought a
+    # public criticism (通报批评, on top), and each upheld complaint about a visit of theirs.
+    PERFORMANCE_DEDUCT_FAILED_CHECK = int(_env("PERFORMANCE_DEDUCT_FAILED_CHECK", "10"))
+    PERFORMANCE_DEDUCT_CRITICISM = int(_env("PERFORMANCE_DEDUCT_CRITICISM", "5"))
+    PERFORMANCE_DEDUCT_COMPLAINT = int(_env("PERFORMANCE_DEDUCT_COMPLAINT", "5"))
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")
+
+
+def check_performance(config):
+    """The scorecard's weights and numbers as finally configured (also when create_app is given them)."""
+    check_performance_weights(config["PERFORMANCE_WEIGHTS"])
+    for name in ("PERFORMANCE_MONTHLY_WORKLOAD", "PERFORMANCE_DEDUCT_FAILED_CHECK", "PERFORMANCE_DEDUCT_CRITICISM",
+                 "PERFORMANCE_DEDUCT_COMPLAINT"):
+        value, least = config[name], 1 if name.endswith("WORKLOAD") else 0
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise RuntimeError(f"{name} must be a whole number, at least {least}; got {value!r}")
 
 
 def check_production(config):

@@ -65,3 +65,5 @@ from .meeting import (ACTION_STATUSES, ATTENDEE_KINDS, MEETING_KINDS, MEETING_OR
                       MEETING_STATUSES, Meeting, MeetingAction, MeetingAttendee, MeetingCase)
 from .visit_review import (QUALITY_GRADES, REVIEW_DECISIONS, REVIEW_LEVELS, VISIT_REVIEW_STATUSES,  # noqa: F401
                            VisitQualityRound, VisitQualitySample, VisitReviewStep)
+from .staff_supervision import (SUPERVISION_KINDS, SUPERVISION_MEASURES, SUPERVISION_RESULTS,  # noqa: F401
+                                StaffSupervision, StaffSupervisionPerson)

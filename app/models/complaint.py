@@ -35,6 +35,9 @@ class ServiceComplaint(db.Model):
     review_note = db.Column(db.Text)  # why a project lead sent the draft back
     approved_at = db.Column(UTCDateTime, index=True)  # None: not answered yet
     approved_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
+    # The desk's conclusion drafted with the answer and approved with it (投诉属实 / 不属实); None: not concluded. An
+    # upheld complaint about a visit counts against that visit's team in the staff scorecards (services/performance.py).
+    upheld = db.Column(db.Boolean)
     # The hourly sweep urges each overdue step once.
     investigation_urged_at = db.Column(UTCDateTime)
     answer_urged_at = db.Column(UTCDateTime)

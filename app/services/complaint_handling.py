@@ -14,6 +14,7 @@ from .users import holders_of_role
 
 HANDLERS = ("quality",)  # 服务质量监督岗
 APPROVERS = ("project_lead",)  # 项目经理审核
+UPHELD_CHOICES = {"yes": True, "no": False, "": None}  # a form's 投诉属实 / 不属实 / 暂不认定
 
 
 def may_handle(user):
@@ -72,22 +73,39 @@ def start_investigation(uow, user, complaint_id, note):
     return row
 
 
-def draft_answer(uow, user, complaint_id, answer):
+def read_upheld(value, errors):
+    """The desk's conclusion (投诉属实): True / False, or None when not concluded — from a body's boolean or null, or
+    a form's "yes" / "no" / ""."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip() in UPHELD_CHOICES:
+        return UPHELD_CHOICES[value.strip()]
+    errors["upheld"] = "请选择调查结论：属实、不属实或暂不认定 / choose upheld, not upheld or not concluded"
+    return None
+
+
+def draft_answer(uow, user, complaint_id, answer, upheld=None):
     """The desk's draft of the answer, after the investigation started and until a project lead approves it;
-    a new draft replaces the last one and waits for approval again."""
+    a new draft replaces the last one and waits for approval again. `upheld`: the investigation's conclusion, approved
+    with the answer (an upheld complaint about a visit counts in its team's scorecards, services/performance.py)."""
     row = get_visible(uow.session, user, complaint_id)
     check_handler(user)
     errors = {}
     answer = _required(answer, "answer", errors, "请填写答复内容 / write the answer")
+    upheld = read_upheld(upheld, errors)
     raise_if(errors)
-    before = row.answer
+    before, upheld_before = row.answer, row.upheld
     if not _compare_and_set(uow.session, row, [ServiceComplaint.investigation_started_at.isnot(None),
                                                ServiceComplaint.approved_at.is_(None)],
-                            {"answer": answer, "answer_drafted_at": clock.now(), "answer_drafted_by_id": user.id}):
+                            {"answer": answer, "upheld": upheld, "answer_drafted_at": clock.now(),
+                             "answer_drafted_by_id": user.id}):
         if row.approved_at is not None:
             raise Conflict("答复已审核发送，不能再修改 / the answer was approved and sent")
         raise Conflict("请先启动调查，再拟写答复 / start the investigation before drafting the answer")
-    audit.record(uow, None, user, "complaint_answer_drafted", changes={"answer": [before, answer]},
+    changes = {"answer": [before, answer]}
+    if upheld_before != upheld:
+        changes["complaint_upheld"] = [upheld_before, upheld]
+    audit.record(uow, None, user, "complaint_answer_drafted", changes=changes,
                  details={"complaint_id": row.id}, subject=("complaint", row.id))
     key = f"complaint:{row.id}:drafted:{_drafts(uow.session, row)}"
     notifications.send(uow, notifications.role_holders_without(uow, APPROVERS, key), "complaint_answer_drafted",

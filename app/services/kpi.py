@@ -139,11 +139,7 @@ def accuracy(session, period, area, target):
     begin, finish = _bounds(period.start, period.end)
     cohort = select(HazardCase.id).where(HazardCase.registered_at >= begin, HazardCase.registered_at < finish,
                                          area.condition(HazardCase.enterprise_id))
-    regraded = select(AuditEvent.case_id).where(
-        AuditEvent.action == "case_updated", AuditEvent.case_id.in_(cohort),
-        AuditEvent.changes[("grade", 0)].as_string().is_not(None))
-    sampled = select(QualitySample.case_id).where(QualitySample.result == "problem",
-                                                  QualitySample.case_id.in_(cohort))
+    regraded, sampled = misidentified(cohort)
     revised, problems = set(session.scalars(regraded)), set(session.scalars(sampled))
     dialect = session.get_bind().dialect.name
     month = local_month(dialect, HazardCase.registered_at).label("month")
@@ -161,6 +157,18 @@ def accuracy(session, period, area, target):
                   .order_by(HazardCase.registered_at, HazardCase.id).limit(LISTED))]
     return Indicator("accuracy", target, _total(counted), _series(period, counted), behind=behind,
                      behind_total=len(revised | problems))
+
+
+def misidentified(cohort):
+    """(the cases of `cohort` — a select of case ids — whose grade was revised after the first grading, those a
+    quality sample concluded 发现问题 of), as selects of case ids: the accuracy's definition, which the staff
+    scorecards (services/performance.py) count by registering inspector."""
+    regraded = select(AuditEvent.case_id).where(
+        AuditEvent.action == "case_updated", AuditEvent.case_id.in_(cohort),
+        AuditEvent.changes[("grade", 0)].as_string().is_not(None))
+    sampled = select(QualitySample.case_id).where(QualitySample.result == "problem",
+                                                  QualitySample.case_id.in_(cohort))
+    return regraded, sampled
 
 
 def rectification(session, period, area, target):

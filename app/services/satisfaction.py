@@ -92,6 +92,15 @@ def build(session, user, flt, low_limit=LOW_LIMIT):
                   low.count())
 
 
+def by_recorder(session, flt):
+    """{recorder's user id: Tally} of the period's visits, as the report's per-recorder table counts them (the staff
+    scorecards, services/performance.py, read each member's satisfaction from here)."""
+    found = {}
+    for _day, recorder_id, visits, rated, ratings, *sums in _per_day_and_recorder(session, flt):
+        found.setdefault(recorder_id, Tally()).add(visits, rated, ratings, sums)
+    return found
+
+
 def _filtered(query, flt):
     query = query.filter(InspectionVisit.visited_on >= flt.since, InspectionVisit.visited_on <= flt.until)
     if flt.township:

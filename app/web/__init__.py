@@ -32,6 +32,7 @@ def register_web(app):
     from . import return_visit_reports, return_visits
     from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
     from . import kpi
+    from . import performance, staff_supervision
     from . import risk_lists, risk_map, risk_points
     from . import meeting_actions, meetings
     from . import offline_capture
@@ -119,6 +120,8 @@ def register_web(app):
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(kpi.bp)
+    app.register_blueprint(performance.bp)
+    app.register_blueprint(staff_supervision.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(health.bp)

@@ -27,6 +27,7 @@ from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
 from .staff_certificates import CERTIFICATE_TITLES, audit_labels as certificate_audit_labels
+from .staff_supervision import SUPERVISION_TITLES, audit_labels as supervision_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 
@@ -42,7 +43,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "emergency_duty": N_("值班安排 #%(id)s"), "risk_point": N_("风险点 #%(id)s"),
                  "risk_map": N_("企业 #%(id)s 的风险分布图"),
                  "meeting": N_("会议 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
-                 "visit_quality_round": N_("排查质量抽查 #%(id)s")}
+                 "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -185,13 +186,14 @@ def _catalog(events):
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
-                        **POINT_TITLES, **MEETING_TITLES}.items():
+                        **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
     equipment_audit_labels(catalog)
     certificate_audit_labels(catalog)
     meeting_audit_labels(catalog)
+    supervision_audit_labels(catalog)
     report_audit_labels(catalog)
     risk_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})

@@ -28,7 +28,7 @@ ENTERPRISE_ACTIONS = ("complaint_raised", "complaint_opened", "complaint_investi
 _NOTICE_KEY = re.compile(r"complaint:(\d+):")
 # The audited fields of a complaint, as the audit log names them.
 COMPLAINT_TITLES = {"kind": N_("投诉类别"), "text": N_("投诉内容"), "investigation_note": N_("调查安排"),
-                    "answer": N_("答复内容"), "review_note": N_("退回意见")}
+                    "answer": N_("答复内容"), "review_note": N_("退回意见"), "complaint_upheld": N_("投诉是否属实")}
 
 restrict(bp, "may_see_complaints", complaints.may_see_complaints,
          N_("服务投诉供企业人员、质量监督专员、项目负责人、应急管理局、管理人员和系统管理员查看"))
@@ -126,7 +126,7 @@ def _show_page(row, step=None, form=None, errors=None, message=None):
 def _step(complaint_id, step, action, flash_text):
     """Run one handling step from its form; the page again with the errors (400) or the refusal (403/409)."""
     row = complaints.get_visible(db.session, current_user, complaint_id)  # 404 for another enterprise's
-    form = {name: request.form.get(name, "") for name in ("note", "answer", "drafted_at")}
+    form = {name: request.form.get(name, "") for name in ("note", "answer", "drafted_at", "upheld")}
     try:
         with UnitOfWork() as uow:
             action(uow, form)
@@ -163,7 +163,7 @@ def investigate(complaint_id):
 @login_required
 def answer(complaint_id):
     return _step(complaint_id, "answer", lambda uow, form: complaint_handling.draft_answer(
-        uow, current_user, complaint_id, form["answer"]), _("答复稿已保存，等待项目负责人审核"))
+        uow, current_user, complaint_id, form["answer"], form["upheld"]), _("答复稿已保存，等待项目负责人审核"))
 
 
 @bp.route("/complaints/<int:complaint_id>/approve", methods=["POST"])

@@ -87,7 +87,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成"),
                 "visit_report_submitted": N_("排查报告待复审"), "visit_report_reviewed": N_("排查报告待终审"),
                 "visit_report_released": N_("排查报告已终审，已送达企业"), "visit_report_returned": N_("排查报告被退回"),
-                "visit_quality_c": N_("排查质量抽查评为 C（需整改）")}
+                "visit_quality_c": N_("排查质量抽查评为 C（需整改）"),
+                "staff_supervision_failed": N_("督查结果不合格")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -223,7 +224,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "meeting_minutes_recorded": N_("登记会议纪要"), "meeting_minutes_issued": N_("印发会议纪要"),
             "meeting_minutes_signed": N_("签收会议纪要"), "meeting_action_added": N_("登记督办事项"),
             "meeting_action_done": N_("督办事项完成"), "meeting_action_cancelled": N_("取消督办事项"),
-            "meeting_action_urged": N_("督办事项逾期催办")}
+            "meeting_action_urged": N_("督办事项逾期催办"),
+            "staff_supervision_recorded": N_("登记督查记录"), "staff_supervision_updated": N_("修改督查记录")}
 
 
 def step_name(name):

@@ -53,6 +53,7 @@ from . import periodic_reports  # noqa: E402,F401
 from . import hazard_sources  # noqa: E402,F401
 from . import emergencies  # noqa: E402,F401
 from . import kpi  # noqa: E402,F401
+from . import performance  # noqa: E402,F401
 from . import risk_points  # noqa: E402,F401
 from . import meetings  # noqa: E402,F401
 from . import visit_review  # noqa: E402,F401

@@ -50,6 +50,9 @@ class ComplaintSchema(Schema):
     review_note = fields.String(allow_none=True, metadata={"description": "why a project lead sent the draft back"})
     approved_at = LocalDateTime(allow_none=True, metadata={"description": "when it was approved and sent"})
     approved_by = _username("approved_by")
+    upheld = fields.Boolean(allow_none=True, metadata={
+        "description": "the desk's conclusion (投诉属实); null when not concluded, and for enterprise staff until "
+                       "approved"})
 
 
 class ComplaintListSchema(Schema):
@@ -77,6 +80,9 @@ class ComplaintNoteSchema(Schema):
 
 class ComplaintAnswerSchema(Schema):
     answer = fields.String(required=True, validate=validate.Length(1, complaints.MAX_TEXT))
+    upheld = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "the investigation's conclusion (投诉属实): true, false or null (not concluded); approved with the "
+                       "answer, an upheld complaint about a visit counts in its team's staff scorecards"})
 
 
 class ComplaintDecisionSchema(Schema):
@@ -93,7 +99,7 @@ def dump(row, user):
     if not complaints.shows_internals(user):
         data.update({name: None for name in INTERNAL})
         if row.approved_at is None:
-            data["answer"] = None
+            data["answer"] = data["upheld"] = None
     return data
 
 
@@ -154,7 +160,8 @@ def investigate_complaint(complaint_id):
 @token_required
 def answer_complaint(complaint_id):
     return _step(complaint_id, complaint_handling.check_handler, ComplaintAnswerSchema(),
-                 lambda uow, body: complaint_handling.draft_answer(uow, g.api_user, complaint_id, body["answer"]))
+                 lambda uow, body: complaint_handling.draft_answer(uow, g.api_user, complaint_id, body["answer"],
+                                                                 body["upheld"]))
 
 
 @api.post("/complaints/<int:complaint_id>/approve")

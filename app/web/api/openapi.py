@@ -14,8 +14,9 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, hazard_sources as hs,
-               inspections, iot, kpi, major_hazards as mh, meetings as mt, oversight, periodic_reports as prr, ratings,
-               public_hazards as ph, public_reports as pr, rectification_checks as rc, referrals as rf, resources,
+               inspections, iot, kpi, major_hazards as mh, meetings as mt, oversight, performance as pf,
+               periodic_reports as prr, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
+               referrals as rf, resources,
                return_visits as rv, risk_points as rp, schemas as s, service_projects as sp, service_reports as sr,
                spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
                warning_cases as wc)
@@ -223,6 +224,7 @@ OPERATIONS.update(kpi.OPERATIONS)  # and the project KPIs' (web/api/kpi.py)
 OPERATIONS.update(rp.OPERATIONS)  # and the enterprises' risk registers' (web/api/risk_points.py)
 OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
 OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit_review.py)
+OPERATIONS.update(pf.OPERATIONS)  # and the staff scorecards' (web/api/performance.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
