@@ -51,3 +51,6 @@ from .drill import DRILL_KINDS, Drill, DrillHazard  # noqa: F401
 from .expert import EXPERT_DOMAINS, Expert, ExpertDispatch  # noqa: F401
 from .equipment import (CALIBRATION_OPTIONAL_KINDS, INSTRUMENT_KINDS, INSTRUMENT_STATUSES, Instrument,  # noqa: F401
                         InstrumentLoan)
+from .liaison import (COMMITMENT_STATUSES, CONTACT_WAYS, ContactCommitment, ContactEntry,  # noqa: F401
+                      LiaisonAssignment)
+from .question import QUESTION_STATUSES, QUESTION_URGENCIES, EnterpriseQuestion, QuestionMessage  # noqa: F401
