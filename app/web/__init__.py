@@ -24,6 +24,7 @@ def register_web(app):
     from . import enforcement
     from . import document_lists, enterprise_documents
     from . import drills, training_plans, trainings
+    from . import liaison, questions
     from . import equipment, experts
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
@@ -85,6 +86,8 @@ def register_web(app):
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)
     app.register_blueprint(drills.bp)
+    app.register_blueprint(liaison.bp)
+    app.register_blueprint(questions.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
     app.register_blueprint(offline_capture.bp)

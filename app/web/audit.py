@@ -8,15 +8,16 @@ from flask_login import current_user, login_required
 
 from ..clock import SHANGHAI, clock
 from ..extensions import db
-from ..models import (ACCIDENT_LEVELS, COMPLAINT_KINDS, MANAGER_CATEGORIES, OPERATION_CATEGORIES,
-                      REVIEW_STATUSES)
+from ..models import (ACCIDENT_LEVELS, COMPLAINT_KINDS, CONTACT_WAYS, MANAGER_CATEGORIES, OPERATION_CATEGORIES,
+                      QUESTION_URGENCIES, REVIEW_STATUSES)
 from ..services import audit_log, users
 from . import forms_render, names
-from .names import N_
+from .names import N_, label
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
+from .liaison import LIAISON_TITLES
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
@@ -120,6 +121,8 @@ def subject_text(event):
         return _("用户 #%(id)s", id=event.subject_id)
     if event.subject_type == "complaint":
         return _("服务投诉 #%(id)s", id=event.subject_id)
+    if event.subject_type == "question":
+        return _("企业咨询 #%(id)s", id=event.subject_id)
     if event.subject_type == "public_report":
         return _("群众举报 #%(id)s", id=event.subject_id)
     if event.subject_type == "typical_case":
@@ -159,7 +162,7 @@ def _catalog(events):
     catalog.labels["enterprise_id"] = {str(i): name for i, name in users.enterprise_names(db.session, ids).items()}
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
-                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES}.items():
+                        **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **LIAISON_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
@@ -167,6 +170,8 @@ def _catalog(events):
     report_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
+    catalog.labels.setdefault("way", {code: label(CONTACT_WAYS, code) for code in CONTACT_WAYS})
+    catalog.labels.setdefault("urgency", {code: label(QUESTION_URGENCIES, code) for code in QUESTION_URGENCIES})
     catalog.labels.setdefault("review_status", {code: review_status(code) for code in REVIEW_STATUSES})
     catalog.labels.setdefault("category", {code: document_category(code)
                                            for code in {**MANAGER_CATEGORIES, **OPERATION_CATEGORIES}})

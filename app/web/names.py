@@ -45,6 +45,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "complaint_answer_returned": N_("投诉答复被退回"), "complaint_answered": N_("服务投诉答复"),
                 "complaint_investigation_overdue": N_("服务投诉超过24小时未启动调查"),
                 "complaint_answer_overdue": N_("服务投诉超过72小时未答复"),
+                "liaison_assigned": N_("被指定为企业联络专员"), "liaison_week_gap": N_("上周未与企业对接"),
+                "question_asked": N_("收到企业咨询"), "question_answered": N_("咨询已答复"),
+                "question_followed_up": N_("企业咨询有新留言"), "question_overdue": N_("企业咨询超时未答复"),
                 "checklist_updated": N_("标准更新通知"), "checklist_change_proposed": N_("检查表修改待审核"),
                 "checklist_change_approved": N_("检查表修改已批准生效"),
                 "checklist_change_rejected": N_("检查表修改被退回"),
@@ -165,7 +168,13 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "drill_updated": N_("修改应急演练记录"), "drill_problem_registered": N_("演练问题登记为隐患"),
             "expert_added": N_("添加专家"), "expert_saved": N_("修改专家信息"), "expert_dispatched": N_("调派专家"),
             "instrument_added": N_("添加设备"), "instrument_saved": N_("修改设备信息"),
-            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还")}
+            "instrument_lent": N_("设备借出"), "instrument_returned": N_("设备归还"),
+            "liaison_assigned": N_("指定企业联络专员"), "liaison_released": N_("取消企业联络专员"),
+            "contact_recorded": N_("登记企业沟通记录"), "commitment_settled": N_("确认企业承诺兑现情况"),
+            "liaison_gaps_notified": N_("提醒联络专员每周对接"),
+            "question_asked": N_("企业提出咨询"), "question_answered": N_("答复企业咨询"),
+            "question_followed_up": N_("企业补充咨询"), "question_closed": N_("关闭企业咨询"),
+            "question_reopened": N_("重新打开企业咨询"), "question_overdue": N_("企业咨询超时催办")}
 
 
 def step_name(name):
