@@ -9,8 +9,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           equipment_calibration, followups, health, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, major_hazards, monthly_report, objections, outbox, referrals, region_risk,
-                          timers, weekly_report)
+                          iot_retention, liaison_weeks, major_hazards, monthly_report, objections, outbox,
+                          question_handling, referrals, region_risk, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -176,6 +176,18 @@ def remind_equipment_calibration():
     return _urge("remind_equipment_calibration", equipment_calibration.remind_due, "calibration reminders")
 
 
+def urge_questions():
+    """Enterprises' questions past their response clock (2 hours; 紧急 30 minutes): the project leads and the liaison
+    told once per wait."""
+    return _urge("urge_questions", question_handling.urge_overdue, "questions urged")
+
+
+def notify_liaison_gaps():
+    """Once a week (checked hourly; each notice once per week and liaison): each liaison told which of their
+    enterprises had no logged contact in the last complete ISO week."""
+    return _urge("notify_liaison_gaps", liaison_weeks.notify_gaps, "liaisons told")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -294,6 +306,10 @@ def job_table(config):
         # daily: a calibration reminder is about a date, never urgent to the hour (each sent once)
         {"id": "remind_equipment_calibration", "func": remind_equipment_calibration, "trigger": "interval",
          "seconds": 86400},
+        # a 30-minute clock for urgent questions: checked every 5 minutes, so an urging comes at most that late
+        {"id": "urge_questions", "func": urge_questions, "trigger": "interval", "seconds": 300},
+        # weekly notices, checked hourly (a scheduler down on Monday still sends them when it starts)
+        {"id": "notify_liaison_gaps", "func": notify_liaison_gaps, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -14,7 +14,7 @@ def test_every_job_runs_right_after_the_scheduler_starts(app):
                                     "urge_followups", "score_cooperation", "urge_complaints", "watch_iot",
                                     "urge_bureau_notices", "urge_referrals", "iot_roll_up", "urge_major_hazards",
                                     "notify_document_expiry",
-                                    "remind_equipment_calibration"}
+                                    "remind_equipment_calibration", "urge_questions", "notify_liaison_gaps"}
     first_runs = sorted(j.next_run_time for j in jobs)
     assert first_runs[0] == now and first_runs[-1] <= now + timedelta(seconds=20)  # all within moments
     assert len(set(first_runs)) == len(jobs)  # staggered

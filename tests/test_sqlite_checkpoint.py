@@ -18,14 +18,14 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
                                         "urge_followups", "score_cooperation", "urge_complaints", "urge_bureau_notices",
                                         "urge_referrals", "watch_iot", "iot_roll_up", "urge_major_hazards",
                                         "notify_document_expiry", "remind_equipment_calibration",
-                                        "checkpoint_sqlite"]
+                                        "urge_questions", "notify_liaison_gaps", "checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60
     assert [j["id"] for j in postgres] == ["sweep_due_timers", "dispatch_outbox", "deliver_monthly_report",
                                           "deliver_weekly_report", "grade_regions", "urge_objections",
                                           "urge_followups", "score_cooperation", "urge_complaints",
                                           "urge_bureau_notices", "urge_referrals", "watch_iot", "iot_roll_up",
                                           "urge_major_hazards", "notify_document_expiry",
-                                          "remind_equipment_calibration"]
+                                          "remind_equipment_calibration", "urge_questions", "notify_liaison_gaps"]
 
 
 def test_commits_leave_the_wal_to_the_job_which_copies_it_into_the_database(app, people):

@@ -48,3 +48,4 @@ from . import enterprise_documents  # noqa: E402,F401
 from . import warning_cases  # noqa: E402,F401
 from . import trainings  # noqa: E402,F401
 from . import resources  # noqa: E402,F401
+from . import liaison  # noqa: E402,F401

@@ -13,10 +13,10 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
-               cooperation, enforcement as ef, enterprise_documents as ed, inspections, iot, major_hazards as mh,
-               oversight, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
-               referrals as rf, resources, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
-               trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
+               cooperation, enforcement as ef, enterprise_documents as ed, inspections, iot, liaison as li,
+               major_hazards as mh, oversight, ratings, public_hazards as ph, public_reports as pr,
+               rectification_checks as rc, referrals as rf, resources, schemas as s, service_projects as sp,
+               service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -212,6 +212,7 @@ OPERATIONS.update(ef.OPERATIONS)  # and the enforcement outcomes' (web/api/enfor
 OPERATIONS.update(ed.OPERATIONS)  # and the enterprises' safety archives' (web/api/enterprise_documents.py)
 OPERATIONS.update(wc.OPERATIONS)  # and the warning cases' (web/api/warning_cases.py)
 OPERATIONS.update(tr.OPERATIONS)  # and the trainings' and drills' (web/api/trainings.py)
+OPERATIONS.update(li.OPERATIONS)  # and the questions' and contact log's (web/api/liaison.py)
 OPERATIONS.update(resources.OPERATIONS)  # and the expert pool's and equipment register's (web/api/resources.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
