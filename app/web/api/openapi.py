@@ -16,7 +16,8 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                cooperation, enforcement as ef, enterprise_documents as ed, inspections, iot, liaison as li,
                major_hazards as mh, oversight, ratings, public_hazards as ph, public_reports as pr,
                rectification_checks as rc, referrals as rf, resources, schemas as s, service_projects as sp,
-               service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
+               service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc,
+               warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
