@@ -82,7 +82,7 @@ def gaps():
                            typed=request.args.get("week", ""), errors=errors, start=start, end=end,
                            previous=liaison_weeks.week_label(monday.fromordinal(monday.toordinal() - 7)),
                            following=liaison_weeks.week_label(monday.fromordinal(monday.toordinal() + 7)),
-                           last=liaison_weeks.week_label(liaison_weeks.last_complete_week()))
+                           in_progress=end > clock.now())
     return (page, 400) if errors else page
 
 
@@ -95,8 +95,8 @@ def enterprise(enterprise_id):
 def _enterprise_page(row, step=None, form=None, errors=None, message=None):
     now = clock.local_now()
     entry_form = form if step == "contact" else {"contacted_at": now.strftime("%Y-%m-%dT%H:%M")}
-    recent, _total = questions.listing(db.session, current_user, questions.QuestionFilter(
-        state="all", enterprise_id=row.id, limit=20))
+    recent = questions.listing(db.session, current_user, questions.QuestionFilter(
+        state="all", enterprise_id=row.id, limit=20))[0] if questions.may_see_questions(current_user) else None
     return render_template("liaison/enterprise.html", row=row, current=liaisons.current(db.session, row.id),
                            assignments=liaisons.history(db.session, row.id),
                            entries=contact_log.entries(db.session, row.id), step=step, form=form or {},
