@@ -9,9 +9,12 @@ from datetime import datetime
 from app.clock import SHANGHAI, clock
 
 from app.extensions import db
-from app.models import ContactEntry, EnterpriseQuestion, UserTownship
+from app.models import ContactCommitment, ContactEntry, EnterpriseQuestion, LiaisonAssignment, UserTownship
+from app.services import liaison_weeks
+from scheduler import jobs
 from tests.liaison_support import ask, assign, contact
 from tests.pdf_support import missing
+from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
 from tests.test_web_support import PNG, text
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -218,3 +221,34 @@ def test_the_api(people, api, make_enterprise):
     assert api("bureau").get("/api/v1/enterprises/99999/contacts").status_code == 404
     elsewhere = make_enterprise("丁厂")
     assert api("project_team").get(f"/api/v1/enterprises/{elsewhere.id}/contacts").get_json()["items"] == []
+
+
+def test_english_pages_show_no_chinese_outside_user_data(people, login):
+    assign(people.project_lead, people.enterprise_a, people.project_team)
+    contact(people.project_team, people.enterprise_a, refused=True, content="电话了解防雷检测进度",
+            commitment_0="补齐作业票", commitment_due_0="2026-11-30")
+    question_id = ask(people.ent_a, "urgent")
+    lead_urls = ("/liaison", "/liaison?scope=none", f"/liaison/enterprises/{people.enterprise_a.id}", "/liaison/gaps",
+                 "/liaison/gaps?week=2026-W48", "/questions", f"/questions/{question_id}")
+    for who, urls in (("project_lead", lead_urls), ("bureau", ("/audit",)),
+                      ("ent_a", ("/", "/questions", "/questions/new", f"/questions/{question_id}"))):
+        client = login(who)
+        client.get("/lang/en")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = without_user_data(text(response))
+            for typed in (c.text for c in db.session.query(ContactCommitment)):  # not in user_data(): ours
+                page = page.replace(typed, "")
+            assert [w for w in UI_WORDS if w in page] == [], url
+            assert leftover_chinese(page) == {}, url
+
+
+def test_the_demo_has_liaisons_a_weekly_gap_and_an_overdue_urgent_question(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    assert db.session.query(LiaisonAssignment).count() == 3
+    gaps = liaison_weeks.gaps(db.session, liaison_weeks.last_complete_week())
+    assert [e.name for e, _a in gaps] == ["新城机械制造厂"]
+    assert db.session.query(ContactCommitment).filter_by(status="broken").count() == 1
+    assert jobs.urge_questions() == 1 and jobs.urge_questions() == 0
+    assert jobs.notify_liaison_gaps() == 1 and jobs.notify_liaison_gaps() == 0

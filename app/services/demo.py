@@ -20,6 +20,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
                service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
                service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
+from . import liaison_demo
 from . import resource_demo
 from .credit_code import with_check_character
 
@@ -121,6 +122,7 @@ def seed(uow, password, only_if_empty=True):
     # A current winter fire-safety campaign (专项行动) with a night check and an unannounced plan.
     campaign_demo.seed(uow, users["project_lead"], users["inspector"])
     training_demo.seed(uow, users, enterprises)  # this year's training plan, two sessions held and a drill
+    liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
