@@ -80,7 +80,7 @@ def test_a_contact_with_commitments_and_their_settling(people):
     with pytest.raises(NotFound):
         settle(people.project_team, 99999, "kept")
     event = db.session.query(AuditEvent).filter_by(action="commitment_settled").order_by(AuditEvent.id).all()[-1]
-    assert event.changes["status"] == ["open", "broken"]
+    assert event.changes["commitment_status"] == ["open", "broken"]
     recorded = db.session.query(AuditEvent).filter_by(action="contact_recorded").one()
     assert recorded.changes["commitments"][1] == ["2026-11-30 11月30日前完成储罐区防雷检测", "2026-11-25 补齐动火作业票"]
 

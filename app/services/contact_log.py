@@ -114,7 +114,8 @@ def settle(uow, user, commitment_id, outcome, note="", enterprise_id=None):
     if row.status != "open":
         raise Conflict("该承诺已确认过 / the commitment was settled already")
     row.status, row.settled_at, row.settled_by_id, row.settle_note = outcome, clock.now(), user.id, note
-    audit.record(uow, None, user, "commitment_settled", changes={"status": ["open", outcome], "settle_note": [None, note]},
+    audit.record(uow, None, user, "commitment_settled", changes={"commitment_status": ["open", outcome],
+                                                                 "settle_note": [None, note]},
                  details={"enterprise_id": row.enterprise_id, "commitment_id": row.id, "text": row.text,
                           "due_on": row.due_on.isoformat()}, subject=("enterprise", row.enterprise_id))
     return row

@@ -52,7 +52,7 @@ def reply(uow, user, question_id, text, file_ids=()):
     message = _add_message(uow, user, row, text, from_staff)
     linked = question_files.attach(uow, user, row, file_ids, f"message:{message.id}")
     audit.record(uow, None, user, "question_answered" if from_staff else "question_followed_up",
-                 changes={"text": [None, text]},
+                 changes={"message": [None, text]},
                  details={"question_id": row.id, "enterprise_id": row.enterprise_id, "message_id": message.id,
                           "waited_seconds": message.waited_seconds, "files": linked}, subject=("question", row.id))
     _tell(uow, row, message, from_staff)
@@ -103,7 +103,7 @@ def close(uow, user, question_id):
     now = clock.now()
     row.status, row.closed_at, row.closed_by_id = "closed", now, user.id
     row.awaiting_since = row.respond_due = None
-    audit.record(uow, None, user, "question_closed", changes={"status": ["open", "closed"]},
+    audit.record(uow, None, user, "question_closed", changes={"question_status": ["open", "closed"]},
                  details={"question_id": row.id, "enterprise_id": row.enterprise_id}, subject=("question", row.id))
     return row
 
@@ -122,7 +122,7 @@ def reopen(uow, user, question_id, text, file_ids=()):
     row.status, row.closed_at, row.closed_by_id = "open", None, None
     message = _add_message(uow, user, row, text, False)
     linked = question_files.attach(uow, user, row, file_ids, f"message:{message.id}")
-    audit.record(uow, None, user, "question_reopened", changes={"status": ["closed", "open"], "text": [None, text]},
+    audit.record(uow, None, user, "question_reopened", changes={"question_status": ["closed", "open"], "message": [None, text]},
                  details={"question_id": row.id, "enterprise_id": row.enterprise_id, "message_id": message.id,
                           "files": linked}, subject=("question", row.id))
     _tell(uow, row, message, False)

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from ..clock import SHANGHAI, clock
 from ..extensions import db
-from ..models import (ACCIDENT_LEVELS, COMPLAINT_KINDS, CONTACT_WAYS, MANAGER_CATEGORIES, OPERATION_CATEGORIES,
-                      QUESTION_URGENCIES, REVIEW_STATUSES)
+from ..models import (ACCIDENT_LEVELS, COMMITMENT_STATUSES, COMPLAINT_KINDS, CONTACT_WAYS, MANAGER_CATEGORIES,
+                      OPERATION_CATEGORIES, QUESTION_STATUSES, QUESTION_URGENCIES, REVIEW_STATUSES)
 from ..services import audit_log, users
 from . import forms_render, names
 from .names import N_, label
@@ -172,6 +172,9 @@ def _catalog(events):
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     catalog.labels.setdefault("way", {code: label(CONTACT_WAYS, code) for code in CONTACT_WAYS})
     catalog.labels.setdefault("urgency", {code: label(QUESTION_URGENCIES, code) for code in QUESTION_URGENCIES})
+    catalog.labels.setdefault("question_status", {code: label(QUESTION_STATUSES, code) for code in QUESTION_STATUSES})
+    catalog.labels.setdefault("commitment_status", {code: label(COMMITMENT_STATUSES, code)
+                                                    for code in COMMITMENT_STATUSES})
     catalog.labels.setdefault("review_status", {code: review_status(code) for code in REVIEW_STATUSES})
     catalog.labels.setdefault("category", {code: document_category(code)
                                            for code in {**MANAGER_CATEGORIES, **OPERATION_CATEGORIES}})

@@ -28,7 +28,8 @@ ENTRY_FIELDS = ("contacted_at", "way", "counterpart", "content", "follow_up", "r
 LIAISON_TITLES = {"liaison": N_("联络专员"), "contacted_at": N_("沟通时间"), "way": N_("沟通方式"),
                   "counterpart": N_("企业对接人"), "content": N_("沟通内容"), "follow_up": N_("后续跟进"),
                   "refused": N_("企业拒绝配合"), "commitments": N_("整改承诺"), "settle_note": N_("兑现情况说明"),
-                  "subject": N_("主题"), "description": N_("问题描述"), "urgency": N_("紧急程度")}
+                  "subject": N_("主题"), "description": N_("问题描述"), "urgency": N_("紧急程度"),
+                  "message": N_("留言内容"), "question_status": N_("咨询状态"), "commitment_status": N_("兑现情况")}
 
 restrict(bp, "may_read_liaison", liaisons.may_read_log,
          N_("联络专员和沟通记录供项目人员、督导组、质量监督专员、应急管理局、管理人员和属地监管查看"))
