@@ -123,7 +123,8 @@ def settle(uow, user, commitment_id, outcome, note="", enterprise_id=None):
 
 def entries(session, enterprise_id, limit=200):
     """The enterprise's contacts, the latest first, with their commitments."""
-    return session.query(ContactEntry).options(selectinload(ContactEntry.commitments), selectinload(ContactEntry.staff)) \
+    return session.query(ContactEntry) \
+        .options(selectinload(ContactEntry.commitments), selectinload(ContactEntry.staff)) \
         .filter_by(enterprise_id=enterprise_id) \
         .order_by(ContactEntry.contacted_at.desc(), ContactEntry.id.desc()).limit(limit).all()
 

@@ -122,7 +122,8 @@ def reopen(uow, user, question_id, text, file_ids=()):
     row.status, row.closed_at, row.closed_by_id = "open", None, None
     message = _add_message(uow, user, row, text, False)
     linked = question_files.attach(uow, user, row, file_ids, f"message:{message.id}")
-    audit.record(uow, None, user, "question_reopened", changes={"question_status": ["closed", "open"], "message": [None, text]},
+    audit.record(uow, None, user, "question_reopened",
+                 changes={"question_status": ["closed", "open"], "message": [None, text]},
                  details={"question_id": row.id, "enterprise_id": row.enterprise_id, "message_id": message.id,
                           "files": linked}, subject=("question", row.id))
     _tell(uow, row, message, False)
