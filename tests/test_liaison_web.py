@@ -252,3 +252,9 @@ def test_the_demo_has_liaisons_a_weekly_gap_and_an_overdue_urgent_question(app):
     assert db.session.query(ContactCommitment).filter_by(status="broken").count() == 1
     assert jobs.urge_questions() == 1 and jobs.urge_questions() == 0
     assert jobs.notify_liaison_gaps() == 1 and jobs.notify_liaison_gaps() == 0
+
+
+def test_notices_link_to_the_question(people, login):
+    question_id = ask(people.ent_a)
+    page = text(login("project_lead").get("/notifications"))
+    assert f'href="/questions/{question_id}"' in page

@@ -129,10 +129,6 @@ def entries(session, enterprise_id, limit=200):
         .order_by(ContactEntry.contacted_at.desc(), ContactEntry.id.desc()).limit(limit).all()
 
 
-def is_overdue(commitment, today=None):
-    return commitment.status == "open" and commitment.due_on < (today or clock.local_now().date())
-
-
 # ---- the overview ------------------------------------------------------------------------------------------------
 def overview(session, user, township="", scope="", q="", limit=50, offset=0):
     """(rows, total) of the enterprises whose log the user reads, by name: each (enterprise, current assignment or

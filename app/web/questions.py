@@ -2,6 +2,7 @@
 the staff side's inbox (mine / all, waiting, overdue, closed) —, asking one (enterprise staff, with files), and a
 question's page with its thread, the response clock and the forms of what the user may do: answer or add a word,
 close, reopen."""
+import re
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -21,6 +22,7 @@ from .uploads import store_chosen_files
 
 bp = Blueprint("questions", __name__)
 PAGE_SIZE = 50
+_NOTICE_KEY = re.compile(r"question:(\d+):")
 
 restrict(bp, "may_see_questions", questions.may_see_questions,
          N_("企业咨询供企业人员、联络专员、项目负责人、应急管理局、管理人员、质量监督专员和属地监管查看"))
@@ -38,6 +40,19 @@ def question_status(row):
     if row.respond_due is None:
         return _("已答复")
     return _("已逾期") if questions.is_overdue(row) else _("待答复")
+
+
+@bp.app_template_global()
+def question_of_notice(notice):
+    """The question a notice is about (its id), for a link from the notifications page; None for other notices."""
+    match = _NOTICE_KEY.match(notice.dedup_key or "") if notice.kind.startswith("question_") else None
+    return int(match.group(1)) if match else None
+
+
+@bp.app_template_global()
+def liaison_page_of_notice(notice):
+    """Whether a notice is a liaison's weekly reminder (linked to the weekly gaps page)."""
+    return notice.kind == "liaison_week_gap"
 
 
 @bp.app_template_filter("duration")
