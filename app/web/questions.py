@@ -55,8 +55,8 @@ def liaison_page_of_notice(notice):
     return notice.kind == "liaison_week_gap"
 
 
-@bp.app_template_filter("duration")
-def duration(seconds):
+@bp.app_template_filter("wait_time")
+def wait_time(seconds):
     """A wait as hours and minutes ("1 小时 5 分钟"); a dash for none."""
     if seconds is None:
         return "—"
