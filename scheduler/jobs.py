@@ -10,8 +10,9 @@ from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           emergency_notices, equipment_calibration, followups, hazard_source_states, health,
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
-                          major_hazards, meeting_actions, monthly_report, objections, outbox, periodic_report_due,
-                          referrals, region_risk, staff_certificate_expiry, timers, weekly_report)
+                          liaison_weeks, major_hazards, meeting_actions, monthly_report, objections, outbox,
+                          periodic_report_due, question_handling, referrals, region_risk, staff_certificate_expiry,
+                          timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -213,6 +214,18 @@ def urge_meeting_actions():
     return _urge("urge_meeting_actions", meeting_actions.urge_overdue, "overdue action items urged")
 
 
+def urge_questions():
+    """Enterprises' questions past their response clock (2 hours; 紧急 30 minutes): the project leads and the liaison
+    told once per wait."""
+    return _urge("urge_questions", question_handling.urge_overdue, "questions urged")
+
+
+def notify_liaison_gaps():
+    """Once a week (checked hourly; each notice once per week and liaison): each liaison told which of their
+    enterprises had no logged contact in the last complete ISO week."""
+    return _urge("notify_liaison_gaps", liaison_weeks.notify_gaps, "liaisons told")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -345,6 +358,10 @@ def job_table(config):
         {"id": "watch_emergencies", "func": watch_emergencies, "trigger": "interval", "seconds": 300},
         # daily: an action item is due by the day (each urged once)
         {"id": "urge_meeting_actions", "func": urge_meeting_actions, "trigger": "interval", "seconds": 86400},
+        # a 30-minute clock for urgent questions: checked every 5 minutes, so an urging comes at most that late
+        {"id": "urge_questions", "func": urge_questions, "trigger": "interval", "seconds": 300},
+        # weekly notices, checked hourly (a scheduler down on Monday still sends them when it starts)
+        {"id": "notify_liaison_gaps", "func": notify_liaison_gaps, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -67,3 +67,6 @@ from .visit_review import (QUALITY_GRADES, REVIEW_DECISIONS, REVIEW_LEVELS, VISI
                            VisitQualityRound, VisitQualitySample, VisitReviewStep)
 from .staff_supervision import (SUPERVISION_KINDS, SUPERVISION_MEASURES, SUPERVISION_RESULTS,  # noqa: F401
                                 StaffSupervision, StaffSupervisionPerson)
+from .liaison import (COMMITMENT_STATUSES, CONTACT_WAYS, ContactCommitment, ContactEntry,  # noqa: F401
+                      LiaisonAssignment)
+from .question import QUESTION_STATUSES, QUESTION_URGENCIES, EnterpriseQuestion, QuestionMessage  # noqa: F401

@@ -9,7 +9,7 @@ from ..clock import clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Attachment, RectificationCheck
 from ..models.attachment import free_of_owners
-from . import (bureau_notices, enterprise_documents, followups, meetings, photo_metadata, projection,
+from . import (bureau_notices, enterprise_documents, followups, meetings, photo_metadata, projection, questions,
                rectification_checks, risk_map, staff_certificates, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
@@ -105,9 +105,9 @@ def _place_and_time(attachment, path, device_position):
 
 _table = Attachment.__table__
 # Only the uploader's own uploads owned by nothing else (models/attachment.py: another case, a visit, a public report,
-# a notice, an enforcement record, a check's record, an archive document, a training session or a risk map), or files
-# already on this case for the same field (a task's saved draft linked them, and a colleague finishes the task); what
-# it did not link is refused (and the caller's transaction, with this statement, rolled back).
+# a notice, an enforcement record, a check's record, an archive document, a training session, a risk map, a meeting or
+# a question), or files already on this case for the same field (a task's saved draft linked them, and a colleague
+# finishes the task); what it did not link is refused (and the caller's transaction, with this statement, rolled back).
 _LINK = update(_table).where(_table.c.public_id.in_(bindparam("b_public_ids", expanding=True)), or_(
     and_(_table.c.uploader_id == bindparam("b_uploader_id"), free_of_owners(_table.c, "case_id"),
          or_(_table.c.case_id.is_(None), _table.c.case_id == bindparam("b_case_id"))),
@@ -163,8 +163,9 @@ def open_for_user(uow, user, public_id, upload_dir):
     read the notice (its recipients' staff, and the bureau's side); an archive document's: anyone who may read the
     enterprise's archive; a training session's material: anyone who may read the session; a staff certificate's scan:
     its holder, administrators and project leads; a risk map's site plan: anyone who may read the enterprise's risk
-    register; a meeting's file: anyone who may read its minutes. A public report's photos and an enforcement record's
-    documents are served by their own pages, which know who may read them."""
+    register; a meeting's file: anyone who may read its minutes; a question's file: anyone who may read the question.
+    A public report's photos and an enforcement record's documents are served by their own pages, which know who may
+    read them."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
     # A public report's photos and an enforcement record's documents are served by their own pages only.
     if attachment is None or attachment.report_id is not None or attachment.enforcement_referral_id is not None:
@@ -195,6 +196,11 @@ def open_for_user(uow, user, public_id, upload_dir):
         if not meetings.may_read(user) or not meetings.sees_minutes(
                 user, meetings.get(uow.session, user, attachment.meeting_id)):
             raise NotFound("attachment not found")
+    elif attachment.question_id is not None:
+        try:
+            questions.get_visible(uow.session, user, attachment.question_id)
+        except (NotFound, NotAllowed):
+            raise NotFound("attachment not found") from None
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)

@@ -20,7 +20,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
                service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
                service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
-from . import (emergency_demo, hazard_source_demo, meeting_demo, performance_demo, periodic_report_demo,
+from . import (emergency_demo, hazard_source_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
                resource_demo, return_visit_demo, risk_point_demo, staff_certificate_demo, visit_review_demo)
 from .credit_code import with_check_character
 
@@ -131,6 +131,7 @@ def seed(uow, password, only_if_empty=True):
     periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
     meeting_demo.seed(uow, users, enterprises)  # a monthly joint meeting, minutes issued, two action items
     performance_demo.seed(uow, users, visits)  # a failed 四不两直 check of the inspector, this month's cross-check
+    liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True

@@ -27,6 +27,7 @@ def register_web(app):
     from . import document_lists, enterprise_documents
     from . import hazard_source_lists, hazard_sources
     from . import drills, training_plans, trainings
+    from . import liaison, questions
     from . import equipment, experts
     from . import staff_certificates
     from . import return_visit_reports, return_visits
@@ -105,6 +106,8 @@ def register_web(app):
     app.register_blueprint(drills.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(meeting_actions.bp)
+    app.register_blueprint(liaison.bp)
+    app.register_blueprint(questions.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
     app.register_blueprint(staff_certificates.bp)

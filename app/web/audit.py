@@ -8,15 +8,16 @@ from flask_login import current_user, login_required
 
 from ..clock import SHANGHAI, clock
 from ..extensions import db
-from ..models import (ACCIDENT_LEVELS, COMPLAINT_KINDS, MANAGER_CATEGORIES, OPERATION_CATEGORIES,
-                      REVIEW_STATUSES)
+from ..models import (ACCIDENT_LEVELS, COMMITMENT_STATUSES, COMPLAINT_KINDS, CONTACT_WAYS, MANAGER_CATEGORIES,
+                      OPERATION_CATEGORIES, QUESTION_STATUSES, QUESTION_URGENCIES, REVIEW_STATUSES)
 from ..services import audit_log, users
 from . import forms_render, names
-from .names import N_
+from .names import N_, label
 from .guards import restrict
 from .downloads import csv_download, xlsx_download
 from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT_TITLES
 from .complaints import COMPLAINT_TITLES, complaint_kind
+from .liaison import LIAISON_TITLES
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
 from .emergencies import EMERGENCY_TITLES
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
@@ -125,7 +126,7 @@ def _export_lines():
 
 # Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
 # 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
-_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES}
+_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES}
 
 
 def subject_titles(catalog, subject_type):
@@ -144,6 +145,8 @@ def subject_text(event):
         return _("用户 #%(id)s", id=event.subject_id)
     if event.subject_type == "complaint":
         return _("服务投诉 #%(id)s", id=event.subject_id)
+    if event.subject_type == "question":
+        return _("企业咨询 #%(id)s", id=event.subject_id)
     if event.subject_type == "public_report":
         return _("群众举报 #%(id)s", id=event.subject_id)
     if event.subject_type == "typical_case":
@@ -186,7 +189,7 @@ def _catalog(events):
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
-                        **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES}.items():
+                        **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES, **LIAISON_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
@@ -198,6 +201,11 @@ def _catalog(events):
     risk_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
+    catalog.labels.setdefault("way", {code: label(CONTACT_WAYS, code) for code in CONTACT_WAYS})
+    catalog.labels.setdefault("urgency", {code: label(QUESTION_URGENCIES, code) for code in QUESTION_URGENCIES})
+    catalog.labels.setdefault("question_status", {code: label(QUESTION_STATUSES, code) for code in QUESTION_STATUSES})
+    catalog.labels.setdefault("commitment_status", {code: label(COMMITMENT_STATUSES, code)
+                                                    for code in COMMITMENT_STATUSES})
     catalog.labels.setdefault("review_status", {code: review_status(code) for code in REVIEW_STATUSES})
     catalog.labels.setdefault("category", {code: document_category(code)
                                            for code in {**MANAGER_CATEGORIES, **OPERATION_CATEGORIES}})

@@ -45,6 +45,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "complaint_answer_returned": N_("投诉答复被退回"), "complaint_answered": N_("服务投诉答复"),
                 "complaint_investigation_overdue": N_("服务投诉超过24小时未启动调查"),
                 "complaint_answer_overdue": N_("服务投诉超过72小时未答复"),
+                "liaison_assigned": N_("被指定为企业联络专员"), "liaison_week_gap": N_("上周未与企业对接"),
+                "question_asked": N_("收到企业咨询"), "question_answered": N_("咨询已答复"),
+                "question_followed_up": N_("企业咨询有新留言"), "question_overdue": N_("企业咨询超时未答复"),
                 "checklist_updated": N_("标准更新通知"), "checklist_change_proposed": N_("检查表修改待审核"),
                 "checklist_change_approved": N_("检查表修改已批准生效"),
                 "checklist_change_rejected": N_("检查表修改被退回"),
@@ -225,7 +228,13 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "meeting_minutes_signed": N_("签收会议纪要"), "meeting_action_added": N_("登记督办事项"),
             "meeting_action_done": N_("督办事项完成"), "meeting_action_cancelled": N_("取消督办事项"),
             "meeting_action_urged": N_("督办事项逾期催办"),
-            "staff_supervision_recorded": N_("登记督查记录"), "staff_supervision_updated": N_("修改督查记录")}
+            "staff_supervision_recorded": N_("登记督查记录"), "staff_supervision_updated": N_("修改督查记录"),
+            "liaison_assigned": N_("指定企业联络专员"), "liaison_released": N_("取消企业联络专员"),
+            "contact_recorded": N_("登记企业沟通记录"), "commitment_settled": N_("确认企业承诺兑现情况"),
+            "liaison_gaps_notified": N_("提醒联络专员每周对接"),
+            "question_asked": N_("企业提出咨询"), "question_answered": N_("答复企业咨询"),
+            "question_followed_up": N_("企业补充咨询"), "question_closed": N_("关闭企业咨询"),
+            "question_reopened": N_("重新打开企业咨询"), "question_overdue": N_("企业咨询超时催办")}
 
 
 def step_name(name):

@@ -57,3 +57,4 @@ from . import performance  # noqa: E402,F401
 from . import risk_points  # noqa: E402,F401
 from . import meetings  # noqa: E402,F401
 from . import visit_review  # noqa: E402,F401
+from . import liaison  # noqa: E402,F401

@@ -14,12 +14,11 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, hazard_sources as hs,
-               inspections, iot, kpi, major_hazards as mh, meetings as mt, oversight, performance as pf,
+               inspections, iot, kpi, liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
                periodic_reports as prr, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
-               referrals as rf, resources,
-               return_visits as rv, risk_points as rp, schemas as s, service_projects as sp, service_reports as sr,
-               spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
-               warning_cases as wc)
+               referrals as rf, resources, return_visits as rv, risk_points as rp, schemas as s, service_projects as sp,
+               service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc,
+               visit_review as vr, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -215,6 +214,7 @@ OPERATIONS.update(ef.OPERATIONS)  # and the enforcement outcomes' (web/api/enfor
 OPERATIONS.update(ed.OPERATIONS)  # and the enterprises' safety archives' (web/api/enterprise_documents.py)
 OPERATIONS.update(wc.OPERATIONS)  # and the warning cases' (web/api/warning_cases.py)
 OPERATIONS.update(tr.OPERATIONS)  # and the trainings' and drills' (web/api/trainings.py)
+OPERATIONS.update(li.OPERATIONS)  # and the questions' and contact log's (web/api/liaison.py)
 OPERATIONS.update(resources.OPERATIONS)  # and the expert pool's and equipment register's (web/api/resources.py)
 OPERATIONS.update(rv.OPERATIONS)  # and the return visits' (web/api/return_visits.py)
 OPERATIONS.update(prr.OPERATIONS)  # and the periodic reports' (web/api/periodic_reports.py)
