@@ -36,7 +36,7 @@ def _number(value, name, errors):
         return None
     low, high = RANGES[name]
     zh, en = _NAMES[name]
-    wrong = f"{zh}应为 {low:g} 到 {high:g} 之间的数（WGS-84 十进制度，如 35.4627）/ the {en} must be a number " \
+    wrong = f"{zh}应为 {low:g} 到 {high:g} 之间的数（WGS-84 十进制度，如 35.4627） / the {en} must be a number " \
             f"from {low:g} to {high:g} (WGS-84 decimal degrees, e.g. 35.4627)"
     if isinstance(value, bool):
         errors[name] = wrong
