@@ -177,3 +177,20 @@ def test_the_api_gives_codes_and_figures(people, county, api):
 def test_anonymous_is_sent_to_log_in(client):
     assert client.get("/map/enterprises.json").status_code == 302
     assert client.get("/api/v1/map/enterprises").status_code == 401
+
+
+def test_names_facts_and_links_follow_the_language(people, county, login):
+    a = county[0]
+    bureau = login("bureau")
+    bureau.get("/lang/en?next=/")
+    props = features(bureau.get("/map/enterprises.json"))[a.name]["properties"]
+    facts = dict(props["facts"])
+    assert props["category_name"] == "High (3 or more reasons)"
+    assert facts["Open hazards"] == "1, of them 1 major"
+    assert facts["Risk tags"] == "Ammonia refrigeration, Confined-space work"
+    assert facts["Major hazard sources"] == "Yes (register text)"
+    assert [link["label"] for link in props["links"]][:2] == ["Hazard list", "Supervision record"]
+    legend = bureau.get("/map/enterprises.json?by=cooperation").get_json()["legend"]
+    assert [item["name"] for item in legend] == ["Class A", "Class B", "Class C", "Not scored yet"]
+    page = text(bureau.get("/map?layer=enterprises"))
+    assert "Enterprises without a position" in page and "Colour by" in page
