@@ -1,6 +1,6 @@
 """On-site check-in at inspection visits (到场打卡 / 离场打卡, services/visit_checkins.py): the server's time, the
-device's position (or none), the distance from the enterprise (the median of its cases' positions while the
-enterprise has no coordinates), the flags (far, no position, under 4 hours, no check-out, no check-in), the 409s,
+device's position (or none), the distance from the enterprise (the median of its cases' positions here, where the
+enterprises have no position of their own: tests/test_enterprise_positions.py has the other case), the flags (far, no position, under 4 hours, no check-out, no check-in), the 409s,
 who may check in, and the visit page, list, CSV, PDF and API that show them."""
 from datetime import timedelta
 

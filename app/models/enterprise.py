@@ -25,8 +25,14 @@ ENTERPRISE_TAGS = {
 }
 
 
+# The position's rule, also a CHECK: WGS-84 degrees (what GPS, the browser and 天地图 give), both or neither.
+POSITION_RULE = ("(latitude IS NULL AND longitude IS NULL) OR (latitude IS NOT NULL AND longitude IS NOT NULL "
+                 "AND latitude >= -90 AND latitude <= 90 AND longitude >= -180 AND longitude <= 180)")
+
+
 class Enterprise(db.Model):
     __tablename__ = "enterprise"
+    __table_args__ = (db.CheckConstraint(POSITION_RULE, name="position"),)
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(200), nullable=False)
     credit_code = db.Column(db.String(18), nullable=False, unique=True)  # 统一社会信用代码
@@ -44,6 +50,10 @@ class Enterprise(db.Model):
     # 新投产、改扩建项目试运行期至: under priority inspection until then (seed 000, 重点监管企业的选取标准 4)
     trial_operation_until = db.Column(db.Date)
     scale = db.Column(db.String(16), nullable=False, default="", server_default="", index=True)  # ENTERPRISE_SCALES
+    # 企业位置 (重点监管点位 on the map, the check-in's reference point): WGS-84 degrees to 6 decimals (about 0.1 m),
+    # exact NUMERIC so a value reads back as typed; read as float. None: not placed yet (services/enterprise_positions.py).
+    latitude = db.Column(db.Numeric(9, 6, asdecimal=False))
+    longitude = db.Column(db.Numeric(9, 6, asdecimal=False))
 
     # the risk tags, one row each (EnterpriseTag): a join table rather than a JSON list, so "enterprises with the
     # tag X" is the same indexed IN (SELECT …) on SQLite and PostgreSQL

@@ -20,11 +20,15 @@ class VisitCheckin(db.Model):
     arrival_longitude = db.Column(db.Float)
     arrival_accuracy_m = db.Column(db.Float)  # the Geolocation API's accuracy radius, as the device reported it
     arrival_distance_m = db.Column(db.Float)  # from the enterprise's position; None: either position unknown
+    # what that position was at the time: "enterprise" (its own coordinates) or "cases" (the median of its cases'
+    # positions, while it had none); None: no distance was worked out
+    arrival_site_source = db.Column(db.String(16))
     departed_at = db.Column(UTCDateTime)
     departure_latitude = db.Column(db.Float)
     departure_longitude = db.Column(db.Float)
     departure_accuracy_m = db.Column(db.Float)
     departure_distance_m = db.Column(db.Float)
+    departure_site_source = db.Column(db.String(16))
     minutes_on_site = db.Column(db.Integer)  # from arrival to departure, set at check-out
 
     visit = db.relationship("InspectionVisit")

@@ -20,8 +20,9 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
                service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
                service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
-from . import (emergency_demo, hazard_source_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
-               resource_demo, return_visit_demo, risk_point_demo, staff_certificate_demo, visit_review_demo)
+from . import (emergency_demo, enterprise_position_demo, hazard_source_demo, liaison_demo, meeting_demo,
+               performance_demo, periodic_report_demo, resource_demo, return_visit_demo, risk_point_demo,
+               staff_certificate_demo, visit_review_demo)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -93,6 +94,7 @@ def seed(uow, password, only_if_empty=True):
         users[username] = user
     uow.session.flush()
     checklist_load.load_standard(uow, None)
+    enterprise_position_demo.seed(uow, users["admin"], enterprises, SITES)  # all but one placed, before the visits
     visits = _seed_visits(uow, users["inspector"], enterprises)
     _seed_cases(uow, users, enterprises, visits)
     _seed_checklist_results(uow, users["inspector"], visits)

@@ -40,6 +40,9 @@ HEADERS = {
     "trial_operation_until": ("试运行期至", "Trial operation until", "试运行截止日期", "试运行期"),
     "scale": ("企业规模", "Scale", "规模", "企业规模（规上/规下/微型）", "规模类型"),
     "tags": ("风险标签", "Risk tags", "企业风险标签", "重点监管类别", "风险类别", "标签"),
+    # WGS-84 decimal degrees (services/enterprise_positions.py)
+    "latitude": ("纬度", "Latitude", "纬度（WGS-84）", "北纬", "lat"),
+    "longitude": ("经度", "Longitude", "经度（WGS-84）", "东经", "lng", "lon"),
 }
 REQUIRED = ("name", "credit_code")
 MAX_ROWS = 5000

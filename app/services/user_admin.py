@@ -16,6 +16,7 @@ from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import ENTERPRISE_SCALES, ROLES, Enterprise, User, UserRole, UserTownship
 from . import audit
 from .credit_code import normalise as normalise_code, problem as code_problem
+from .enterprise_positions import clean_position
 from .enterprise_tags import clean_tags, tagged
 from .field_rules import clean_count, clean_text, parse_date, raise_if
 from .user_scope import clean_department, clean_townships
@@ -28,7 +29,7 @@ ENTERPRISE_COUNTS = ("employees", "safety_managers", "special_workers")
 ENTERPRISE_DATES = ("trial_operation_until",)
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "township", "industry", "main_products",
                      *ENTERPRISE_COUNTS, "main_risks", "major_hazard_sources", "contact_person", "contact_phone",
-                     *ENTERPRISE_DATES, "scale", "tags")
+                     *ENTERPRISE_DATES, "scale", "tags", "latitude", "longitude")
 # What a scale may be typed as (a form sends the code; a spreadsheet the Chinese or English name or a longer form),
 # compared without spaces and case; anything else is an error naming the choices.
 SCALE_WORDS = {**{code: code for code in ENTERPRISE_SCALES},
@@ -101,6 +102,7 @@ def clean_enterprise(uow, fields, enterprise_id=None, stored_code=None):
         values[name] = parse_date(fields.get(name), name, errors)
     values["scale"] = clean_scale(fields.get("scale"), errors)
     values["tags"] = clean_tags(fields.get("tags"), "tags", errors)
+    values["latitude"], values["longitude"] = clean_position(fields.get("latitude"), fields.get("longitude"), errors)
     duplicate_only = set(errors) == {"credit_code"} and errors["credit_code"] == _duplicate_code(code)
     raise_if(errors, Conflict if duplicate_only else ValidationFailed)
     return values

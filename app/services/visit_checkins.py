@@ -10,9 +10,10 @@ Rules:
   later proves nothing. A second arrival or departure, or a departure before the arrival, is a 409.
 - The time is the app clock's, never the device's. The position is the browser's (latitude, longitude, accuracy);
   none when the user refused it or the device had no fix — recorded as "no position", which is itself flagged.
-- The enterprise's position: its own coordinates when the enterprise model has them (it has none today), else the
-  median latitude and longitude of its cases' recorded positions, else unknown (no distance, no "far" flag). The
-  distance is worked out when each stamp is taken and kept with it.
+- The enterprise's position: its own coordinates when it has them (企业位置, set on the register), else the median
+  latitude and longitude of its cases' recorded positions, else unknown (no distance, no "far" flag). The distance
+  is worked out when each stamp is taken and kept with it, with which of the two it was measured from (the
+  stamp's `*_site_source`), so a record stays readable after the enterprise is placed or moved.
 - Flags: arrival or departure farther than 500 m (photo_metadata.FAR_METERS, as for photos), on site under 4 hours,
   no position, no departure once the arrival's day is over, and (for the visit) nobody checked in.
 """
@@ -103,10 +104,9 @@ def site_positions(session, enterprise_ids):
     sites = dict.fromkeys(ids)
     if not ids:
         return sites
-    if hasattr(Enterprise, "latitude") and hasattr(Enterprise, "longitude"):  # once enterprises have coordinates
-        for eid, lat, lng in session.query(Enterprise.id, Enterprise.latitude, Enterprise.longitude) \
-                .filter(Enterprise.id.in_(ids), Enterprise.latitude.isnot(None), Enterprise.longitude.isnot(None)):
-            sites[eid] = Site(lat, lng, "enterprise")
+    for eid, lat, lng in session.query(Enterprise.id, Enterprise.latitude, Enterprise.longitude) \
+            .filter(Enterprise.id.in_(ids), Enterprise.latitude.isnot(None), Enterprise.longitude.isnot(None)):
+        sites[eid] = Site(lat, lng, "enterprise")
     missing = [eid for eid in ids if sites[eid] is None]
     if missing:
         points = {}
@@ -120,9 +120,10 @@ def site_positions(session, enterprise_ids):
 
 
 def _distance(site, latitude, longitude):
+    """(metres from the site, where the site's position came from), or (None, None) when either is unknown."""
     if site is None or latitude is None:
-        return None
-    return round(photo_metadata.distance_m(latitude, longitude, site.latitude, site.longitude), 1)
+        return None, None
+    return round(photo_metadata.distance_m(latitude, longitude, site.latitude, site.longitude), 1), site.source
 
 
 def check_in(uow, actor, visit_id, latitude=None, longitude=None, accuracy=None):
@@ -136,9 +137,10 @@ def check_in(uow, actor, visit_id, latitude=None, longitude=None, accuracy=None)
     if session.query(VisitCheckin.id).filter_by(visit_id=visit.id, user_id=actor.id).first() is not None:
         raise Conflict("你已经到场打卡 / you have already checked in at this visit")
     lat, lng, acc = read_position(latitude, longitude, accuracy)
-    distance = _distance(site_positions(session, [visit.enterprise_id])[visit.enterprise_id], lat, lng)
+    distance, source = _distance(site_positions(session, [visit.enterprise_id])[visit.enterprise_id], lat, lng)
     row = VisitCheckin(visit_id=visit.id, user_id=actor.id, arrived_at=now, arrival_latitude=lat,
-                       arrival_longitude=lng, arrival_accuracy_m=acc, arrival_distance_m=distance)
+                       arrival_longitude=lng, arrival_accuracy_m=acc, arrival_distance_m=distance,
+                       arrival_site_source=source)
     session.add(row)
     try:
         session.flush()
@@ -146,7 +148,7 @@ def check_in(uow, actor, visit_id, latitude=None, longitude=None, accuracy=None)
         raise Conflict("你已经到场打卡 / you have already checked in at this visit") from None
     audit.record(uow, None, actor, "visit_checked_in", details={
         "visit_id": visit.id, "enterprise_id": visit.enterprise_id, "name": visit.enterprise.name,
-        "distance_m": distance, "position": lat is not None})
+        "distance_m": distance, "site_source": source, "position": lat is not None})
     return row
 
 
@@ -163,19 +165,20 @@ def check_out(uow, actor, visit_id, latitude=None, longitude=None, accuracy=None
     if now.astimezone(SHANGHAI).date() != row.arrived_at.astimezone(SHANGHAI).date():
         raise Conflict("到场当天已过，不能再离场打卡 / the day of the check-in is over: the check-out stays missing")
     lat, lng, acc = read_position(latitude, longitude, accuracy)
-    distance = _distance(site_positions(session, [visit.enterprise_id])[visit.enterprise_id], lat, lng)
+    distance, source = _distance(site_positions(session, [visit.enterprise_id])[visit.enterprise_id], lat, lng)
     minutes = int((now - row.arrived_at).total_seconds() // 60)
     # Compare-and-set: of two check-outs at once, one wins and the other is told.
     done = session.execute(update(VisitCheckin).where(VisitCheckin.id == row.id, VisitCheckin.departed_at.is_(None))
                            .values(departed_at=now, departure_latitude=lat, departure_longitude=lng,
-                                   departure_accuracy_m=acc, departure_distance_m=distance, minutes_on_site=minutes)
+                                   departure_accuracy_m=acc, departure_distance_m=distance,
+                                   departure_site_source=source, minutes_on_site=minutes)
                            .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         raise Conflict("你已经离场打卡 / you have already checked out of this visit")
     session.refresh(row)
     audit.record(uow, None, actor, "visit_checked_out", details={
         "visit_id": visit.id, "enterprise_id": visit.enterprise_id, "name": visit.enterprise.name,
-        "distance_m": distance, "position": lat is not None, "minutes_on_site": minutes})
+        "distance_m": distance, "site_source": source, "position": lat is not None, "minutes_on_site": minutes})
     return row
 
 

@@ -23,12 +23,14 @@ def seed(uow, users, visits):
                                    "木工车间除尘系统、配电箱、消防器材、安全管理台账",
                                    "除尘器泄爆口朝向人员通道，建议改向；消防器材巡查记录补签")
         clock.advance(minutes=10)
-        visit_checkins.check_in(uow, inspector, visit.id, None, None, None)
+        # Stamped on site: at the company's registered position (the demo places its enterprises before the visits).
+        here = (company.latitude, company.longitude, 15) if company.latitude is not None else (None, None, None)
+        visit_checkins.check_in(uow, inspector, visit.id, *here)
         items, _recorded = checklist_results.items_of_visit(uow.session, visit)
         checklist_results.record(uow, inspector, visit.id, [{"item_id": i.id, "result": "conform", "note": ""}
                                                             for i in items])
         clock.advance(minutes=260)
-        visit_checkins.check_out(uow, inspector, visit.id, None, None, None)
+        visit_checkins.check_out(uow, inspector, visit.id, *here)
         clock.advance(hours=3)
         visit_review.submit(uow, inspector, visit.id)
     finally:

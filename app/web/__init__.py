@@ -13,6 +13,7 @@ def register_web(app):
     from . import visit_quality, visit_review
     from . import complaints
     from . import checklist_qr, hazard_map, measurement_form, rectification_checks, regrading
+    from . import enterprise_map
     from . import cooperation
     from . import public_hazards, spot_checks, typical_cases
     from . import case_publishing, warning_cases
@@ -75,6 +76,7 @@ def register_web(app):
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)
+    app.register_blueprint(enterprise_map.bp)
     app.register_blueprint(checklist_qr.bp)
     app.register_blueprint(rectification_checks.bp)
     app.register_blueprint(measurement_form.bp)

@@ -12,6 +12,7 @@ from ..services import audit, audit_log, two_factor, user_admin, user_scope, use
 from ..services.uow import UnitOfWork
 from .admin import admin_required
 from .forms_render import bilingual
+from .hazard_map import map_page
 from .names import N_
 from .query_args import page_count, page_number
 from .staff_certificates import CERTIFICATE_TITLES
@@ -29,7 +30,8 @@ ENTERPRISE_TITLES = {"name": N_("企业名称"), "credit_code": N_("统一社会
                      "special_workers": N_("特种作业人员数"), "contact_person": N_("联系人"),
                      "contact_phone": N_("联系电话"), "main_risks": N_("主要风险因素"),
                      "major_hazard_sources": N_("重大危险源"), "trial_operation_until": N_("试运行期至"),
-                     "scale": N_("企业规模"), "tags": N_("风险标签")}
+                     "scale": N_("企业规模"), "tags": N_("风险标签"), "latitude": N_("纬度"),
+                     "longitude": N_("经度")}
 # The accident records' fields (their audit rows are about the enterprise, so its history shows them too).
 ACCIDENT_TITLES = {"occurred_on": N_("事故日期"), "level": N_("事故等级"), "accident_type": N_("事故类别"),
                    "deaths": N_("死亡人数"), "injuries": N_("重伤人数"), "direct_loss": N_("直接经济损失（万元）"),
@@ -100,11 +102,14 @@ def _enterprise_form():
 
 
 def _enterprise_page(enterprise, form, exc=None):
+    """The form, with the small map that sets the position (its base layer and CSP as on the hazard map)."""
     errors, message, status = _errors(exc)
-    return render_template("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
-                           scales=ENTERPRISE_SCALES, tags=ENTERPRISE_TAGS,
-                           message=message, titles={**ENTERPRISE_TITLES, **ACCIDENT_TITLES},
-                           history=_history("enterprise", enterprise)), status
+    response = map_page("admin/enterprise_form.html", enterprise=enterprise, form=form, errors=errors,
+                        scales=ENTERPRISE_SCALES, tags=ENTERPRISE_TAGS,
+                        message=message, titles={**ENTERPRISE_TITLES, **ACCIDENT_TITLES},
+                        history=_history("enterprise", enterprise))
+    response.status_code = status
+    return response
 
 
 # ---- users --------------------------------------------------------------------------------------------------

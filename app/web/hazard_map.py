@@ -3,15 +3,16 @@ base layer comes from MAP_TILE_URL (e.g. 天地图 with the county's key); the p
 images from that host in, and nothing else. Without a tile URL the points are drawn on a blank map."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import GRADES
 from ..models.hazard_case import STATUSES
-from ..services import hazard_map
+from ..services import enterprise_map, hazard_map
 from ..services.access import township_choices
+from . import enterprise_map as enterprise_map_page
 from .cases import _case_filter
 from .names import label
 from .security_headers import CONTENT_SECURITY_POLICY
@@ -23,11 +24,22 @@ FILTERS = ("status", "grade", "township", "overdue", "q")
 @bp.route("")
 @login_required
 def index():
+    """The cases' layer, or with `?layer=enterprises` the enterprises' (web/enterprise_map.py); those who get no
+    enterprises' layer (enterprise staff) see no switch and get 403 for it."""
+    has_enterprises = enterprise_map.may_see_layer(current_user)
+    if request.args.get("layer") == "enterprises":
+        if not has_enterprises:
+            abort(403, _("企业分布图供监管、排查和属地监管人员查看"))
+        context = enterprise_map_page.page_context()
+        response = map_page("map.html", showing="enterprises", has_enterprises=True, **context)
+        response.status_code = 400 if context["errors"] else 200
+        return response
     errors = {}
     _case_filter(request.args, errors)  # the same filters as the case list; a malformed day is named there
     args = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    return map_page("map.html", args=args, grades=GRADES, statuses=STATUSES, errors=errors,
-                    townships=township_choices(db.session, current_user), data_url=url_for("hazard_map.cases", **args))
+    return map_page("map.html", showing="cases", args=args, grades=GRADES, statuses=STATUSES, errors=errors,
+                    has_enterprises=has_enterprises, townships=township_choices(db.session, current_user),
+                    data_url=url_for("hazard_map.cases", **args))
 
 
 def map_page(template, **context):

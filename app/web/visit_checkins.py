@@ -27,6 +27,12 @@ def checkin_flag(code):
         else code
 
 
+@bp.app_template_filter("site_source")
+def site_source(code):
+    """Where a check-in's distance was measured from (VisitCheckin.*_site_source)."""
+    return _(SITE_SOURCES[code]) if code in SITE_SOURCES else code or ""
+
+
 @bp.app_template_filter("duration")
 def duration(minutes):
     """Minutes on site as hours and minutes."""
@@ -45,7 +51,7 @@ def visit_checkin_card(visit):
     mine = next((v.row for v in views if v.row.user_id == current_user.id), None)
     may = visit_checkins.may_check_in(current_user, visit)
     return {"views": views, "flags": visit_checkins.visit_flags(views), "site": site,
-            "site_source": _(SITE_SOURCES[site.source]) if site else None,
+            "site_source": site_source(site.source) if site else None,
             "may_check_in": may and mine is None, "may_check_out": may and mine is not None and mine.departed_at is None,
             "on_team": may, "sees_positions": bool(current_user.roles - {"enterprise"})}
 

@@ -14,7 +14,7 @@ from ..models import VISIT_KINDS, VISIT_REVIEW_STATUSES
 from ..models.hazard_case import GRADES, STATUSES
 from .names import label
 from .template_helpers import distance_text
-from .visit_checkins import checkin_flag, duration
+from .visit_checkins import checkin_flag, duration, site_source
 
 
 def render(report):
@@ -78,6 +78,9 @@ def _checkins(views):
     for view in views:
         row = view.row
         far = [distance_text(d) for d in (row.arrival_distance_m, row.departure_distance_m) if d is not None]
+        measured = row.arrival_site_source or row.departure_site_source  # the enterprise's position, or its cases'
+        if far and measured:
+            far[-1] += _("（按%(source)s）", source=site_source(measured))
         rows.append([Paragraph(escape(v), st.SMALL) for v in (
             row.user.display_name, st.moment(row.arrived_at), st.moment(row.departed_at) if row.departed_at else "—",
             " / ".join(far) or (_("无定位") if row.arrival_latitude is None else _("距离未知")),

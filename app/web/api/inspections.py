@@ -25,11 +25,16 @@ class CheckinSchema(Schema):
     arrival_accuracy_m = fields.Float(attribute="row.arrival_accuracy_m", allow_none=True)
     arrival_distance_m = fields.Float(attribute="row.arrival_distance_m", allow_none=True, metadata={
         "description": "from the enterprise's position when checking in; null when either is unknown"})
+    arrival_site_source = fields.String(attribute="row.arrival_site_source", allow_none=True, metadata={
+        "enum": ["enterprise", "cases"], "description": "what the distance was measured from: the enterprise's own "
+        "position, or the median of its cases' positions while it had none; null with no distance"})
     departed_at = LocalDateTime(attribute="row.departed_at", allow_none=True)
     departure_latitude = fields.Float(attribute="row.departure_latitude", allow_none=True)
     departure_longitude = fields.Float(attribute="row.departure_longitude", allow_none=True)
     departure_accuracy_m = fields.Float(attribute="row.departure_accuracy_m", allow_none=True)
     departure_distance_m = fields.Float(attribute="row.departure_distance_m", allow_none=True)
+    departure_site_source = fields.String(attribute="row.departure_site_source", allow_none=True,
+                                          metadata={"enum": ["enterprise", "cases"]})
     minutes_on_site = fields.Integer(attribute="row.minutes_on_site", allow_none=True)
     on_site = fields.Boolean(metadata={"description": "checked in today and not yet out"})
     flags = fields.List(fields.String(metadata={"enum": [f for f in visit_checkins.FLAGS if f != "no_check_in"]}))

@@ -13,12 +13,12 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
-               cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, hazard_sources as hs,
-               inspections, iot, kpi, liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
-               periodic_reports as prr, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
-               referrals as rf, resources, return_visits as rv, risk_points as rp, schemas as s, service_projects as sp,
-               service_reports as sr, spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc,
-               visit_review as vr, warning_cases as wc)
+               cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, enterprise_map as emap,
+               hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh, meetings as mt,
+               oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
+               public_reports as pr, rectification_checks as rc, referrals as rf, resources, return_visits as rv,
+               risk_points as rp, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
+               trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -47,6 +47,9 @@ OPERATIONS = {
                                    {"201": rc.RectificationCheckSchema}),
     "hazards_map": ("The visible cases with coordinates as GeoJSON (一张图), filtered like the list; open ones "
                     "unless `status` is given", "hazards", None, s.MapQuery, {"200": s.GeoJsonSchema}),
+    "enterprises_map": ("The enterprises the caller may see that have a position, as GeoJSON (重点监管点位), each "
+                        "with a `category` of the chosen colour attribute `by`; not for enterprise staff (403)",
+                        "enterprises", None, emap.EnterpriseMapQuery, {"200": emap.EnterpriseGeoJsonSchema}),
     "hazard_history": ("Audit trail of a visible case", "hazards", None, None, {"200": s.HistorySchema}),
     "hazard_tasks": ("Open tasks of a case", "hazards", None, None, {"200": s.CaseTasksSchema}),
     "hazard_receipt": ("The closure receipt (销号电子回执) of a closed case, as PDF", "hazards", None, None,
