@@ -63,3 +63,4 @@ from .risk_point import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_
                          POINT_KINDS, POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, RiskPoint)
 from .meeting import (ACTION_STATUSES, ATTENDEE_KINDS, MEETING_KINDS, MEETING_ORGANISERS,  # noqa: F401
                       MEETING_STATUSES, Meeting, MeetingAction, MeetingAttendee, MeetingCase)
+from .credit import CREDIT_GRADES, CREDIT_RECORD_KINDS, CreditEvaluation, CreditYear  # noqa: F401

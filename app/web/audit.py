@@ -41,7 +41,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "return_visit_report": N_("回访汇总报告 #%(id)s"), "emergency": N_("突发状况 #%(id)s"),
                  "emergency_duty": N_("值班安排 #%(id)s"), "risk_point": N_("风险点 #%(id)s"),
                  "risk_map": N_("企业 #%(id)s 的风险分布图"),
-                 "meeting": N_("会议 #%(id)s")}
+                 "meeting": N_("会议 #%(id)s"), "credit_year": N_("%(id)s 年度信用评价")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))

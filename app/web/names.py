@@ -216,7 +216,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "meeting_minutes_recorded": N_("登记会议纪要"), "meeting_minutes_issued": N_("印发会议纪要"),
             "meeting_minutes_signed": N_("签收会议纪要"), "meeting_action_added": N_("登记督办事项"),
             "meeting_action_done": N_("督办事项完成"), "meeting_action_cancelled": N_("取消督办事项"),
-            "meeting_action_urged": N_("督办事项逾期催办")}
+            "meeting_action_urged": N_("督办事项逾期催办"),
+            "credit_year_confirmed": N_("确认年度信用评价"), "credit_award_confirmed": N_("确认最佳配合企业名单")}
 
 
 def step_name(name):
