@@ -144,3 +144,14 @@ def test_the_api_gives_the_same_numbers_scoped(year, api):
     assert [i["enterprise"] for i in own["items"]] == ["乙机械制造厂"]
     assert [i["enterprise"] for i in api("town_a").get("/api/v1/credit").get_json()["items"]] == ["甲化工有限公司"]
     assert [i["grade"] for i in api("bureau").get("/api/v1/credit?grade=A").get_json()["items"]] == ["A"]
+
+
+def test_the_pages_in_english(year, login):
+    manager = login("manager")
+    page = text(manager.get("/credit?lang=en"))
+    assert "Enterprise credit evaluation" in page and "Grade B (mostly trustworthy)" in page
+    assert "Interview for poor rectification -5 points" in page  # the method's points table
+    own = text(login("ent_a").get(f"/credit/enterprises/{year.enterprise_a.id}?lang=en"))
+    assert "Credit grades by year" in own and "Administrative penalty" in own and "Provisional" in own
+    awards = text(manager.get("/credit/awards?year=2025&lang=en"))
+    assert "Best cooperating enterprises" in awards and "Proposed by the system" in awards
