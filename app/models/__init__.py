@@ -70,3 +70,4 @@ from .staff_supervision import (SUPERVISION_KINDS, SUPERVISION_MEASURES, SUPERVI
 from .liaison import (COMMITMENT_STATUSES, CONTACT_WAYS, ContactCommitment, ContactEntry,  # noqa: F401
                       LiaisonAssignment)
 from .question import QUESTION_STATUSES, QUESTION_URGENCIES, EnterpriseQuestion, QuestionMessage  # noqa: F401
+from .credit import CREDIT_GRADES, CREDIT_RECORD_KINDS, CreditEvaluation, CreditYear  # noqa: F401

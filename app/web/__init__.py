@@ -15,6 +15,7 @@ def register_web(app):
     from . import checklist_qr, hazard_map, measurement_form, rectification_checks, regrading
     from . import enterprise_map
     from . import cooperation
+    from . import credit, credit_awards
     from . import public_hazards, spot_checks, typical_cases
     from . import case_publishing, warning_cases
     from . import service_reports
@@ -62,6 +63,8 @@ def register_web(app):
     app.register_blueprint(supervision.bp)
     app.register_blueprint(priorities.bp)
     app.register_blueprint(cooperation.bp)
+    app.register_blueprint(credit.bp)
+    app.register_blueprint(credit_awards.bp)
     app.register_blueprint(inspection_plans.bp)
     app.register_blueprint(checklist_admin.bp)
     app.register_blueprint(checklist_review.bp)

@@ -234,7 +234,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "liaison_gaps_notified": N_("提醒联络专员每周对接"),
             "question_asked": N_("企业提出咨询"), "question_answered": N_("答复企业咨询"),
             "question_followed_up": N_("企业补充咨询"), "question_closed": N_("关闭企业咨询"),
-            "question_reopened": N_("重新打开企业咨询"), "question_overdue": N_("企业咨询超时催办")}
+            "question_reopened": N_("重新打开企业咨询"), "question_overdue": N_("企业咨询超时催办"),
+            "credit_year_confirmed": N_("确认年度信用评价"), "credit_award_confirmed": N_("确认最佳配合企业名单")}
 
 
 def step_name(name):

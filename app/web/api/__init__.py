@@ -29,6 +29,7 @@ def _validation_error(exc):
 from . import attachments, auth, followups, hazards, objections, openapi, oversight, tasks  # noqa: E402,F401
 from . import checklist_versions, checklists, inspections, ratings  # noqa: E402,F401
 from . import cooperation  # noqa: E402,F401
+from . import credit  # noqa: E402,F401
 from . import complaints  # noqa: E402,F401
 from . import rectification_checks  # noqa: E402,F401
 from . import spot_checks  # noqa: E402,F401

@@ -13,9 +13,9 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
-               cooperation, emergencies as em, enforcement as ef, enterprise_documents as ed, enterprise_map as emap,
-               hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh, meetings as mt,
-               oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
+               cooperation, credit, emergencies as em, enforcement as ef, enterprise_documents as ed,
+               enterprise_map as emap, hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh,
+               meetings as mt, oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
                public_reports as pr, rectification_checks as rc, referrals as rf, resources, return_visits as rv,
                risk_points as rp, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
                trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr, warning_cases as wc)
@@ -155,6 +155,11 @@ OPERATIONS = {
                            "enterprise for the bureau, managers, quality supervisors, project leads and admins; the "
                            "caller's own enterprise only for enterprise staff", "cooperation", None,
                            cooperation.CooperationQuery, {"200": cooperation.CooperationListSchema}),
+    "credit_evaluations": ("The annual credit evaluation (企业信用评价) of a year, the best score first: computed now "
+                           "until the bureau confirms the closed year, then as frozen; every enterprise for the "
+                           "bureau, managers, project leads, quality supervisors and admins, the area's for township "
+                           "offices, the caller's own for enterprise staff", "credit", None, credit.CreditQuery,
+                           {"200": credit.CreditListSchema}),
     "public_spot_checks": ("Published results of random site checks (双随机一公开), newest first; no token needed",
                            "public", None, spot_checks.PageQuerySchema, {"200": spot_checks.PublicDrawListSchema}),
     "public_spot_check": ("One published draw's results: per drawn case the enterprise, hazard type and grade, when "
