@@ -11,7 +11,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, cooperatio
                           emergency_notices, equipment_calibration, followups, hazard_source_states, health,
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           major_hazards, meeting_actions, monthly_report, objections, outbox, periodic_report_due,
-                          referrals, region_risk, staff_certificate_expiry, timers, weekly_report)
+                          referrals, region_risk, staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -213,6 +213,12 @@ def urge_meeting_actions():
     return _urge("urge_meeting_actions", meeting_actions.urge_overdue, "overdue action items urged")
 
 
+def notify_supply_expiry():
+    """Batches of emergency supplies 30 days from their expiry date, and expired: the point's keeper and the project
+    leads told once per batch each (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_supply_expiry", supply_expiry.notify_due, "supply expiry notices")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -345,6 +351,8 @@ def job_table(config):
         {"id": "watch_emergencies", "func": watch_emergencies, "trigger": "interval", "seconds": 300},
         # daily: an action item is due by the day (each urged once)
         {"id": "urge_meeting_actions", "func": urge_meeting_actions, "trigger": "interval", "seconds": 86400},
+        # daily: an expiry date is a day (each notice sent once)
+        {"id": "notify_supply_expiry", "func": notify_supply_expiry, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

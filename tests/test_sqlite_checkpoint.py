@@ -37,6 +37,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "notify_hazard_source_assessments",
         "watch_emergencies",
         "urge_meeting_actions",
+        "notify_supply_expiry",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

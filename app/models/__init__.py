@@ -63,3 +63,5 @@ from .risk_point import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_
                          POINT_KINDS, POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, RiskPoint)
 from .meeting import (ACTION_STATUSES, ATTENDEE_KINDS, MEETING_KINDS, MEETING_ORGANISERS,  # noqa: F401
                       MEETING_STATUSES, Meeting, MeetingAction, MeetingAttendee, MeetingCase)
+from .supplies import (MOVEMENT_TYPES, SUPPLY_CATEGORIES, SupplyBatch, SupplyCount, SupplyCountLine,  # noqa: F401
+                       SupplyKind, SupplyMinimum, SupplyMovement, SupplyMovementLine, SupplyPoint)

@@ -27,6 +27,7 @@ from .priorities import accident_level
 from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
 from .staff_certificates import CERTIFICATE_TITLES, audit_labels as certificate_audit_labels
+from .supplies import SUPPLY_TITLES, audit_labels as supply_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 
@@ -41,7 +42,8 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "return_visit_report": N_("回访汇总报告 #%(id)s"), "emergency": N_("突发状况 #%(id)s"),
                  "emergency_duty": N_("值班安排 #%(id)s"), "risk_point": N_("风险点 #%(id)s"),
                  "risk_map": N_("企业 #%(id)s 的风险分布图"),
-                 "meeting": N_("会议 #%(id)s")}
+                 "meeting": N_("会议 #%(id)s"), "supply_point": N_("应急物资储备点 #%(id)s"),
+                 "supply_kind": N_("应急物资品种 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -171,7 +173,7 @@ def _catalog(events):
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
                         **EMERGENCY_TITLES, **POINT_TITLES,
-                        **MEETING_TITLES}.items():
+                        **MEETING_TITLES, **SUPPLY_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
@@ -180,6 +182,7 @@ def _catalog(events):
     meeting_audit_labels(catalog)
     report_audit_labels(catalog)
     risk_audit_labels(catalog)
+    supply_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     catalog.labels.setdefault("review_status", {code: review_status(code) for code in REVIEW_STATUSES})

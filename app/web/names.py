@@ -84,7 +84,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "emergency_received": N_("突发状况接报"), "emergency_arrival_late": N_("突发状况到场超时"),
                 "risk_point_returned": N_("风险点被退回"), "risk_point_red": N_("企业辨识出重大风险点"),
                 "meeting_minutes_issued": N_("会议纪要已印发"), "meeting_action_assigned": N_("会议督办事项"),
-                "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成")}
+                "meeting_action_done": N_("督办事项已完成"), "meeting_action_overdue": N_("督办事项逾期未完成"),
+                "supply_expiring": N_("应急物资即将过期"), "supply_expired": N_("应急物资已过期")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -216,7 +217,14 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "meeting_minutes_recorded": N_("登记会议纪要"), "meeting_minutes_issued": N_("印发会议纪要"),
             "meeting_minutes_signed": N_("签收会议纪要"), "meeting_action_added": N_("登记督办事项"),
             "meeting_action_done": N_("督办事项完成"), "meeting_action_cancelled": N_("取消督办事项"),
-            "meeting_action_urged": N_("督办事项逾期催办")}
+            "meeting_action_urged": N_("督办事项逾期催办"),
+            "supply_point_added": N_("添加应急物资储备点"), "supply_point_saved": N_("修改应急物资储备点"),
+            "supply_kind_added": N_("添加应急物资品种"), "supply_kind_saved": N_("修改应急物资品种"),
+            "supply_minimum_set": N_("设置最低储备量"), "supply_received": N_("应急物资入库"),
+            "supply_issued": N_("应急物资出库"), "supply_transferred": N_("应急物资调拨调出"),
+            "supply_transfer_received": N_("应急物资调拨调入"), "supply_scrapped": N_("应急物资报废"),
+            "supply_counted": N_("应急物资盘点"), "supply_batch_expiring": N_("提醒应急物资即将过期"),
+            "supply_batch_expired": N_("提醒应急物资已过期")}
 
 
 def step_name(name):

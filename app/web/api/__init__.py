@@ -55,3 +55,4 @@ from . import emergencies  # noqa: E402,F401
 from . import kpi  # noqa: E402,F401
 from . import risk_points  # noqa: E402,F401
 from . import meetings  # noqa: E402,F401
+from . import supplies  # noqa: E402,F401

@@ -17,7 +17,7 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                inspections, iot, kpi, major_hazards as mh, meetings as mt, oversight, periodic_reports as prr, ratings,
                public_hazards as ph, public_reports as pr, rectification_checks as rc, referrals as rf, resources,
                return_visits as rv, risk_points as rp, schemas as s, service_projects as sp, service_reports as sr,
-               spot_checks, trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
+               spot_checks, supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -221,6 +221,7 @@ OPERATIONS.update(em.OPERATIONS)  # and the emergency incident log's (web/api/em
 OPERATIONS.update(kpi.OPERATIONS)  # and the project KPIs' (web/api/kpi.py)
 OPERATIONS.update(rp.OPERATIONS)  # and the enterprises' risk registers' (web/api/risk_points.py)
 OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
+OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplies.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
