@@ -131,6 +131,16 @@ def test_points_and_kinds_are_kept_by_the_project_leads_with_errors_next_to_the_
     assert "设置最低储备量" in text(login("admin").get("/audit"))
 
 
+def test_the_incident_page_lists_the_supplies_issued_for_it(login, people, store):
+    from tests.emergency_support import receive as receive_call
+    event_id = receive_call(people.inspector, enterprise_id=str(people.enterprise_a.id))
+    code = db.session.get(EmergencyEvent, event_id).code
+    issue(store.keeper, store.warehouse, store.masks, 4, purpose="泄漏处置", incident_code=code)
+    page = text(login("bureau").get(f"/emergencies/{event_id}"))
+    assert 'id="supplies"' in page and "防毒面具 4 套" in page
+    assert 'id="supplies"' not in text(login("ent_a").get(f"/emergencies/{event_id}"))
+
+
 def test_a_count_over_http(login, store):
     keeper = login("liwei")
     url = f"/supplies/points/{store.warehouse}/count"
