@@ -141,6 +141,16 @@ def test_the_incident_page_lists_the_supplies_issued_for_it(login, people, store
     assert 'id="supplies"' not in text(login("ent_a").get(f"/emergencies/{event_id}"))
 
 
+def test_the_expiry_notice_links_to_the_storage_point(login, store):
+    from app.services import supply_expiry
+    from app.services.uow import UnitOfWork
+    with UnitOfWork() as uow:
+        assert supply_expiry.notify_due(uow) == 1  # M-01 expires on 2026-12-10
+        uow.commit()
+    page = text(login("liwei").get("/notifications"))
+    assert "应急物资即将过期" in page and f'href="/supplies/points/{store.warehouse}"' in page
+
+
 def test_a_count_over_http(login, store):
     keeper = login("liwei")
     url = f"/supplies/points/{store.warehouse}/count"

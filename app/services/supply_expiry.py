@@ -43,6 +43,15 @@ def notify_due(uow):
     return sent
 
 
+def point_of_key(session, key):
+    """The storage point of an expiry notice's dedup key ("supply_batch:<id>:<event>"), None for other notices."""
+    parts = (key or "").split(":")
+    if len(parts) != 3 or parts[0] != "supply_batch" or not parts[1].isdigit():
+        return None
+    batch = session.get(SupplyBatch, int(parts[1]))
+    return batch.point_id if batch is not None else None
+
+
 def _tell(uow, batch, quantity, event):
     point, kind = batch.point, batch.kind
     key = f"supply_batch:{batch.id}:{event}"

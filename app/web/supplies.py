@@ -40,6 +40,12 @@ def movement_type(code):
     return label(MOVEMENT_TYPES, code)
 
 
+@bp.app_template_global()
+def supply_point_of_notice(notification):
+    """The storage point an expiry notice is about (its id), for the notifications page's link."""
+    return supply_expiry.point_of_key(db.session, notification.dedup_key)
+
+
 def audit_labels(catalog):
     catalog.labels.setdefault("supply_kind_category", {code: supply_category(code) for code in SUPPLY_CATEGORIES})
 
