@@ -108,7 +108,7 @@ def _flag(value):
 def save_point(uow, user, form, point_id=None):
     """A new storage point (point_id None) or the changed one. A name another point has is 409 on that field; a point
     that still holds stock cannot be closed (transfer or scrap it first)."""
-    from .supply_stock import point_quantity
+    from .supply_stock import point_quantity  # supply_stock imports this module for its checks
     check_may_manage(user)
     row = get_point(uow.session, user, point_id) if point_id is not None else None
     errors = {}

@@ -159,22 +159,27 @@ def record(uow, user, point_id, movement_type, form):
             add_line(uow, movement, batch, -n)
             if target is not None:
                 add_line(uow, movement, _moved_batch(uow, batch, target), n)
-    after = before + (quantity if movement_type == "receipt" else -quantity)
-    details = {"kind": kind.name, "quantity": quantity, "unit": kind.unit, "purpose": values["purpose"],
+    _audit(uow, user, movement, values, before)
+    return movement
+
+
+def _audit(uow, user, movement, values, before):
+    """The movement under its point, the kind's quantity there before → after (a transfer under both points)."""
+    kind, quantity, point, target = values["kind"], movement.quantity, movement.point, values.get("to_point")
+    after = before + (quantity if movement.type == "receipt" else -quantity)
+    details = {"kind": kind.name, "quantity": quantity, "unit": kind.unit, "purpose": movement.purpose,
                "movement_id": movement.id}
-    if movement_type == "receipt":
+    if movement.type == "receipt":
         details.update(batch_no=values["batch_no"], expires_on=values["expires_on"])
     if values.get("incident"):
         details["incident"] = values["incident"].code
     if target is not None:
         details["to_point"] = target.name
+        arrived = quantity_of(uow.session, target.id, kind.id)
         audit.record(uow, None, user, "supply_transfer_received", details={**details, "from_point": point.name},
-                     changes={"supply_quantity": [quantity_of(uow.session, target.id, kind.id) - quantity,
-                                                  quantity_of(uow.session, target.id, kind.id)]},
-                     subject=("supply_point", target.id))
-    audit.record(uow, None, user, ACTIONS[movement_type], changes={"supply_quantity": [before, after]},
+                     changes={"supply_quantity": [arrived - quantity, arrived]}, subject=("supply_point", target.id))
+    audit.record(uow, None, user, ACTIONS[movement.type], changes={"supply_quantity": [before, after]},
                  details=details, subject=("supply_point", point.id))
-    return movement
 
 
 def lock(session, point_ids):
