@@ -103,7 +103,8 @@ def test_a_receipt_needs_an_expiry_date_for_items_with_a_shelf_life(store):
     receive(store.keeper, store.warehouse, store.masks, 10, produced_on="2026-03-15")  # 60 months from it
     assert batch_quantities(store.warehouse, store.masks) == [("", "2031-03-14", 10)]
     with pytest.raises(ValidationFailed) as refused:
-        move(store.keeper, store.warehouse, "receipt", store.kits, "x", expires_on="2026-11-01", produced_on="2027-01-01")
+        move(store.keeper, store.warehouse, "receipt", store.kits, "x", expires_on="2026-11-01",
+             produced_on="2027-01-01")
     assert set(refused.value.fields) == {"quantity", "produced_on", "expires_on"}
     with pytest.raises(ValidationFailed) as refused:
         issue(store.keeper, store.warehouse, store.masks, 1, purpose="", incident_code="TF-2099-0001")

@@ -201,7 +201,8 @@ def test_english_pages_show_no_chinese_outside_user_data(login, store):
     client = login("project_lead")
     client.get("/lang/en")
     for url in ("/supplies", "/supplies/kinds", "/supplies/kinds/new", f"/supplies/kinds/{store.masks}/edit",
-                "/supplies/points/new", f"/supplies/points/{store.warehouse}", f"/supplies/points/{store.warehouse}/edit",
+                "/supplies/points/new", f"/supplies/points/{store.warehouse}",
+                f"/supplies/points/{store.warehouse}/edit",
                 f"/supplies/points/{store.warehouse}/movements/receipt",
                 f"/supplies/points/{store.warehouse}/movements/issue",
                 f"/supplies/points/{store.warehouse}/movements/transfer",

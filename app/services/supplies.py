@@ -190,9 +190,9 @@ def _check_kind(form, errors):
     if shelf not in (None, ""):
         months = whole_number(shelf)
         if months is None or not 1 <= months <= MAX_SHELF_LIFE_MONTHS:
-            errors["shelf_life_months"] = (f"保质期请填写 1 至 {MAX_SHELF_LIFE_MONTHS} 之间的月数，无保质期请留空 / "
-                                           f"enter the shelf life in months (1 to {MAX_SHELF_LIFE_MONTHS}), or leave it "
-                                           "empty")
+            errors["shelf_life_months"] = (
+                f"保质期请填写 1 至 {MAX_SHELF_LIFE_MONTHS} 之间的月数，无保质期请留空 / enter the shelf life in months "
+                f"(1 to {MAX_SHELF_LIFE_MONTHS}), or leave it empty")
         else:
             values["shelf_life_months"] = months
     return values

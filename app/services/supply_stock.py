@@ -18,8 +18,8 @@ from sqlalchemy import func, or_, select, update
 
 from ..clock import clock
 from ..errors import Conflict, NotFound
-from ..models import (SUPPLY_CATEGORIES, EmergencyEvent, SupplyBatch, SupplyKind, SupplyMinimum, SupplyMovement, SupplyMovementLine,
-                      SupplyPoint)
+from ..models import (SUPPLY_CATEGORIES, EmergencyEvent, SupplyBatch, SupplyKind, SupplyMinimum, SupplyMovement,
+                      SupplyMovementLine, SupplyPoint)
 from . import audit
 from .field_rules import MAX_COUNT, clean_text, parse_date, raise_if, row_id, whole_number, years_later_less_a_day
 from .supplies import check_may_record, get_point
@@ -186,8 +186,8 @@ def lock(session, point_ids):
     """Bump the points' stock_version, in id order (two transfers in opposite directions cannot deadlock): the lock
     every movement takes before it reads the balances it changes."""
     for point_id in sorted(set(point_ids)):
-        session.execute(update(SupplyPoint).where(SupplyPoint.id == point_id)
-                        .values(stock_version=SupplyPoint.stock_version + 1).execution_options(synchronize_session=False))
+        bump = update(SupplyPoint).where(SupplyPoint.id == point_id).values(stock_version=SupplyPoint.stock_version + 1)
+        session.execute(bump.execution_options(synchronize_session=False))
 
 
 def draw(session, point, kind, quantity, movement_type, batch=None):
