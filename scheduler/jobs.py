@@ -12,7 +12,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, cooperatio
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           liaison_weeks, major_hazards, meeting_actions, monthly_report, objections, outbox,
                           periodic_report_due, question_handling, referrals, region_risk, staff_certificate_expiry,
-                          timers, weekly_report)
+                          supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -226,6 +226,12 @@ def notify_liaison_gaps():
     return _urge("notify_liaison_gaps", liaison_weeks.notify_gaps, "liaisons told")
 
 
+def notify_supply_expiry():
+    """Batches of emergency supplies 30 days from their expiry date, and expired: the point's keeper and the project
+    leads told once per batch each (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_supply_expiry", supply_expiry.notify_due, "supply expiry notices")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -362,6 +368,8 @@ def job_table(config):
         {"id": "urge_questions", "func": urge_questions, "trigger": "interval", "seconds": 300},
         # weekly notices, checked hourly (a scheduler down on Monday still sends them when it starts)
         {"id": "notify_liaison_gaps", "func": notify_liaison_gaps, "trigger": "interval", "seconds": 3600},
+        # daily: an expiry date is a day (each notice sent once)
+        {"id": "notify_supply_expiry", "func": notify_supply_expiry, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -39,6 +39,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "urge_meeting_actions",
         "urge_questions",
         "notify_liaison_gaps",
+        "notify_supply_expiry",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

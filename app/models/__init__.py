@@ -71,3 +71,5 @@ from .liaison import (COMMITMENT_STATUSES, CONTACT_WAYS, ContactCommitment, Cont
                       LiaisonAssignment)
 from .question import QUESTION_STATUSES, QUESTION_URGENCIES, EnterpriseQuestion, QuestionMessage  # noqa: F401
 from .credit import CREDIT_GRADES, CREDIT_RECORD_KINDS, CreditEvaluation, CreditYear  # noqa: F401
+from .supplies import (MOVEMENT_TYPES, SUPPLY_CATEGORIES, SupplyBatch, SupplyCount, SupplyCountLine,  # noqa: F401
+                       SupplyKind, SupplyMinimum, SupplyMovement, SupplyMovementLine, SupplyPoint)

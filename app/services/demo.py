@@ -22,7 +22,7 @@ from . import (attachments, bureau_notice_receipts, bureau_notices, case_publica
                service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
 from . import (emergency_demo, enterprise_position_demo, hazard_source_demo, liaison_demo, meeting_demo,
                performance_demo, periodic_report_demo, resource_demo, return_visit_demo, risk_point_demo,
-               staff_certificate_demo, visit_review_demo)
+               staff_certificate_demo, supply_demo, visit_review_demo)
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -119,6 +119,7 @@ def seed(uow, password, only_if_empty=True):
     risk_point_demo.seed(uow, users)  # the chemical plant's risk register with its four-colour map (one red point)
     resource_demo.seed(uow, users)  # the expert pool (one dispatched) and the equipment register (one out on loan)
     emergency_demo.seed(uow, users)  # the duty roster and a closed 较大 incident with its analysis report
+    supply_demo.seed(uow, users)  # two storage points with stock, one below its minimum, a batch expiring soon
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
     iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm
     hazard_source_demo.seed(uow, users, enterprises, clock.local_now().date())  # risk tags, 重大危险源 with alarms

@@ -31,6 +31,7 @@ def register_web(app):
     from . import drills, training_plans, trainings
     from . import liaison, questions
     from . import equipment, experts
+    from . import supplies, supply_pages  # noqa: F401 - supply_pages adds its routes to supplies.bp
     from . import staff_certificates
     from . import return_visit_reports, return_visits
     from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
@@ -115,6 +116,7 @@ def register_web(app):
     app.register_blueprint(questions.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
+    app.register_blueprint(supplies.bp)
     app.register_blueprint(staff_certificates.bp)
     app.register_blueprint(return_visits.bp)
     app.register_blueprint(return_visit_reports.bp)

@@ -29,6 +29,7 @@ from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
 from .staff_certificates import CERTIFICATE_TITLES, audit_labels as certificate_audit_labels
 from .staff_supervision import SUPERVISION_TITLES, audit_labels as supervision_audit_labels
+from .supplies import SUPPLY_TITLES, audit_labels as supply_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 
@@ -45,7 +46,8 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "risk_map": N_("企业 #%(id)s 的风险分布图"),
                  "meeting": N_("会议 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
-                 "credit_year": N_("%(id)s 年度信用评价")}
+                 "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
+                 "supply_kind": N_("应急物资品种 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -190,7 +192,8 @@ def _catalog(events):
     for name, title in {**ENTERPRISE_TITLES, **USER_TITLES, **ACCIDENT_TITLES, **VISIT_TITLES,
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
-                        **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES, **LIAISON_TITLES}.items():
+                        **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES, **LIAISON_TITLES,
+                        **SUPPLY_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
@@ -200,6 +203,7 @@ def _catalog(events):
     supervision_audit_labels(catalog)
     report_audit_labels(catalog)
     risk_audit_labels(catalog)
+    supply_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     catalog.labels.setdefault("way", {code: label(CONTACT_WAYS, code) for code in CONTACT_WAYS})

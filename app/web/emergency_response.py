@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from ..clock import SHANGHAI, clock
 from ..errors import DomainError
 from ..extensions import db
-from ..services import audit, emergencies, emergency_duty, emergency_limits, emergency_response, equipment
+from ..services import (audit, emergencies, emergency_duty, emergency_limits, emergency_response, equipment, supplies,
+                        supply_stock)
 from ..services.uow import UnitOfWork
 from . import emergency_pdf
 from .emergencies import EMERGENCY_TITLES, FORM_MOMENT, bp
@@ -42,6 +43,8 @@ def _show_page(row, status=200, message=None, **forms):
         on_duty=emergency_duty.on_duty(db.session) if emergency_duty.may_read(current_user) else None,
         registers_from=emergency_response.may_register_from(current_user, row),
         events=audit.subject_history(db.session, emergencies.SUBJECT, row.id) if internal else [],
+        supplies_issued=(supply_stock.movements(db.session, event_id=row.id) if supplies.may_read(current_user)
+                         else None),
         titles=EMERGENCY_TITLES, message=message,
         stage_form=forms.get("stage_form") or {}, stage_errors=forms.get("stage_errors") or {},
         responder_errors=forms.get("responder_errors") or {},

@@ -91,7 +91,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "visit_report_submitted": N_("排查报告待复审"), "visit_report_reviewed": N_("排查报告待终审"),
                 "visit_report_released": N_("排查报告已终审，已送达企业"), "visit_report_returned": N_("排查报告被退回"),
                 "visit_quality_c": N_("排查质量抽查评为 C（需整改）"),
-                "staff_supervision_failed": N_("督查结果不合格")}
+                "staff_supervision_failed": N_("督查结果不合格"),
+                "supply_expiring": N_("应急物资即将过期"), "supply_expired": N_("应急物资已过期")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -235,7 +236,14 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "question_asked": N_("企业提出咨询"), "question_answered": N_("答复企业咨询"),
             "question_followed_up": N_("企业补充咨询"), "question_closed": N_("关闭企业咨询"),
             "question_reopened": N_("重新打开企业咨询"), "question_overdue": N_("企业咨询超时催办"),
-            "credit_year_confirmed": N_("确认年度信用评价"), "credit_award_confirmed": N_("确认最佳配合企业名单")}
+            "credit_year_confirmed": N_("确认年度信用评价"), "credit_award_confirmed": N_("确认最佳配合企业名单"),
+            "supply_point_added": N_("添加应急物资储备点"), "supply_point_saved": N_("修改应急物资储备点"),
+            "supply_kind_added": N_("添加应急物资品种"), "supply_kind_saved": N_("修改应急物资品种"),
+            "supply_minimum_set": N_("设置最低储备量"), "supply_received": N_("应急物资入库"),
+            "supply_issued": N_("应急物资出库"), "supply_transferred": N_("应急物资调拨调出"),
+            "supply_transfer_received": N_("应急物资调拨调入"), "supply_scrapped": N_("应急物资报废"),
+            "supply_counted": N_("应急物资盘点"), "supply_batch_expiring": N_("提醒应急物资即将过期"),
+            "supply_batch_expired": N_("提醒应急物资已过期")}
 
 
 def step_name(name):
