@@ -53,7 +53,8 @@ def build(session, user, enterprise_id=None, township="", late_only=False):
     if enterprise_id:
         query = query.filter(HazardCase.enterprise_id == enterprise_id)
     if township:
-        query = query.join(Enterprise, Enterprise.id == HazardCase.enterprise_id).filter(Enterprise.township == township)
+        query = query.join(Enterprise, Enterprise.id == HazardCase.enterprise_id) \
+            .filter(Enterprise.township == township)
     cases = query.order_by(HazardCase.rectification_due.is_(None), HazardCase.rectification_due, HazardCase.id) \
         .limit(MAX_ROWS + 1).all()
     truncated = len(cases) > MAX_ROWS

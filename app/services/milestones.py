@@ -7,7 +7,7 @@ day not after the case's own rectification deadline, set and marked done by the 
 enterprise. A milestone past its day without being done is late: flagged on the case page and the timeline, and
 told once (daily job) to the enterprise's staff, the project leads and the supervisor when that is a user.
 The parties are named by the project lead while the case is open. Every change is audited before → after."""
-from ..clock import clock
+from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import CaseMilestone, CaseParties, HazardCase, User
 from . import audit, notifications
@@ -33,7 +33,7 @@ def today():
 def deadline_day(case):
     """The Shanghai day of the case's rectification deadline (None before one is set)."""
     due = case.rectification_due
-    return due.astimezone(clock.local_now().tzinfo).date() if due else None
+    return due.astimezone(SHANGHAI).date() if due else None
 
 
 def is_late(milestone, day=None):
@@ -134,7 +134,7 @@ def complete(uow, user, case_id, milestone_id, values):
             errors["done_on"] = "请填写完成日期 / the date is required"
         elif done_on > today():
             errors["done_on"] = "完成日期不能晚于今天 / cannot be in the future"
-        elif done_on < row.created_at.astimezone(clock.local_now().tzinfo).date():
+        elif done_on < row.created_at.astimezone(SHANGHAI).date():
             errors["done_on"] = "完成日期不能早于节点设立日期 / cannot be before the milestone was set"
     raise_if(errors)
     row.done_on, row.done_note, row.done_by_id = done_on, note, user.id
