@@ -10,9 +10,9 @@ from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
                           emergency_notices, equipment_calibration, followups, hazard_source_states, health,
                           iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
-                          liaison_weeks, major_hazards, meeting_actions, monthly_report, objections, outbox,
-                          periodic_report_due, question_handling, referrals, region_risk, staff_certificate_expiry,
-                          supply_expiry, timers, weekly_report)
+                          liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
+                          outbox, periodic_report_due, question_handling, referrals, region_risk,
+                          staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -232,6 +232,12 @@ def notify_supply_expiry():
     return _urge("notify_supply_expiry", supply_expiry.notify_due, "supply expiry notices")
 
 
+def notify_late_milestones():
+    """Rectification milestones past their day and not done: the enterprise's staff, the project leads and a
+    supervisor who is a user told once per milestone (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_late_milestones", milestones.notify_late, "late milestones told")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -370,6 +376,8 @@ def job_table(config):
         {"id": "notify_liaison_gaps", "func": notify_liaison_gaps, "trigger": "interval", "seconds": 3600},
         # daily: an expiry date is a day (each notice sent once)
         {"id": "notify_supply_expiry", "func": notify_supply_expiry, "trigger": "interval", "seconds": 86400},
+        # daily: a milestone is due by the day (each told once)
+        {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -24,7 +24,7 @@ def register_web(app):
     from . import bureau_notices
     from . import departments, department_gate, referrals
     from . import campaigns
-    from . import major_hazards
+    from . import major_hazards, milestones
     from . import enforcement
     from . import document_lists, enterprise_documents
     from . import hazard_source_lists, hazard_sources
@@ -77,6 +77,7 @@ def register_web(app):
     app.register_blueprint(inspections.bp)
     app.register_blueprint(objections.bp)
     app.register_blueprint(major_hazards.bp)
+    app.register_blueprint(milestones.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)
