@@ -40,6 +40,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "urge_questions",
         "notify_liaison_gaps",
         "notify_supply_expiry",
+        "urge_improvement_items",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -73,3 +73,5 @@ from .question import QUESTION_STATUSES, QUESTION_URGENCIES, EnterpriseQuestion,
 from .credit import CREDIT_GRADES, CREDIT_RECORD_KINDS, CreditEvaluation, CreditYear  # noqa: F401
 from .supplies import (MOVEMENT_TYPES, SUPPLY_CATEGORIES, SupplyBatch, SupplyCount, SupplyCountLine,  # noqa: F401
                        SupplyKind, SupplyMinimum, SupplyMovement, SupplyMovementLine, SupplyPoint)
+from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
+                                SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)
