@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, bureau_notice_receipts, complaints, cooperation, document_expiry,
-                          emergency_notices, equipment_calibration, followups, hazard_source_states, health,
-                          iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
+from app.services import (backup, bureau_notice_receipts, complaints, contractor_evaluations, cooperation,
+                          document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
+                          health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
                           outbox, periodic_report_due, question_handling, referrals, region_risk,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
@@ -238,6 +238,12 @@ def notify_late_milestones():
     return _urge("notify_late_milestones", milestones.notify_late, "late milestones told")
 
 
+def urge_improvement_items():
+    """Improvement items (专项整改) of the bureau's quarterly evaluations past their due day and not closed: the
+    project leads told once per item (daily; a restarted scheduler checks at its start)."""
+    return _urge("urge_improvement_items", contractor_evaluations.urge_overdue, "overdue improvement items")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -378,6 +384,8 @@ def job_table(config):
         {"id": "notify_supply_expiry", "func": notify_supply_expiry, "trigger": "interval", "seconds": 86400},
         # daily: a milestone is due by the day (each told once)
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
+        # daily: an improvement item is due by the day (each overdue item told once)
+        {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -41,6 +41,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "notify_liaison_gaps",
         "notify_supply_expiry",
         "notify_late_milestones",
+        "urge_improvement_items",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -74,3 +74,5 @@ from .credit import CREDIT_GRADES, CREDIT_RECORD_KINDS, CreditEvaluation, Credit
 from .supplies import (MOVEMENT_TYPES, SUPPLY_CATEGORIES, SupplyBatch, SupplyCount, SupplyCountLine,  # noqa: F401
                        SupplyKind, SupplyMinimum, SupplyMovement, SupplyMovementLine, SupplyPoint)
 from .milestone import CaseMilestone, CaseParties  # noqa: F401
+from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
+                                SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)

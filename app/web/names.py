@@ -93,7 +93,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "visit_report_released": N_("排查报告已终审，已送达企业"), "visit_report_returned": N_("排查报告被退回"),
                 "visit_quality_c": N_("排查质量抽查评为 C（需整改）"),
                 "staff_supervision_failed": N_("督查结果不合格"),
-                "supply_expiring": N_("应急物资即将过期"), "supply_expired": N_("应急物资已过期")}
+                "supply_expiring": N_("应急物资即将过期"), "supply_expired": N_("应急物资已过期"),
+                "improvement_item_opened": N_("监管部门评价启动专项整改"),
+                "improvement_item_overdue": N_("专项整改逾期未完成"), "survey_opened": N_("请填写问卷调查")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -246,7 +248,12 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "supply_issued": N_("应急物资出库"), "supply_transferred": N_("应急物资调拨调出"),
             "supply_transfer_received": N_("应急物资调拨调入"), "supply_scrapped": N_("应急物资报废"),
             "supply_counted": N_("应急物资盘点"), "supply_batch_expiring": N_("提醒应急物资即将过期"),
-            "supply_batch_expired": N_("提醒应急物资已过期")}
+            "supply_batch_expired": N_("提醒应急物资已过期"),
+            "contractor_evaluation_added": N_("填写季度评价"), "contractor_evaluation_saved": N_("修改季度评价"),
+            "contractor_evaluation_confirmed": N_("确认季度评价"), "improvement_item_saved": N_("登记专项整改措施"),
+            "improvement_item_closed": N_("关闭专项整改"), "improvement_item_overdue": N_("提醒专项整改逾期"),
+            "survey_round_added": N_("创建问卷调查"), "survey_round_opened": N_("发布问卷调查"),
+            "survey_round_closed": N_("结束问卷调查"), "survey_answered": N_("填写问卷")}
 
 
 def step_name(name):
