@@ -73,3 +73,4 @@ from .question import QUESTION_STATUSES, QUESTION_URGENCIES, EnterpriseQuestion,
 from .credit import CREDIT_GRADES, CREDIT_RECORD_KINDS, CreditEvaluation, CreditYear  # noqa: F401
 from .supplies import (MOVEMENT_TYPES, SUPPLY_CATEGORIES, SupplyBatch, SupplyCount, SupplyCountLine,  # noqa: F401
                        SupplyKind, SupplyMinimum, SupplyMovement, SupplyMovementLine, SupplyPoint)
+from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401

@@ -243,7 +243,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "supply_issued": N_("应急物资出库"), "supply_transferred": N_("应急物资调拨调出"),
             "supply_transfer_received": N_("应急物资调拨调入"), "supply_scrapped": N_("应急物资报废"),
             "supply_counted": N_("应急物资盘点"), "supply_batch_expiring": N_("提醒应急物资即将过期"),
-            "supply_batch_expired": N_("提醒应急物资已过期")}
+            "supply_batch_expired": N_("提醒应急物资已过期"),
+            "platform_entry_recorded": N_("登记平台录入情况")}
 
 
 def step_name(name):
