@@ -90,6 +90,8 @@ class Config:
     # On-site videos (MP4 / MOV / WebM) may be larger; the upload endpoints accept a request body this big.
     MAX_VIDEO_BYTES = int(_env("MAX_VIDEO_BYTES", str(100 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
+    # The 一企一档 dossier ZIP (services/enterprise_dossier.py) is built in memory: its files add up to at most this.
+    MAX_DOSSIER_BYTES = int(_env("MAX_DOSSIER_BYTES", str(200 * 1024 * 1024)))
     # Per uploaded .bpmn / .dmn / form file in the process editor.
     MAX_DIAGRAM_BYTES = int(_env("MAX_DIAGRAM_BYTES", str(2 * 1024 * 1024)))
     BPMN_DIR = Path(_env("BPMN_DIR", str(BASE_DIR / "bpmn")))

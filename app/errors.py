@@ -26,6 +26,11 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

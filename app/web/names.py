@@ -253,7 +253,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "contractor_evaluation_confirmed": N_("确认季度评价"), "improvement_item_saved": N_("登记专项整改措施"),
             "improvement_item_closed": N_("关闭专项整改"), "improvement_item_overdue": N_("提醒专项整改逾期"),
             "survey_round_added": N_("创建问卷调查"), "survey_round_opened": N_("发布问卷调查"),
-            "survey_round_closed": N_("结束问卷调查"), "survey_answered": N_("填写问卷")}
+            "survey_round_closed": N_("结束问卷调查"), "survey_answered": N_("填写问卷"),
+            "platform_entry_recorded": N_("登记平台录入情况")}
 
 
 def step_name(name):

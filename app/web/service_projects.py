@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import ENTERPRISE_SCALES, ENTERPRISE_TAGS
 from ..models.service_project import DEFAULT_TARGET_PERCENT
-from ..services import service_project_coverage, service_project_roster, service_projects
+from ..services import platform_entries, service_project_coverage, service_project_roster, service_projects
 from ..services.uow import UnitOfWork
 from .downloads import csv_download
 from .forms_render import bilingual
@@ -86,6 +86,7 @@ def _show_page(project, roster_errors=None, status=200):
                            reads_all=reads_all, may_manage=may_manage,
                            current=service_projects.is_current(project),
                            elapsed=service_projects.elapsed_percent(project),
+                           platform_done=platform_entries.project_figure(db.session, project.id)[0] if reads_all else 0,
                            candidates=service_projects.candidates(db.session, project) if may_manage else [],
                            roster_errors=roster_errors or {}), status
 

@@ -3,7 +3,7 @@ enterprise's credit record and accident records (the bureau and administrators a
 park safety offices (属地监管) read the same lists and pages for the enterprises of their area."""
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,10 +11,11 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import ACCIDENT_LEVELS
 from ..errors import NotFound
-from ..services import accidents, cooperation, iot_access, iot_device_list, service_reports, sla, sla_views
+from ..services import accidents, cooperation, enterprise_dossier, iot_access, iot_device_list, service_reports, sla, sla_views
 from ..services.access import get_visible_enterprise
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
+from .names import is_english
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 ROLES = ("bureau", "manager", "admin", "quality", "project_lead")
@@ -84,6 +85,21 @@ def remove_accident(enterprise_id, accident_id):
     else:
         flash(_("已删除事故记录"), "success")
     return redirect(url_for("supervision.enterprise", enterprise_id=enterprise_id, _anchor="accidents"))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/dossier.zip")
+@login_required
+def dossier(enterprise_id):
+    """The 一企一档 ZIP (services/enterprise_dossier.py). Not behind `supervisor_required`: an enterprise's staff get
+    404 here (no dossier exists for them), not the 403 of the other supervision pages."""
+    try:
+        name, data = enterprise_dossier.build(db.session, current_user, enterprise_id,
+                                              current_app.config["UPLOAD_DIR"],
+                                              current_app.config["MAX_DOSSIER_BYTES"], english=is_english())
+    except DomainError as exc:
+        abort(exc.status, bilingual(exc.message))
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
