@@ -148,7 +148,7 @@ def user_data():
     strings |= {d.note for d in db.session.query(EmergencyDuty)}
     from app.models import InspectionVisit, VisitQualitySample, VisitReviewStep
     from app.services.visit_checkins import team_names
-    strings |= {name for v in db.session.query(InspectionVisit) for name in team_names(v)}  # names as typed, split
+    strings |= {name for v in db.session.query(InspectionVisit) for name in (v.inspectors, *team_names(v))}  # as typed
     strings |= {s.reason for s in db.session.query(VisitReviewStep)}  # the reviewers' reasons as written
     strings |= {s.findings for s in db.session.query(VisitQualitySample)}
     for version in db.session.query(ProcessVersion):

@@ -3,11 +3,17 @@ remarks, and the inspector sees the confirmation."""
 import re
 
 from test_browser_flow import browser, live_server, log_in, log_out, page  # noqa: F401
+from tests.test_checklist_results import standard  # noqa: F401
 from tests.test_inspections import visit
+from tests.visit_review_support import finish_checklist, walk
 
 
-def test_enterprise_confirms_a_visit_and_the_inspector_sees_it(people, live_server, page):
+def test_enterprise_confirms_a_visit_and_the_inspector_sees_it(people, live_server, page, make_user,
+                                                                standard):  # noqa: F811
     row = visit(people.inspector, people.enterprise_a, findings="建议完善动火审批台账")
+    # The enterprise is told once the report has passed its three-level review (三级审核).
+    finish_checklist(people.inspector, row)
+    row = walk(row, people.inspector, people.project_lead, make_user("tech", "technical_lead"))
     log_in(page, live_server, "ent_a")
     page.goto(f"{live_server}/notifications")
     assert "排查结果待确认" in page.inner_text("main")
