@@ -16,13 +16,10 @@ from ..models import (AccidentRecord, ChecklistItem, ChecklistResult, Enterprise
                       InspectionVisit, User, UserRole, UserTownship)
 from . import (attachments, bureau_notice_receipts, bureau_notices, case_publication_demo, checklist_changes,
                checklist_load, checklist_results, checklist_review, complaint_handling, complaints, cooperation,
-               hazards, iot_demo, major_hazard_demo, objections, public_hazards, public_report_handling,
-               public_reports, rectification_checks, referral_demo, site_check_draws, spot_check_results, tasks,
-               service_project_demo, campaign_demo, enforcement_demo, enterprise_document_demo, service_report_facts,
-               service_reports, training_demo, typical_cases, visit_checkins, visit_ratings)
-from . import (emergency_demo, enterprise_position_demo, hazard_source_demo, liaison_demo, meeting_demo,
-               performance_demo, periodic_report_demo, resource_demo, return_visit_demo, risk_point_demo,
-               staff_certificate_demo, supply_demo, visit_review_demo)
+               hazards, major_hazard_demo, objections, public_hazards, public_report_handling, public_reports,
+               rectification_checks, site_check_draws, spot_check_results, tasks, service_report_facts,
+               service_reports, typical_cases, visit_checkins, visit_ratings)
+from . import demo_features, enterprise_position_demo, visit_review_demo
 from .credit_code import with_check_character
 
 # A 1x1 PNG: real image bytes so the demo's photos pass the same content sniffing as uploads.
@@ -112,29 +109,8 @@ def seed(uow, password, only_if_empty=True):
     case_publication_demo.seed(uow, users)  # published to every enterprise as a warning case (警示案例)
     _seed_service_report(uow, users["project_lead"])
     _seed_notice(uow, users)
-    # the departments and the fire brigade's login; a pressure vessel referred, with the reply
-    referral_demo.seed(uow, users["bureau"], password)
-    enforcement_demo.seed(uow, users["bureau"])  # two cases referred to enforcement: one fined, one overdue
-    enterprise_document_demo.seed(uow, users)  # safety archives: one complete with licences falling due, one returned
-    risk_point_demo.seed(uow, users)  # the chemical plant's risk register with its four-colour map (one red point)
-    resource_demo.seed(uow, users)  # the expert pool (one dispatched) and the equipment register (one out on loan)
-    emergency_demo.seed(uow, users)  # the duty roster and a closed 较大 incident with its analysis report
-    supply_demo.seed(uow, users)  # two storage points with stock, one below its minimum, a batch expiring soon
     _seed_checklist_versions(uow, users["process_owner"], users["technical_lead"])
-    iot_demo.seed(uow, users, enterprises)  # monitoring devices with a day of readings and an open alarm
-    hazard_source_demo.seed(uow, users, enterprises, clock.local_now().date())  # risk tags, 重大危险源 with alarms
-    # Scales, and a current service project with every enterprise on its roster (服务对象名单).
-    service_project_demo.seed(uow, users["project_lead"],
-                              uow.session.query(Enterprise).order_by(Enterprise.id).all())
-    # A current winter fire-safety campaign (专项行动) with a night check and an unannounced plan.
-    campaign_demo.seed(uow, users["project_lead"], users["inspector"])
-    training_demo.seed(uow, users, enterprises)  # this year's training plan, two sessions held and a drill
-    staff_certificate_demo.seed(uow, users)  # certificates: two valid, one running out, one run out (持证率 3 / 6)
-    return_visit_demo.seed(uow, users, enterprises)  # return visits, a key flag and last quarter's report submitted
-    periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
-    meeting_demo.seed(uow, users, enterprises)  # a monthly joint meeting, minutes issued, two action items
-    performance_demo.seed(uow, users, visits)  # a failed 四不两直 check of the inspector, this month's cross-check
-    liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
+    demo_features.seed(uow, users, enterprises, visits, password)  # the later features' demos, in order
     # Last month's cooperation scores (配合评分), so the ranking has a month to show from the start.
     cooperation.score_month(uow, cooperation.previous_month(clock.local_now().date()))
     return True
