@@ -69,10 +69,6 @@ def referrals_card(case):
             referrals.sees_details(current_user), referrals.may_manage(current_user))
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _filter(args, limit=PAGE_SIZE, page=1):
     status = args.get("status", "") if args.get("status") in REFERRAL_STATUSES else ""
     return referrals.ReferralFilter(department_id=int_or_none(args.get("department_id")), status=status,
@@ -145,10 +141,7 @@ def _new_page(case, form, errors, message=None):
 @bp.route("/referrals/<int:referral_id>")
 @login_required
 def show(referral_id):
-    try:
-        row = referrals.get_details(db.session, current_user, referral_id)
-    except DomainError as exc:
-        _refuse(exc)
+    row = referrals.get_details(db.session, current_user, referral_id)
     return _show_page(row, {"received_on": clock.local_now().date().isoformat()}, {})
 
 
@@ -170,10 +163,7 @@ def _reply_files(row):
 @bp.route("/referrals/<int:referral_id>/replies", methods=["POST"])
 @login_required
 def reply(referral_id):
-    try:
-        row = referrals.get_details(db.session, current_user, referral_id)
-    except DomainError as exc:
-        _refuse(exc)
+    row = referrals.get_details(db.session, current_user, referral_id)
     if not referrals.may_reply(current_user, row):
         abort(403, _("只有应急管理局或管理员可以登记部门回复"))
     form = {name: request.form.get(name, "") for name in ("received_on", "outcome", "text")}
@@ -195,12 +185,9 @@ def reply(referral_id):
 @login_required
 def sign(referral_id):
     """签收 by a user of the addressed department; signing again is no error (the first signature stays)."""
-    try:
-        with UnitOfWork() as uow:
-            signed = referrals.sign(uow, current_user, referral_id)
-            uow.commit()
-    except DomainError as exc:
-        _refuse(exc)
+    with UnitOfWork() as uow:
+        signed = referrals.sign(uow, current_user, referral_id)
+        uow.commit()
     flash(_("已签收") if signed else _("此前已签收"), "success" if signed else "message")
     return redirect(url_for("referrals.show", referral_id=referral_id))
 
@@ -208,12 +195,9 @@ def sign(referral_id):
 @bp.route("/referrals/<int:referral_id>/close", methods=["POST"])
 @login_required
 def close(referral_id):
-    try:
-        with UnitOfWork() as uow:
-            referrals.close(uow, current_user, referral_id, request.form.get("close_note", ""))
-            uow.commit()
-    except DomainError as exc:
-        _refuse(exc)
+    with UnitOfWork() as uow:
+        referrals.close(uow, current_user, referral_id, request.form.get("close_note", ""))
+        uow.commit()
     flash(_("移送已办结"), "success")
     return redirect(url_for("referrals.show", referral_id=referral_id))
 
@@ -221,10 +205,7 @@ def close(referral_id):
 @bp.route("/referrals/<int:referral_id>/letter.pdf")
 @login_required
 def letter(referral_id):
-    try:
-        row = referrals.get_details(db.session, current_user, referral_id)
-    except DomainError as exc:
-        _refuse(exc)
+    row = referrals.get_details(db.session, current_user, referral_id)
     return Response(referral_pdf.render(row), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="referral-{row.number}.pdf"'})
 
@@ -232,10 +213,7 @@ def letter(referral_id):
 @bp.route("/referrals/<int:referral_id>/files/<public_id>")
 @login_required
 def reply_file(referral_id, public_id):
-    try:
-        item = referrals.reply_file(db.session, current_user, referral_id, public_id)
-    except DomainError as exc:
-        _refuse(exc)
+    item = referrals.reply_file(db.session, current_user, referral_id, public_id)
     path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
     if not path.is_file():
         abort(404)

@@ -57,10 +57,6 @@ def iso_local(text, fmt="%Y-%m-%d %H:%M"):
     return datetime.fromisoformat(text).astimezone(SHANGHAI).strftime(fmt) if text else "—"
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _labels():
     """What the facts' codes are called, for the templates and the PDF."""
     return {"dimension": lambda c: label(DIMENSIONS, c), "result": lambda c: label(CHECK_RESULTS, c),
@@ -76,11 +72,8 @@ def _typed():
 @bp.route("/supervision/enterprises/<int:enterprise_id>/service-reports/new", methods=["GET", "POST"])
 @login_required
 def new(enterprise_id):
-    try:
-        company = service_reports.enterprise_for(db.session, current_user, enterprise_id)
-        service_reports.check_may_write(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    company = service_reports.enterprise_for(db.session, current_user, enterprise_id)
+    service_reports.check_may_write(current_user)
     if request.method == "GET":
         start, end = service_reports.default_period(db.session, company.id)
         form = {"period_start": start.isoformat(), "period_end": end.isoformat(), "grade": "", "conclusion": "",
@@ -96,11 +89,8 @@ def new(enterprise_id):
 @bp.route("/service-reports/<int:report_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(report_id):
-    try:
-        report = service_reports.get(db.session, current_user, report_id)
-        service_reports.check_may_write(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    report = service_reports.get(db.session, current_user, report_id)
+    service_reports.check_may_write(current_user)
     if not report.is_draft:
         abort(409, _("报告已出具，不能修改"))
     if request.method == "GET":
@@ -128,7 +118,7 @@ def _save(company, form, action, report, write):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _form_page(company, form, fields, None if fields else bilingual(exc.message),
@@ -159,7 +149,7 @@ def issue(report_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         flash("；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message), "error")
         return redirect(url_for("service_reports.show", report_id=report_id))
     flash(_("服务情况报告已出具，已通知企业和应急管理局"), "success")
@@ -168,10 +158,7 @@ def issue(report_id):
 
 # ---- reading -----------------------------------------------------------------------------------------------------
 def _visible(report_id):
-    try:
-        return service_reports.get(db.session, current_user, report_id)
-    except DomainError as exc:
-        _refuse(exc)
+    return service_reports.get(db.session, current_user, report_id)
 
 
 @bp.route("/service-reports/<int:report_id>")
@@ -200,7 +187,7 @@ def withdraw(report_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         errors = {k: bilingual(v) for k, v in exc.fields.items()}
         return _show_page(_visible(report_id), form, errors, None if errors else bilingual(exc.message)), exc.status
@@ -230,10 +217,7 @@ def _read_filter(args, page=1, size=PAGE_SIZE):
 @bp.route("/service-reports")
 @login_required
 def index():
-    try:
-        service_reports.check_may_read(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    service_reports.check_may_read(current_user)
     page = page_number(request.args)
     flt, errors = _read_filter(request.args, page)
     rows, total = ([], 0) if errors else service_reports.listing(db.session, current_user, flt)
@@ -248,10 +232,7 @@ def index():
 @bp.route("/service-reports/export.csv")
 @login_required
 def export():
-    try:
-        service_reports.check_may_read(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    service_reports.check_may_read(current_user)
     flt, errors = _read_filter(request.args)
     if errors:
         abort(400, "; ".join(errors.values()))
