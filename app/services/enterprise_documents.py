@@ -22,9 +22,9 @@ from ..models import (CERTIFICATE_KINDS, DOCUMENT_KINDS, LICENCE_KINDS, MANAGER_
 from ..models.attachment import free_of_owners
 from ..models.enterprise_document import mask_id_number
 from ..models.user import OVERSIGHT_ROLES
-from . import audit, notifications
+from . import audit, record_reviews
 from .access import get_visible_enterprise
-from .field_rules import clean_text, parse_date, raise_if, whole_number, years_later_less_a_day as _years_after
+from .field_rules import clean_text, parse_date, raise_if, years_later_less_a_day as _years_after
 
 SUBJECT = "enterprise_document"
 READERS = tuple(sorted(OVERSIGHT_ROLES | {"township", "enterprise"}))
@@ -257,13 +257,7 @@ def review(uow, user, enterprise_id, document_id, decision, note="", version=Non
     if not may_review(user):
         raise NotAllowed("只有排查人员、项目执行小组、项目负责人和应急管理局可以审核档案资料 / only inspectors, the "
                          "project team, project leads and the bureau review documents")
-    errors = {}
-    note = clean_text(note, MAX_REASON, "review_note", errors)
-    if decision not in ("reviewed", "returned"):
-        errors["decision"] = "请选择审核结论 / choose reviewed or returned"
-    elif decision == "returned" and not note and "review_note" not in errors:
-        errors["review_note"] = "退回须写明原因 / give the reason for returning"
-    raise_if(errors)
+    note = record_reviews.checked_decision(decision, note, MAX_REASON)
     if row.is_retired or row.status != "pending":
         raise Conflict("该资料不在待审核状态 / the document is not awaiting review")
     changes = {"status": [row.status, decision], "review_note": [row.review_note, note]}
@@ -273,10 +267,8 @@ def review(uow, user, enterprise_id, document_id, decision, note="", version=Non
     audit.record(uow, None, user, action, changes=_audit_values(changes), details=_details(row),
                  reason=note if decision == "returned" else "", subject=(SUBJECT, row.id))
     if decision == "returned":
-        key = f"{SUBJECT}:{row.id}:returned:{row.version}"
-        staff = notifications.role_holders(uow, ("enterprise",), row.enterprise_id)
-        notifications.send(uow, staff, "enterprise_document_returned", f"档案资料被退回：{row.title}"[:200],
-                           note[:200], key)
+        record_reviews.tell_returned(uow, row, SUBJECT, "enterprise_document_returned", f"档案资料被退回：{row.title}",
+                                     note)
     return row
 
 
@@ -300,14 +292,8 @@ def retire(uow, user, enterprise_id, document_id, reason, version=None):
 
 
 def _bump(session, row, version, values):
-    """Write `values` and the next version, unless the row moved past `version` meanwhile (Conflict)."""
-    expected = whole_number(version) if version not in (None, "") else row.version
-    done = session.execute(sql_update(EnterpriseDocument).where(
-        EnterpriseDocument.id == row.id, EnterpriseDocument.version == expected)
-        .values(version=expected + 1, **values).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("资料已被他人修改，请刷新后重试 / the document was changed meanwhile; reload and try again")
-    session.refresh(row)
+    record_reviews.versioned_write(session, EnterpriseDocument, row, version, values,
+                                   "资料已被他人修改，请刷新后重试 / the document was changed meanwhile; reload and try again")
 
 
 # ---- files -------------------------------------------------------------------------------------------------------

@@ -16,13 +16,11 @@ import math
 import re
 from datetime import date
 
-from sqlalchemy import update as sql_update
-
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource, IotDevice
 from ..models.user import OVERSIGHT_ROLES
-from . import audit, notifications
+from . import audit, record_reviews
 from .access import get_visible_enterprise
 from .field_rules import clean_text, parse_date, raise_if, row_id, whole_number, years_later_less_a_day
 
@@ -279,13 +277,7 @@ def review(uow, user, enterprise_id, source_id, decision, note="", version=None)
     if not may_review(user, row):
         raise NotAllowed("不能审核自己登记或修改的内容，请由其他人员审核 / you made the latest change: someone else "
                          "reviews it")
-    errors = {}
-    note = clean_text(note, MAX_REASON, "review_note", errors)
-    if decision not in ("reviewed", "returned"):
-        errors["decision"] = "请选择审核结论 / choose reviewed or returned"
-    elif decision == "returned" and not note and "review_note" not in errors:
-        errors["review_note"] = "退回须写明原因 / give the reason for returning"
-    raise_if(errors)
+    note = record_reviews.checked_decision(decision, note, MAX_REASON)
     if row.is_retired or row.status != "pending":
         raise Conflict("该重大危险源不在待审核状态 / the source is not awaiting review")
     changes = {"status": [row.status, decision], "review_note": [row.review_note, note]}
@@ -295,10 +287,8 @@ def review(uow, user, enterprise_id, source_id, decision, note="", version=None)
     audit.record(uow, None, user, action, changes=_audited(changes), details=_details(row),
                  reason=note if decision == "returned" else "", subject=(SUBJECT, row.id))
     if decision == "returned":
-        key = f"{SUBJECT}:{row.id}:returned:{row.version}"
-        staff = notifications.role_holders(uow, ("enterprise",), row.enterprise_id)
-        notifications.send(uow, staff, "hazard_source_returned", f"重大危险源登记被退回：{row.name}"[:200],
-                           note[:200], key)
+        record_reviews.tell_returned(uow, row, SUBJECT, "hazard_source_returned", f"重大危险源登记被退回：{row.name}",
+                                     note)
     return row
 
 
@@ -322,14 +312,8 @@ def retire(uow, user, enterprise_id, source_id, reason, version=None):
 
 
 def _bump(session, row, version, values):
-    """Write `values` and the next version, unless the row moved past `version` meanwhile (Conflict)."""
-    expected = whole_number(version) if version not in (None, "") else row.version
-    done = session.execute(sql_update(HazardSource).where(
-        HazardSource.id == row.id, HazardSource.version == expected)
-        .values(version=(expected or 0) + 1, **values).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("重大危险源已被他人修改，请刷新后重试 / the source was changed meanwhile; reload and try again")
-    session.refresh(row)
+    record_reviews.versioned_write(session, HazardSource, row, version, values,
+                                   "重大危险源已被他人修改，请刷新后重试 / the source was changed meanwhile; reload and try again")
 
 
 # ---- audit -------------------------------------------------------------------------------------------------------

@@ -11,14 +11,12 @@ inspectors, the project team and project leads — the contractor, whose job the
 
 Every change is audited with its values before → after under the point (subject `risk_point`). A change made on an
 older page (the point's `version` moved meanwhile) is a Conflict, not a silent overwrite."""
-from sqlalchemy import update as sql_update
-
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_LINKS, MEASURE_KINDS, POINT_KINDS,
                       UNIT_KINDS, RiskPoint)
 from ..models.user import OVERSIGHT_ROLES
-from . import audit, notifications, risk_levels
+from . import audit, notifications, record_reviews, risk_levels
 from .access import enterprise_condition, get_visible_enterprise
 from .field_rules import clean_text, raise_if, whole_number
 
@@ -182,13 +180,7 @@ def review(uow, user, enterprise_id, point_id, decision, note="", version=None):
     if not may_review(user):
         raise NotAllowed("只有排查人员、项目执行小组和项目负责人可以审核风险点 / only inspectors, the project team "
                          "and project leads review risk points")
-    errors = {}
-    note = clean_text(note, MAX_REASON, "review_note", errors)
-    if decision not in ("reviewed", "returned"):
-        errors["decision"] = "请选择审核结论 / choose reviewed or returned"
-    elif decision == "returned" and not note and "review_note" not in errors:
-        errors["review_note"] = "退回须写明原因 / give the reason for returning"
-    raise_if(errors)
+    note = record_reviews.checked_decision(decision, note, MAX_REASON)
     if row.is_retired or row.status != "pending":
         raise Conflict("该风险点不在待审核状态 / the risk point is not awaiting review")
     now = clock.now()
@@ -202,9 +194,7 @@ def review(uow, user, enterprise_id, point_id, decision, note="", version=None):
     audit.record(uow, None, user, action, changes=_audited(changes), details=_details(row),
                  reason=note if decision == "returned" else "", subject=(SUBJECT, row.id))
     if decision == "returned":
-        staff = notifications.role_holders(uow, ("enterprise",), row.enterprise_id)
-        notifications.send(uow, staff, "risk_point_returned", f"风险点被退回：{row.name}"[:200], note[:200],
-                           f"{SUBJECT}:{row.id}:returned:{row.version}")
+        record_reviews.tell_returned(uow, row, SUBJECT, "risk_point_returned", f"风险点被退回：{row.name}", note)
     if tell_bureau:
         bureau = notifications.role_holders(uow, ("bureau",))
         notifications.send(uow, bureau, "risk_point_red", f"重大风险点：{row.enterprise.name} · {row.name}"[:200],
@@ -233,14 +223,8 @@ def retire(uow, user, enterprise_id, point_id, reason, version=None):
 
 
 def bump(session, row, version, values):
-    """Write `values` and the next version, unless the row moved past `version` meanwhile (Conflict)."""
-    expected = whole_number(version) if version not in (None, "") else row.version
-    done = session.execute(sql_update(RiskPoint).where(RiskPoint.id == row.id, RiskPoint.version == expected)
-                           .values(version=(expected or 0) + 1, **values)
-                           .execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("风险点已被他人修改，请刷新后重试 / the risk point was changed meanwhile; reload and try again")
-    session.refresh(row)
+    record_reviews.versioned_write(session, RiskPoint, row, version, values,
+                                   "风险点已被他人修改，请刷新后重试 / the risk point was changed meanwhile; reload and try again")
 
 
 def point_for_case(session, enterprise_id, point_id):
