@@ -2,7 +2,7 @@
 of the public version (title, text, audience, the case's photos to show), withdrawing, and the entry page's section
 with the publications, their counts (addressed / studied) and the recipients. Enterprise staff get 404 here as on
 every page of the library; what they read is web/warning_cases.py."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -50,10 +50,6 @@ def live_publications(entry_ids):
     return case_publications.live_ids(db.session, entry_ids)
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _typed():
     return {"title": request.form.get("title", ""), "body": request.form.get("body", ""),
             "industries": request.form.getlist("industries"), "townships": request.form.getlist("townships"),
@@ -63,11 +59,8 @@ def _typed():
 @bp.route("/library/<int:entry_id>/publish", methods=["GET", "POST"])
 @login_required
 def publish(entry_id):
-    try:
-        entry = typical_cases.get(db.session, current_user, entry_id)
-        case_publications.check_may_publish(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    entry = typical_cases.get(db.session, current_user, entry_id)
+    case_publications.check_may_publish(current_user)
     if request.method == "GET":
         return _form_page(entry, case_publications.prefill(db.session, entry), {})
     form = _typed()
@@ -78,7 +71,7 @@ def publish(entry_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         errors = {k: bilingual(v) for k, v in exc.fields.items()}
         return _form_page(entry, form, errors, None if errors else bilingual(exc.message)), exc.status
@@ -105,7 +98,7 @@ def withdraw(publication_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         row = db.session.get(CasePublication, publication_id)
         refusal = {"publication": publication_id, "reason": request.form.get("reason", ""),

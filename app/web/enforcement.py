@@ -148,10 +148,7 @@ def show(referral_id):
 
 
 def _reader_row(referral_id):
-    try:
-        return enforcement.get_for_reader(db.session, current_user, referral_id)
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    return enforcement.get_for_reader(db.session, current_user, referral_id)
 
 
 def _form_of(outcome):
@@ -201,7 +198,7 @@ def record(referral_id, step):
     except DomainError as exc:
         db.session.expire_all()
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         row = _reader_row(referral_id)
         shown = _form_of(row.outcome) | form
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
@@ -223,10 +220,7 @@ def record_pdf(referral_id):
 @bp.route("/enforcement/<int:referral_id>/files/<public_id>")
 @login_required
 def file(referral_id, public_id):
-    try:
-        item = enforcement.file_of(db.session, current_user, referral_id, public_id)
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    item = enforcement.file_of(db.session, current_user, referral_id, public_id)
     path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
     if not path.is_file():
         abort(404)

@@ -56,15 +56,8 @@ def enterprise_document_of_notice(notification):
     return (row.enterprise_id, row.id) if row is not None else None
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _enterprise(enterprise_id):
-    try:
-        return documents.get_enterprise(db.session, current_user, enterprise_id)
-    except DomainError as exc:
-        _refuse(exc)
+    return documents.get_enterprise(db.session, current_user, enterprise_id)
 
 
 # ---- the archive -------------------------------------------------------------------------------------------------
@@ -119,10 +112,7 @@ def new(enterprise_id):
 @login_required
 def edit(enterprise_id, document_id):
     enterprise = _enterprise(enterprise_id)
-    try:
-        row = documents.get(db.session, current_user, enterprise.id, document_id)
-    except DomainError as exc:
-        _refuse(exc)
+    row = documents.get(db.session, current_user, enterprise.id, document_id)
     if not documents.may_write(current_user, enterprise.id):
         abort(403, _("只有本企业人员可以上传和更新档案资料"))
     if row.is_retired:
@@ -152,7 +142,7 @@ def _save(enterprise, kind, form, row, write):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _form_page(enterprise, kind, form, fields, row, None if fields else bilingual(exc.message)), \
@@ -180,10 +170,7 @@ def show(enterprise_id, document_id):
 
 def _show_page(enterprise_id, document_id, message=None, form=None):
     enterprise = _enterprise(enterprise_id)
-    try:
-        row = documents.get(db.session, current_user, enterprise.id, document_id)
-    except DomainError as exc:
-        _refuse(exc)
+    row = documents.get(db.session, current_user, enterprise.id, document_id)
     return render_template("enterprise_documents/show.html", enterprise=enterprise, row=row, message=message,
                            form=form or {}, state=expiry.state(row), days_left=expiry.days_left(row),
                            may_write=documents.may_write(current_user, enterprise.id),
@@ -219,7 +206,7 @@ def _act(enterprise_id, document_id, run, done, form):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         message = "；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message)
         return _show_page(enterprise_id, document_id, message, form), exc.status

@@ -59,22 +59,12 @@ def hazard_source_of_notice(notification):
     return (row.enterprise_id, row.id) if row is not None else None
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _enterprise(enterprise_id):
-    try:
-        return sources.get_enterprise(db.session, current_user, enterprise_id)
-    except DomainError as exc:
-        _refuse(exc)
+    return sources.get_enterprise(db.session, current_user, enterprise_id)
 
 
 def _source(enterprise, source_id):
-    try:
-        return sources.get(db.session, current_user, enterprise.id, source_id)
-    except DomainError as exc:
-        _refuse(exc)
+    return sources.get(db.session, current_user, enterprise.id, source_id)
 
 
 # ---- the enterprise's sources ------------------------------------------------------------------------------------
@@ -145,7 +135,7 @@ def _save(enterprise, form, row, write):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _form_page(enterprise, form, fields, row, None if fields else bilingual(exc.message)), exc.status
@@ -209,7 +199,7 @@ def _act(enterprise_id, source_id, run, done, form):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         message = "；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message)
         return _show_page(enterprise_id, source_id, message, form), exc.status

@@ -2,7 +2,7 @@
 their liaison, last contact and open commitments; an enterprise's page — its liaison and their history (a project
 lead assigns), the contact log with the form to add a contact and to settle commitments, its questions —; the weekly
 gaps; the non-cooperation report (PDF). The staff side only: enterprise users are refused (403)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -119,7 +119,7 @@ def _step(enterprise_id, step, action, flash_text, fields):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         db.session.expire_all()
         row = liaisons.get_enterprise(db.session, current_user, enterprise_id)
         if exc.fields:

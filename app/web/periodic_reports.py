@@ -62,25 +62,15 @@ def labels():
             "hazard_type": lambda c: forms_render.Catalog.deployed().show("hazard_type", c)}
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _visible(report_id):
-    try:
-        return periodic_reports.get(db.session, current_user, report_id)
-    except DomainError as exc:
-        _refuse(exc)
+    return periodic_reports.get(db.session, current_user, report_id)
 
 
 # ---- lists -------------------------------------------------------------------------------------------------------
 @bp.route("/periodic-reports")
 @login_required
 def index():
-    try:
-        periodic_reports.check_may_read(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    periodic_reports.check_may_read(current_user)
     page = page_number(request.args)
     kind = request.args.get("kind", "") if request.args.get("kind") in PERIODIC_REPORT_KINDS else ""
     status = request.args.get("status", "") if request.args.get("status") in PERIODIC_REPORT_STATUSES else ""
@@ -98,10 +88,7 @@ def index():
 @bp.route("/periodic-reports/due")
 @login_required
 def due_list():
-    try:
-        periodic_reports.check_may_read(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    periodic_reports.check_may_read(current_user)
     return render_template("periodic_reports/due.html", rows=due.owed(db.session),
                            may_write=periodic_reports.may_write(current_user))
 
@@ -115,10 +102,7 @@ def _typed(kind):
 
 
 def _writer():
-    try:
-        periodic_reports.check_may_write(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    periodic_reports.check_may_write(current_user)
 
 
 @bp.route("/periodic-reports/new", methods=["GET", "POST"])
@@ -171,7 +155,7 @@ def _save(kind, form, action, report, write):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _form_page(kind, form, fields, None if fields else bilingual(exc.message), report=report), exc.status
@@ -204,7 +188,7 @@ def _act(report_id, action, done, form=None):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         errors = {k: bilingual(v) for k, v in exc.fields.items()}
         report = _visible(report_id)
@@ -257,10 +241,7 @@ def _version(report):
     number = int_or_none(request.args.get("version"))
     if number is None:
         return None if report.editable else report.latest
-    try:
-        return periodic_reports.version_of(report, number)
-    except DomainError as exc:
-        _refuse(exc)
+    return periodic_reports.version_of(report, number)
 
 
 @bp.route("/periodic-reports/<int:report_id>")

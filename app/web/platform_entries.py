@@ -2,7 +2,7 @@
 by platform, township / park and "incomplete only", and as CSV) and each enterprise's page, where the project team
 records an item as entered or checked. Readers other than the recorders see the page read-only; an enterprise's staff
 see their own enterprise only (another's is 404), a township office its area."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -95,7 +95,7 @@ def record(enterprise_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         errors = {k: bilingual(v) for k, v in exc.fields.items()} or {"status": bilingual(exc.message)}
         return _page(enterprise_id, form=form, errors=errors), 400
     flash(_("已登记平台录入情况"), "success")
@@ -103,10 +103,7 @@ def record(enterprise_id):
 
 
 def _page(enterprise_id, form=None, errors=None):
-    try:
-        company, progress = entries.of_enterprise(db.session, current_user, enterprise_id)
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    company, progress = entries.of_enterprise(db.session, current_user, enterprise_id)
     return render_template("platform_entries/enterprise.html", enterprise=company, progress=progress,
                            platforms=PLATFORMS, items=PLATFORM_ITEMS, statuses=ENTRY_STATUSES,
                            may_record=entries.may_record(current_user), form=form or {}, errors=errors or {})

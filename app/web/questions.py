@@ -149,7 +149,7 @@ def _step(question_id, step, action, flash_text):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         db.session.expire_all()
         row = questions.get_visible(db.session, current_user, question_id)
         if exc.fields:

@@ -63,10 +63,7 @@ def show(report_id):
 
 
 def _visible(report_id):
-    try:
-        return public_reports.get_visible(db.session, current_user, report_id)
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    return public_reports.get_visible(db.session, current_user, report_id)
 
 
 def _show_page(row, step=None, form=None, errors=None, message=None):

@@ -4,7 +4,7 @@ confirmed visit / without an issued service report, the roster itself), its CSV,
 bureau create and edit a project with, and its roster set by hand (pick from the register, take off) or imported
 from a list (check, then confirm: web/pending_uploads.py). Enterprise staff see the projects their enterprise is on,
 with their own row only."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -40,19 +40,12 @@ def may_read_service_projects():
     return current_user.is_authenticated and service_projects.may_read(current_user)
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _project(project_id, manage=False):
     """The project the user may see (404 otherwise); with `manage`, 403 unless they manage projects."""
-    try:
-        project = service_projects.get(db.session, current_user, project_id)
-        if manage:
-            service_projects.check_may_manage(current_user)
-        return project
-    except DomainError as exc:
-        _refuse(exc)
+    project = service_projects.get(db.session, current_user, project_id)
+    if manage:
+        service_projects.check_may_manage(current_user)
+    return project
 
 
 def _coverage(project):
@@ -64,10 +57,7 @@ def _coverage(project):
 @bp.route("")
 @login_required
 def index():
-    try:
-        projects = service_projects.listing(db.session, current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    projects = service_projects.listing(db.session, current_user)
     return render_template("service_projects/index.html", rows=[(p, _coverage(p)) for p in projects],
                            may_manage=service_projects.may_manage(current_user),
                            reads_all=service_projects.reads_all(current_user), is_current=service_projects.is_current)
@@ -114,10 +104,7 @@ def _typed():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    try:
-        service_projects.check_may_manage(current_user)
-    except DomainError as exc:
-        _refuse(exc)
+    service_projects.check_may_manage(current_user)
     if request.method == "GET":
         return _form_page(None, {"target_percent": DEFAULT_TARGET_PERCENT}, {})
     form = _typed()
@@ -178,12 +165,9 @@ def add(project_id):
 @login_required
 def remove(project_id, enterprise_id):
     _project(project_id, manage=True)
-    try:
-        with UnitOfWork() as uow:
-            name = service_projects.remove_from_roster(uow, current_user, project_id, enterprise_id)
-            uow.commit()
-    except DomainError as exc:
-        _refuse(exc)
+    with UnitOfWork() as uow:
+        name = service_projects.remove_from_roster(uow, current_user, project_id, enterprise_id)
+        uow.commit()
     flash(_("已将 %(name)s 移出服务对象名单", name=name), "success")
     return redirect(url_for("service_projects.show", project_id=project_id) + "#roster")
 

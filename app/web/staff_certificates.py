@@ -70,15 +70,8 @@ def staff_certificate_of_notice(notification):
     return url_for("staff_certificates.person", user_id=row.user_id) if may_keep_certificates() else None
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 def _holder(user_id):
-    try:
-        return certificates.holder(db.session, current_user, user_id)
-    except DomainError as exc:
-        _refuse(exc)
+    return certificates.holder(db.session, current_user, user_id)
 
 
 # ---- the overview ------------------------------------------------------------------------------------------------
@@ -108,10 +101,7 @@ def person(user_id):
 @login_required
 def edit(user_id, certificate_id):
     person = _holder(user_id)
-    try:
-        row = certificates.get(db.session, current_user, person.id, certificate_id)
-    except DomainError as exc:
-        _refuse(exc)
+    row = certificates.get(db.session, current_user, person.id, certificate_id)
     if request.method == "GET":
         form = {name: getattr(row, name) for name in certificates.FIELDS}
         form.update(valid_from=row.valid_from.isoformat() if row.valid_from else "",
@@ -127,12 +117,9 @@ def edit(user_id, certificate_id):
 @login_required
 def remove(user_id, certificate_id):
     person = _holder(user_id)
-    try:
-        with UnitOfWork() as uow:
-            certificates.remove(uow, current_user, person.id, certificate_id)
-            uow.commit()
-    except DomainError as exc:
-        _refuse(exc)
+    with UnitOfWork() as uow:
+        certificates.remove(uow, current_user, person.id, certificate_id)
+        uow.commit()
     flash(_("已删除证书"), "success")
     return redirect(url_for("staff_certificates.person", user_id=person.id))
 
@@ -155,7 +142,7 @@ def _save(person, form, row, write):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            _refuse(exc)
+            raise
         db.session.expire_all()
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         return _person_page(person, form, fields, row, None if fields else bilingual(exc.message), exc.status)

@@ -64,7 +64,7 @@ def add_accident(enterprise_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         fields = {name: bilingual(text) for name, text in exc.fields.items()}
         return _enterprise_page(enterprise_id, accident_form=form, accident_errors=fields), 400
     flash(_("已登记事故记录"), "success")
@@ -80,7 +80,7 @@ def remove_accident(enterprise_id, accident_id):
             uow.commit()
     except DomainError as exc:
         if exc.status in (403, 404):
-            abort(exc.status, bilingual(exc.message))
+            raise
         flash(_("删除事故记录须填写原因"), "error")
     else:
         flash(_("已删除事故记录"), "success")
@@ -92,12 +92,9 @@ def remove_accident(enterprise_id, accident_id):
 def dossier(enterprise_id):
     """The 一企一档 ZIP (services/enterprise_dossier.py). Not behind `supervisor_required`: an enterprise's staff get
     404 here (no dossier exists for them), not the 403 of the other supervision pages."""
-    try:
-        name, data = enterprise_dossier.build(db.session, current_user, enterprise_id,
-                                              current_app.config["UPLOAD_DIR"],
-                                              current_app.config["MAX_DOSSIER_BYTES"], english=is_english())
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    name, data = enterprise_dossier.build(db.session, current_user, enterprise_id,
+                                          current_app.config["UPLOAD_DIR"],
+                                          current_app.config["MAX_DOSSIER_BYTES"], english=is_english())
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 

@@ -2,7 +2,7 @@
 services/visit_files.py): the arrival and departure buttons (their position comes from static/visit_checkin.js),
 the check-in rows with their distances and flags, and the visit's photos, videos and PDFs. The cards are
 inspections/_checkins.html and inspections/_visit_files.html, fed by the template globals here."""
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -104,6 +104,6 @@ def add_files(visit_id):
 def _visit_page_with(visit_id, exc, slot):
     """403 and 404 as error pages; a 400 or 409 on the visit's page, its message beside the card."""
     if exc.status in (403, 404):
-        abort(exc.status, bilingual(exc.message))
+        raise
     visit = inspections.get_visible_visit(db.session, current_user, visit_id)
     return render_visit(visit, **{slot: bilingual(exc.message)}), exc.status

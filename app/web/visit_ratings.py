@@ -51,10 +51,7 @@ def rate(visit_id):
     visit = inspections.get_visible_visit(db.session, current_user, visit_id)  # 404 for another enterprise's staff
     if not visit_ratings.is_rater(current_user, visit):
         abort(403, _("只有被排查企业的人员可以评价本次排查"))
-    try:
-        visit_ratings.check_open(db.session, current_user, visit)
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    visit_ratings.check_open(db.session, current_user, visit)
     form = {name: request.form.get(name, "") for name in (*RATING_DIMENSIONS, "comment")}
     form["anonymous"] = request.form.get("anonymous") == "1"
     if request.method == "GET":

@@ -2,16 +2,14 @@
 addressed to their enterprise, one publication (its public title, text and chosen photos, nothing of the library
 entry behind it), the 已学习 confirmation, and the photos, re-served through the publication (never the case's
 attachment route). The library's readers open the same pages to see what enterprises are shown."""
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
 from ..extensions import db
 from ..services import case_publications, warning_cases
 from ..services.uow import UnitOfWork
 from . import forms_render
-from .forms_render import bilingual
 from .query_args import page_count, page_number
 
 bp = Blueprint("warning_cases", __name__)
@@ -30,18 +28,11 @@ def warning_case_of_notice(notification):
     return case_publications.publication_of_key(notification.dedup_key)
 
 
-def _refuse(exc):
-    abort(exc.status, bilingual(exc.message))
-
-
 @bp.route("/warning-cases")
 @login_required
 def index():
     page = page_number(request.args)
-    try:
-        rows, total = warning_cases.listing(db.session, current_user, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    except DomainError as exc:
-        _refuse(exc)
+    rows, total = warning_cases.listing(db.session, current_user, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     reads_all = warning_cases.reads_all(current_user)
     return render_template("warning_cases/index.html", rows=rows, total=total, page=page,
                            pages=page_count(total, PAGE_SIZE), reads_all=reads_all,
@@ -52,10 +43,7 @@ def index():
 @bp.route("/warning-cases/<int:publication_id>")
 @login_required
 def show(publication_id):
-    try:
-        found = warning_cases.get(db.session, current_user, publication_id)
-    except DomainError as exc:
-        _refuse(exc)
+    found = warning_cases.get(db.session, current_user, publication_id)
     return render_template("warning_cases/show.html", publication=found.publication, receipt=found.receipt,
                            hazard_type=forms_render.Catalog.deployed().show(
                                "hazard_type", found.publication.typical_case.hazard_type))
@@ -64,12 +52,9 @@ def show(publication_id):
 @bp.route("/warning-cases/<int:publication_id>/learned", methods=["POST"])
 @login_required
 def learned(publication_id):
-    try:
-        with UnitOfWork() as uow:
-            _receipt, recorded = warning_cases.confirm_learned(uow, current_user, publication_id)
-            uow.commit()
-    except DomainError as exc:
-        _refuse(exc)
+    with UnitOfWork() as uow:
+        _receipt, recorded = warning_cases.confirm_learned(uow, current_user, publication_id)
+        uow.commit()
     flash(_("已确认学习") if recorded else _("本企业此前已确认学习"), "success")
     return redirect(url_for("warning_cases.show", publication_id=publication_id))
 
@@ -77,11 +62,8 @@ def learned(publication_id):
 @bp.route("/warning-cases/<int:publication_id>/photos/<int:photo_id>")
 @login_required
 def photo(publication_id, photo_id):
-    try:
-        data, content_type = warning_cases.photo(db.session, current_user, publication_id, photo_id,
-                                                 current_app.config["UPLOAD_DIR"])
-    except DomainError as exc:
-        _refuse(exc)
+    data, content_type = warning_cases.photo(db.session, current_user, publication_id, photo_id,
+                                             current_app.config["UPLOAD_DIR"])
     return photo_response(data, content_type, f"warning-case-{publication_id}-{photo_id}")
 
 

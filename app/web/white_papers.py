@@ -1,11 +1,9 @@
 """The public annual edition of the contractor's annual report (年度整改白皮书, services/periodic_report_review.py):
 anyone, without login, reads the published years' public sections and anonymised figures."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
-from ..errors import DomainError
 from ..extensions import db
 from ..services import periodic_report_review as review
-from .forms_render import bilingual
 from .periodic_reports import labels
 
 bp = Blueprint("white_papers", __name__)
@@ -18,9 +16,6 @@ def index():
 
 @bp.route("/public/white-papers/<int:report_id>")
 def show(report_id):
-    try:
-        paper = review.public_paper(db.session, report_id)
-    except DomainError as exc:
-        abort(exc.status, bilingual(exc.message))
+    paper = review.public_paper(db.session, report_id)
     return render_template("public/white_paper.html", paper=paper, figures=paper.figures, labels=labels(),
                            public=True)
