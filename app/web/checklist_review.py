@@ -2,7 +2,7 @@
 after, one proposal's page where the technical lead approves it (an optional note) or rejects it (a reason,
 required), and where its proposer withdraws it (services/checklist_changes.py, checklist_review.py). For technical
 leads, process owners and administrators; others (enterprise staff too) get 403, like the upkeep page."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -102,7 +102,7 @@ def _refused(change, exc, approve_form=None, reject_form=None):
     """The proposal's page again with what was typed: a field's error next to it (400), a decision made meanwhile or
     a changed item (409) above the forms; 403 as an error page."""
     if exc.status == 403:
-        abort(403, bilingual(exc.message))
+        raise exc  # the DomainError handler's error page
     db.session.expire_all()  # show the proposal as it now stands (decided by someone else, say)
     errors = {k: bilingual(v) for k, v in exc.fields.items()}
     return _page(checklist_changes.get_change(db.session, current_user, change.id), errors,

@@ -210,7 +210,7 @@ def _refused(case, form, exc, row=None):
     if exc.fields:
         return _form_page(case, form, {k: bilingual(v) for k, v in exc.fields.items()}, row), exc.status
     if exc.status == 403:
-        abort(403, bilingual(exc.message))
+        raise exc  # the DomainError handler's error page
     stale = isinstance(exc, Conflict) and row is not None
     return _form_page(case, form, {}, row, bilingual(exc.message), stale=stale), exc.status
 
