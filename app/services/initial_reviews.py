@@ -92,11 +92,6 @@ def on_time(record):
     return False if overdue(record) else None
 
 
-def reviewer_roles(session, case):
-    record = current(session, case)
-    return tuple(record.roles) if record is not None else tier_roles(case.grade)
-
-
 def may_review(user, case, record):
     """A user of the round's verifying roles, while the case awaits verification and the review awaits them."""
     roles = record.roles if record is not None else tier_roles(case.grade)
