@@ -201,3 +201,14 @@ def test_the_on_time_rate_counts_reviews_by_their_deadline(people):
     clock.advance(hours=50)
     review(people.project_team, late, PASSED)
     assert initial_review_escalation.on_time_rate(db.session, start, clock.now() + timedelta(days=1)) == (2, 1)
+
+
+def test_the_demo_has_a_case_awaiting_verification_with_its_initial_review(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    from app.models import HazardCase
+    reviewed = db.session.query(InitialReview).join(HazardCase, HazardCase.id == InitialReview.case_id) \
+        .filter(HazardCase.status == "verifying", InitialReview.status == "site_check").all()
+    assert len(reviewed) == 1 and initial_reviews.on_time(reviewed[0]) is True
+    # the others are not reviewed yet (the major hazard awaiting its joint verification): their pages warn
+    assert db.session.query(InitialReview).filter_by(status="pending").count() >= 1
