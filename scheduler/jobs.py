@@ -9,8 +9,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, contractor_evaluations, cooperation,
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
-                          health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
-                          liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
+                          health, initial_review_escalation, iot_alarm_handling, iot_alarms, iot_maintenance,
+                          iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
                           outbox, periodic_report_due, question_handling, referrals, region_risk,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
@@ -244,6 +244,12 @@ def urge_improvement_items():
     return _urge("urge_improvement_items", contractor_evaluations.urge_overdue, "overdue improvement items")
 
 
+def escalate_initial_reviews():
+    """Initial reviews of rectifications (线上初审) not done in 48 hours: the project leads and the quality supervisors
+    told once per round."""
+    return _urge("escalate_initial_reviews", initial_review_escalation.escalate_overdue, "initial reviews escalated")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -386,6 +392,8 @@ def job_table(config):
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
         # daily: an improvement item is due by the day (each overdue item told once)
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
+        # hourly: a 48-hour initial review is escalated at most an hour late (once per round)
+        {"id": "escalate_initial_reviews", "func": escalate_initial_reviews, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

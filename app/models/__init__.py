@@ -77,3 +77,5 @@ from .milestone import CaseMilestone, CaseParties  # noqa: F401
 from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
                                 SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)
 from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401
+from .initial_review import (ENTRY_KINDS, REVIEW_CONCLUSIONS, REVIEW_STATUSES, InitialReview,  # noqa: F401
+                             InitialReviewEntry)

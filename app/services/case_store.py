@@ -14,7 +14,7 @@ from ..clock import SHANGHAI, clock
 from ..engine import CaseRuntime, EngineError
 from ..errors import ProcessError, StaleCase
 from ..models import HumanTask, Timer, WorkflowState
-from . import audit, followups, major_hazard_listing, major_hazards, notifications, projection, sla
+from . import audit, followups, initial_reviews, major_hazard_listing, major_hazards, notifications, projection, sla
 from .pipeline import pipelined
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
@@ -213,6 +213,7 @@ def _after_write(uow, loaded, step, keep_runtime=True):
         notifications.on_process_event(uow, case, event.name, round_no, regrades)
         sla.on_process_event(uow, case, event.name, round_no)
         major_hazards.on_process_event(uow, case, event.name)  # the special report's and plan's 48 hours
+    initial_reviews.on_step(uow, case, step.status_before, step.tasks)  # a verification round's 48-hour review
     if step.status_before != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
         major_hazard_listing.on_case_closed(uow, case)  # 摘牌 by closing

@@ -25,6 +25,7 @@ def register_web(app):
     from . import departments, department_gate, referrals
     from . import campaigns
     from . import major_hazards, milestones
+    from . import initial_reviews
     from . import enforcement
     from . import document_lists, enterprise_documents
     from . import hazard_source_lists, hazard_sources
@@ -80,6 +81,7 @@ def register_web(app):
     app.register_blueprint(objections.bp)
     app.register_blueprint(major_hazards.bp)
     app.register_blueprint(milestones.bp)
+    app.register_blueprint(initial_reviews.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)
