@@ -11,7 +11,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
-                          outbox, periodic_report_due, question_handling, referrals, region_risk,
+                          outbox, periodic_report_due, question_handling, referrals, region_risk, roster_expiry,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -182,6 +182,12 @@ def notify_staff_certificate_expiry():
     """Staff certificates 30 days from running out, and run out: the holder and the project leads told once per
     certificate and last valid day each (daily; a restarted scheduler checks at its start)."""
     return _urge("notify_staff_certificate_expiry", staff_certificate_expiry.notify_due, "certificate expiry notices")
+
+
+def notify_roster_certificate_expiry():
+    """Special-operations certificates on the enterprises' training registers expiring within 30 days: the
+    enterprise's staff told once per certificate and expiry date (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_roster_certificate_expiry", roster_expiry.notify_due, "roster certificate notices")
 
 
 def remind_return_visits():
@@ -386,6 +392,9 @@ def job_table(config):
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
         # daily: an improvement item is due by the day (each overdue item told once)
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
+        # daily: a certificate's expiry is a date (each told once)
+        {"id": "notify_roster_certificate_expiry", "func": notify_roster_certificate_expiry, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})
