@@ -107,9 +107,11 @@ def enterprise_staff(enterprise_id):
     result = roster.compliance_of(db.session, enterprise)
     items = [_dump(s.person, s) for s in result.people]
     items += [_dump(p, None) for p in roster.people_of(db.session, enterprise.id, left=True)]
-    return StaffListSchema().dump({"enterprise_id": enterprise.id, "industry_class": result.industry_class,
+    data = StaffListSchema().dump({"enterprise_id": enterprise.id, "industry_class": result.industry_class,
                                    "compliant": result.compliant, "share": result.share,
-                                   "expired_certificates": result.expired_certificates}) | {"items": items}
+                                   "expired_certificates": result.expired_certificates, "items": []})
+    data["items"] = items  # each dumped with its status (people who left: null)
+    return data
 
 
 @api.post("/enterprises/<int:enterprise_id>/staff")
