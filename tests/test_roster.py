@@ -220,3 +220,22 @@ def test_the_dossier_and_the_supervision_page_carry_the_register(people, login):
     page = text(login("bureau").get(f"/supervision/enterprises/{ent.id}"))
     assert f"/enterprises/{ent.id}/staff" in page and "50.0%" in page
     assert f"/enterprises/{ent.id}/staff" in text(login("ent_a").get(f"/enterprises/{ent.id}/documents"))
+
+
+def test_the_pages_read_in_english(people, login):
+    from tests.test_web_i18n_coverage import leftover_chinese, without_user_data
+    ent = people.enterprise_a
+    client = login("project_lead")
+    client.get("/lang/en")
+    welder = add(client, ent, name="赵六", position="焊工", category="special_worker", operation_kind="welding",
+                 certificate_number="T370101", certificate_issued_on="2021-01-01")
+    train(client, ent, welder, kind="pre_job", hours="24", provider="安全培训中心")
+    for url in (f"/enterprises/{ent.id}/staff", f"/enterprises/{ent.id}/staff/{welder.id}",
+                f"/enterprises/{ent.id}/staff/new", f"/enterprises/{ent.id}/staff/{welder.id}/edit"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = without_user_data(text(response)).replace("安全培训中心", "")
+        assert leftover_chinese(page) == {}, url
+    bad = client.post(f"/enterprises/{ent.id}/staff/{welder.id}/trainings", data={"hours": "0", "kind": "x"})
+    assert bad.status_code == 400
+    assert leftover_chinese(without_user_data(text(bad)).replace("安全培训中心", "")) == {}
