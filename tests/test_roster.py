@@ -239,3 +239,19 @@ def test_the_pages_read_in_english(people, login):
     bad = client.post(f"/enterprises/{ent.id}/staff/{welder.id}/trainings", data={"hours": "0", "kind": "x"})
     assert bad.status_code == 400
     assert leftover_chinese(without_user_data(text(bad)).replace("安全培训中心", "")) == {}
+
+
+def test_the_demo_has_the_three_enterprises_registers(app):
+    from app.models import Enterprise, User
+    from app.services import roster
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    results = {}
+    for username in ("enterprise", "enterprise2", "enterprise3"):
+        staff = db.session.query(User).filter_by(username=username).one()
+        results[username] = roster.compliance_of(db.session, db.session.get(Enterprise, staff.enterprise_id))
+    chemical = results["enterprise"]
+    assert chemical.industry_class == "high_risk" and len(chemical.people) == 4 and chemical.expired_certificates == 1
+    assert {s.certificate for s in chemical.people} == {None, "expiring", "expired"}
+    assert results["enterprise2"].share == 100.0
+    assert results["enterprise3"].share == 50.0
+    assert jobs.notify_roster_certificate_expiry() == 1  # the welder's, within 30 days
