@@ -2,8 +2,8 @@
 built in memory (nothing written to disk), of what the system holds about the enterprise as of the moment it is
 asked for — index.csv (the enterprise, the "as of" moment, each file and its row count), one CSV per kind of record
 (cases with grade, status and deadlines; inspection visits; supervision checks; trainings; drills; the archive's
-documents; the training register of its people with their 达标情况; credit records; rectification-notice and bureau-notice receipts; platform entry) and the stored files of
-its archive documents under files/.
+documents; the training register of its people with their 达标情况; credit records; rectification-notice and
+bureau-notice receipts; platform entry) and the stored files of its archive documents under files/.
 
 Who: the staff who see every enterprise (OVERSIGHT_ROLES: the bureau's side and the contractor's) and township
 offices for their area. Another area's enterprise is NotFound; so is every dossier for an enterprise's own staff —
@@ -23,8 +23,8 @@ from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, TooLarge
 from ..models import (CHECK_CONCLUSIONS, CREDIT_RECORD_KINDS, DOCUMENT_KINDS, DRILL_KINDS, ENTRY_STATUSES, GRADES,
                       PLATFORM_ITEMS, PLATFORMS, REVIEW_STATUSES, ROSTER_CATEGORIES, TRAINING_KINDS, VISIT_KINDS,
-                      Attachment, BureauNotice, BureauNoticeRecipient, CreditRecord, Drill, EnterpriseDocument, HazardCase,
-                      InspectionVisit, NoticeReceipt, PlatformEntry, RectificationCheck, TrainingEnterprise,
+                      Attachment, BureauNotice, BureauNoticeRecipient, CreditRecord, Drill, EnterpriseDocument,
+                      HazardCase, InspectionVisit, NoticeReceipt, PlatformEntry, RectificationCheck, TrainingEnterprise,
                       TrainingSession, User)
 from ..models.hazard_case import SOURCES, STATUSES
 from ..models.user import OVERSIGHT_ROLES
