@@ -197,8 +197,11 @@ def test_the_daily_job_tells_the_enterprise_once_30_days_before(people, login):
     assert [n.user_id for n in notes] == [people.ent_a.id] and "T370101" in notes[0].title
     page = text(login("ent_a").get("/notifications"))
     assert f"/enterprises/{ent.id}/staff/{welder.id}" in page
-    visit_hint = text(login("inspector").get(f"/enterprises/{ent.id}/staff"))
-    assert 'id="expired-certificates"' in visit_hint
+    assert 'id="expired-certificates"' in text(login("inspector").get(f"/enterprises/{ent.id}/staff"))
+    from tests.test_inspections import visit
+    visit_id = visit(people.inspector, ent).id
+    hint = text(login("inspector").get(f"/inspections/{visit_id}"))
+    assert 'id="roster-expired"' in hint and "1 个特种作业操作证已过期" in hint
 
 
 def test_the_dossier_and_the_supervision_page_carry_the_register(people, login):
