@@ -223,7 +223,7 @@ def _hours(value, errors):
     except ValueError:
         errors["hours"] = "请填写学时，如 8 或 1.5 / enter the hours, such as 8 or 1.5"
         return text
-    if not 0 < hours <= MAX_HOURS or hours != hours:
+    if not 0 < hours <= MAX_HOURS:  # also refuses "nan" and "inf", which float() reads
         errors["hours"] = f"学时须大于0且不超过 {MAX_HOURS} / the hours must be more than 0 and at most {MAX_HOURS}"
         return text
     return round(hours, 1)
