@@ -10,8 +10,9 @@ from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, contractor_evaluations, cooperation,
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, initial_review_escalation, iot_alarm_handling, iot_alarms, iot_maintenance,
-                          iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
-                          outbox, periodic_report_due, question_handling, referrals, region_risk,
+                          iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones,
+                          monthly_report, objections, outbox, periodic_report_due, question_handling, referrals,
+                          region_risk, roster_expiry,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -182,6 +183,12 @@ def notify_staff_certificate_expiry():
     """Staff certificates 30 days from running out, and run out: the holder and the project leads told once per
     certificate and last valid day each (daily; a restarted scheduler checks at its start)."""
     return _urge("notify_staff_certificate_expiry", staff_certificate_expiry.notify_due, "certificate expiry notices")
+
+
+def notify_roster_certificate_expiry():
+    """Special-operations certificates on the enterprises' training registers expiring within 30 days: the
+    enterprise's staff told once per certificate and expiry date (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_roster_certificate_expiry", roster_expiry.notify_due, "roster certificate notices")
 
 
 def remind_return_visits():
@@ -394,6 +401,9 @@ def job_table(config):
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
         # hourly: a 48-hour initial review is escalated at most an hour late (once per round)
         {"id": "escalate_initial_reviews", "func": escalate_initial_reviews, "trigger": "interval", "seconds": 3600},
+        # daily: a certificate's expiry is a date (each told once)
+        {"id": "notify_roster_certificate_expiry", "func": notify_roster_certificate_expiry, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

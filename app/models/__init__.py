@@ -79,3 +79,4 @@ from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_
 from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401
 from .initial_review import (ENTRY_KINDS, REVIEW_CONCLUSIONS, REVIEW_STATUSES, InitialReview,  # noqa: F401
                              InitialReviewEntry)
+from .roster import ROSTER_CATEGORIES, ROSTER_TRAINING_KINDS, RosterPerson, RosterTraining  # noqa: F401

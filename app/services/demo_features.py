@@ -5,7 +5,7 @@ from ..clock import clock
 from ..models import Enterprise
 from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo, hazard_source_demo,
                initial_review_demo, iot_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
-               referral_demo, resource_demo, return_visit_demo, risk_point_demo, service_project_demo,
+               referral_demo, resource_demo, return_visit_demo, risk_point_demo, roster_demo, service_project_demo,
                staff_certificate_demo, supply_demo, training_demo)
 
 
@@ -27,6 +27,7 @@ def seed(uow, users, enterprises, visits, password):
     campaign_demo.seed(uow, users["project_lead"], users["inspector"])
     training_demo.seed(uow, users, enterprises)  # this year's training plan, two sessions held and a drill
     staff_certificate_demo.seed(uow, users)  # certificates: two valid, one running out, one run out (持证率 3 / 6)
+    roster_demo.seed(uow, users)  # the three enterprises' training registers: one certificate expiring, one expired
     return_visit_demo.seed(uow, users, enterprises)  # return visits, a key flag and last quarter's report submitted
     periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
     meeting_demo.seed(uow, users, enterprises)  # a monthly joint meeting, minutes issued, two action items

@@ -2,8 +2,8 @@
 built in memory (nothing written to disk), of what the system holds about the enterprise as of the moment it is
 asked for — index.csv (the enterprise, the "as of" moment, each file and its row count), one CSV per kind of record
 (cases with grade, status and deadlines; inspection visits; supervision checks; trainings; drills; the archive's
-documents; credit records; rectification-notice and bureau-notice receipts; platform entry) and the stored files of
-its archive documents under files/.
+documents; the training register of its people with their 达标情况; credit records; rectification-notice and
+bureau-notice receipts; platform entry) and the stored files of its archive documents under files/.
 
 Who: the staff who see every enterprise (OVERSIGHT_ROLES: the bureau's side and the contractor's) and township
 offices for their area. Another area's enterprise is NotFound; so is every dossier for an enterprise's own staff —
@@ -22,12 +22,13 @@ from pathlib import Path
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, TooLarge
 from ..models import (CHECK_CONCLUSIONS, CREDIT_RECORD_KINDS, DOCUMENT_KINDS, DRILL_KINDS, ENTRY_STATUSES, GRADES,
-                      PLATFORM_ITEMS, PLATFORMS, REVIEW_STATUSES, TRAINING_KINDS, VISIT_KINDS, Attachment,
-                      BureauNotice, BureauNoticeRecipient, CreditRecord, Drill, EnterpriseDocument, HazardCase,
-                      InspectionVisit, NoticeReceipt, PlatformEntry, RectificationCheck, TrainingEnterprise,
+                      PLATFORM_ITEMS, PLATFORMS, REVIEW_STATUSES, ROSTER_CATEGORIES, TRAINING_KINDS, VISIT_KINDS,
+                      Attachment, BureauNotice, BureauNoticeRecipient, CreditRecord, Drill, EnterpriseDocument,
+                      HazardCase, InspectionVisit, NoticeReceipt, PlatformEntry, RectificationCheck, TrainingEnterprise,
                       TrainingSession, User)
 from ..models.hazard_case import SOURCES, STATUSES
 from ..models.user import OVERSIGHT_ROLES
+from . import roster, roster_rules
 from .access import get_visible_enterprise
 
 READERS = tuple(sorted(OVERSIGHT_ROLES | {"township"}))
@@ -202,6 +203,7 @@ def _tables(session, enterprise, pick):
     tables.append(Table("notice_receipts.csv", ("通知签收", "Notice receipts"),
                         [("类别", "Kind"), ("通知", "Notice"), ("阅读时间", "Read"), ("签收时间", "Signed"),
                          ("签收人", "Signed by"), ("回复", "Reply")], rows))
+    tables.append(_roster_table(session, enterprise, pick, name_of))
     entries = session.query(PlatformEntry).filter_by(enterprise_id=eid) \
         .order_by(PlatformEntry.platform, PlatformEntry.item).all()
     people = _names(session, [e.entered_by_id for e in entries] + [e.checked_by_id for e in entries])
@@ -213,3 +215,23 @@ def _tables(session, enterprise, pick):
                           name_of(ENTRY_STATUSES, e.status), e.entered_on, people.get(e.entered_by_id, ""),
                           e.checked_on, people.get(e.checked_by_id, ""), e.note] for e in entries]))
     return tables
+
+
+def _roster_table(session, enterprise, pick, name_of):
+    """The training register (services/roster.py): each person still there with their 达标情况, then those who left."""
+    result = roster.compliance_of(session, enterprise)
+    rows = [[s.person.name, s.person.position, name_of(ROSTER_CATEGORIES, s.person.category), s.person.hired_on,
+             None, s.initial_hours, s.initial_required, s.year_hours, s.annual_required,
+             s.person.certificate_number, s.person.certificate_expires_on,
+             name_of(roster_rules.CERTIFICATE_STATES, s.certificate) if s.certificate else "",
+             pick(("达标", "Compliant")) if s.compliant else
+             "; ".join(name_of(roster_rules.PROBLEMS, p) for p in s.problems)] for s in result.people]
+    rows += [[p.name, p.position, name_of(ROSTER_CATEGORIES, p.category), p.hired_on, p.left_on, None, None, None,
+              None, p.certificate_number, p.certificate_expires_on, "", ""]
+             for p in roster.people_of(session, enterprise.id, left=True)]
+    return Table("roster.csv", ("从业人员培训台账", "Training register"),
+                 [("姓名", "Name"), ("岗位", "Position"), ("人员类别", "Category"), ("入职日期", "Hired on"),
+                  ("离职日期", "Left on"), ("初次/岗前学时", "Initial hours"), ("应达学时", "Required"),
+                  ("本年度学时", "This year's hours"), ("年度应达学时", "Yearly required"),
+                  ("操作证编号", "Certificate number"), ("有效期至", "Expires on"), ("操作证状态", "Certificate"),
+                  ("达标情况", "Compliance")], rows)

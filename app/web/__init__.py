@@ -40,6 +40,7 @@ def register_web(app):
     from . import kpi
     from . import performance, staff_supervision
     from . import risk_lists, risk_map, risk_points
+    from . import roster
     from . import meeting_actions, meetings
     from . import offline_capture
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
@@ -112,6 +113,7 @@ def register_web(app):
     app.register_blueprint(risk_points.bp)
     app.register_blueprint(risk_map.bp)
     app.register_blueprint(risk_lists.bp)
+    app.register_blueprint(roster.bp)
     app.register_blueprint(departments.bp)
     app.register_blueprint(trainings.bp)
     app.register_blueprint(training_plans.bp)

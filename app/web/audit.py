@@ -31,6 +31,7 @@ from .staff_certificates import CERTIFICATE_TITLES, audit_labels as certificate_
 from .staff_supervision import SUPERVISION_TITLES, audit_labels as supervision_audit_labels
 from .supplies import SUPPLY_TITLES, audit_labels as supply_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
+from .roster import ROSTER_TITLES, audit_labels as roster_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -47,7 +48,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "meeting": N_("会议 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
                  "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
-                 "supply_kind": N_("应急物资品种 #%(id)s")}
+                 "supply_kind": N_("应急物资品种 #%(id)s"), "roster_person": N_("从业人员 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -193,7 +194,7 @@ def _catalog(events):
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
                         **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES, **LIAISON_TITLES,
-                        **SUPPLY_TITLES}.items():
+                        **SUPPLY_TITLES, **ROSTER_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
@@ -204,6 +205,7 @@ def _catalog(events):
     report_audit_labels(catalog)
     risk_audit_labels(catalog)
     supply_audit_labels(catalog)
+    roster_audit_labels(catalog)
     catalog.labels.setdefault("level", {code: accident_level(code) for code in ACCIDENT_LEVELS})
     catalog.labels.setdefault("kind", {code: complaint_kind(code) for code in COMPLAINT_KINDS})
     catalog.labels.setdefault("way", {code: label(CONTACT_WAYS, code) for code in CONTACT_WAYS})

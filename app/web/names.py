@@ -99,7 +99,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "initial_review_returned": N_("整改资料不全，请补正"),
                 "initial_review_site_check": N_("现场复核安排"),
                 "initial_review_supplemented": N_("企业已提交补正材料，请重新初审"),
-                "initial_review_overdue": N_("整改完成申请超过48小时未初审")}
+                "initial_review_overdue": N_("整改完成申请超过48小时未初审"),
+                "roster_certificate_expiring": N_("特种作业操作证即将到期")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -261,7 +262,11 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "platform_entry_recorded": N_("登记平台录入情况"),
             "initial_review_opened": N_("开始线上初审（48小时）"), "initial_review_recorded": N_("登记线上初审"),
             "initial_review_supplemented": N_("企业提交补正材料"),
-            "initial_review_escalated": N_("线上初审超过48小时未做，升级通知")}
+            "initial_review_escalated": N_("线上初审超过48小时未做，升级通知"),
+            "roster_person_added": N_("登记从业人员"), "roster_person_updated": N_("修改从业人员信息"),
+            "roster_person_left": N_("登记人员离职"), "roster_training_added": N_("登记培训记录"),
+            "roster_training_removed": N_("删除培训记录"), "roster_imported": N_("导入从业人员台账"),
+            "roster_certificate_expiring": N_("提醒特种作业操作证即将到期")}
 
 
 def step_name(name):

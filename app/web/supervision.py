@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import ACCIDENT_LEVELS
 from ..errors import NotFound
 from ..services import accidents, cooperation, enterprise_dossier, iot_access, iot_device_list, service_reports, sla, sla_views
+from ..services import roster
 from ..services.access import get_visible_enterprise
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
@@ -119,6 +120,8 @@ def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
                            service_reports=service_reports.of_enterprise(db.session, current_user, enterprise_id)
                            if service_reports.may_read(current_user) else [],
                            may_write_service_reports=service_reports.may_write(current_user),
+                           roster_summary=roster.summary(db.session, company)
+                           if roster.may_read(current_user) else None,
                            **_iot_devices(enterprise_id))
 
 
