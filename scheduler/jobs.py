@@ -11,7 +11,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
-                          outbox, periodic_report_due, question_handling, referrals, region_risk,
+                          outbox, periodic_report_due, question_handling, referrals, region_risk, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -232,6 +232,12 @@ def notify_supply_expiry():
     return _urge("notify_supply_expiry", supply_expiry.notify_due, "supply expiry notices")
 
 
+def notify_self_check_gaps():
+    """Enterprises that submitted no self-check in the last complete month (the monthly expectation, 自查频次): their
+    staff told once per month (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_self_check_gaps", self_check_rhythm.notify_missed_month, "enterprises told")
+
+
 def notify_late_milestones():
     """Rectification milestones past their day and not done: the enterprise's staff, the project leads and a
     supervisor who is a user told once per milestone (daily; a restarted scheduler checks at its start)."""
@@ -386,6 +392,8 @@ def job_table(config):
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
         # daily: an improvement item is due by the day (each overdue item told once)
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
+        # daily: the expectation is one self-check a month; each enterprise told once per month it missed
+        {"id": "notify_self_check_gaps", "func": notify_self_check_gaps, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})
