@@ -239,3 +239,32 @@ def test_a_later_visit_contradicting_a_conform_item_is_flagged(people, api, logi
     assert detail["items"][0]["contradicted"][0]["visited_on"] == "2026-12-20"
     page = text(login("bureau").get(f"/self-checks/{sc['id']}"))
     assert 'id="contradicted"' in page and "2026-12-20" in page and "2027-06-01" not in page
+
+
+def test_the_pages_in_english_show_no_chinese_outside_user_data(people, api, login):
+    from markupsafe import escape
+
+    from app.models import Checklist
+    from tests.test_web_i18n_coverage import leftover_chinese, user_data, without_user_data
+    load_lists()
+    submitted = start(api)
+    entries = all_conform(submitted["items"])
+    entries[0].update(result="nonconform", note="已当场整改", report=False)
+    api("ent_a").post(f"/api/v1/self-checks/{submitted['id']}/submit", json={"items": entries})
+    draft = start(api)
+    checklist_text = {t for c in Checklist.query for t in (c.name, *(c.industries or []))}
+    checklist_text |= {t for i in SelfCheckItem.query for t in (i.content, i.basis, i.note, i.place) if t}
+    checklist_text |= {s.note for s in SelfCheck.query if s.note}
+    checklist_text = {t for t in checklist_text if t}
+    for who in ("ent_a", "bureau"):
+        client = login(who)
+        client.get("/lang/en")
+        for url in ("/self-checks", f"/self-checks/{submitted['id']}", f"/self-checks/{draft['id']}",
+                    "/self-checks/frequency"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = text(response)
+            for value in sorted(checklist_text | set(user_data()), key=len, reverse=True):  # data, longest first
+                page = page.replace(str(escape(value)), "").replace(value, "")
+            page = without_user_data(page)
+            assert '<html lang="en">' in page and leftover_chinese(page) == {}, (who, url, leftover_chinese(page))
