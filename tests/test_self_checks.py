@@ -268,3 +268,12 @@ def test_the_pages_in_english_show_no_chinese_outside_user_data(people, api, log
                 page = page.replace(str(escape(value)), "").replace(value, "")
             page = without_user_data(page)
             assert '<html lang="en">' in page and leftover_chinese(page) == {}, (who, url, leftover_chinese(page))
+
+
+def test_the_demo_has_a_submitted_self_check_with_a_case_and_a_draft(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    submitted = SelfCheck.query.filter_by(status="submitted").one()
+    reported = [i for i in submitted.items if i.case_id is not None]
+    assert len(reported) == 1 and reported[0].case.source == "self_check"
+    assert any(i.result == "nonconform" and not i.report for i in submitted.items)
+    assert SelfCheck.query.filter_by(status="draft").count() == 1
