@@ -13,7 +13,7 @@ from app.models import (Attachment, AuditEvent, ChecklistItem, ChecklistResult, 
 from app.services import checklist_load, checklist_versions
 from app.services.uow import UnitOfWork
 from scheduler import jobs
-from tests.test_web_support import PNG, text, upload
+from tests.test_web_support import PNG, text
 
 
 def load_lists():
@@ -114,7 +114,8 @@ def test_submit_refuses_incomplete_items_with_field_errors(people, api):
     # wrong values: 400 from the schema
     bad = ent.post(f"/api/v1/self-checks/{sc['id']}/submit", json={"items": [{"item_id": first, "result": "maybe"}]})
     assert bad.status_code == 400 and bad.get_json()["fields"]
-    other = ent.post(f"/api/v1/self-checks/{sc['id']}/submit", json={"items": [{"item_id": 999999, "result": "conform"}]})
+    other = ent.post(f"/api/v1/self-checks/{sc['id']}/submit",
+                     json={"items": [{"item_id": 999999, "result": "conform"}]})
     assert other.status_code == 400 and "items.999999.result" in other.get_json()["fields"]
 
 

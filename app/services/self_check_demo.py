@@ -10,7 +10,8 @@ from flask import current_app
 from . import attachments, self_check_files, self_check_submit, self_checks
 
 # A 1x1 PNG: real image bytes, so the photo passes the same content sniffing as an upload.
-PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+                           "AAAABJRU5ErkJggg==")
 
 
 def seed(uow, users):

@@ -18,8 +18,8 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                meetings as mt, oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
                public_reports as pr, rectification_checks as rc, referrals as rf, resources, return_visits as rv,
                risk_points as rp, schemas as s, self_checks as sc, service_projects as sp, service_reports as sr,
-               spot_checks, supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
-               warning_cases as wc)
+               spot_checks, supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc,
+               visit_review as vr, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
