@@ -12,7 +12,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           health, initial_review_escalation, iot_alarm_handling, iot_alarms, iot_maintenance,
                           iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones,
                           monthly_report, objections, outbox, periodic_report_due, question_handling, referrals,
-                          region_risk, roster_expiry,
+                          region_risk, roster_expiry, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -239,6 +239,12 @@ def notify_supply_expiry():
     return _urge("notify_supply_expiry", supply_expiry.notify_due, "supply expiry notices")
 
 
+def notify_self_check_gaps():
+    """Enterprises that submitted no self-check in the last complete month (the monthly expectation, 自查频次): their
+    staff told once per month (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_self_check_gaps", self_check_rhythm.notify_missed_month, "enterprises told")
+
+
 def notify_late_milestones():
     """Rectification milestones past their day and not done: the enterprise's staff, the project leads and a
     supervisor who is a user told once per milestone (daily; a restarted scheduler checks at its start)."""
@@ -404,6 +410,8 @@ def job_table(config):
         # daily: a certificate's expiry is a date (each told once)
         {"id": "notify_roster_certificate_expiry", "func": notify_roster_certificate_expiry, "trigger": "interval",
          "seconds": 86400},
+        # daily: the expectation is one self-check a month; each enterprise told once per month it missed
+        {"id": "notify_self_check_gaps", "func": notify_self_check_gaps, "trigger": "interval", "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -44,6 +44,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "urge_improvement_items",
         "escalate_initial_reviews",
         "notify_roster_certificate_expiry",
+        "notify_self_check_gaps",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

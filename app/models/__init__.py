@@ -80,3 +80,4 @@ from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformE
 from .initial_review import (ENTRY_KINDS, REVIEW_CONCLUSIONS, REVIEW_STATUSES, InitialReview,  # noqa: F401
                              InitialReviewEntry)
 from .roster import ROSTER_CATEGORIES, ROSTER_TRAINING_KINDS, RosterPerson, RosterTraining  # noqa: F401
+from .self_check import SELF_CHECK_STATUSES, SelfCheck, SelfCheckItem  # noqa: F401

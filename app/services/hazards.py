@@ -60,9 +60,11 @@ class _RegisteredMeanwhile(Exception):
     """Another request of the same reporter inserted a case under the same client reference first."""
 
 
-def register_hazard(uow, actor, data, client_ref=None, offline=False):
+def register_hazard(uow, actor, data, client_ref=None, offline=False, link_files=None):
     """data: the registration form's fields (validated here against the deployed form schema). With `client_ref`,
-    call `register_once`, which returns the case already made under it."""
+    call `register_once`, which returns the case already made under it. `link_files(case, public_ids, field)`: how
+    the files are put on the case when they are not the actor's own free uploads (a self-check's item photos,
+    services/self_check_submit.py); by default `attachments.link`."""
     if not may_register(actor):
         raise NotAllowed("only inspectors (and enterprise staff, for their own enterprise) register hazards")
     version = deployed_info(uow)
@@ -98,7 +100,10 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False):
     _insert(uow.session, case, actor)
     projection.write_case(uow.session, case, {"code": case.code_for_id()})
     for field in forms.attachment_fields(form):
-        attachments.link(uow, actor, case, clean.get(field, []), field)
+        if link_files is not None:
+            link_files(case, clean.get(field, []), field)
+        else:
+            attachments.link(uow, actor, case, clean.get(field, []), field)
     if checked is not None:
         checklist_results.link_case(uow, checked, case)
     initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise_id,

@@ -31,6 +31,7 @@ def register_web(app):
     from . import hazard_source_lists, hazard_sources
     from . import drills, training_plans, trainings
     from . import liaison, questions
+    from . import self_checks
     from . import equipment, experts
     from . import supplies, supply_pages  # noqa: F401 - supply_pages adds its routes to supplies.bp
     from . import staff_certificates
@@ -122,6 +123,7 @@ def register_web(app):
     app.register_blueprint(meeting_actions.bp)
     app.register_blueprint(liaison.bp)
     app.register_blueprint(questions.bp)
+    app.register_blueprint(self_checks.bp)
     app.register_blueprint(experts.bp)
     app.register_blueprint(equipment.bp)
     app.register_blueprint(supplies.bp)
