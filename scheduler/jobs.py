@@ -11,7 +11,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
-                          outbox, periodic_report_due, question_handling, referrals, region_risk,
+                          outbox, periodic_report_due, question_handling, referrals, region_risk, resumption,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -244,6 +244,12 @@ def urge_improvement_items():
     return _urge("urge_improvement_items", contractor_evaluations.urge_overdue, "overdue improvement items")
 
 
+def urge_resumption_decisions():
+    """Applications for resumption (复工复产申请) without their on-site acceptance past 5 working days: the bureau told
+    once per application."""
+    return _urge("urge_resumption_decisions", resumption.urge_overdue, "resumption applications urged")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -386,6 +392,9 @@ def job_table(config):
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
         # daily: an improvement item is due by the day (each overdue item told once)
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
+        # hourly: the answer is due in working days at a time of day, so it is urged at most an hour late (once)
+        {"id": "urge_resumption_decisions", "func": urge_resumption_decisions, "trigger": "interval",
+         "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})
