@@ -42,6 +42,11 @@ def may_decide(user):
     return user.has_role(*DECIDERS)
 
 
+def check_may_decide(user):
+    if not may_decide(user):
+        raise NotAllowed("只有应急管理局可以作出复工验收结论 / only the bureau decides on resumption")
+
+
 def answer_due(moment, calendar=None):
     return (calendar or WorkingCalendar.load()).add_workdays(moment, ANSWER_WORKING_DAYS).moment
 
@@ -116,8 +121,7 @@ def decide(uow, user, application_id, form, file_ids=()):
     """The on-site acceptance of a pending application (the bureau only: 403; 409 once decided). Agreeing lifts the
     order."""
     row = get_visible(uow.session, user, application_id)
-    if not may_decide(user):
-        raise NotAllowed("只有应急管理局可以作出复工验收结论 / only the bureau decides on resumption")
+    check_may_decide(user)
     order = row.order
     stop_work.lock(uow, order)
     uow.session.refresh(row)
@@ -196,6 +200,12 @@ def expert_choices(session):
 def cases_of(session, application):
     ids = list(application.case_ids or [])
     return session.query(HazardCase).filter(HazardCase.id.in_(ids)).order_by(HazardCase.id).all() if ids else []
+
+
+def cases_to_cover(session, enterprise_id, limit=100):
+    """The enterprise's cases an application may name, the newest first."""
+    return session.query(HazardCase).filter(HazardCase.enterprise_id == enterprise_id) \
+        .order_by(HazardCase.id.desc()).limit(limit).all()
 
 
 def file_of(session, user, application_id, public_id):

@@ -13,7 +13,7 @@ from sqlalchemy import func
 
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
-from ..models import EnforcementReferral, Enterprise, ResumptionApplication, StopWorkOrder
+from ..models import EnforcementOutcome, EnforcementReferral, Enterprise, ResumptionApplication, StopWorkOrder
 from . import audit, notifications
 from .access import enterprise_condition, get_visible_enterprise
 from .field_rules import aware_moment, clean_text, raise_if
@@ -53,6 +53,15 @@ def stopped_enterprises(session, user):
         .filter(StopWorkOrder.status == "active", enterprise_condition(user, Enterprise.id)) \
         .group_by(Enterprise.id).order_by(func.min(StopWorkOrder.effective_at), Enterprise.id).all()
     return [(e, n, since) for e, n, since in rows]
+
+
+def suspensions_without_order(session, enterprise_id):
+    """The enterprise's enforcement referrals whose decision ordered 责令停产停业整顿 and that have no order recorded."""
+    rows = session.query(EnforcementReferral).join(EnforcementOutcome).filter(
+        EnforcementReferral.enterprise_id == enterprise_id, EnforcementOutcome.decision_date.is_not(None),
+        EnforcementReferral.id.not_in(session.query(StopWorkOrder.enforcement_referral_id).filter(
+            StopWorkOrder.enforcement_referral_id.is_not(None)))).order_by(EnforcementReferral.id).all()
+    return [r for r in rows if "suspension" in (r.outcome.measures or [])]
 
 
 def get_visible(session, user, order_id):
