@@ -5,6 +5,7 @@ import io
 from app.extensions import db
 from app.models import ResumptionApplication, StopWorkOrder
 from tests.pdf_support import missing
+from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
 from tests.resumption_support import AGREED, APPLICATION, REFUSED, apply, by_hand, stopped_case
 from tests.test_web_support import PNG, field_html, text
 
@@ -101,3 +102,33 @@ def test_the_api_reads_applies_and_decides(people, api):
     assert decided.status_code == 200 and decided.get_json()["status"] == "agreed"
     assert api("bureau").post(decision, json=AGREED).status_code == 409
     assert ent.get(f"/api/v1/enterprises/{people.enterprise_b.id}/stop-work").get_json()["stopped"] is False
+
+
+def test_english_pages_show_no_chinese_outside_user_data(people, login):
+    _case, order = stopped_case(people)
+    refused = apply(people.ent_a, people.enterprise_a.id)
+    with_decision = login("bureau").post(f"/resumption/applications/{refused.id}/decision",
+                                         data={**REFUSED, "inspected_on": "2026-11-23"})
+    assert with_decision.status_code == 302
+    apply(people.ent_a, people.enterprise_a.id)
+    page_of_a = f"/resumption/enterprises/{people.enterprise_a.id}"
+    for who, urls in (("bureau", ("/resumption", page_of_a, "/supervision", "/audit")), ("ent_a", (page_of_a,))):
+        client = login(who)
+        client.get("/lang/en")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = without_user_data(text(response))
+            assert [w for w in UI_WORDS if w in page] == [], url
+            assert leftover_chinese(page) == {}, url
+    client = login("ent_a")
+    client.get("/lang/en")
+    pdf = client.get(f"/resumption/applications/{refused.id}/decision.pdf")
+    assert missing(pdf.data, "Resumption acceptance opinion", "Refused: rectification to continue") == []
+
+
+def test_the_demo_has_a_stopped_enterprise_with_a_pending_application(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    order = db.session.query(StopWorkOrder).one()
+    assert order.enterprise.name == "绿源食品有限公司" and order.status == "active"
+    assert [a.status for a in order.applications] == ["pending"] and order.applications[0].case_ids
