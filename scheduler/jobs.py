@@ -12,7 +12,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           health, initial_review_escalation, iot_alarm_handling, iot_alarms, iot_maintenance,
                           iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones,
                           monthly_report, objections, outbox, periodic_report_due, question_handling, referrals,
-                          region_risk, roster_expiry, self_check_rhythm,
+                          region_risk, resumption, roster_expiry, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -261,6 +261,10 @@ def escalate_initial_reviews():
     """Initial reviews of rectifications (线上初审) not done in 48 hours: the project leads and the quality supervisors
     told once per round."""
     return _urge("escalate_initial_reviews", initial_review_escalation.escalate_overdue, "initial reviews escalated")
+def urge_resumption_decisions():
+    """Applications for resumption (复工复产申请) without their on-site acceptance past 5 working days: the bureau told
+    once per application."""
+    return _urge("urge_resumption_decisions", resumption.urge_overdue, "resumption applications urged")
 
 
 def watch_iot():
@@ -412,6 +416,9 @@ def job_table(config):
          "seconds": 86400},
         # daily: the expectation is one self-check a month; each enterprise told once per month it missed
         {"id": "notify_self_check_gaps", "func": notify_self_check_gaps, "trigger": "interval", "seconds": 86400},
+        # hourly: the answer is due in working days at a time of day, so it is urged at most an hour late (once)
+        {"id": "urge_resumption_decisions", "func": urge_resumption_decisions, "trigger": "interval",
+         "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

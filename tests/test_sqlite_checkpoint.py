@@ -45,6 +45,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "escalate_initial_reviews",
         "notify_roster_certificate_expiry",
         "notify_self_check_gaps",
+        "urge_resumption_decisions",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

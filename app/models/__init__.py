@@ -81,3 +81,5 @@ from .initial_review import (ENTRY_KINDS, REVIEW_CONCLUSIONS, REVIEW_STATUSES, I
                              InitialReviewEntry)
 from .roster import ROSTER_CATEGORIES, ROSTER_TRAINING_KINDS, RosterPerson, RosterTraining  # noqa: F401
 from .self_check import SELF_CHECK_STATUSES, SelfCheck, SelfCheckItem  # noqa: F401
+from .resumption import (ACCEPTANCE_CONCLUSIONS, APPLICATION_STATUSES, STOP_WORK_SOURCES,  # noqa: F401
+                         STOP_WORK_STATUSES, ResumptionApplication, StopWorkOrder)

@@ -6,12 +6,12 @@ from .types import UTCDateTime
 
 # At most one owner: a case, an inspection visit, a public report, a notice, an enforcement record, a supervision
 # check, a re-inspection, an enterprise's archive document, a training session, a staff member's certificate, an
-# enterprise's risk map (its site plan), a meeting, an enterprise's question or an enterprise's self-check. A new owner
-# column goes here (and in a migration's CHECK): `free_of_owners` then keeps every statement that links a user's
-# uploads from taking a file that another owner holds.
+# enterprise's risk map (its site plan), a meeting, an enterprise's question, an enterprise's self-check or an
+# application for resumption. A new owner column goes here (and in a migration's CHECK): `free_of_owners` then keeps
+# every statement that links a user's uploads from taking a file that another owner holds.
 OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
                  "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id",
-                 "self_check_id")
+                 "self_check_id", "resumption_id")
 ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
@@ -23,7 +23,7 @@ class Attachment(db.Model):
     # enforcement record (执法处置), a supervision check (督导检查), a re-inspection (回头看), a document of an
     # enterprise's safety archive (安全管理档案), a training session (培训记录), a staff certificate (人员资质证书), the
     # site plan of an enterprise's risk map (四色风险分布图), a meeting (会议: minutes scans, slides) or an enterprise's
-    # question (咨询反馈).
+    # question (咨询反馈) or an application for resumption (复工复产申请).
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -58,6 +58,9 @@ class Attachment(db.Model):
     # A photo of an item of an enterprise's self-check (services/self_check_files.py; `field` is "item:<item id>"):
     # served to whoever reads the self-check; a reported item's photos go over to the case it became.
     self_check_id = db.Column(db.Integer, db.ForeignKey("self_check.id"), nullable=True, index=True)
+    # A file of an application for resumption or of its on-site acceptance (services/resumption.py; `field` says
+    # which: "application" or "acceptance"): served to whoever reads the enterprise's stop-work record.
+    resumption_id = db.Column(db.Integer, db.ForeignKey("resumption_application.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -5,8 +5,8 @@ from ..clock import clock
 from ..models import Enterprise
 from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo, hazard_source_demo,
                initial_review_demo, iot_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
-               referral_demo, resource_demo, return_visit_demo, risk_point_demo, roster_demo, self_check_demo,
-               service_project_demo, staff_certificate_demo, supply_demo, training_demo)
+               referral_demo, resource_demo, resumption_demo, return_visit_demo, risk_point_demo, roster_demo,
+               self_check_demo, service_project_demo, staff_certificate_demo, supply_demo, training_demo)
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -35,3 +35,4 @@ def seed(uow, users, enterprises, visits, password):
     liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
     initial_review_demo.seed(uow, users)  # the sewage pool's rectification reviewed online, a site re-check planned
     self_check_demo.seed(uow, users)  # a submitted self-check that reported a hazard, and a draft (企业自查)
+    resumption_demo.seed(uow, users, enterprises)  # the food plant stopped, its application awaiting acceptance

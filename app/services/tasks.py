@@ -8,10 +8,12 @@ from sqlalchemy.orm import joinedload
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, TaskNotReady, ValidationFailed
 from ..models import AuditEvent, HazardCase, HumanTask, ProcessVersion, User, WorkflowState
-from . import attachments, audit, case_store, draft_files, forms, processes, projection
+from . import attachments, audit, case_store, draft_files, forms, processes, projection, stop_work
 from .access import check_workable, get_visible_case, get_workable_task, may_work_on, task_filter
 from .calendar import REVISION_SUBQUERY
 from .processes import form_for
+
+STOP_WORK_FORM = "stop_work_order"  # the diagram's stop-work order task (特别重大): services/stop_work.py
 
 
 @dataclass
@@ -187,6 +189,8 @@ def complete(uow, user, task_id, data):
         case.id, user, "task_completed", task_name=task.name,
         details={"task_id": task_id, "form_key": task.form_key, "submitted": clean},
         changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})])
+    if task.form_key == STOP_WORK_FORM:  # the enterprise stands stopped until an acceptance agrees to resume
+        stop_work.record_from_task(uow, user, case, clean)
     return case
 
 

@@ -27,6 +27,7 @@ def register_web(app):
     from . import major_hazards, milestones
     from . import initial_reviews
     from . import enforcement
+    from . import resumption
     from . import document_lists, enterprise_documents
     from . import hazard_source_lists, hazard_sources
     from . import drills, training_plans, trainings
@@ -106,6 +107,7 @@ def register_web(app):
     app.register_blueprint(bureau_notices.bp)
     app.register_blueprint(referrals.bp)
     app.register_blueprint(enforcement.bp)
+    app.register_blueprint(resumption.bp)
     app.register_blueprint(enterprise_documents.bp)
     app.register_blueprint(document_lists.bp)
     app.register_blueprint(platform_entries.bp)

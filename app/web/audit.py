@@ -20,6 +20,7 @@ from .complaints import COMPLAINT_TITLES, complaint_kind
 from .liaison import LIAISON_TITLES
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
 from .emergencies import EMERGENCY_TITLES
+from .resumption import RESUMPTION_TITLES
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
@@ -48,7 +49,8 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "meeting": N_("会议 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
                  "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
-                 "supply_kind": N_("应急物资品种 #%(id)s"), "roster_person": N_("从业人员 #%(id)s")}
+                 "supply_kind": N_("应急物资品种 #%(id)s"), "roster_person": N_("从业人员 #%(id)s"),
+                 "stop_work": N_("停产停业指令 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -130,7 +132,7 @@ def _export_lines():
 
 # Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
 # 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
-_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES}
+_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "stop_work": RESUMPTION_TITLES}
 
 
 def subject_titles(catalog, subject_type):

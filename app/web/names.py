@@ -101,7 +101,10 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "initial_review_supplemented": N_("企业已提交补正材料，请重新初审"),
                 "initial_review_overdue": N_("整改完成申请超过48小时未初审"),
                 "roster_certificate_expiring": N_("特种作业操作证即将到期"),
-                "self_check_month_missed": N_("上月未开展企业自查")}
+                "self_check_month_missed": N_("上月未开展企业自查"),
+                "stop_work_recorded": N_("停产停业整顿"), "resumption_applied": N_("复工复产申请待验收"),
+                "resumption_decided": N_("复工复产验收结论"),
+                "resumption_overdue": N_("复工复产申请逾期未验收")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -270,7 +273,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "roster_certificate_expiring": N_("提醒特种作业操作证即将到期"),
             "self_check_started": N_("开始企业自查"), "self_check_saved": N_("保存企业自查草稿"),
             "self_check_submitted": N_("提交企业自查"), "self_check_photo_removed": N_("移除企业自查照片"),
-            "self_check_month_missed": N_("提醒企业每月自查")}
+            "self_check_month_missed": N_("提醒企业每月自查"),
+            "stop_work_recorded": N_("登记停产停业整顿"), "stop_work_withdrawn": N_("撤销停产停业指令"),
+            "stop_work_lifted": N_("解除停产停业整顿"), "resumption_applied": N_("提出复工复产申请"),
+            "resumption_decided": N_("复工复产验收"), "resumption_overdue": N_("复工复产申请逾期催办")}
 
 
 def step_name(name):

@@ -11,8 +11,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import ACCIDENT_LEVELS
 from ..errors import NotFound
-from ..services import accidents, cooperation, enterprise_dossier, iot_access, iot_device_list, service_reports, sla, sla_views
-from ..services import roster
+from ..services import (accidents, cooperation, enterprise_dossier, iot_access, iot_device_list, roster,
+                        service_reports, sla, sla_views, stop_work)
 from ..services.access import get_visible_enterprise
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
@@ -46,7 +46,8 @@ def index():
     active = {e.enterprise_id for e in entries if e.left_at is None}
     return render_template("supervision/index.html", entries=entries, include_left=include_left,
                            active_enterprises=len(active), referrals=sla.enforcement_list(db.session, current_user),
-                           credit_counts=sla_views.credit_counts(db.session))
+                           credit_counts=sla_views.credit_counts(db.session),
+                           stopped_enterprises=stop_work.stopped_enterprises(db.session, current_user))
 
 
 @bp.route("/enterprises/<int:enterprise_id>")

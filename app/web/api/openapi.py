@@ -17,9 +17,10 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                enterprise_map as emap, hazard_sources as hs, initial_reviews as ir, inspections, iot, kpi,
                liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
                periodic_reports as prr, public_hazards as ph, public_reports as pr, ratings, rectification_checks as rc,
-               referrals as rf, resources, return_visits as rv, risk_points as rp, roster as ro, schemas as s,
-               self_checks as sc, service_projects as sp, service_reports as sr, spot_checks, supplies as su,
-               trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr, warning_cases as wc)
+               referrals as rf, resources, resumption as rs, return_visits as rv, risk_points as rp, roster as ro,
+               schemas as s, self_checks as sc, service_projects as sp, service_reports as sr, spot_checks,
+               supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
+               warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -238,6 +239,7 @@ OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplie
 OPERATIONS.update(ir.OPERATIONS)  # and the initial reviews' (web/api/initial_reviews.py)
 OPERATIONS.update(ro.OPERATIONS)  # and the enterprises' training registers' (web/api/roster.py)
 OPERATIONS.update(sc.OPERATIONS)  # and the enterprise self-checks' (web/api/self_checks.py)
+OPERATIONS.update(rs.OPERATIONS)  # and the stop-work orders' and resumption's (web/api/resumption.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
