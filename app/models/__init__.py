@@ -77,3 +77,5 @@ from .milestone import CaseMilestone, CaseParties  # noqa: F401
 from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
                                 SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)
 from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401
+from .knowledge import (KNOWLEDGE_KINDS, KNOWLEDGE_STATUSES, REGULATION_STATUSES, KnowledgeEntry,  # noqa: F401
+                        KnowledgeTag, KnowledgeVersion)

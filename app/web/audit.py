@@ -32,6 +32,7 @@ from .staff_supervision import SUPERVISION_TITLES, audit_labels as supervision_a
 from .supplies import SUPPLY_TITLES, audit_labels as supply_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
+from .knowledge import KNOWLEDGE_TITLES
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -47,7 +48,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "meeting": N_("会议 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
                  "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
-                 "supply_kind": N_("应急物资品种 #%(id)s")}
+                 "supply_kind": N_("应急物资品种 #%(id)s"), "knowledge_entry": N_("知识库条目 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -129,7 +130,7 @@ def _export_lines():
 
 # Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
 # 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
-_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES}
+_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "knowledge_entry": KNOWLEDGE_TITLES}
 
 
 def subject_titles(catalog, subject_type):

@@ -20,6 +20,7 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                risk_points as rp, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
                supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
                warning_cases as wc)
+from . import knowledge as kb
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -235,6 +236,7 @@ OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
 OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit_review.py)
 OPERATIONS.update(pf.OPERATIONS)  # and the staff scorecards' (web/api/performance.py)
 OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplies.py)
+OPERATIONS.update(kb.OPERATIONS)  # and the knowledge base's (web/api/knowledge.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
