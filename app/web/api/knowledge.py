@@ -15,8 +15,7 @@ from .schemas import LocalDateTime, PageQuery
 
 
 def _username(attr):
-    return fields.Function(lambda r: getattr(r, attr).username if getattr(r, attr) else None, allow_none=True,
-                           metadata={"type": ["string", "null"], "description": "username"})
+    return fields.Function(lambda r: getattr(r, attr).username, metadata={"type": "string", "description": "username"})
 
 
 class KnowledgeEntrySchema(Schema):
@@ -30,7 +29,8 @@ class KnowledgeEntrySchema(Schema):
     number = fields.String(allow_none=True, metadata={"description": "regulation: 标准号 / 文号"})
     issuer = fields.String(allow_none=True, metadata={"description": "regulation: 发布机关"})
     effective_on = fields.Date(allow_none=True, metadata={"description": "regulation: 实施日期"})
-    regulation_status = fields.String(allow_none=True, metadata={"enum": list(REGULATION_STATUSES) + [None]})
+    regulation_status = fields.String(allow_none=True, metadata={"description": "regulation: current 现行 / repealed 废止 / "
+                                                                                "revised 已修订"})
     hazard_types = fields.Function(lambda r: r.tag_values("hazard_type"), metadata={
         "type": "array", "items": {"type": "string"}, "description": "the registration form's hazard type codes"})
     industries = fields.Function(lambda r: r.tag_values("industry"), metadata={
