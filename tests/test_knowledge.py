@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent, KnowledgeEntry, KnowledgeVersion
 from app.services import knowledge
 from tests.knowledge_support import ADVICE, REGULATION, add, technical_lead
+from tests.referral_support import department
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, register
 from tests.test_typical_cases import WRITTEN, add as add_typical, closed_after_two_rounds
 from tests.test_web_support import field_html, text
@@ -205,3 +206,21 @@ def test_every_action_is_named(people, make_user, login):
     from app.web.names import ACTION_CODES
     assert {"knowledge_entry_created", "knowledge_entry_updated", "knowledge_entry_published",
             "knowledge_entry_withdrawn", "knowledge_entry_reviewed"} <= ACTION_CODES
+
+
+def test_anonymous_users_log_in_first_and_departments_stay_out(app, people, make_user, client, login):
+    from tests.test_web_restricted_pages import routes
+    lead = technical_lead(make_user)
+    row = add(lead, publish=True)
+    found = routes(app, "knowledge")
+    assert len(found) >= 9
+    for url, method in found:
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+    outsider_user = make_user("fire_brigade", "department")
+    outsider_user.department_id = department(people.bureau)
+    db.session.commit()
+    outsider = login("fire_brigade")
+    for url, method in found:
+        assert outsider.open(url.replace("/1", f"/{row.id}"), method=method).status_code == 403, (method, url)
+    assert 'href="/knowledge"' not in text(outsider.get("/referrals"))

@@ -217,9 +217,25 @@ _ACTIONS = {"publish": (knowledge_edit.publish, N_("已发布，所有登录用�
             "review": (knowledge_edit.review, N_("已复核确认，12 个月后再次复核"))}
 
 
-@bp.route("/knowledge/<int:entry_id>/<any(publish, withdraw, review):action>", methods=["POST"])
+@bp.route("/knowledge/<int:entry_id>/publish", methods=["POST"])
 @login_required
-def act(entry_id, action):
+def publish(entry_id):
+    return _act(entry_id, "publish")
+
+
+@bp.route("/knowledge/<int:entry_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(entry_id):
+    return _act(entry_id, "withdraw")
+
+
+@bp.route("/knowledge/<int:entry_id>/review", methods=["POST"])
+@login_required
+def review(entry_id):
+    return _act(entry_id, "review")
+
+
+def _act(entry_id, action):
     row = knowledge.get(db.session, current_user, entry_id)
     knowledge.check_may_edit(current_user)
     write, done = _ACTIONS[action]
