@@ -83,3 +83,5 @@ from .roster import ROSTER_CATEGORIES, ROSTER_TRAINING_KINDS, RosterPerson, Rost
 from .self_check import SELF_CHECK_STATUSES, SelfCheck, SelfCheckItem  # noqa: F401
 from .resumption import (ACCEPTANCE_CONCLUSIONS, APPLICATION_STATUSES, STOP_WORK_SOURCES,  # noqa: F401
                          STOP_WORK_STATUSES, ResumptionApplication, StopWorkOrder)
+from .knowledge import (KNOWLEDGE_KINDS, KNOWLEDGE_STATUSES, REGULATION_STATUSES, KnowledgeEntry,  # noqa: F401
+                        KnowledgeTag, KnowledgeVersion)

@@ -6,12 +6,12 @@ from .types import UTCDateTime
 
 # At most one owner: a case, an inspection visit, a public report, a notice, an enforcement record, a supervision
 # check, a re-inspection, an enterprise's archive document, a training session, a staff member's certificate, an
-# enterprise's risk map (its site plan), a meeting, an enterprise's question, an enterprise's self-check or an
-# application for resumption. A new owner column goes here (and in a migration's CHECK): `free_of_owners` then keeps
-# every statement that links a user's uploads from taking a file that another owner holds.
+# enterprise's risk map (its site plan), a meeting, an enterprise's question, an enterprise's self-check, an
+# application for resumption or a knowledge base entry. A new owner column goes here (and in a migration's CHECK):
+# `free_of_owners` then keeps every statement that links a user's uploads from taking a file that another owner holds.
 OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
                  "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id",
-                 "self_check_id", "resumption_id")
+                 "self_check_id", "resumption_id", "knowledge_entry_id")
 ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
@@ -61,6 +61,9 @@ class Attachment(db.Model):
     # A file of an application for resumption or of its on-site acceptance (services/resumption.py; `field` says
     # which: "application" or "acceptance"): served to whoever reads the enterprise's stop-work record.
     resumption_id = db.Column(db.Integer, db.ForeignKey("resumption_application.id"), nullable=True, index=True)
+    # The PDF of a law or standard in the knowledge base (services/knowledge_files.py): served to whoever reads the
+    # entry.
+    knowledge_entry_id = db.Column(db.Integer, db.ForeignKey("knowledge_entry.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -4,9 +4,9 @@ the inspector's visits, the enterprises' tags)."""
 from ..clock import clock
 from ..models import Enterprise
 from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo, hazard_source_demo,
-               initial_review_demo, iot_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
-               referral_demo, resource_demo, resumption_demo, return_visit_demo, risk_point_demo, roster_demo,
-               self_check_demo, service_project_demo, staff_certificate_demo, supply_demo, training_demo)
+               initial_review_demo, iot_demo, knowledge_demo, liaison_demo, meeting_demo, performance_demo,
+               periodic_report_demo, referral_demo, resource_demo, resumption_demo, return_visit_demo, risk_point_demo,
+               roster_demo, self_check_demo, service_project_demo, staff_certificate_demo, supply_demo, training_demo)
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -36,3 +36,4 @@ def seed(uow, users, enterprises, visits, password):
     initial_review_demo.seed(uow, users)  # the sewage pool's rectification reviewed online, a site re-check planned
     self_check_demo.seed(uow, users)  # a submitted self-check that reported a hazard, and a draft (企业自查)
     resumption_demo.seed(uow, users, enterprises)  # the food plant stopped, its application awaiting acceptance
+    knowledge_demo.seed(uow, users)  # advice for six hazard types, seven laws / standards (one 待复核), a draft

@@ -18,6 +18,7 @@ def register_web(app):
     from . import credit, credit_awards
     from . import public_hazards, spot_checks, typical_cases
     from . import case_publishing, warning_cases
+    from . import knowledge
     from . import service_reports
     from . import public_reports, report_intake
     from . import service_reports, service_projects
@@ -111,6 +112,7 @@ def register_web(app):
     app.register_blueprint(enterprise_documents.bp)
     app.register_blueprint(document_lists.bp)
     app.register_blueprint(platform_entries.bp)
+    app.register_blueprint(knowledge.bp)
     app.register_blueprint(hazard_sources.bp)
     app.register_blueprint(hazard_source_lists.bp)
     app.register_blueprint(risk_points.bp)

@@ -34,6 +34,7 @@ from .supplies import SUPPLY_TITLES, audit_labels as supply_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .roster import ROSTER_TITLES, audit_labels as roster_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
+from .knowledge import KNOWLEDGE_TITLES
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -50,7 +51,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
                  "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
                  "supply_kind": N_("应急物资品种 #%(id)s"), "roster_person": N_("从业人员 #%(id)s"),
-                 "stop_work": N_("停产停业指令 #%(id)s")}
+                 "stop_work": N_("停产停业指令 #%(id)s"), "knowledge_entry": N_("知识库条目 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -132,7 +133,8 @@ def _export_lines():
 
 # Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
 # 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
-_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "stop_work": RESUMPTION_TITLES}
+_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "stop_work": RESUMPTION_TITLES,
+                   "knowledge_entry": KNOWLEDGE_TITLES}
 
 
 def subject_titles(catalog, subject_type):

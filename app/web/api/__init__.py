@@ -35,6 +35,7 @@ from . import rectification_checks  # noqa: E402,F401
 from . import spot_checks  # noqa: E402,F401
 from . import public_hazards  # noqa: E402,F401
 from . import typical_cases  # noqa: E402,F401
+from . import knowledge  # noqa: E402,F401
 from . import service_reports  # noqa: E402,F401
 from . import iot  # noqa: E402,F401
 from . import visit_checkins  # noqa: E402,F401

@@ -21,6 +21,7 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                schemas as s, self_checks as sc, service_projects as sp, service_reports as sr, spot_checks,
                supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
                warning_cases as wc)
+from . import knowledge as kb
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -240,6 +241,7 @@ OPERATIONS.update(ir.OPERATIONS)  # and the initial reviews' (web/api/initial_re
 OPERATIONS.update(ro.OPERATIONS)  # and the enterprises' training registers' (web/api/roster.py)
 OPERATIONS.update(sc.OPERATIONS)  # and the enterprise self-checks' (web/api/self_checks.py)
 OPERATIONS.update(rs.OPERATIONS)  # and the stop-work orders' and resumption's (web/api/resumption.py)
+OPERATIONS.update(kb.OPERATIONS)  # and the knowledge base's (web/api/knowledge.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
