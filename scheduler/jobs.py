@@ -11,8 +11,8 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
                           liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
-                          outbox, periodic_report_due, question_handling, referrals, region_risk,
-                          staff_certificate_expiry, supply_expiry, timers, weekly_report)
+                          outbox, periodic_report_due, quality_incident_handling, question_handling, referrals,
+                          region_risk, staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -244,6 +244,12 @@ def urge_improvement_items():
     return _urge("urge_improvement_items", contractor_evaluations.urge_overdue, "overdue improvement items")
 
 
+def urge_quality_incidents():
+    """Quality incidents past their handling limit (48 / 24 / 12 clock hours) and not handled: the quality supervisors
+    and the project leads told once per incident (hourly)."""
+    return _urge("urge_quality_incidents", quality_incident_handling.urge_overdue, "overdue quality incidents")
+
+
 def watch_iot():
     """IoT monitoring, every IOT_CHECK_SECONDS, each part in its own transaction (one failing does not hold back the
     others): devices gone silent, alarms nobody acknowledged, maintenance reminders (each sent once, so checking
@@ -386,6 +392,8 @@ def job_table(config):
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
         # daily: an improvement item is due by the day (each overdue item told once)
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
+        # hourly: limits of 12 hours and more, so an incident is told at most an hour after it passed its limit
+        {"id": "urge_quality_incidents", "func": urge_quality_incidents, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

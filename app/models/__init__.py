@@ -77,3 +77,6 @@ from .milestone import CaseMilestone, CaseParties  # noqa: F401
 from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
                                 SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)
 from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401
+from .quality_incident import (ACCOUNTABILITY_MEASURES, INCIDENT_GRADES, INCIDENT_LIMIT_HOURS,  # noqa: F401
+                               INCIDENT_SOURCES, INCIDENT_STATUSES, PERSON_PARTS, SOURCE_COLUMNS, QualityIncident,
+                               QualityIncidentPerson)

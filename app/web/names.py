@@ -95,7 +95,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "staff_supervision_failed": N_("督查结果不合格"),
                 "supply_expiring": N_("应急物资即将过期"), "supply_expired": N_("应急物资已过期"),
                 "improvement_item_opened": N_("监管部门评价启动专项整改"),
-                "improvement_item_overdue": N_("专项整改逾期未完成"), "survey_opened": N_("请填写问卷调查")}
+                "improvement_item_overdue": N_("专项整改逾期未完成"), "survey_opened": N_("请填写问卷调查"),
+                "quality_incident_major": N_("发生重大质量事故"), "quality_incident_overdue": N_("质量事故超过处置时限"),
+                "quality_incident_notice": N_("质量事故全公司通报")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -254,7 +256,13 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "improvement_item_closed": N_("关闭专项整改"), "improvement_item_overdue": N_("提醒专项整改逾期"),
             "survey_round_added": N_("创建问卷调查"), "survey_round_opened": N_("发布问卷调查"),
             "survey_round_closed": N_("结束问卷调查"), "survey_answered": N_("填写问卷"),
-            "platform_entry_recorded": N_("登记平台录入情况")}
+            "platform_entry_recorded": N_("登记平台录入情况"),
+            "quality_incident_registered": N_("登记质量事故"), "quality_incident_updated": N_("修改质量事故登记信息"),
+            "quality_incident_investigation_started": N_("启动质量事故调查"),
+            "quality_incident_handled": N_("登记质量事故原因和补救方案"),
+            "quality_incident_notified": N_("质量事故追责并全公司通报"), "quality_incident_closed": N_("关闭质量事故"),
+            "quality_incident_files_added": N_("上传质量事故调查录音录像"),
+            "quality_incident_overdue": N_("提醒质量事故超过处置时限")}
 
 
 def step_name(name):

@@ -16,10 +16,10 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                cooperation, credit, emergencies as em, enforcement as ef, enterprise_documents as ed,
                enterprise_map as emap, hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh,
                meetings as mt, oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
-               public_reports as pr, rectification_checks as rc, referrals as rf, resources, return_visits as rv,
-               risk_points as rp, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
-               supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
-               warning_cases as wc)
+               public_reports as pr, quality_incidents as qi, rectification_checks as rc, referrals as rf, resources,
+               return_visits as rv, risk_points as rp, schemas as s, service_projects as sp, service_reports as sr,
+               spot_checks, supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc,
+               visit_review as vr, warning_cases as wc)
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -235,6 +235,7 @@ OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
 OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit_review.py)
 OPERATIONS.update(pf.OPERATIONS)  # and the staff scorecards' (web/api/performance.py)
 OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplies.py)
+OPERATIONS.update(qi.OPERATIONS)  # and the quality incidents' (web/api/quality_incidents.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
