@@ -201,3 +201,14 @@ def test_api(people, api):
     doc = quality.get("/api/v1/openapi.json").get_json()
     assert {"get", "post"} <= set(doc["paths"]["/api/v1/quality-incidents"])
     assert "get" in doc["paths"]["/api/v1/quality-incidents/{incident_id}"]
+
+
+def test_the_demo_has_a_closed_general_incident_and_a_major_one_under_investigation(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    rows = {r.grade: r for r in QualityIncident.query.all()}
+    assert rows["general"].status == "closed" and rows["general"].source == "supervision"
+    assert rows["general"].training_id is not None and not rows["general"].handled_late
+    assert rows["major"].status == "investigating" and len(rows["major"].investigators) == 2
+    assert Notification.query.filter_by(kind="quality_incident_major").count() >= 1
+    assert Notification.query.filter_by(kind="quality_incident_notice").count() >= 3

@@ -4,9 +4,9 @@ the inspector's visits, the enterprises' tags)."""
 from ..clock import clock
 from ..models import Enterprise
 from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo, hazard_source_demo, iot_demo,
-               liaison_demo, meeting_demo, performance_demo, periodic_report_demo, referral_demo, resource_demo,
-               return_visit_demo, risk_point_demo, service_project_demo, staff_certificate_demo, supply_demo,
-               training_demo)
+               liaison_demo, meeting_demo, performance_demo, periodic_report_demo, quality_incident_demo, referral_demo,
+               resource_demo, return_visit_demo, risk_point_demo, service_project_demo, staff_certificate_demo,
+               supply_demo, training_demo)
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -31,4 +31,5 @@ def seed(uow, users, enterprises, visits, password):
     periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
     meeting_demo.seed(uow, users, enterprises)  # a monthly joint meeting, minutes issued, two action items
     performance_demo.seed(uow, users, visits)  # a failed 四不两直 check of the inspector, this month's cross-check
+    quality_incident_demo.seed(uow, users)  # a 一般 quality incident closed, a 重大 one under investigation
     liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
