@@ -126,6 +126,7 @@ def test_overdue_incident_is_told_once_and_handled_late_shows(people, login):
     assert jobs.urge_quality_incidents() == 0
     for user in (people.quality, people.project_lead):
         assert Notification.query.filter_by(kind="quality_incident_overdue", user_id=user.id).count() == 1
+    assert f'/quality-incidents/{row.id}"' in lead.get("/notifications").get_data(as_text=True)
     lead.post(f"/quality-incidents/{row.id}/investigate")
     lead.post(f"/quality-incidents/{row.id}/handle", data={"findings": "a", "cause": "b", "remedy": "c"})
     row = db.session.get(QualityIncident, row.id)
@@ -212,3 +213,37 @@ def test_the_demo_has_a_closed_general_incident_and_a_major_one_under_investigat
     assert rows["major"].status == "investigating" and len(rows["major"].investigators) == 2
     assert Notification.query.filter_by(kind="quality_incident_major").count() >= 1
     assert Notification.query.filter_by(kind="quality_incident_notice").count() >= 3
+
+
+def test_english_pages_and_report_show_no_chinese_outside_user_data(people, login):
+    import re
+
+    from pdf_support import pdf_text
+    from test_web_support import compile_translations
+    compile_translations()
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+    quality = login("quality")
+    quality.get("/lang/en")
+    row = _register(quality, title="Copied photos", description="Photos from another site",
+                    responsible_ids=[str(people.inspector.id)])
+    uid = people.inspector.id
+    steps = [("investigate", {}), ("handle", {"findings": "Asked 4 people", "cause": "No site visit",
+                                              "remedy": "Verify again"}),
+             ("notify", {"lesson": "Go on site", f"measures_{uid}": ["criticism"], f"note_{uid}": "warned"}),
+             ("close", {"training_id": str(_training(people).id)})]
+    pages = ["/quality-incidents", "/quality-incidents/new", f"/quality-incidents/{row.id}/edit"]
+    for step, data in steps:
+        pages.append(f"/quality-incidents/{row.id}")
+        bad = quality.post(f"/quality-incidents/{row.id}/{step}", data={})  # the step's errors, in English
+        assert bad.status_code in (302, 400)
+        leftover = cjk.findall(bad.get_data(as_text=True).replace("中文", "").replace("质量事故案例学习", ""))
+        assert leftover == [] or bad.status_code == 302, (step, leftover)
+        assert quality.post(f"/quality-incidents/{row.id}/{step}", data=data).status_code in (302, 409), step
+    pages.append(f"/quality-incidents/{row.id}")
+    for url in pages:
+        page = quality.get(url).get_data(as_text=True)
+        assert '<html lang="en">' in page, url
+        leftover = cjk.findall(page.replace("中文", "").replace("质量事故案例学习", ""))
+        assert leftover == [], (url, leftover)
+    assert cjk.findall(pdf_text(quality.get(f"/quality-incidents/{row.id}/report.pdf").data)
+                       .replace("质量事故案例学习", "")) == []

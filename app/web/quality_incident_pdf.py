@@ -23,7 +23,7 @@ def _facts(rows):
 
 def _limit(row):
     if row.handled_at is None:
-        return _("未处置") + ("（" + _("已超时") + "）" if row.overdue_at(clock.now()) else "")
+        return _("未处置，已超时") if row.overdue_at(clock.now()) else _("未处置")
     return _("超时处置") if row.handled_late else _("按时处置")
 
 
@@ -38,20 +38,21 @@ def render(row, cases, visits):
                      (_("事故级别"), _("%(grade)s（%(hours)s 小时内处置）", grade=grade, hours=row.limit_hours)),
                      (_("发现时间"), st.moment(row.found_at)), (_("登记时间"), st.moment(row.registered_at)),
                      (_("处置时限"), st.moment(row.due_at)), (_("处置情况"), _limit(row)),
-                     (_("相关隐患"), "、".join(c.code for c in cases)),
-                     (_("相关排查"), "、".join(f"#{v.id} {v.enterprise.name} {v.visited_on.isoformat()}" for v in visits)),
+                     (_("相关隐患"), _("、").join(c.code for c in cases)),
+                     (_("相关排查"), _("、").join(f"#{v.id} {v.enterprise.name} {v.visited_on.isoformat()}"
+                                               for v in visits)),
                      (_("状态"), label(INCIDENT_STATUSES, row.status))]),
              Paragraph(escape(_("调查与处置")), st.HEADING),
-             _facts([(_("专项调查组"), "、".join(p.user.display_name for p in row.investigators)),
+             _facts([(_("专项调查组"), _("、").join(p.user.display_name for p in row.investigators)),
                      (_("调查开始"), st.moment(row.investigation_started_at)), (_("调查情况"), row.findings),
                      (_("事故原因"), row.cause), (_("补救方案"), row.remedy),
                      (_("处置时间"), st.moment(row.handled_at)),
-                     (_("调查录音录像"), "、".join(a.original_name for a in row.attachments))]),
+                     (_("调查录音录像"), _("、").join(a.original_name for a in row.attachments))]),
              Paragraph(escape(_("责任追究")), st.HEADING)]
     rows = [[_p(_("责任人"), st.LABEL), _p(_("追责措施"), st.LABEL), _p(_("说明"), st.LABEL)]]
     for person in row.responsible:
         rows.append([_p(person.user.display_name),
-                     _p("、".join(label(ACCOUNTABILITY_MEASURES, m) for m in person.measures or [])),
+                     _p(_("、").join(label(ACCOUNTABILITY_MEASURES, m) for m in person.measures or [])),
                      _p(person.measure_note)])
     story += [st.table(rows, [36 * mm, 50 * mm, None], header_row=True),
               Paragraph(escape(_("全公司通报与组织学习")), st.HEADING),

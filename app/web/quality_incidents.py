@@ -69,12 +69,17 @@ def may_read_quality_incidents():
 
 
 @bp.app_template_global()
+def quality_incident_of_notice(notification):
+    return incidents.of_notice_key(notification.dedup_key)
+
+
+@bp.app_template_global()
 def incident_value(name, value):
     """An audited value as a reader names it (codes by their names, lists joined, a dash for none)."""
     shown = {"qi_grade": incident_grade, "qi_source": incident_source, "qi_status": incident_status}.get(name)
     if name == "qi_accountability" and isinstance(value, dict):
-        return "；".join(f"{who}：{_('、').join(accountability_measure(m) for m in pair[0]) or '—'}"
-                        for who, pair in value.items()) or "—"
+        return _("；").join(f"{who}{_('：')}{_('、').join(accountability_measure(m) for m in pair[0]) or '—'}"
+                            for who, pair in value.items()) or "—"
     values = value if isinstance(value, list) else [value]
     text = _("、").join(str(shown(v) if shown else v) for v in values if v not in (None, ""))
     return text or "—"
@@ -161,7 +166,7 @@ def _save(form, row, write):
 
 def _form_page(form, errors, message=None, row=None):
     return render_template("quality_incidents/form.html", form=form, errors=errors, message=message, row=row,
-                           grades=INCIDENT_GRADES, sources=INCIDENT_SOURCES,
+                           grades=INCIDENT_GRADES, other_source=incident_source("other"),
                            choices=incidents.source_choices(db.session), staff=incidents.company_staff(db.session),
                            chosen_staff={str(v) for v in form.get("responsible_ids") or []},
                            max_text=incidents.MAX_TEXT)
