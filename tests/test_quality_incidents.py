@@ -78,6 +78,8 @@ def test_general_incident_through_every_step(people, login):
     assert quality.post(f"/quality-incidents/{row.id}/close", data={"training_id": str(training.id)}).status_code == 409
     page = lead.get(f"/quality-incidents/{row.id}").get_data(as_text=True)
     assert "质量事故案例学习" in page and "复核人员未到现场" in page
+    audit_page = login("manager").get("/audit")  # the audit log names the actions and fields
+    assert audit_page.status_code == 200 and "质量事故追责并全公司通报" in audit_page.get_data(as_text=True)
     pdf = lead.get(f"/quality-incidents/{row.id}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
