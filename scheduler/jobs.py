@@ -11,8 +11,8 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, initial_review_escalation, iot_alarm_handling, iot_alarms, iot_maintenance,
                           iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones,
-                          monthly_report, objections, outbox, periodic_report_due, question_handling, referrals,
-                          region_risk, resumption, roster_expiry, self_check_rhythm,
+                          monthly_report, objections, outbox, periodic_report_due, quality_incident_handling,
+                          question_handling, referrals, region_risk, resumption, roster_expiry, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
@@ -265,6 +265,10 @@ def urge_resumption_decisions():
     """Applications for resumption (复工复产申请) without their on-site acceptance past 5 working days: the bureau told
     once per application."""
     return _urge("urge_resumption_decisions", resumption.urge_overdue, "resumption applications urged")
+def urge_quality_incidents():
+    """Quality incidents past their handling limit (48 / 24 / 12 clock hours) and not handled: the quality supervisors
+    and the project leads told once per incident (hourly)."""
+    return _urge("urge_quality_incidents", quality_incident_handling.urge_overdue, "overdue quality incidents")
 
 
 def watch_iot():
@@ -419,6 +423,8 @@ def job_table(config):
         # hourly: the answer is due in working days at a time of day, so it is urged at most an hour late (once)
         {"id": "urge_resumption_decisions", "func": urge_resumption_decisions, "trigger": "interval",
          "seconds": 3600},
+        # hourly: limits of 12 hours and more, so an incident is told at most an hour after it passed its limit
+        {"id": "urge_quality_incidents", "func": urge_quality_incidents, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

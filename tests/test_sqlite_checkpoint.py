@@ -46,6 +46,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "notify_roster_certificate_expiry",
         "notify_self_check_gaps",
         "urge_resumption_decisions",
+        "urge_quality_incidents",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -85,3 +85,6 @@ from .resumption import (ACCEPTANCE_CONCLUSIONS, APPLICATION_STATUSES, STOP_WORK
                          STOP_WORK_STATUSES, ResumptionApplication, StopWorkOrder)
 from .knowledge import (KNOWLEDGE_KINDS, KNOWLEDGE_STATUSES, REGULATION_STATUSES, KnowledgeEntry,  # noqa: F401
                         KnowledgeTag, KnowledgeVersion)
+from .quality_incident import (ACCOUNTABILITY_MEASURES, INCIDENT_GRADES, INCIDENT_LIMIT_HOURS,  # noqa: F401
+                               INCIDENT_SOURCES, INCIDENT_STATUSES, PERSON_PARTS, SOURCE_COLUMNS, QualityIncident,
+                               QualityIncidentPerson)

@@ -7,11 +7,12 @@ from .types import UTCDateTime
 # At most one owner: a case, an inspection visit, a public report, a notice, an enforcement record, a supervision
 # check, a re-inspection, an enterprise's archive document, a training session, a staff member's certificate, an
 # enterprise's risk map (its site plan), a meeting, an enterprise's question, an enterprise's self-check, an
-# application for resumption or a knowledge base entry. A new owner column goes here (and in a migration's CHECK):
-# `free_of_owners` then keeps every statement that links a user's uploads from taking a file that another owner holds.
+# application for resumption, a knowledge base entry or a quality incident. A new owner column goes here (and in a
+# migration's CHECK): `free_of_owners` then keeps every statement that links a user's uploads from taking a file that
+# another owner holds.
 OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
                  "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id",
-                 "self_check_id", "resumption_id", "knowledge_entry_id")
+                 "self_check_id", "resumption_id", "knowledge_entry_id", "quality_incident_id")
 ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
@@ -24,6 +25,7 @@ class Attachment(db.Model):
     # enterprise's safety archive (安全管理档案), a training session (培训记录), a staff certificate (人员资质证书), the
     # site plan of an enterprise's risk map (四色风险分布图), a meeting (会议: minutes scans, slides) or an enterprise's
     # question (咨询反馈) or an application for resumption (复工复产申请).
+    # question (咨询反馈) or a quality incident (质量事故: the investigation's recordings).
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -64,6 +66,9 @@ class Attachment(db.Model):
     # The PDF of a law or standard in the knowledge base (services/knowledge_files.py): served to whoever reads the
     # entry.
     knowledge_entry_id = db.Column(db.Integer, db.ForeignKey("knowledge_entry.id"), nullable=True, index=True)
+    # A quality incident's recording of its investigation (调查过程全程录音录像) or other evidence
+    # (services/quality_incident_files.py): served to whoever reads the incident.
+    quality_incident_id = db.Column(db.Integer, db.ForeignKey("quality_incident.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -10,7 +10,7 @@ from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Attachment, RectificationCheck
 from ..models.attachment import free_of_owners
 from . import (bureau_notices, enterprise_documents, followups, meetings, photo_metadata, projection, questions,
-               rectification_checks, risk_map, self_checks, staff_certificates, trainings)
+               quality_incidents, rectification_checks, risk_map, self_checks, staff_certificates, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
 
@@ -163,7 +163,8 @@ def open_for_user(uow, user, public_id, upload_dir):
     read the notice (its recipients' staff, and the bureau's side); an archive document's: anyone who may read the
     enterprise's archive; a training session's material: anyone who may read the session; a staff certificate's scan:
     its holder, administrators and project leads; a self-check's photo: whoever reads the self-check; a risk map's
-    site plan: anyone who may read the enterprise's risk register; a meeting's file: anyone who may read its minutes; a question's file: anyone who may read the question.
+    site plan: anyone who may read the enterprise's risk register; a meeting's file: anyone who may read its minutes; a
+    question's file: anyone who may read the question; a quality incident's recording: anyone who may read the incident.
     A public report's photos and an enforcement record's documents are served by their own pages, which know who may
     read them."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
@@ -203,6 +204,10 @@ def open_for_user(uow, user, public_id, upload_dir):
             raise NotFound("attachment not found") from None
     elif attachment.self_check_id is not None:  # a self-check's photo: whoever reads the self-check
         self_checks.get_visible(uow.session, user, attachment.self_check_id)
+    elif attachment.quality_incident_id is not None:  # enterprise staff: 404, like the incident
+        if not quality_incidents.may_read(user):
+            raise NotFound("attachment not found")
+        quality_incidents.get(uow.session, user, attachment.quality_incident_id)
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)

@@ -5,8 +5,9 @@ from ..clock import clock
 from ..models import Enterprise
 from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo, hazard_source_demo,
                initial_review_demo, iot_demo, knowledge_demo, liaison_demo, meeting_demo, performance_demo,
-               periodic_report_demo, referral_demo, resource_demo, resumption_demo, return_visit_demo, risk_point_demo,
-               roster_demo, self_check_demo, service_project_demo, staff_certificate_demo, supply_demo, training_demo)
+               periodic_report_demo, quality_incident_demo, referral_demo, resource_demo, resumption_demo,
+               return_visit_demo, risk_point_demo, roster_demo, self_check_demo, service_project_demo,
+               staff_certificate_demo, supply_demo, training_demo)
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -32,6 +33,7 @@ def seed(uow, users, enterprises, visits, password):
     periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
     meeting_demo.seed(uow, users, enterprises)  # a monthly joint meeting, minutes issued, two action items
     performance_demo.seed(uow, users, visits)  # a failed 四不两直 check of the inspector, this month's cross-check
+    quality_incident_demo.seed(uow, users)  # a 一般 quality incident closed, a 重大 one under investigation
     liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
     initial_review_demo.seed(uow, users)  # the sewage pool's rectification reviewed online, a site re-check planned
     self_check_demo.seed(uow, users)  # a submitted self-check that reported a hazard, and a draft (企业自查)

@@ -49,6 +49,7 @@ def register_web(app):
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from . import periodic_reports, white_papers
     from . import evaluations, surveys
+    from . import quality_incident_steps, quality_incidents  # noqa: F401 - the steps add their routes to its bp
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -133,6 +134,7 @@ def register_web(app):
     app.register_blueprint(supplies.bp)
     app.register_blueprint(evaluations.bp)
     app.register_blueprint(surveys.bp)
+    app.register_blueprint(quality_incidents.bp)
     app.register_blueprint(staff_certificates.bp)
     app.register_blueprint(return_visits.bp)
     app.register_blueprint(return_visit_reports.bp)

@@ -30,6 +30,7 @@ from .query_args import page_count, page_number, read_days
 from .report_intake import REPORT_TITLES, audit_labels as report_audit_labels
 from .staff_certificates import CERTIFICATE_TITLES, audit_labels as certificate_audit_labels
 from .staff_supervision import SUPERVISION_TITLES, audit_labels as supervision_audit_labels
+from .quality_incidents import INCIDENT_TITLES, audit_labels as incident_audit_labels
 from .supplies import SUPPLY_TITLES, audit_labels as supply_audit_labels
 from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .roster import ROSTER_TITLES, audit_labels as roster_audit_labels
@@ -198,7 +199,7 @@ def _catalog(events):
                         **COMPLAINT_TITLES, **TYPICAL_CASE_TITLES, **IOT_TITLES, **REPORT_TITLES,
                         **DOCUMENT_TITLES, **EXPERT_TITLES, **EQUIPMENT_TITLES, **CERTIFICATE_TITLES,
                         **POINT_TITLES, **MEETING_TITLES, **SUPERVISION_TITLES, **LIAISON_TITLES,
-                        **SUPPLY_TITLES, **ROSTER_TITLES}.items():
+                        **SUPPLY_TITLES, **ROSTER_TITLES, **INCIDENT_TITLES}.items():
         catalog.titles.setdefault(name, _(title))
     iot_audit_labels(catalog)
     expert_audit_labels(catalog)
@@ -206,6 +207,7 @@ def _catalog(events):
     certificate_audit_labels(catalog)
     meeting_audit_labels(catalog)
     supervision_audit_labels(catalog)
+    incident_audit_labels(catalog)
     report_audit_labels(catalog)
     risk_audit_labels(catalog)
     supply_audit_labels(catalog)

@@ -104,7 +104,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "self_check_month_missed": N_("上月未开展企业自查"),
                 "stop_work_recorded": N_("停产停业整顿"), "resumption_applied": N_("复工复产申请待验收"),
                 "resumption_decided": N_("复工复产验收结论"),
-                "resumption_overdue": N_("复工复产申请逾期未验收")}
+                "resumption_overdue": N_("复工复产申请逾期未验收"),
+                "quality_incident_major": N_("发生重大质量事故"), "quality_incident_overdue": N_("质量事故超过处置时限"),
+                "quality_incident_notice": N_("质量事故全公司通报")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -279,7 +281,13 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "self_check_month_missed": N_("提醒企业每月自查"),
             "stop_work_recorded": N_("登记停产停业整顿"), "stop_work_withdrawn": N_("撤销停产停业指令"),
             "stop_work_lifted": N_("解除停产停业整顿"), "resumption_applied": N_("提出复工复产申请"),
-            "resumption_decided": N_("复工复产验收"), "resumption_overdue": N_("复工复产申请逾期催办")}
+            "resumption_decided": N_("复工复产验收"), "resumption_overdue": N_("复工复产申请逾期催办"),
+            "quality_incident_registered": N_("登记质量事故"), "quality_incident_updated": N_("修改质量事故登记信息"),
+            "quality_incident_investigation_started": N_("启动质量事故调查"),
+            "quality_incident_handled": N_("登记质量事故原因和补救方案"),
+            "quality_incident_notified": N_("质量事故追责并全公司通报"), "quality_incident_closed": N_("关闭质量事故"),
+            "quality_incident_files_added": N_("上传质量事故调查录音录像"),
+            "quality_incident_overdue": N_("提醒质量事故超过处置时限")}
 
 
 def step_name(name):

@@ -14,7 +14,7 @@ def allow_video_bodies():
     request.max_content_length = max(config["MAX_CONTENT_LENGTH"], config["MAX_VIDEO_BYTES"] + 1024 * 1024)
 
 
-UPLOAD_ENDPOINTS = frozenset({"cases.upload", "api.upload_attachment"})
+UPLOAD_ENDPOINTS = frozenset({"cases.upload", "api.upload_attachment", "quality_incidents.add_files"})
 
 
 def init_upload_limits(app):

@@ -60,6 +60,7 @@ from . import risk_points  # noqa: E402,F401
 from . import meetings  # noqa: E402,F401
 from . import visit_review  # noqa: E402,F401
 from . import self_checks  # noqa: E402,F401
+from . import quality_incidents  # noqa: E402,F401
 from . import liaison  # noqa: E402,F401
 from . import enterprise_map  # noqa: E402,F401
 from . import supplies  # noqa: E402,F401

@@ -21,7 +21,7 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                schemas as s, self_checks as sc, service_projects as sp, service_reports as sr, spot_checks,
                supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
                warning_cases as wc)
-from . import knowledge as kb
+from . import knowledge as kb, quality_incidents as qi
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -242,6 +242,7 @@ OPERATIONS.update(ro.OPERATIONS)  # and the enterprises' training registers' (we
 OPERATIONS.update(sc.OPERATIONS)  # and the enterprise self-checks' (web/api/self_checks.py)
 OPERATIONS.update(rs.OPERATIONS)  # and the stop-work orders' and resumption's (web/api/resumption.py)
 OPERATIONS.update(kb.OPERATIONS)  # and the knowledge base's (web/api/knowledge.py)
+OPERATIONS.update(qi.OPERATIONS)  # and the quality incidents' (web/api/quality_incidents.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
