@@ -43,6 +43,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "notify_late_milestones",
         "urge_improvement_items",
         "escalate_initial_reviews",
+        "urge_joint_plan_signatures",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -14,8 +14,8 @@ from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, credit, emergencies as em, enforcement as ef, enterprise_documents as ed,
-               enterprise_map as emap, hazard_sources as hs, initial_reviews as ir, inspections, iot, kpi,
-               liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
+               enterprise_map as emap, hazard_sources as hs, initial_reviews as ir, inspections, iot,
+               joint_plans as jp, kpi, liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
                periodic_reports as prr, ratings, public_hazards as ph, public_reports as pr, rectification_checks as rc,
                referrals as rf, resources, return_visits as rv, risk_points as rp, schemas as s, service_projects as sp,
                service_reports as sr, spot_checks, supplies as su, trainings as tr, typical_cases as tc,
@@ -236,6 +236,7 @@ OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit
 OPERATIONS.update(pf.OPERATIONS)  # and the staff scorecards' (web/api/performance.py)
 OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplies.py)
 OPERATIONS.update(ir.OPERATIONS)  # and the initial reviews' (web/api/initial_reviews.py)
+OPERATIONS.update(jp.OPERATIONS)  # and one plan's, a joint plan's sending and sign-off (web/api/joint_plans.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
