@@ -230,3 +230,12 @@ def test_urging_window_uses_the_day(units):
     send(units.inspector, plan_id)
     clock.set(datetime(2026, 11, 29, 9, 0, tzinfo=SHANGHAI))  # four days before
     assert jobs.urge_joint_plan_signatures() == 0
+
+
+def test_the_demo_has_a_sent_joint_plan_signed_by_the_fire_brigade_only(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    [row] = db.session.query(InspectionPlan).filter_by(kind="joint").all()
+    assert row.sent_at is not None and len(row.instruments) >= 1
+    signed = {u.department.kind: u.signed_at is not None for u in row.units if u.kind == "department"}
+    assert signed == {"fire": True, "housing": False}

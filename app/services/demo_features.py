@@ -7,6 +7,7 @@ from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_docum
                initial_review_demo, iot_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
                referral_demo, resource_demo, return_visit_demo, risk_point_demo, service_project_demo,
                staff_certificate_demo, supply_demo, training_demo)
+from . import joint_plan_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -33,3 +34,4 @@ def seed(uow, users, enterprises, visits, password):
     performance_demo.seed(uow, users, visits)  # a failed 四不两直 check of the inspector, this month's cross-check
     liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
     initial_review_demo.seed(uow, users)  # the sewage pool's rectification reviewed online, a site re-check planned
+    joint_plan_demo.seed(uow, users, enterprises)  # a joint check sent to four units, the fire brigade signed
