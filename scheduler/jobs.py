@@ -14,6 +14,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           monthly_report, objections, outbox, periodic_report_due, quality_incident_handling,
                           question_handling, referrals, region_risk, resumption, roster_expiry, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
+from app.services import joint_plan_signoff
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -159,6 +160,12 @@ def urge_bureau_notices():
 def urge_referrals():
     """Referrals to other departments unanswered past their reply deadline: the bureau is told, once each."""
     return _urge("urge_referrals", referrals.urge_overdue, "overdue referrals urged")
+
+
+def urge_joint_plan_signatures():
+    """Joint inspection plans three days before their day: the units that have not signed are urged and the plan's
+    author told, once per unit."""
+    return _urge("urge_joint_plan_signatures", joint_plan_signoff.urge_unsigned, "units urged to sign")
 
 
 def urge_major_hazards():
@@ -425,6 +432,9 @@ def job_table(config):
          "seconds": 3600},
         # hourly: limits of 12 hours and more, so an incident is told at most an hour after it passed its limit
         {"id": "urge_quality_incidents", "func": urge_quality_incidents, "trigger": "interval", "seconds": 3600},
+        # daily: the urging is about a day (three days before the joint check), each unit urged once
+        {"id": "urge_joint_plan_signatures", "func": urge_joint_plan_signatures, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

@@ -47,6 +47,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "notify_self_check_gaps",
         "urge_resumption_decisions",
         "urge_quality_incidents",
+        "urge_joint_plan_signatures",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -3,6 +3,7 @@ from .user import ROLES, User, UserRole, UserTownship  # noqa: F401
 from .enterprise import ENTERPRISE_SCALES, ENTERPRISE_TAGS, Enterprise, EnterpriseTag  # noqa: F401
 from .accident import ACCIDENT_LEVELS, AccidentRecord  # noqa: F401
 from .inspection import VISIT_KINDS, InspectionPlan, InspectionVisit, RegionRiskChange  # noqa: F401
+from .joint_plan import UNIT_KINDS, InspectionPlanInstrument, InspectionPlanUnit  # noqa: F401
 from .campaign import CAMPAIGN_THEMES, CampaignTarget, InspectionCampaign  # noqa: F401
 from .checklist import CHECK_RESULTS, DIMENSIONS, Checklist, ChecklistItem, ChecklistResult  # noqa: F401
 from .checklist_version import (CHANGE_KINDS, CHANGE_STATUSES, VERSION_SOURCES, ChecklistChange,  # noqa: F401

@@ -61,11 +61,17 @@ class InspectionPlan(db.Model):
     cancel_reason = db.Column(db.Text)
     kind = db.Column(db.String(16), nullable=False, default="routine", server_default="routine", index=True)
     campaign_id = db.Column(db.Integer, db.ForeignKey("inspection_campaign.id"), index=True)
+    # a joint plan (联合检查) is sent to its participating units (models/joint_plan.py) a week ahead
+    sent_at = db.Column(UTCDateTime)
+    sent_by_id = db.Column(db.Integer, db.ForeignKey("app_user.id"))
 
     enterprise = db.relationship("Enterprise")
     campaign = db.relationship("InspectionCampaign")
-    created_by = db.relationship("User")
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    sent_by = db.relationship("User", foreign_keys=[sent_by_id])
     visit = db.relationship("InspectionVisit")
+    units = db.relationship("InspectionPlanUnit", order_by="InspectionPlanUnit.position", lazy="selectin")
+    instruments = db.relationship("InspectionPlanInstrument", lazy="selectin")
 
 
 class RegionRiskChange(db.Model):

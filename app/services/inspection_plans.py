@@ -5,7 +5,11 @@ told the day, the areas and the team at least five working days ahead (the seed:
 Plans have a kind (检查方式) and may name a started campaign (专项行动), like visits. A plan of an unannounced kind —
 四不两直 (不发通知、不打招呼) and 夜查 (the seed's 突击夜查) — is the opposite: the enterprise is never told, neither when it
 is made nor when it is cancelled, needs no notice period (today or later), and does not exist for the enterprise's
-staff (not in their list, 404 by id); staff and township offices see it as any other plan."""
+staff (not in their list, 404 by id); staff and township offices see it as any other plan.
+
+A joint plan (联合检查, services/joint_plans.py) also names its participating units and the instruments to bring; its
+day is at least a week ahead (it is sent to the units a week before, services/joint_plan_signoff.py). A department's
+users see the joint plans their department takes part in, and no other plan (404)."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -14,7 +18,7 @@ from sqlalchemy import update
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models import Enterprise, InspectionPlan
-from . import audit, campaigns, notifications
+from . import audit, campaigns, joint_plans, notifications
 from .access import enterprise_condition, may_see, sees_all_cases
 from .calendar import add_workdays
 from .field_rules import clean_text, parse_date, raise_if
@@ -42,9 +46,11 @@ def earliest_day(now=None):
     return add_workdays(start, NOTICE_WORKING_DAYS).moment.date()
 
 
-def plan(uow, actor, enterprise_id, planned_on, areas, team, kind="routine", campaign_id=None):
+def plan(uow, actor, enterprise_id, planned_on, areas, team, kind="routine", campaign_id=None, units=None,
+         instrument_ids=None):
     """A new plan from the form's values, and its notice to the enterprise's staff (none for an unannounced kind);
-    ValidationFailed names each wrong field (a day with less than five working days' notice among them)."""
+    ValidationFailed names each wrong field (a day with less than five working days' notice among them). A joint
+    plan takes its `units` and `instrument_ids` (joint_plans.clean_units), and a day a week ahead at least."""
     if not may_record(actor):
         raise NotAllowed("只有排查人员和项目负责人可以制定排查计划 / only inspectors and project leads plan visits")
     errors = {}
@@ -55,6 +61,11 @@ def plan(uow, actor, enterprise_id, planned_on, areas, team, kind="routine", cam
     kind = clean_kind(kind, errors)
     announced = kind not in UNANNOUNCED_KINDS
     first = earliest_day() if announced else clock.local_now().date()
+    joint = kind == "joint"
+    if joint and "planned_on" not in errors and day is not None and day < joint_plans.earliest_joint_day():
+        first = max(first, joint_plans.earliest_joint_day())
+        errors["planned_on"] = (f"联合检查计划须提前{joint_plans.SEND_DAYS}天发送至参加单位，最早 {first.isoformat()} / "
+                                f"a joint plan is sent to the units a week ahead: {first.isoformat()} at the earliest")
     if day is None and "planned_on" not in errors:
         errors["planned_on"] = "请填写排查日期 / enter the day"
     elif "planned_on" not in errors and day < first and announced:
@@ -70,12 +81,23 @@ def plan(uow, actor, enterprise_id, planned_on, areas, team, kind="routine", cam
             errors[name] = message
     campaign = campaigns.for_record(uow.session, campaign_id, enterprise.id if enterprise else None,
                                     day if "planned_on" not in errors else None, errors)
+    unit_rows, instruments = [], []
+    if joint:
+        unit_rows = joint_plans.clean_units(uow.session, units, errors)
+        instruments = joint_plans.clean_instruments(uow.session, instrument_ids, errors)
+    elif units or instrument_ids:
+        errors["units"] = "只有联合检查计划填写参加单位和设备 / only a joint plan names units and instruments"
     raise_if(errors)
     row = InspectionPlan(enterprise_id=enterprise.id, planned_on=day, created_at=clock.now(), created_by_id=actor.id,
                          kind=kind, campaign_id=campaign.id if campaign else None, **values)
     uow.session.add(row)
     uow.session.flush()
     extra = {"kind": [None, kind]} if kind != "routine" else {}
+    if joint:
+        joint_plans.add_to_plan(uow.session, row, unit_rows, instruments)
+        extra["units"] = [None, joint_plans.summary(uow.session, row)]
+        if instruments:
+            extra["instruments"] = [None, [i.instrument.asset_no for i in row.instruments]]
     if campaign is not None:
         extra["campaign"] = [None, campaign.name]
     audit.record(uow, None, actor, "inspection_planned",
@@ -107,6 +129,12 @@ def cancel(uow, actor, plan_id, reason):
     uow.session.refresh(row)
     audit.record(uow, None, actor, "inspection_plan_cancelled", reason=reason,
                  details={"plan_id": row.id, "enterprise_id": row.enterprise_id, "name": row.enterprise.name})
+    if row.sent_at is not None:  # the units were sent the plan: they are told too
+        for unit in row.units:
+            key = f"plan:{row.id}:cancelled:{unit.id}"
+            notifications.send(uow, notifications.not_yet_given(uow, joint_plans.told(uow.session, unit), key),
+                               "joint_plan_cancelled", f"联合检查计划取消：原定 {row.planned_on.isoformat()} "
+                               f"{row.enterprise.name}", reason[:200], key)
     if not is_announced(row):  # the enterprise never knew of it
         return row
     _tell(uow, row, "inspection_plan_cancelled", f"排查取消：原定 {row.planned_on.isoformat()} 的隐患排查取消",
@@ -135,6 +163,10 @@ def close_with_visit(uow, row, visit):
 
 def get_visible(session, user, plan_id):
     row = session.get(InspectionPlan, plan_id) if isinstance(plan_id, int) else None
+    if row is not None and "department" in user.roles:  # a department's user: its department's joint plans only
+        if user.department_id is None or all(u.department_id != user.department_id for u in row.units):
+            raise NotFound("排查计划不存在 / inspection plan not found")
+        return row
     if row is None or not may_see(user, row.enterprise_id) or (_hides_unannounced(user) and not is_announced(row)):
         raise NotFound("排查计划不存在 / inspection plan not found")
     return row
@@ -151,7 +183,11 @@ class PlanFilter:
 
 def listing(session, user, flt):
     """(plans in the state the user may see, soonest first for upcoming ones; how many)."""
-    query = session.query(InspectionPlan).filter(enterprise_condition(user, InspectionPlan.enterprise_id))
+    query = session.query(InspectionPlan)
+    if "department" in user.roles:  # its department's joint plans, whatever enterprise
+        query = query.filter(InspectionPlan.id.in_(joint_plans.plans_of_department(user.department_id or 0)))
+    else:
+        query = query.filter(enterprise_condition(user, InspectionPlan.enterprise_id))
     if _hides_unannounced(user):
         query = query.filter(InspectionPlan.kind.not_in(UNANNOUNCED_KINDS))
     if flt.kind:

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from ..clock import clock
 from ..errors import Conflict, NotAllowed
 from ..models import InspectionVisit
-from . import audit, checklist_results, inspections, notifications, visit_checkins, visit_files
+from . import audit, checklist_results, inspections, joint_plans, notifications, visit_checkins, visit_files
 from .field_rules import clean_text, raise_if
 
 MAX_REMARKS = 2000
@@ -26,6 +26,7 @@ class VisitReport:
     nonconforming: list  # checklist_results.Row with a nonconform result
     checkins: list = ()  # visit_checkins.CheckinView, first arrival first
     files: list = ()  # Attachment on the visit (现场资料)
+    units: list = ()  # (name, participants) of the joint plan it was recorded from (联合检查)
 
 
 def may_acknowledge(user, visit):
@@ -38,7 +39,8 @@ def report(session, user, visit_id):
     sheet = checklist_results.visit_checklist(session, visit)
     nonconforming = [row for row in sheet.rows if row.result is not None and row.result.result == "nonconform"]
     return VisitReport(visit, inspections.hazards_of_visit(session, visit), sheet, nonconforming,
-                       visit_checkins.for_visit(session, visit), visit_files.for_visit(session, visit.id))
+                       visit_checkins.for_visit(session, visit), visit_files.for_visit(session, visit.id),
+                       [(joint_plans.unit_name(u), line) for u, line in joint_plans.units_of_visit(session, visit.id)])
 
 
 def acknowledge(uow, user, visit_id, remarks=""):

@@ -1,5 +1,6 @@
 """What a department's own login (部门用户, role `department`) may open: the referrals addressed to its department,
-the meetings it attended (their minutes, its receipt and its action items), its notifications, its own account and
+the meetings it attended (their minutes, its receipt and its action items), the joint inspection plans its
+department takes part in (to sign them), its notifications, its own account and
 the public pages. Every other page and API call is 403 — deny by default, so a page added later stays closed to an
 outside department until it is named here — and the home page (the task inbox) leads to its referrals. Which referrals it sees is the service's rule (services/referrals.py: another
 department's is 404)."""
@@ -15,11 +16,14 @@ PAGES = {"referrals.index", "referrals.export", "referrals.show", "referrals.let
          # the meetings its department attended (services/meetings.py scopes them): minutes, receipt, its items
          "meetings.index", "meetings.export", "meetings.show", "meetings.sign", "meetings.file", "meetings.minutes_pdf",
          "meeting_actions.index", "meeting_actions.export", "meeting_actions.done",
+         # the joint inspection plans its department takes part in (services/inspection_plans.py scopes them)
+         "inspection_plans.index", "inspection_plans.show", "inspection_plans.sign",
          "notifications.index", "notifications.mark_one", "notifications.mark_all"}
 # Blueprints open to every signed-in user whoever they are: logging in and out, the own account, assets.
 OPEN_BLUEPRINTS = {"auth", "account", "vendor", "health"}
 API_CALLS = {"api.list_referrals", "api.get_referral", "api.record_referral_reply", "api.sign_referral",
-             "api.upload_attachment", "api.list_meetings", "api.get_meeting"}
+             "api.upload_attachment", "api.list_meetings", "api.get_meeting",
+             "api.list_inspection_plans", "api.get_inspection_plan", "api.sign_inspection_plan"}
 
 
 def register(app):

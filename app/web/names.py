@@ -106,7 +106,11 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "resumption_decided": N_("复工复产验收结论"),
                 "resumption_overdue": N_("复工复产申请逾期未验收"),
                 "quality_incident_major": N_("发生重大质量事故"), "quality_incident_overdue": N_("质量事故超过处置时限"),
-                "quality_incident_notice": N_("质量事故全公司通报")}
+                "quality_incident_notice": N_("质量事故全公司通报"),
+                "joint_plan_sent": N_("联合检查计划待签收"), "joint_plan_signed": N_("参加单位已签收联合检查计划"),
+                "joint_plan_sign_urged": N_("联合检查计划尚未签收"),
+                "joint_plan_unsigned": N_("联合检查计划仍有单位未签收"),
+                "joint_plan_cancelled": N_("联合检查计划取消")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -134,6 +138,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "accident_removed": N_("删除事故记录"), "accidents_imported": N_("导入事故记录"),
             "inspection_recorded": N_("登记排查"), "inspection_planned": N_("制定排查计划并通知企业"),
             "inspection_plan_cancelled": N_("取消排查计划"), "objection_raised": N_("提出异议"),
+            "joint_plan_sent": N_("发送联合检查计划"), "joint_plan_signed": N_("签收联合检查计划"),
+            "joint_plan_urged": N_("联合检查计划签收催办"),
             "objection_answered": N_("答复异议"), "follow_up_recorded": N_("登记销号后复查"),
             "notice_acknowledged": N_("签收整改通知书"),
             "checklist_recorded": N_("登记检查表结果"), "checklists_loaded": N_("加载标准检查表"),

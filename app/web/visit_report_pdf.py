@@ -31,6 +31,7 @@ def render(report):
         (_("排查日期"), visit.visited_on.isoformat() + (visit.visit_time.strftime(" %H:%M") if visit.visit_time else "")),
         (_("检查方式"), label(VISIT_KINDS, visit.kind)),
         *([(_("所属专项行动"), visit.campaign.name)] if visit.campaign else []), (_("排查人员"), visit.inspectors),
+        *([(_("参加单位"), "；".join(f"{name}：{people}" for name, people in report.units))] if report.units else []),
         (_("检查内容"), visit.scope),
         (_("报告审核"), label(VISIT_REVIEW_STATUSES, visit.review_status)),
         (_("检查表核对"), _("已检查 %(checked)s / %(total)s 项，不符合 %(nonconform)s 项", checked=sheet.checked,

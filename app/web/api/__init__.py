@@ -44,6 +44,7 @@ from . import service_projects  # noqa: E402,F401
 from . import bureau_notices  # noqa: E402,F401
 from . import referrals  # noqa: E402,F401
 from . import campaigns  # noqa: E402,F401
+from . import joint_plans  # noqa: E402,F401
 from . import major_hazards  # noqa: E402,F401
 from . import enforcement  # noqa: E402,F401
 from . import enterprise_documents  # noqa: E402,F401

@@ -21,7 +21,7 @@ from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as
                schemas as s, self_checks as sc, service_projects as sp, service_reports as sr, spot_checks,
                supplies as su, trainings as tr, typical_cases as tc, visit_checkins as vc, visit_review as vr,
                warning_cases as wc)
-from . import knowledge as kb, quality_incidents as qi
+from . import joint_plans as jp, knowledge as kb, quality_incidents as qi
 
 _SIMPLE_TYPES = [(fields.Boolean, "boolean"), (fields.Integer, "integer"), (fields.Number, "number"),
                  (fields.String, "string"), (fields.Dict, "object"), (fields.List, "array")]
@@ -243,6 +243,7 @@ OPERATIONS.update(sc.OPERATIONS)  # and the enterprise self-checks' (web/api/sel
 OPERATIONS.update(rs.OPERATIONS)  # and the stop-work orders' and resumption's (web/api/resumption.py)
 OPERATIONS.update(kb.OPERATIONS)  # and the knowledge base's (web/api/knowledge.py)
 OPERATIONS.update(qi.OPERATIONS)  # and the quality incidents' (web/api/quality_incidents.py)
+OPERATIONS.update(jp.OPERATIONS)  # and one plan's, a joint plan's sending and sign-off (web/api/joint_plans.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
