@@ -8,11 +8,11 @@ from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
 from app.services import (backup, bureau_notice_receipts, complaints, contractor_evaluations, cooperation,
-                          document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
-                          health, iot_alarm_handling, iot_alarms, iot_maintenance, iot_retention, key_enterprises,
-                          liaison_weeks, major_hazards, meeting_actions, milestones, monthly_report, objections,
-                          outbox, periodic_report_due, question_handling, referrals, region_risk,
-                          staff_certificate_expiry, supply_expiry, timers, weekly_report)
+                          document_expiry, effect_evaluation_facts, emergency_notices, equipment_calibration,
+                          followups, hazard_source_states, health, iot_alarm_handling, iot_alarms, iot_maintenance,
+                          iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones,
+                          monthly_report, objections, outbox, periodic_report_due, question_handling, referrals,
+                          region_risk, staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -334,6 +334,13 @@ def backup_database():
     return path
 
 
+def notify_overdue_effect_evaluations():
+    """Effect evaluations of closed major hazards without a conclusion three months and 30 days after closing: the
+    bureau told once per evaluation (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_overdue_effect_evaluations", effect_evaluation_facts.notify_overdue,
+                 "overdue effect evaluations told")
+
+
 def job_table(config):
     jobs = [
         {"id": "sweep_due_timers", "func": sweep_due_timers, "trigger": "interval",
@@ -386,6 +393,9 @@ def job_table(config):
         {"id": "notify_late_milestones", "func": notify_late_milestones, "trigger": "interval", "seconds": 86400},
         # daily: an improvement item is due by the day (each overdue item told once)
         {"id": "urge_improvement_items", "func": urge_improvement_items, "trigger": "interval", "seconds": 86400},
+        # daily: an evaluation is overdue by the day (each told once)
+        {"id": "notify_overdue_effect_evaluations", "func": notify_overdue_effect_evaluations, "trigger": "interval",
+         "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

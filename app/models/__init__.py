@@ -77,3 +77,5 @@ from .milestone import CaseMilestone, CaseParties  # noqa: F401
 from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
                                 SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)
 from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401
+from .effect_evaluation import (EFFECT_CONCLUSIONS, EFFECT_DIMENSIONS, EFFECT_STATES, EffectEvaluation,  # noqa: F401
+                                EffectEvaluationVisit, EvaluationBody)

@@ -6,11 +6,12 @@ from .types import UTCDateTime
 
 # At most one owner: a case, an inspection visit, a public report, a notice, an enforcement record, a supervision
 # check, a re-inspection, an enterprise's archive document, a training session, a staff member's certificate, an
-# enterprise's risk map (its site plan), a meeting or an enterprise's question. A new owner column goes here (and in a
+# enterprise's risk map (its site plan), a meeting, an enterprise's question or an effect evaluation. A new owner column goes here (and in a
 # migration's CHECK): `free_of_owners` then keeps every statement that links a user's uploads from taking a file that
 # another owner holds.
 OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
-                 "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id")
+                 "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id",
+                 "effect_evaluation_id")
 ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
@@ -21,8 +22,8 @@ class Attachment(db.Model):
     # A file belongs to one thing: a case, an inspection visit (排查现场留痕), a public report (群众举报), a notice, an
     # enforcement record (执法处置), a supervision check (督导检查), a re-inspection (回头看), a document of an
     # enterprise's safety archive (安全管理档案), a training session (培训记录), a staff certificate (人员资质证书), the
-    # site plan of an enterprise's risk map (四色风险分布图), a meeting (会议: minutes scans, slides) or an enterprise's
-    # question (咨询反馈).
+    # site plan of an enterprise's risk map (四色风险分布图), a meeting (会议: minutes scans, slides), an enterprise's
+    # question (咨询反馈) or an effect evaluation (整改效果评估: report scans, visit photos).
     __table_args__ = (db.CheckConstraint(ONE_OWNER, name="one_owner"),)
     id = db.Column(db.Integer, primary_key=True)
     public_id = db.Column(db.String(32), nullable=False, unique=True)
@@ -54,6 +55,9 @@ class Attachment(db.Model):
     # A file sent with an enterprise's question or one of its messages (services/question_files.py; `field` says
     # which: "question" or "message:<id>"): served to whoever reads the question.
     question_id = db.Column(db.Integer, db.ForeignKey("enterprise_question.id"), nullable=True, index=True)
+    # A scan of an effect evaluation's report or a visit's photo (services/effect_evaluations.py): served to the
+    # evaluation's commissioners and evaluators, not to the enterprise.
+    effect_evaluation_id = db.Column(db.Integer, db.ForeignKey("effect_evaluation.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -44,6 +44,7 @@ def register_web(app):
     from . import iot, iot_alarms  # noqa: F401 - iot_alarms adds its routes to iot.bp
     from . import periodic_reports, white_papers
     from . import evaluations, surveys
+    from . import effect_evaluations, evaluation_bodies  # noqa: F401 - evaluation_bodies adds its routes to its bp
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -80,6 +81,7 @@ def register_web(app):
     app.register_blueprint(objections.bp)
     app.register_blueprint(major_hazards.bp)
     app.register_blueprint(milestones.bp)
+    app.register_blueprint(effect_evaluations.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)

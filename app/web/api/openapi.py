@@ -13,8 +13,8 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
-               cooperation, credit, emergencies as em, enforcement as ef, enterprise_documents as ed,
-               enterprise_map as emap, hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh,
+               cooperation, credit, effect_evaluations as ee, emergencies as em, enforcement as ef,
+               enterprise_documents as ed, enterprise_map as emap, hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh,
                meetings as mt, oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
                public_reports as pr, rectification_checks as rc, referrals as rf, resources, return_visits as rv,
                risk_points as rp, schemas as s, service_projects as sp, service_reports as sr, spot_checks,
@@ -235,6 +235,7 @@ OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
 OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit_review.py)
 OPERATIONS.update(pf.OPERATIONS)  # and the staff scorecards' (web/api/performance.py)
 OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplies.py)
+OPERATIONS.update(ee.OPERATIONS)  # and the major hazards' effect evaluations' (web/api/effect_evaluations.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
