@@ -9,7 +9,7 @@ import pytest
 from app.clock import SHANGHAI, clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, Notification
+from app.models import AuditEvent, EffectEvaluation, EvaluationBody, Notification
 from app.services import attachments, effect_evaluation_facts as facts
 from app.services.uow import UnitOfWork
 from scheduler import jobs
@@ -178,3 +178,11 @@ def test_the_list_by_state_and_by_reader(people):
     assert codes(people.project_lead, "due") == sorted([mine, theirs]) and codes(people.bureau, "observing") == []
     at(date(2027, 3, 26))
     assert codes(people.bureau, "overdue") == sorted([mine, theirs])
+
+
+def test_the_demo_has_a_closed_major_case_in_observation(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    row = db.session.query(EffectEvaluation).one()
+    assert row.case.status == "closed" and row.case.grade == "major" and facts.state(row) == "observing"
+    assert row.body is not None and [e.name for e in row.experts] == ["周建国"] and len(row.visits) == 1
+    assert db.session.query(EvaluationBody).count() == 2
