@@ -7,7 +7,10 @@ from datetime import datetime
 from app.clock import SHANGHAI, clock
 from app.extensions import db
 from app.models import EvaluationBody
-from tests.effect_evaluation_support import SCORES, closed_major, commission, conclude, evaluation, pool_expert
+from tests.effect_evaluation_support import (SCORES, closed_major, commission, conclude, evaluation, pool_expert,
+                                             visit)
+from tests.test_web_i18n_coverage import UI_WORDS, leftover_chinese, without_user_data
+from tests.test_web_support import text
 
 INTERNAL = "内部意见：企业制度落实一般"
 
@@ -138,3 +141,34 @@ def test_the_register_of_evaluation_bodies(people, login):
     assert lead.post(f"/effect-evaluations/bodies/{body.id}/edit",
                      data={"name": "省安全评价中心", "qualification": "APJ-(省)-001"}).status_code == 302
     assert db.session.get(EvaluationBody, body.id).active is False  # unchecked: no longer offered
+
+
+def test_english_pages_show_no_chinese_outside_user_data(people, login):
+    case_id = closed_major(people)
+    commission(people.bureau, case_id, expert_ids=[pool_expert(people.expert).id])
+    clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=SHANGHAI))
+    visit(people.expert, case_id, visited_on="2027-01-05", findings="设备已更换")
+    conclude(people.expert, case_id, **SCORES, conclusion="ineffective", summary="未落实", internal_note="内部")
+    lead = login("project_lead")
+    lead.post("/effect-evaluations/bodies/new", data={"name": "省安全评价中心", "qualification": "APJ-001"})
+    body = db.session.query(EvaluationBody).one()
+    for who, urls in (("project_lead", ("/effect-evaluations?state=all", f"/effect-evaluations/{case_id}",
+                                        f"/effect-evaluations/{case_id}/commission", "/effect-evaluations/bodies",
+                                        "/effect-evaluations/bodies/new", f"/effect-evaluations/bodies/{body.id}/edit",
+                                        f"/cases/{case_id}", f"/major-hazards/{case_id}")),
+                      ("bureau", ("/audit",)),
+                      ("ent_a", (f"/effect-evaluations/{case_id}", "/effect-evaluations?state=all"))):
+        client = login(who)
+        client.get("/lang/en")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = without_user_data(text(response))
+            assert [w for w in UI_WORDS if w in page] == [], url
+            assert leftover_chinese(page) == {}, url
+    client = login("expert")
+    client.get("/lang/en")
+    for url in (f"/effect-evaluations/{case_id}/visits/new", f"/effect-evaluations/{case_id}/conclusion"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert leftover_chinese(without_user_data(text(response))) == {}, url

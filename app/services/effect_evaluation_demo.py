@@ -2,17 +2,13 @@
 registered 40 days before the seed and closed a few days later by the bureau and the expert, so its evaluation is in
 its observation period (conclusions from three months after closing). It is commissioned to a body of the register
 and the pool's 周建国 (the demo user `expert`), with one visit recorded."""
-import base64
-import io
 from datetime import timedelta
-
-from flask import current_app
 
 from ..clock import clock
 from ..models import Enterprise, Expert, HumanTask, User
-from . import attachments, effect_evaluations, evaluation_bodies, hazards, tasks
+from . import effect_evaluations, evaluation_bodies, hazards, tasks
 
-PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PLACE = (35.4131, 113.7549)  # the liquid-ammonia machine room, on the food plant's site (demo.SITES[2])
 BODIES = [
     {"name": "省安全生产科学研究院评价中心", "qualification": "安全评价机构资质 APJ-(浙)-002", "contact_person": "孙主任",
      "phone": "0571-87000021"},
@@ -33,7 +29,7 @@ def seed(uow, users):
         case = hazards.register_hazard(uow, users["inspector"], {
             "enterprise_id": enterprise.id, "score": 62, "legal_major": False, "hazard_type": "hazardous_chemicals",
             "place": "液氨机房", "description": "液氨机房氨气泄漏报警器失效，事故排风机与报警器未联锁",
-            "photos": [_photo(uow, users["inspector"])]})
+            "photos": [_photo(uow, users["inspector"])], "latitude": PLACE[0], "longitude": PLACE[1]})
         for step in ("assignment", "rectification", "joint_verification_bureau", "joint_verification_expert"):
             clock.advance(days=1)
             _complete(uow, users, staff, case, step)
@@ -68,5 +64,5 @@ def _complete(uow, users, staff, case, form_key):
 
 
 def _photo(uow, user, field="photos"):
-    return attachments.store_upload(uow, user, "现场.png", io.BytesIO(PNG_1X1), current_app.config["UPLOAD_DIR"],
-                                    current_app.config["MAX_UPLOAD_BYTES"], field=field).public_id
+    from .demo import site_photo  # demo.py imports the feature demos: read at run time, not at import
+    return site_photo(uow, user, PLACE, field)

@@ -19,7 +19,9 @@ from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT
 from .complaints import COMPLAINT_TITLES, complaint_kind
 from .liaison import LIAISON_TITLES
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
+from .effect_evaluations import EVALUATION_TITLES
 from .emergencies import EMERGENCY_TITLES
+from .evaluation_bodies import BODY_TITLES
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
@@ -130,7 +132,8 @@ def _export_lines():
 
 # Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
 # 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
-_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES}
+_SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "effect_evaluation": EVALUATION_TITLES,
+                   "evaluation_body": BODY_TITLES}
 
 
 def subject_titles(catalog, subject_type):
