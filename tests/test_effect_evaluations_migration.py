@@ -1,0 +1,49 @@
+"""Migration 0078 gives the major and especially major cases closed before it their effect evaluation, counted from
+their closing day (Shanghai); open and lesser cases get none; the downgrade takes the tables and the attachment's
+owner column away again."""
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from app.extensions import db
+from tests.test_migrations import fresh_app  # noqa: F401 - the fixture
+
+NOW = datetime(2026, 11, 30, tzinfo=timezone.utc)
+
+
+def test_closed_major_cases_get_their_evaluation(fresh_app):  # noqa: F811
+    upgrade(revision="0070")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO enterprise (id, name, credit_code, address, township, industry, main_products, employees, "
+            "safety_managers, special_workers, main_risks, major_hazard_sources, contact_person, contact_phone, scale) "
+            "VALUES (1, 'E', '91330100MA0000001X', '', '', '', '', 0, 0, 0, '', '', '', '', '')"))
+        conn.execute(sa.text("INSERT INTO app_user (id, username, display_name, password_hash, active, created_at, "
+                             "failed_logins) VALUES (1, 'u', 'u', 'x', :t, :now, 0)"), {"t": True, "now": NOW})
+        conn.execute(sa.text("INSERT INTO process_version (id, process_id, version, content_hash, files, forms, comment, "
+                             "created_at, is_deployed) VALUES (1, 'p', 1, 'h', '{}', '{}', '', :now, :t)"),
+                     {"now": NOW, "t": True})
+        # closed at 17:00 UTC on 30 November: 1 December in Shanghai
+        closed_at = datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc)
+        for case_id, grade, status in ((1, "major", "closed"), (2, "especially_major", "closed"),
+                                       (3, "major", "rectifying"), (4, "general", "closed")):
+            conn.execute(sa.text(
+                "INSERT INTO hazard_case (id, code, enterprise_id, inspector_id, hazard_type, place, description, "
+                "score, legal_major, grade, status, current_step, round, registered_at, deadlines_provisional, "
+                "updated_at, process_version_id, source, closed_at) VALUES (:id, :code, 1, 1, 'x', 'x', 'x', 60, :f, "
+                ":grade, :status, '', 1, :now, :f, :now, 1, 'inspection', :closed)"),
+                {"id": case_id, "code": f"YH-{case_id}", "grade": grade, "status": status, "now": NOW, "f": False,
+                 "closed": closed_at if status == "closed" else None})
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT case_id, closed_on, earliest_on, latest_on, conclusion FROM "
+                                    "effect_evaluation ORDER BY case_id")).all()
+    assert [r[0] for r in rows] == [1, 2]
+    first = rows[0]
+    assert [str(v) for v in first[1:4]] == [str(date(2026, 12, 1)), str(date(2027, 3, 1)), str(date(2027, 3, 31))]
+    assert first[4] is None
+    downgrade(revision="0070")
+    names = sa.inspect(db.engine).get_table_names()
+    assert "effect_evaluation" not in names and "evaluation_body" not in names
+    assert "effect_evaluation_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("attachment")}
