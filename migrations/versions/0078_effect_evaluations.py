@@ -95,30 +95,40 @@ def upgrade():
     with op.batch_alter_table('effect_evaluation_visit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_effect_evaluation_visit_evaluation_id'), ['evaluation_id'], unique=False)
 
+    owners_before = _owner_columns()
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('effect_evaluation_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_attachment_effect_evaluation_id'), ['effect_evaluation_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_attachment_effect_evaluation_id_effect_evaluation'), 'effect_evaluation', ['effect_evaluation_id'], ['id'])
         # A file has one owner: a case, a visit, a public report, a notice, an enforcement record, a check's record, an
-        # archive document, a training session, a certificate, a risk map, a meeting, a question (0039–0061) or now an
-        # effect evaluation.
+        # archive document, a training session, a certificate, a risk map, a meeting, a question (0039–0061), whatever
+        # owners the revisions before this one added, or now an effect evaluation.
         batch_op.drop_constraint(op.f('ck_attachment_one_owner'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_attachment_one_owner'), _ONE_OWNER)
+        batch_op.create_check_constraint(op.f('ck_attachment_one_owner'),
+                                         _one_owner(owners_before + ("effect_evaluation_id",)))
 
     _open_for_closed_major_cases()
 
 
-_OWNERS_BEFORE = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
-                  "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id",
-                  "question_id")
+_OWNERS_AT_0070 = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id",
+                   "follow_up_id", "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id",
+                   "question_id")
+
+
+def _owner_columns():
+    """The attachment's owner columns as the database has them now: every column with a foreign key but the
+    uploader's, in the table's order (at 0070 exactly _OWNERS_AT_0070). Read rather than listed, so that this
+    revision keeps the owners of the revisions merged before it, whatever their order."""
+    inspector = sa.inspect(op.get_bind())
+    keyed = {c for fk in inspector.get_foreign_keys("attachment") for c in fk["constrained_columns"]}
+    return tuple(c["name"] for c in inspector.get_columns("attachment")
+                 if c["name"] in keyed and c["name"] != "uploader_id")
 
 
 def _one_owner(columns):
     return "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in columns) + ") <= 1"
 
 
-_ONE_OWNER = _one_owner(_OWNERS_BEFORE + ("effect_evaluation_id",))
-_ONE_OWNER_BEFORE = _one_owner(_OWNERS_BEFORE)
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -157,9 +167,10 @@ def _open_for_closed_major_cases():
 
 
 def downgrade():
+    owners_before = tuple(c for c in _owner_columns() if c != "effect_evaluation_id")
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_attachment_one_owner'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_attachment_one_owner'), _ONE_OWNER_BEFORE)
+        batch_op.create_check_constraint(op.f('ck_attachment_one_owner'), _one_owner(owners_before))
         batch_op.drop_constraint(batch_op.f('fk_attachment_effect_evaluation_id_effect_evaluation'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_attachment_effect_evaluation_id'))
         batch_op.drop_column('effect_evaluation_id')
