@@ -1,6 +1,6 @@
-"""Migration 0078 gives the major and especially major cases closed before it their effect evaluation, counted from
-their closing day (Shanghai); open and lesser cases get none; the downgrade takes the tables and the attachment's
-owner column away again."""
+"""Migration 0078 rebuilds the one-owner CHECK from the owner columns the database has, and gives the major and
+especially major cases closed before it their effect evaluation, counted from their closing day (Shanghai); open and
+lesser cases get none; the downgrade takes the tables and the attachment's owner column away again."""
 import importlib.util
 from datetime import date, datetime, timezone
 from pathlib import Path
