@@ -14,7 +14,7 @@ from app.services import (backup, bureau_notice_receipts, complaints, contractor
                           monthly_report, objections, outbox, periodic_report_due, quality_incident_handling,
                           question_handling, referrals, region_risk, resumption, roster_expiry, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
-from app.services import joint_plan_signoff
+from app.services import effect_evaluation_facts, joint_plan_signoff
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -368,6 +368,13 @@ def backup_database():
     return path
 
 
+def notify_overdue_effect_evaluations():
+    """Effect evaluations of closed major hazards without a conclusion three months and 30 days after closing: the
+    bureau told once per evaluation (daily; a restarted scheduler checks at its start)."""
+    return _urge("notify_overdue_effect_evaluations", effect_evaluation_facts.notify_overdue,
+                 "overdue effect evaluations told")
+
+
 def job_table(config):
     jobs = [
         {"id": "sweep_due_timers", "func": sweep_due_timers, "trigger": "interval",
@@ -434,6 +441,9 @@ def job_table(config):
         {"id": "urge_quality_incidents", "func": urge_quality_incidents, "trigger": "interval", "seconds": 3600},
         # daily: the urging is about a day (three days before the joint check), each unit urged once
         {"id": "urge_joint_plan_signatures", "func": urge_joint_plan_signatures, "trigger": "interval",
+         "seconds": 86400},
+        # daily: an evaluation is overdue by the day (each told once)
+        {"id": "notify_overdue_effect_evaluations", "func": notify_overdue_effect_evaluations, "trigger": "interval",
          "seconds": 86400},
     ]
     if config.get("BACKUP_DIR"):

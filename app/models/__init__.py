@@ -89,3 +89,5 @@ from .knowledge import (KNOWLEDGE_KINDS, KNOWLEDGE_STATUSES, REGULATION_STATUSES
 from .quality_incident import (ACCOUNTABILITY_MEASURES, INCIDENT_GRADES, INCIDENT_LIMIT_HOURS,  # noqa: F401
                                INCIDENT_SOURCES, INCIDENT_STATUSES, PERSON_PARTS, SOURCE_COLUMNS, QualityIncident,
                                QualityIncidentPerson)
+from .effect_evaluation import (EFFECT_CONCLUSIONS, EFFECT_DIMENSIONS, EFFECT_STATES, EffectEvaluation,  # noqa: F401
+                                EffectEvaluationVisit, EvaluationBody)

@@ -9,8 +9,9 @@ from ..clock import clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
 from ..models import Attachment, RectificationCheck
 from ..models.attachment import free_of_owners
-from . import (bureau_notices, enterprise_documents, followups, meetings, photo_metadata, projection, questions,
-               quality_incidents, rectification_checks, risk_map, self_checks, staff_certificates, trainings)
+from . import (bureau_notices, effect_evaluations, enterprise_documents, followups, meetings, photo_metadata,
+               projection, quality_incidents, questions, rectification_checks, risk_map, self_checks,
+               staff_certificates, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
 
@@ -164,7 +165,9 @@ def open_for_user(uow, user, public_id, upload_dir):
     enterprise's archive; a training session's material: anyone who may read the session; a staff certificate's scan:
     its holder, administrators and project leads; a self-check's photo: whoever reads the self-check; a risk map's
     site plan: anyone who may read the enterprise's risk register; a meeting's file: anyone who may read its minutes; a
-    question's file: anyone who may read the question; a quality incident's recording: anyone who may read the incident.
+    question's file: anyone who may read the question; a quality incident's recording: anyone who may read the
+    incident; an effect evaluation's report scans and visit photos: its commissioners and named experts (not the
+    enterprise).
     A public report's photos and an enforcement record's documents are served by their own pages, which know who may
     read them."""
     attachment = uow.session.query(Attachment).filter_by(public_id=public_id).first()
@@ -208,6 +211,8 @@ def open_for_user(uow, user, public_id, upload_dir):
         if not quality_incidents.may_read(user):
             raise NotFound("attachment not found")
         quality_incidents.get(uow.session, user, attachment.quality_incident_id)
+    elif attachment.effect_evaluation_id is not None:
+        _evaluation_file_visible(uow.session, user, attachment)
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)
@@ -219,6 +224,17 @@ def open_for_user(uow, user, public_id, upload_dir):
     else:
         get_visible_case(uow.session, user, attachment.case_id)
     return attachment, Path(upload_dir) / attachment.stored_name
+
+
+def _evaluation_file_visible(session, user, attachment):
+    """404 unless the user sees the evaluation's internal side (the enterprise reads its conclusion, not its files)."""
+    evaluation = session.get(effect_evaluations.EffectEvaluation, attachment.effect_evaluation_id)
+    try:
+        evaluation = effect_evaluations.get_visible(session, user, evaluation.case_id)
+    except (NotFound, NotAllowed):
+        raise NotFound("attachment not found") from None
+    if not effect_evaluations.sees_internal(user, evaluation):
+        raise NotFound("attachment not found")
 
 
 def _record_visible(session, user, attachment):

@@ -14,7 +14,8 @@ from ..clock import SHANGHAI, clock
 from ..engine import CaseRuntime, EngineError
 from ..errors import ProcessError, StaleCase
 from ..models import HumanTask, Timer, WorkflowState
-from . import audit, followups, initial_reviews, major_hazard_listing, major_hazards, notifications, projection, sla
+from . import (audit, effect_evaluations, followups, initial_reviews, major_hazard_listing, major_hazards, notifications,
+               projection, sla)
 from .pipeline import pipelined
 from .processes import parsed_for
 from .script_functions import ScriptFunctions
@@ -217,6 +218,7 @@ def _after_write(uow, loaded, step, keep_runtime=True):
     if step.status_before != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
         major_hazard_listing.on_case_closed(uow, case)  # 摘牌 by closing
+        effect_evaluations.on_case_closed(uow, case)  # a major case's effect evaluation is due (整改效果评估)
     if keep_runtime:
         _cache_after_commit(uow, loaded)
 

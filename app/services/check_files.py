@@ -33,20 +33,29 @@ def clean_ids(public_ids, errors):
 def link(uow, actor, public_ids, check=None, follow_up=None):
     """Put the actor's free uploads on the check or the re-inspection; returns the files. ValidationFailed when one
     of them is not the actor's own free upload (and the caller's transaction is rolled back)."""
+    if check is not None:
+        return link_to(uow, actor, public_ids, "check_id", check)
+    return link_to(uow, actor, public_ids, "follow_up_id", follow_up)
+
+
+def link_to(uow, actor, public_ids, owner_column, owner, field=FIELD, error_field=FIELD):
+    """Put the actor's free uploads on `owner` (its id in the attachment's `owner_column`, one of OWNER_COLUMNS)
+    under `field`; returns the files. ValidationFailed under `error_field` when one of them is not the actor's own
+    free upload (and the caller's transaction is rolled back). `owner.files` is expired (loaded before, perhaps)."""
     if not public_ids:
         return []
-    owner = {"check_id": check.id} if check is not None else {"follow_up_id": follow_up.id}
+    values = {owner_column: owner.id}
     statement = update(_table).where(_table.c.public_id.in_(bindparam("ids", expanding=True)),
                                      _table.c.uploader_id == actor.id, _FREE) \
-        .values(field=FIELD, **owner).returning(_table.c.id, _table.c.public_id)
+        .values(field=field, **values).returning(_table.c.id, _table.c.public_id)
     linked = dict(uow.session.connection().execute(statement, {"ids": list(public_ids)}).all())
     refused = [p for p in public_ids if p not in linked.values()]
     if refused:
         raise ValidationFailed(f"附件无效：{refused[0]} / unknown attachment {refused[0]}",
-                               fields={FIELD: f"附件无效：{refused[0]} / unknown attachment {refused[0]}"})
+                               fields={error_field: f"附件无效：{refused[0]} / unknown attachment {refused[0]}"})
     for row_id in linked:  # an object of the row already in this session follows it
         obj = projection.loaded_object(uow.session, Attachment, row_id)
         if obj is not None:
-            projection.set_committed(obj, {"field": FIELD, **owner})
-    uow.session.expire(check if check is not None else follow_up, ["files"])  # loaded before, perhaps
+            projection.set_committed(obj, {"field": field, **values})
+    uow.session.expire(owner, ["files"])
     return uow.session.query(Attachment).filter(Attachment.id.in_(linked)).order_by(Attachment.id).all()

@@ -253,6 +253,11 @@ def _walk(uow, users, case, step):
                 "added_requirements": "" if step == "pass" else "更换全部老化线路并做接地检测"})
 
 
+def site_photo(uow, user, where, field="photos"):
+    """A demo photo taken `where` (EXIF position and time), for the later features' demos (demo_features.py)."""
+    return _photo(uow, user, where, field)
+
+
 def _photo(uow, user, where=None, field="photos"):
     """A demo photo; taken `where` (a few metres off, as a phone's GPS is) at the demo clock's time, when given."""
     if where is not None and where[0] is not None:

@@ -2,16 +2,7 @@
 submitted a self-check against the general list with one nonconforming item reported as a hazard (a self_check case on
 the normal process, waiting for assignment) and one fixed on the spot; the machinery works' staff have a draft half
 filled in."""
-import base64
-import io
-
-from flask import current_app
-
-from . import attachments, self_check_files, self_check_submit, self_checks
-
-# A 1x1 PNG: real image bytes, so the photo passes the same content sniffing as an upload.
-PNG_1X1 = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
-                           "AAAABJRU5ErkJggg==")
+from . import demo, self_check_files, self_check_submit, self_checks
 
 
 def seed(uow, users):
@@ -25,9 +16,9 @@ def seed(uow, users):
     if len(entries) > 8:
         entries[8].update(result="not_applicable", note="本企业无该类作业")
     self_checks.save(uow, chemical, row.id, entries)
-    photo = attachments.store_upload(uow, chemical, "操作规程.png", io.BytesIO(PNG_1X1),
-                                     current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"])
-    self_check_files.attach(uow, chemical, row, items[3], [photo.public_id], "photos")
+    # A photo taken at the plant (EXIF position and time), as every demo photo that ends up on a case is.
+    photo_id = demo.site_photo(uow, chemical, demo.SITES[0])
+    self_check_files.attach(uow, chemical, row, items[3], [photo_id], "photos")
     self_check_submit.submit(uow, chemical, row.id)
     draft = self_checks.start(uow, machinery, "general", "")
     self_checks.save(uow, machinery, draft.id, [{"item_id": i.id, "result": "conform"} for i in draft.items[:10]])

@@ -50,6 +50,7 @@ def register_web(app):
     from . import periodic_reports, white_papers
     from . import evaluations, surveys
     from . import quality_incident_steps, quality_incidents  # noqa: F401 - the steps add their routes to its bp
+    from . import effect_evaluations, evaluation_bodies  # noqa: F401 - evaluation_bodies adds its routes to its bp
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -87,6 +88,7 @@ def register_web(app):
     app.register_blueprint(major_hazards.bp)
     app.register_blueprint(milestones.bp)
     app.register_blueprint(initial_reviews.bp)
+    app.register_blueprint(effect_evaluations.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(regrading.bp)
     app.register_blueprint(hazard_map.bp)

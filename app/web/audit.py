@@ -19,8 +19,10 @@ from .admin_people import ACCIDENT_TITLES, ENTERPRISE_TITLES, USER_TITLES, VISIT
 from .complaints import COMPLAINT_TITLES, complaint_kind
 from .liaison import LIAISON_TITLES
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
+from .effect_evaluations import EVALUATION_TITLES
 from .emergencies import EMERGENCY_TITLES
 from .resumption import RESUMPTION_TITLES
+from .evaluation_bodies import BODY_TITLES
 from .equipment import EQUIPMENT_TITLES, audit_labels as equipment_audit_labels
 from .experts import EXPERT_TITLES, audit_labels as expert_audit_labels
 from .iot import IOT_TITLES, audit_labels as iot_audit_labels
@@ -52,7 +54,9 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
                  "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
                  "supply_kind": N_("应急物资品种 #%(id)s"), "roster_person": N_("从业人员 #%(id)s"),
-                 "stop_work": N_("停产停业指令 #%(id)s"), "knowledge_entry": N_("知识库条目 #%(id)s")}
+                 "stop_work": N_("停产停业指令 #%(id)s"), "knowledge_entry": N_("知识库条目 #%(id)s"),
+                 "effect_evaluation": N_("整改效果评估 #%(id)s"),
+                 "evaluation_body": N_("第三方评估机构 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -135,7 +139,8 @@ def _export_lines():
 # Records whose field names are shared with others ("level" is an accident's 事故等级 on an enterprise, an incident's
 # 响应等级 here): their titles apply to their own rows only, not to the whole log's catalog.
 _SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "stop_work": RESUMPTION_TITLES,
-                   "knowledge_entry": KNOWLEDGE_TITLES}
+                   "knowledge_entry": KNOWLEDGE_TITLES, "effect_evaluation": EVALUATION_TITLES,
+                   "evaluation_body": BODY_TITLES}
 
 
 def subject_titles(catalog, subject_type):

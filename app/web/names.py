@@ -110,7 +110,12 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "joint_plan_sent": N_("联合检查计划待签收"), "joint_plan_signed": N_("参加单位已签收联合检查计划"),
                 "joint_plan_sign_urged": N_("联合检查计划尚未签收"),
                 "joint_plan_unsigned": N_("联合检查计划仍有单位未签收"),
-                "joint_plan_cancelled": N_("联合检查计划取消")}
+                "joint_plan_cancelled": N_("联合检查计划取消"),
+                "effect_evaluation_due": N_("重大隐患整改效果评估待委托"),
+                "effect_evaluation_commissioned": N_("受委托开展整改效果评估"),
+                "effect_evaluation_concluded": N_("整改效果评估结论"),
+                "effect_evaluation_ineffective": N_("整改效果评估无效，请重新登记隐患"),
+                "effect_evaluation_overdue": N_("整改效果评估逾期未出具结论")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -293,7 +298,12 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "quality_incident_handled": N_("登记质量事故原因和补救方案"),
             "quality_incident_notified": N_("质量事故追责并全公司通报"), "quality_incident_closed": N_("关闭质量事故"),
             "quality_incident_files_added": N_("上传质量事故调查录音录像"),
-            "quality_incident_overdue": N_("提醒质量事故超过处置时限")}
+            "quality_incident_overdue": N_("提醒质量事故超过处置时限"),
+            "effect_evaluation_opened": N_("重大隐患销号，整改效果评估待开展"),
+            "effect_evaluation_commissioned": N_("委托整改效果评估"), "effect_visit_recorded": N_("登记评估走访"),
+            "effect_evaluation_concluded": N_("出具整改效果评估结论"),
+            "effect_evaluation_overdue_notified": N_("提醒整改效果评估逾期"),
+            "evaluation_body_added": N_("添加第三方评估机构"), "evaluation_body_saved": N_("修改第三方评估机构")}
 
 
 def step_name(name):

@@ -1,6 +1,7 @@
 """Registering a hazard (`/hazards/new`, the cases blueprint's `register`): the form, and the many places a
 registration starts from — an inspection visit and its nonconforming checklist item, an IoT alarm, a verified public
-report, an emergency drill's problem, a return visit's regressed finding, a closed emergency incident, a risk point —
+report, an emergency drill's problem, a return visit's regressed finding, a closed emergency incident, a risk point,
+an ineffective effect evaluation —
 each drafting the form from what it knows and recording the case it led to in the registration's transaction."""
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -13,8 +14,8 @@ from ..clock import SHANGHAI, clock
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import RiskPoint
-from ..services import (checklist_results, drills, emergency_response, forms, hazards, inspections,
-                        iot_alarm_handling, public_report_handling, return_visits, risk_points)
+from ..services import (checklist_results, drills, effect_evaluations, emergency_response, forms, hazards,
+                        inspections, iot_alarm_handling, public_report_handling, return_visits, risk_points)
 from ..services.access import may_see
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -50,6 +51,7 @@ def register():
             drill = _return_visit_finding(request.args.get("return_visit"), request.args.get("finding"), raw)
         emergency = _emergency(request.args.get("emergency"), raw)
         _risk_point_prefill(request.args.get("risk_point"), raw)
+        _effect_evaluation_prefill(request.args.get("effect_evaluation"), raw)
         return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill,
                               emergency=emergency)
     raw = request.form.to_dict(flat=False)
@@ -84,6 +86,16 @@ def register():
                               report=report, drill=drill, emergency=emergency), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _effect_evaluation_prefill(value, raw):
+    """From an ineffective effect evaluation (`?effect_evaluation=`, the notice's link): the case's enterprise, hazard
+    type and place, and the evaluation's summary drafted; not recorded on the new case (its recurrence shows on the
+    evaluation by itself). A self-check of another enterprise or an evaluation the user does not read drafts nothing."""
+    values = effect_evaluations.hazard_prefill(db.session, current_user, int_or_none(value)) if value else None
+    if values is None or ("enterprise_id" in raw and raw["enterprise_id"] != [values["enterprise_id"]]):
+        return
+    raw.update({name: [text] for name, text in values.items()})
 
 
 def _risk_point_prefill(value, raw):

@@ -13,9 +13,9 @@ from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
 from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
-               cooperation, credit, emergencies as em, enforcement as ef, enterprise_documents as ed,
-               enterprise_map as emap, hazard_sources as hs, initial_reviews as ir, inspections, iot, kpi,
-               liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
+               cooperation, credit, effect_evaluations as ee, emergencies as em, enforcement as ef,
+               enterprise_documents as ed, enterprise_map as emap, hazard_sources as hs, initial_reviews as ir,
+               inspections, iot, kpi, liaison as li, major_hazards as mh, meetings as mt, oversight, performance as pf,
                periodic_reports as prr, public_hazards as ph, public_reports as pr, ratings, rectification_checks as rc,
                referrals as rf, resources, resumption as rs, return_visits as rv, risk_points as rp, roster as ro,
                schemas as s, self_checks as sc, service_projects as sp, service_reports as sr, spot_checks,
@@ -244,6 +244,7 @@ OPERATIONS.update(rs.OPERATIONS)  # and the stop-work orders' and resumption's (
 OPERATIONS.update(kb.OPERATIONS)  # and the knowledge base's (web/api/knowledge.py)
 OPERATIONS.update(qi.OPERATIONS)  # and the quality incidents' (web/api/quality_incidents.py)
 OPERATIONS.update(jp.OPERATIONS)  # and one plan's, a joint plan's sending and sign-off (web/api/joint_plans.py)
+OPERATIONS.update(ee.OPERATIONS)  # and the major hazards' effect evaluations' (web/api/effect_evaluations.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
