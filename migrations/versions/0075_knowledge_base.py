@@ -1,5 +1,5 @@
 """the knowledge base (专家知识库 / 法规标准库): entries of handling advice per hazard type and of laws and standards,
-their hazard type and industry tags and their kept versions; a law's or standard's PDF is the attachment's fourteenth
+their hazard type and industry tags and their kept versions; a law's or standard's PDF is the attachment's sixteenth
 owner (knowledge_entry_id)
 
 Revision ID: 0075
