@@ -42,6 +42,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "notify_supply_expiry",
         "notify_late_milestones",
         "urge_improvement_items",
+        "evaluate_alert_rules",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -77,3 +77,5 @@ from .milestone import CaseMilestone, CaseParties  # noqa: F401
 from .bureau_evaluation import (EVALUATION_DIMENSIONS, SURVEY_AUDIENCES, SURVEY_QUESTIONS,  # noqa: F401
                                 SURVEY_STATUSES, ContractorEvaluation, ImprovementItem, SurveyResponse, SurveyRound)
 from .platform_entry import ENTRY_STATUSES, PLATFORM_ITEMS, PLATFORMS, PlatformEntry  # noqa: F401
+from .alert_rule import (ALERT_CHANNELS, ALERT_KINDS, ALERT_ROLES, ALERT_STATUSES, REGION_LEVEL_NAMES,  # noqa: F401
+                         Alert, AlertRule)

@@ -3,10 +3,10 @@ visits, notices and checklists of services/demo.py: some read what earlier ones 
 the inspector's visits, the enterprises' tags)."""
 from ..clock import clock
 from ..models import Enterprise
-from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo, hazard_source_demo, iot_demo,
-               liaison_demo, meeting_demo, performance_demo, periodic_report_demo, referral_demo, resource_demo,
-               return_visit_demo, risk_point_demo, service_project_demo, staff_certificate_demo, supply_demo,
-               training_demo)
+from . import (alert_rule_demo, campaign_demo, emergency_demo, enforcement_demo, enterprise_document_demo,
+               hazard_source_demo, iot_demo, liaison_demo, meeting_demo, performance_demo, periodic_report_demo,
+               referral_demo, resource_demo, return_visit_demo, risk_point_demo, service_project_demo,
+               staff_certificate_demo, supply_demo, training_demo)
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -32,3 +32,4 @@ def seed(uow, users, enterprises, visits, password):
     meeting_demo.seed(uow, users, enterprises)  # a monthly joint meeting, minutes issued, two action items
     performance_demo.seed(uow, users, visits)  # a failed 四不两直 check of the inspector, this month's cross-check
     liaison_demo.seed(uow, users, enterprises)  # liaisons, contacts with commitments, a weekly gap, two questions
+    alert_rule_demo.seed(uow)  # the seed's 高风险企业整改超过 7 天 rule and a recurrence rule, evaluated once

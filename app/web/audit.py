@@ -47,7 +47,8 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "meeting": N_("会议 #%(id)s"), "inspection_visit": N_("排查记录 #%(id)s"),
                  "visit_quality_round": N_("排查质量抽查 #%(id)s"), "staff_supervision": N_("督查记录 #%(id)s"),
                  "credit_year": N_("%(id)s 年度信用评价"), "supply_point": N_("应急物资储备点 #%(id)s"),
-                 "supply_kind": N_("应急物资品种 #%(id)s")}
+                 "supply_kind": N_("应急物资品种 #%(id)s"), "alert_rule": N_("预警规则 #%(id)s"),
+                 "alert": N_("预警 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))

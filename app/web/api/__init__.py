@@ -61,3 +61,4 @@ from . import visit_review  # noqa: E402,F401
 from . import liaison  # noqa: E402,F401
 from . import enterprise_map  # noqa: E402,F401
 from . import supplies  # noqa: E402,F401
+from . import alert_rules  # noqa: E402,F401

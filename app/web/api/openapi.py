@@ -12,7 +12,7 @@ from ...models import ROLES
 from ...services import processes
 from ...services.hazards import REGISTRATION_FORM
 from ...services.uow import UnitOfWork
-from . import (api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
+from . import (alert_rules as ar, api, bureau_notices as bn, campaigns as cp, checklist_versions as cv, checklists, complaints,
                cooperation, credit, emergencies as em, enforcement as ef, enterprise_documents as ed,
                enterprise_map as emap, hazard_sources as hs, inspections, iot, kpi, liaison as li, major_hazards as mh,
                meetings as mt, oversight, performance as pf, periodic_reports as prr, ratings, public_hazards as ph,
@@ -235,6 +235,7 @@ OPERATIONS.update(mt.OPERATIONS)  # and the meetings' (web/api/meetings.py)
 OPERATIONS.update(vr.OPERATIONS)  # and the visit reports' review (web/api/visit_review.py)
 OPERATIONS.update(pf.OPERATIONS)  # and the staff scorecards' (web/api/performance.py)
 OPERATIONS.update(su.OPERATIONS)  # and the emergency supplies' (web/api/supplies.py)
+OPERATIONS.update(ar.OPERATIONS)  # and the alert rules' (web/api/alert_rules.py)
 PUBLIC = {"create_token", "openapi_document", "public_spot_checks", "public_spot_check", "public_hazards_list",
           "public_hazard"} | pr.PUBLIC
 
