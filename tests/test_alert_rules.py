@@ -143,7 +143,8 @@ def test_an_alert_is_raised_once_cleared_and_raised_again_with_its_notices(peopl
     assert told == {people.bureau.id, near.id}  # the township office of another area is not told
     # the bureau has an email address and no phone: one email in the outbox, nothing for SMS
     sent = db.session.query(OutboxMessage.channel, OutboxMessage.recipient) \
-        .join(Notification, Notification.id == OutboxMessage.notification_id).filter(Notification.kind == "alert_raised")
+        .join(Notification, Notification.id == OutboxMessage.notification_id) \
+        .filter(Notification.kind == "alert_raised")
     assert sent.all() == [("email", "bureau@example.org")]
 
     db.session.get(type(case_row(case_id)), case_id).status = "closed"  # the condition clears

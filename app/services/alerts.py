@@ -26,7 +26,7 @@ READERS = ("bureau", "admin", "manager", "quality", "project_lead", "township")
 NOTICE_KIND = "alert_raised"
 MAX_NOTE = 500
 _CHUNK = 500
-_ALERTS = insert(Alert.__table__).returning(Alert.__table__.c.id, sort_by_parameter_order=True)
+_ALERTS = insert(Alert.__table__)
 _NOTICES = insert(Notification.__table__).returning(Notification.__table__.c.id, sort_by_parameter_order=True)
 
 
@@ -74,8 +74,10 @@ def _raise(uow, rule, new, now):
              "sequence": last.get((m.subject_type, m.subject_id), 0) + 1, "enterprise_id": m.enterprise_id,
              "case_id": m.case_id, "summary": m.summary[:300], "status": "open", "raised_at": now,
              "cleared_at": None, "acknowledged_at": None, "acknowledged_by_id": None, "note": ""} for m in new]
-    alert_ids = session.connection().execute(_ALERTS, rows).scalars().all()
-    _notify(uow, rule, list(zip(alert_ids, new)), now)
+    session.connection().execute(_ALERTS, rows)
+    # the notice's dedup key names the alert by its unique key, not its id (which SQLite may reuse)
+    _notify(uow, rule, [(f"alert:{rule.id}:{m.subject_type}:{m.subject_id}:{row['sequence']}", m)
+                        for row, m in zip(rows, new)], now)
 
 
 def _notify(uow, rule, raised, now):
@@ -85,14 +87,14 @@ def _notify(uow, rule, raised, now):
     offices = township_offices(session) if "township" in rule.roles else []
     places = _enterprises(session, {m.enterprise_id for _, m in raised})
     rows, people = [], []
-    for alert_id, match in raised:
+    for key, match in raised:
         name, township = places.get(match.enterprise_id, ("", ""))
         recipients = dict(county)
         recipients.update({u.id: u for u in offices if township and township in u.townships})
         title, body = f"预警：{rule.name}"[:200], f"{name}：{match.summary}"
         for user in recipients.values():
             rows.append({"case_id": match.case_id, "user_id": user.id, "kind": NOTICE_KIND, "title": title,
-                         "body": body, "dedup_key": f"alert:{alert_id}", "created_at": now, "read_at": None})
+                         "body": body, "dedup_key": key, "created_at": now, "read_at": None})
             people.append(user)
     if not rows:
         return
