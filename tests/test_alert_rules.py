@@ -311,3 +311,16 @@ def test_an_enterprise_without_a_township_is_told_to_no_township_office(people, 
     register(people, score=60)
     evaluate()
     assert db.session.query(Notification).filter_by(kind="alert_raised", user_id=town.id).count() == 0
+
+
+def test_many_new_alerts_of_one_run_make_one_notice_per_recipient(people, make_user, monkeypatch):
+    monkeypatch.setattr(alerts, "DIGEST_OVER", 1)
+    far = township_user(make_user, "南湖镇", "town_far")
+    make_rule(people, n=1, roles=["bureau", "township"])
+    register(people)
+    register(people, enterprise=people.enterprise_b)
+    later(days=2)
+    assert evaluate() == {"raised": 2, "cleared": 0}
+    notice, = db.session.query(Notification).filter_by(kind="alert_raised", user_id=people.bureau.id)
+    assert notice.title == "预警：规则（新增 2 条）" and notice.case_id is None
+    assert db.session.query(Notification).filter_by(kind="alert_raised", user_id=far.id).count() == 0

@@ -14,7 +14,11 @@ The kinds and their numbers:
                     (the bureau's recurrence rate, DOMAIN.md, counts the same within 6 months)
 
 The scope narrows the enterprises (townships, industries, scales, any of the risk tags, the township's latest
-regional risk level — each empty = all; different filters must all hold) and the cases counted (grades)."""
+regional risk level — each empty = all; different filters must all hold) and the cases counted (grades).
+
+Two steps, so that the hourly run converts no more rows than it must: `keys` reads only which subjects match (ids),
+and `matches` reads the columns of the alert's text, for the subjects given (`within`: the new ones) or all (the dry
+run)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,10 +26,16 @@ from sqlalchemy import func, select
 
 from ..clock import SHANGHAI, clock
 from ..models import Enterprise, HazardCase, HumanTask, RegionRiskChange
+from ..models.hazard_case import STATUSES
 from .calendar import WorkingCalendar
 from .enterprise_tags import tagged
 
 MAJOR_GRADES = ("major", "especially_major")
+# "not closed" as a list the status index can serve (with "!=" SQLite reads every case of the date range instead)
+OPEN_STATUSES = tuple(code for code in STATUSES if code != "closed")
+# The window kinds read the cases registered in the last M days: on SQLite, by the registration index (its planner
+# otherwise walks the enterprise index for the GROUP BY, every case of the county).
+_BY_REGISTRATION = "INDEXED BY ix_hazard_case_registered_at"
 RECURRENCE_COUNT = 2  # "found again": the same type twice within the window
 
 
@@ -38,10 +48,29 @@ class Match:
     summary: str = ""
 
 
-def matches(session, rule, now=None):
-    """[Match] of `rule` now (whether it is enabled or not: the dry run asks too), in subject order."""
-    now = now or clock.now()
-    return sorted(_KINDS[rule.kind](session, rule, now), key=lambda m: m.subject_id)
+@dataclass(frozen=True)
+class _Kind:
+    subject: str  # "case" | "enterprise"
+    statement: object  # (rule, now, detail) -> SELECT of (subject id, enterprise id[, the text's columns])
+    texts: object  # (rule, now, rows) -> [Match]
+
+
+def keys(session, rule, now=None):
+    """{(subject type, subject id): enterprise id} of what `rule` matches now."""
+    kind = _KINDS[rule.kind]
+    rows = session.execute(kind.statement(rule, now or clock.now(), False))
+    return {(kind.subject, subject_id): enterprise_id for subject_id, enterprise_id, *_ in rows}
+
+
+def matches(session, rule, now=None, within=None):
+    """[Match] of `rule` now (enabled or not: the dry run asks too), in subject order; only the subjects whose ids
+    are in `within` when given."""
+    now, kind = now or clock.now(), _KINDS[rule.kind]
+    statement = kind.statement(rule, now, True)
+    if within is not None:
+        subject = HazardCase.id if kind.subject == "case" else HazardCase.enterprise_id
+        statement = statement.where(subject.in_(list(within)))
+    return sorted(kind.texts(rule, now, session.execute(statement).all()), key=lambda m: m.subject_id)
 
 
 def _scope(rule):
@@ -69,61 +98,85 @@ def _days(moment, now):
     return max(0, (now - moment).days)
 
 
-def _open_days(session, rule, now):
-    rows = session.execute(select(HazardCase.id, HazardCase.enterprise_id, HazardCase.code, HazardCase.registered_at)
-                           .where(HazardCase.status != "closed",
-                                  HazardCase.registered_at < now - timedelta(days=rule.n), *_scope(rule)))
+def _case_columns(detail, *columns):
+    return (HazardCase.id, HazardCase.enterprise_id, *((HazardCase.code, *columns) if detail else ()))
+
+
+def _open_days(rule, now, detail):
+    return select(*_case_columns(detail, HazardCase.registered_at)).where(
+        HazardCase.status.in_(OPEN_STATUSES), HazardCase.registered_at < now - timedelta(days=rule.n), *_scope(rule))
+
+
+def _open_days_texts(rule, now, rows):
     return [Match("case", i, e, i, f"{code} 登记已 {_days(at, now)} 天未销号") for i, e, code, at in rows]
 
 
-def _rectifying_days(session, rule, now):
+def _rectifying_days(rule, now, detail):
     started = func.min(HumanTask.created_at)
-    rows = session.execute(select(HazardCase.id, HazardCase.enterprise_id, HazardCase.code, started)
-                           .join(HumanTask, HumanTask.case_id == HazardCase.id)
-                           .where(HumanTask.form_key == "rectification", HazardCase.status != "closed",
-                                  HumanTask.created_at < now - timedelta(days=rule.n), *_scope(rule))
-                           .group_by(HazardCase.id, HazardCase.enterprise_id, HazardCase.code))
+    return select(*_case_columns(detail, started)).join(HumanTask, HumanTask.case_id == HazardCase.id) \
+        .where(HumanTask.form_key == "rectification", HazardCase.status.in_(OPEN_STATUSES),
+               HumanTask.created_at < now - timedelta(days=rule.n), *_scope(rule)) \
+        .group_by(HazardCase.id, HazardCase.enterprise_id, HazardCase.code)
+
+
+def _rectifying_days_texts(rule, now, rows):
     return [Match("case", i, e, i, f"{code} 整改已 {_days(at, now)} 天") for i, e, code, at in rows]
 
 
-def _overdue_workdays(session, rule, now):
+def _overdue_workdays(rule, now, detail):
     cutoff = WorkingCalendar.load().add_workdays(now, -rule.n).moment if rule.n else now
-    rows = session.execute(select(HazardCase.id, HazardCase.enterprise_id, HazardCase.code,
-                                  HazardCase.rectification_due)
-                           .where(HazardCase.status != "closed", HazardCase.rectification_due < cutoff, *_scope(rule)))
-    return [Match("case", i, e, i, f"{code} 整改期限 {due.astimezone(SHANGHAI):%Y-%m-%d} 已过，逾期超过 {rule.n} 个工作日")
-            for i, e, code, due in rows]
+    return select(*_case_columns(detail, HazardCase.rectification_due)).where(
+        HazardCase.status.in_(OPEN_STATUSES), HazardCase.rectification_due < cutoff, *_scope(rule))
 
 
-def _many_hazards(session, rule, now):
+def _overdue_texts(rule, now, rows):
+    return [Match("case", i, e, i, f"{code} 整改期限 {due.astimezone(SHANGHAI):%Y-%m-%d} 已过，"
+                                    f"逾期超过 {rule.n} 个工作日") for i, e, code, due in rows]
+
+
+def _many_hazards(rule, now, detail):
     count = func.count(HazardCase.id)
-    rows = session.execute(select(HazardCase.enterprise_id, count)
-                           .where(HazardCase.registered_at >= now - timedelta(days=rule.m), *_scope(rule))
-                           .group_by(HazardCase.enterprise_id).having(count > rule.n))
-    return [Match("enterprise", e, e, None, f"{rule.m} 天内登记隐患 {c} 条") for e, c in rows]
+    return select(HazardCase.enterprise_id, HazardCase.enterprise_id, count) \
+        .with_hint(HazardCase, _BY_REGISTRATION, "sqlite") \
+        .where(HazardCase.registered_at >= now - timedelta(days=rule.m), *_scope(rule)) \
+        .group_by(HazardCase.enterprise_id).having(count > rule.n)
 
 
-def _open_majors(session, rule, now):
+def _many_texts(rule, now, rows):
+    return [Match("enterprise", e, e, None, f"{rule.m} 天内登记隐患 {c} 条") for e, _e, c in rows]
+
+
+def _open_majors(rule, now, detail):
     count = func.count(HazardCase.id)
-    rows = session.execute(select(HazardCase.enterprise_id, count)
-                           .where(HazardCase.status != "closed", HazardCase.grade.in_(MAJOR_GRADES), *_scope(rule))
-                           .group_by(HazardCase.enterprise_id).having(count >= rule.n))
-    return [Match("enterprise", e, e, None, f"未销号重大及以上隐患 {c} 条") for e, c in rows]
+    return select(HazardCase.enterprise_id, HazardCase.enterprise_id, count) \
+        .where(HazardCase.status.in_(OPEN_STATUSES), HazardCase.grade.in_(MAJOR_GRADES), *_scope(rule)) \
+        .group_by(HazardCase.enterprise_id).having(count >= rule.n)
 
 
-def _recurrence(session, rule, now):
+def _majors_texts(rule, now, rows):
+    return [Match("enterprise", e, e, None, f"未销号重大及以上隐患 {c} 条") for e, _e, c in rows]
+
+
+def _recurrence(rule, now, detail):
     count = func.count(HazardCase.id)
-    rows = session.execute(select(HazardCase.enterprise_id, HazardCase.hazard_type, count)
-                           .where(HazardCase.registered_at >= now - timedelta(days=rule.m), *_scope(rule))
-                           .group_by(HazardCase.enterprise_id, HazardCase.hazard_type)
-                           .having(count >= RECURRENCE_COUNT)
-                           .order_by(HazardCase.enterprise_id, HazardCase.hazard_type))
+    return select(HazardCase.enterprise_id, HazardCase.enterprise_id, HazardCase.hazard_type, count) \
+        .with_hint(HazardCase, _BY_REGISTRATION, "sqlite") \
+        .where(HazardCase.registered_at >= now - timedelta(days=rule.m), *_scope(rule)) \
+        .group_by(HazardCase.enterprise_id, HazardCase.hazard_type).having(count >= RECURRENCE_COUNT) \
+        .order_by(HazardCase.enterprise_id, HazardCase.hazard_type)
+
+
+def _recurrence_texts(rule, now, rows):
     found = {}
-    for enterprise_id, hazard_type, times in rows:  # the recurring (enterprise, type) pairs only
+    for enterprise_id, _e, hazard_type, times in rows:  # the recurring (enterprise, type) pairs only
         found.setdefault(enterprise_id, []).append(f"{hazard_type} ×{times}")
     return [Match("enterprise", e, e, None, f"{rule.m} 天内同类隐患再次发现：{'、'.join(types)}"[:300])
             for e, types in found.items()]
 
 
-_KINDS = {"open_days": _open_days, "rectifying_days": _rectifying_days, "overdue_workdays": _overdue_workdays,
-          "many_hazards": _many_hazards, "open_majors": _open_majors, "recurrence": _recurrence}
+_KINDS = {"open_days": _Kind("case", _open_days, _open_days_texts),
+          "rectifying_days": _Kind("case", _rectifying_days, _rectifying_days_texts),
+          "overdue_workdays": _Kind("case", _overdue_workdays, _overdue_texts),
+          "many_hazards": _Kind("enterprise", _many_hazards, _many_texts),
+          "open_majors": _Kind("enterprise", _open_majors, _majors_texts),
+          "recurrence": _Kind("enterprise", _recurrence, _recurrence_texts)}

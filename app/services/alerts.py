@@ -5,25 +5,28 @@ Once per rule and subject: a subject matched again while its alert is current (c
 raises nothing; an evaluation that no longer finds it clears the alert; a later match raises a new alert (the next
 sequence number). Each new alert tells the rule's roles in the app — the township offices only of the enterprise's
 own township / park, as the diagram's township notices do — and through the outbox on the rule's channels (those the
-deployment has on, NOTIFY_CHANNELS) where the user has an address. Everything in sets: one statement for the current
-alerts of a rule, one to clear, one to insert the new ones, one for their notices, one for the outbox rows.
+deployment has on, NOTIFY_CHANNELS) where the user has an address; more than DIGEST_OVER new alerts of a rule in one
+run make one notice per recipient instead. Everything in sets: one statement for which subjects match, one for the
+rule's current alerts, one to clear, then per 500 new ones: their text, their insert, their notices, the outbox rows.
 
 Readers: the bureau, administrators, managers, quality supervisors, project leads (every alert) and township
 offices (their area's); anyone else NotAllowed (an enterprise's staff too: alerts are the supervisors' tool).
 Acknowledging needs a note, is audited on the alert, and does not clear it."""
 from flask import current_app
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
 
 from ..clock import clock
 from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import Alert, AlertRule, Enterprise, Notification
 from . import audit, outbox
 from .access import enterprise_condition, sees_all_cases
-from .alert_evaluation import matches
+from .alert_evaluation import keys, matches
 from .users import holders_of_role, township_offices
 
 READERS = ("bureau", "admin", "manager", "quality", "project_lead", "township")
 NOTICE_KIND = "alert_raised"
+DIGEST_OVER = 20  # new alerts of one rule in one run beyond which a recipient gets one notice for all
 MAX_NOTE = 500
 _CHUNK = 500
 _ALERTS = insert(Alert.__table__)
@@ -47,7 +50,7 @@ def evaluate_all(uow, now=None):
 def evaluate(uow, rule, now=None):
     """(raised, cleared) for one rule."""
     session, now = uow.session, now or clock.now()
-    found = {(m.subject_type, m.subject_id): m for m in matches(session, rule, now)}
+    found = keys(session, rule, now)
     current = {(t, s): i for i, t, s in session.execute(
         select(Alert.id, Alert.subject_type, Alert.subject_id).where(Alert.rule_id == rule.id,
                                                                      Alert.cleared_at.is_(None)))}
@@ -55,16 +58,19 @@ def evaluate(uow, rule, now=None):
     for start in range(0, len(gone), _CHUNK):
         session.query(Alert).filter(Alert.id.in_(gone[start:start + _CHUNK])) \
             .update({"cleared_at": now}, synchronize_session=False)
-    new = [m for key, m in found.items() if key not in current]
-    if new:
-        _raise(uow, rule, new, now)
-    return len(new), len(gone)
+    new = sorted(key[1] for key in found if key not in current)  # one subject type per rule
+    raised = []
+    for start in range(0, len(new), _CHUNK):  # the alert's text only for the new subjects
+        raised += matches(session, rule, now, within=new[start:start + _CHUNK])
+    if raised:
+        _raise(uow, rule, raised, now)
+    return len(raised), len(gone)
 
 
 def _raise(uow, rule, new, now):
     session = uow.session
     last = {}
-    ids = sorted({m.subject_id for m in new})
+    ids = [m.subject_id for m in new]
     for start in range(0, len(ids), _CHUNK):
         last.update({(t, s): n for t, s, n in session.execute(
             select(Alert.subject_type, Alert.subject_id, func.max(Alert.sequence))
@@ -74,37 +80,51 @@ def _raise(uow, rule, new, now):
              "sequence": last.get((m.subject_type, m.subject_id), 0) + 1, "enterprise_id": m.enterprise_id,
              "case_id": m.case_id, "summary": m.summary[:300], "status": "open", "raised_at": now,
              "cleared_at": None, "acknowledged_at": None, "acknowledged_by_id": None, "note": ""} for m in new]
-    session.connection().execute(_ALERTS, rows)
+    for start in range(0, len(rows), _CHUNK):
+        session.connection().execute(_ALERTS, rows[start:start + _CHUNK])
     # the notice's dedup key names the alert by its unique key, not its id (which SQLite may reuse)
     _notify(uow, rule, [(f"alert:{rule.id}:{m.subject_type}:{m.subject_id}:{row['sequence']}", m)
                         for row, m in zip(rows, new)], now)
 
 
 def _notify(uow, rule, raised, now):
-    """Every new alert to the rule's roles (township offices: their area's), in the app and on its channels."""
+    """Every new alert to the rule's roles (township offices: their area's), in the app and on its channels; a
+    recipient with more than DIGEST_OVER new alerts of the rule in one run gets one notice saying how many (a new
+    rule over a county's backlog would otherwise send thousands), the list being on the alerts page."""
     session = uow.session
-    county = {u.id: u for role in rule.roles if role != "township" for u in holders_of_role(session, role)}
+    county = [u for u in {u.id: u for role in rule.roles if role != "township"
+                          for u in holders_of_role(session, role)}.values()]
     offices = township_offices(session) if "township" in rule.roles else []
     places = _enterprises(session, {m.enterprise_id for _, m in raised})
+    told = {u.id: (u, list(raised)) for u in county}
+    for office in offices:
+        if office.id not in told:
+            area = set(office.townships)
+            told[office.id] = (office, [(k, m) for k, m in raised if places.get(m.enterprise_id, ("", ""))[1] in area])
     rows, people = [], []
-    for key, match in raised:
-        name, township = places.get(match.enterprise_id, ("", ""))
-        recipients = dict(county)
-        recipients.update({u.id: u for u in offices if township and township in u.townships})
-        title, body = f"预警：{rule.name}"[:200], f"{name}：{match.summary}"
-        for user in recipients.values():
-            rows.append({"case_id": match.case_id, "user_id": user.id, "kind": NOTICE_KIND, "title": title,
-                         "body": body, "dedup_key": key, "created_at": now, "read_at": None})
+    for user, items in told.values():
+        if len(items) > DIGEST_OVER:
+            lines = [f"{places.get(m.enterprise_id, ('', ''))[0]}：{m.summary}" for _, m in items[:5]]
+            rows.append(_row(None, user, f"预警：{rule.name}（新增 {len(items)} 条）",
+                             "\n".join(lines) + "\n……详见预警页面", f"alert-digest:{rule.id}:{now.isoformat()}", now))
             people.append(user)
-    if not rows:
-        return
+            continue
+        for key, match in items:
+            rows.append(_row(match.case_id, user, f"预警：{rule.name}",
+                             f"{places.get(match.enterprise_id, ('', ''))[0]}：{match.summary}", key, now))
+            people.append(user)
     notice_ids = []
     for start in range(0, len(rows), _CHUNK):
         notice_ids += session.connection().execute(_NOTICES, rows[start:start + _CHUNK]).scalars().all()
     channels = [c for c in rule.channels if c in current_app.config["NOTIFY_CHANNELS"]]
-    if channels:
+    if channels and rows:
         outbox.enqueue(uow, [(i, row["title"], row["body"], user) for i, row, user in zip(notice_ids, rows, people)],
                        channels)
+
+
+def _row(case_id, user, title, body, key, now):
+    return {"case_id": case_id, "user_id": user.id, "kind": NOTICE_KIND, "title": title[:200], "body": body,
+            "dedup_key": key[:200], "created_at": now, "read_at": None}
 
 
 def _enterprises(session, ids):
@@ -132,7 +152,9 @@ def visible(session, user, status="open", rule_id=None, current_only=False, limi
     if current_only:
         query = query.filter(Alert.cleared_at.is_(None))
     total = query.count()
-    return query.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit).offset(offset).all(), total
+    return query.options(joinedload(Alert.rule), joinedload(Alert.enterprise), joinedload(Alert.case),
+                         joinedload(Alert.acknowledged_by)) \
+        .order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit).offset(offset).all(), total
 
 
 def get_visible(session, user, alert_id):
