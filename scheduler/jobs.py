@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.clock import SHANGHAI
 from app.errors import DomainError
 from app.extensions import db
-from app.services import (backup, bureau_notice_receipts, complaints, contractor_evaluations, cooperation,
+from app.services import (alerts, backup, bureau_notice_receipts, complaints, contractor_evaluations, cooperation,
                           document_expiry, emergency_notices, equipment_calibration, followups, hazard_source_states,
                           health, initial_review_escalation, iot_alarm_handling, iot_alarms, iot_maintenance,
                           iot_retention, key_enterprises, liaison_weeks, major_hazards, meeting_actions, milestones,
@@ -105,6 +105,22 @@ def grade_regions():
         log.info("region %s: %s -> %s (score %s)", change.township or "-", change.level_before, change.level_after,
                  change.score)
     return changes
+
+
+def evaluate_alert_rules():
+    """The enabled alert rules evaluated (services/alerts.py): new matches raised and told once, cleared ones closed.
+    Returns {"raised", "cleared"}, or None when another scheduler raised the same alerts a moment ago."""
+    try:
+        with UnitOfWork() as uow:
+            totals = alerts.evaluate_all(uow)
+            uow.commit()
+    except IntegrityError:  # another scheduler (PostgreSQL allows several) raised the same alert's sequence
+        db.session.rollback()
+        _beat("evaluate_alert_rules", message="another scheduler evaluated the rules")
+        return None
+    _beat("evaluate_alert_rules", message=f"{totals['raised']} raised, {totals['cleared']} cleared"
+          if any(totals.values()) else "")
+    return totals
 
 
 def score_cooperation():
@@ -445,6 +461,8 @@ def job_table(config):
         # daily: an evaluation is overdue by the day (each told once)
         {"id": "notify_overdue_effect_evaluations", "func": notify_overdue_effect_evaluations, "trigger": "interval",
          "seconds": 86400},
+        # hourly: an alert rule's thresholds are days (each alert raised once until its condition clears)
+        {"id": "evaluate_alert_rules", "func": evaluate_alert_rules, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

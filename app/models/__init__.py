@@ -91,3 +91,5 @@ from .quality_incident import (ACCOUNTABILITY_MEASURES, INCIDENT_GRADES, INCIDEN
                                QualityIncidentPerson)
 from .effect_evaluation import (EFFECT_CONCLUSIONS, EFFECT_DIMENSIONS, EFFECT_STATES, EffectEvaluation,  # noqa: F401
                                 EffectEvaluationVisit, EvaluationBody)
+from .alert_rule import (ALERT_CHANNELS, ALERT_KINDS, ALERT_ROLES, ALERT_STATUSES, REGION_LEVEL_NAMES,  # noqa: F401
+                         Alert, AlertRule)

@@ -38,6 +38,7 @@ def register_web(app):
     from . import supplies, supply_pages  # noqa: F401 - supply_pages adds its routes to supplies.bp
     from . import staff_certificates
     from . import platform_entries
+    from . import alert_rules, alerts
     from . import return_visit_reports, return_visits
     from . import emergencies, emergency_duty, emergency_response  # noqa: F401 - the last two add routes to its bp
     from . import kpi
@@ -116,6 +117,8 @@ def register_web(app):
     app.register_blueprint(document_lists.bp)
     app.register_blueprint(platform_entries.bp)
     app.register_blueprint(knowledge.bp)
+    app.register_blueprint(alert_rules.bp)
+    app.register_blueprint(alerts.bp)
     app.register_blueprint(hazard_sources.bp)
     app.register_blueprint(hazard_source_lists.bp)
     app.register_blueprint(risk_points.bp)

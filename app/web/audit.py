@@ -56,7 +56,8 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "supply_kind": N_("应急物资品种 #%(id)s"), "roster_person": N_("从业人员 #%(id)s"),
                  "stop_work": N_("停产停业指令 #%(id)s"), "knowledge_entry": N_("知识库条目 #%(id)s"),
                  "effect_evaluation": N_("整改效果评估 #%(id)s"),
-                 "evaluation_body": N_("第三方评估机构 #%(id)s")}
+                 "evaluation_body": N_("第三方评估机构 #%(id)s"), "alert_rule": N_("预警规则 #%(id)s"),
+                 "alert": N_("预警 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))

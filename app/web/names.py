@@ -115,7 +115,8 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "effect_evaluation_commissioned": N_("受委托开展整改效果评估"),
                 "effect_evaluation_concluded": N_("整改效果评估结论"),
                 "effect_evaluation_ineffective": N_("整改效果评估无效，请重新登记隐患"),
-                "effect_evaluation_overdue": N_("整改效果评估逾期未出具结论")}
+                "effect_evaluation_overdue": N_("整改效果评估逾期未出具结论"),
+                "alert_raised": N_("预警规则触发")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -303,7 +304,9 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "effect_evaluation_commissioned": N_("委托整改效果评估"), "effect_visit_recorded": N_("登记评估走访"),
             "effect_evaluation_concluded": N_("出具整改效果评估结论"),
             "effect_evaluation_overdue_notified": N_("提醒整改效果评估逾期"),
-            "evaluation_body_added": N_("添加第三方评估机构"), "evaluation_body_saved": N_("修改第三方评估机构")}
+            "evaluation_body_added": N_("添加第三方评估机构"), "evaluation_body_saved": N_("修改第三方评估机构"),
+            "alert_rule_created": N_("新建预警规则"), "alert_rule_saved": N_("修改预警规则"),
+            "alert_acknowledged": N_("确认预警")}
 
 
 def step_name(name):
