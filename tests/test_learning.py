@@ -103,7 +103,7 @@ def test_progress_completion_and_hours(people, login):
     assert hours.status_code == 200
     html = text(hours)
     row_html = html[html.index(f'data-user="{people.inspector.id}"'):]
-    assert "1.3（60 分钟）" in row_html[:600]
+    assert "1.3 (60 分钟)" in row_html[:600]
     assert login("ent_a").get("/learning/hours").status_code == 403
     assert login("inspector").get("/learning/hours").status_code == 403
     assert 'href="/learning/hours"' in text(login("project_lead").get("/training/plan"))
@@ -245,3 +245,31 @@ def test_a_completed_course_is_recorded_in_the_enterprise_register_once(people, 
     assert user.post(f"/learning/courses/{row.id}/roster", data={"person_id": str(person.id)}).status_code == 409
     assert db.session.query(RosterTraining).count() == 1
     assert login("inspector").post(f"/learning/courses/{row.id}/roster", data={"person_id": "1"}).status_code == 403
+
+
+def test_english_pages_show_no_chinese_outside_course_data(people, login):
+    from app.models import Course, Lesson, Question
+    from tests.test_web_i18n_coverage import leftover_chinese, without_user_data
+    row = course(people.project_lead, {"industries": "化工"})
+    lesson = row.lessons[0]
+    lead = login("project_lead")
+    started = lead.post(f"/learning/courses/{row.id}/tests").headers["Location"]
+    lead.get("/lang/en")
+    submitted = login("inspector")
+    attempt = submitted.post(f"/learning/courses/{row.id}/tests").headers["Location"]
+    submitted.post(attempt + "/submit", data={})
+    submitted.get("/lang/en")
+    data = {text for c in db.session.query(Course) for text in (c.title, c.summary, *c.industries)}
+    data |= {text for x in db.session.query(Lesson) for text in (x.title, x.body)}
+    data |= {text for q in db.session.query(Question) for text in (q.text, q.explanation, *q.options)}
+    pages = [(lead, url) for url in ("/learning", f"/learning/courses/{row.id}", started,
+                                     f"/learning/courses/{row.id}/lessons/{lesson.id}", "/learning/hours",
+                                     f"/learning/courses/{row.id}/edit", "/learning/courses/new",
+                                     f"/learning/courses/{row.id}/lessons/new", f"/learning/courses/{row.id}/questions")]
+    for client, url in pages + [(submitted, attempt)]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = without_user_data(text(response))
+        for value in sorted(data, key=len, reverse=True):
+            page = page.replace(value, "")
+        assert leftover_chinese(page) == {}, url
