@@ -93,3 +93,6 @@ from .effect_evaluation import (EFFECT_CONCLUSIONS, EFFECT_DIMENSIONS, EFFECT_ST
                                 EffectEvaluationVisit, EvaluationBody)
 from .alert_rule import (ALERT_CHANNELS, ALERT_KINDS, ALERT_ROLES, ALERT_STATUSES, REGION_LEVEL_NAMES,  # noqa: F401
                          Alert, AlertRule)
+from .learning import (ATTEMPT_STATUSES, COURSE_AUDIENCES, COURSE_MODULES, COURSE_STATUSES, LESSON_KINDS,  # noqa: F401
+                       MINUTES_PER_PERIOD, QUESTION_KINDS, Course, CourseCompletion, Lesson, LessonProgress,
+                       Question, TestAttempt)

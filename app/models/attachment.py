@@ -13,6 +13,7 @@ from .types import UTCDateTime
 OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
                  "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id",
                  "self_check_id", "resumption_id", "knowledge_entry_id", "quality_incident_id", "effect_evaluation_id")
+OWNER_COLUMNS = OWNER_COLUMNS + ("lesson_id",)  # a learning centre lesson's video or PDF (services/learning_files.py)
 ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
@@ -74,6 +75,8 @@ class Attachment(db.Model):
     # A scan of an effect evaluation's report or a visit's photo (services/effect_evaluations.py): served to the
     # evaluation's commissioners and evaluators, not to the enterprise.
     effect_evaluation_id = db.Column(db.Integer, db.ForeignKey("effect_evaluation.id"), nullable=True, index=True)
+    # A learning centre lesson's video or PDF (services/learning_files.py): served to whoever may open the lesson.
+    lesson_id = db.Column(db.Integer, db.ForeignKey("lesson.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

@@ -38,6 +38,7 @@ from .risk_points import POINT_TITLES, audit_labels as risk_audit_labels
 from .roster import ROSTER_TITLES, audit_labels as roster_audit_labels
 from .typical_cases import TYPICAL_CASE_TITLES
 from .knowledge import KNOWLEDGE_TITLES
+from .learning import LEARNING_TITLES
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -58,6 +59,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "effect_evaluation": N_("整改效果评估 #%(id)s"),
                  "evaluation_body": N_("第三方评估机构 #%(id)s"), "alert_rule": N_("预警规则 #%(id)s"),
                  "alert": N_("预警 #%(id)s")}
+_NAMED_SUBJECTS.update({"course": N_("课程 #%(id)s"), "learning_attempt": N_("模拟测试 #%(id)s")})
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))
@@ -142,6 +144,7 @@ def _export_lines():
 _SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "stop_work": RESUMPTION_TITLES,
                    "knowledge_entry": KNOWLEDGE_TITLES, "effect_evaluation": EVALUATION_TITLES,
                    "evaluation_body": BODY_TITLES}
+_SUBJECT_TITLES["course"] = LEARNING_TITLES
 
 
 def subject_titles(catalog, subject_type):

@@ -307,6 +307,14 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "evaluation_body_added": N_("添加第三方评估机构"), "evaluation_body_saved": N_("修改第三方评估机构"),
             "alert_rule_created": N_("新建预警规则"), "alert_rule_saved": N_("修改预警规则"),
             "alert_acknowledged": N_("确认预警")}
+_ACTIONS.update({  # the learning centre (学习中心)
+    "course_created": N_("新建课程"), "course_updated": N_("修改课程"), "course_published": N_("发布课程"),
+    "course_withdrawn": N_("撤回课程"), "lesson_added": N_("添加课时"), "lesson_updated": N_("修改课时"),
+    "lesson_moved": N_("调整课时顺序"), "lesson_removed": N_("删除课时"), "question_added": N_("添加试题"),
+    "question_updated": N_("修改试题"), "question_removed": N_("移除试题"),
+    "learning_lesson_completed": N_("完成课时学习"), "learning_course_completed": N_("完成课程学习"),
+    "learning_test_started": N_("开始模拟测试"), "learning_test_submitted": N_("模拟测试交卷"),
+    "learning_test_expired": N_("模拟测试超时未交卷"), "learning_roster_recorded": N_("在线课程记入培训台账")})
 
 
 def step_name(name):

@@ -15,6 +15,7 @@ def allow_video_bodies():
 
 
 UPLOAD_ENDPOINTS = frozenset({"cases.upload", "api.upload_attachment", "quality_incidents.add_files"})
+UPLOAD_ENDPOINTS = UPLOAD_ENDPOINTS | {"learning.new_lesson", "learning.edit_lesson"}  # a lesson's video (学习中心)
 
 
 def init_upload_limits(app):
