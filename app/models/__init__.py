@@ -93,3 +93,5 @@ from .effect_evaluation import (EFFECT_CONCLUSIONS, EFFECT_DIMENSIONS, EFFECT_ST
                                 EffectEvaluationVisit, EvaluationBody)
 from .alert_rule import (ALERT_CHANNELS, ALERT_KINDS, ALERT_ROLES, ALERT_STATUSES, REGION_LEVEL_NAMES,  # noqa: F401
                          Alert, AlertRule)
+from .key_part import (CARD_KINDS, DEFAULT_CHECK_ITEMS, KEY_PART_KINDS, PATROL_RESULTS, KeyPart,  # noqa: F401
+                       PatrolCard, PatrolCardItem)

@@ -9,6 +9,7 @@ from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_docum
                return_visit_demo, risk_point_demo, roster_demo, self_check_demo, service_project_demo,
                staff_certificate_demo, supply_demo, training_demo)
 from . import alert_rule_demo, effect_evaluation_demo, joint_plan_demo
+from . import patrol_card_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -43,3 +44,4 @@ def seed(uow, users, enterprises, visits, password):
     joint_plan_demo.seed(uow, users, enterprises)  # a joint check sent to four units, the fire brigade signed
     effect_evaluation_demo.seed(uow, users)  # a closed major hazard's effect evaluation in its observation period
     alert_rule_demo.seed(uow)  # the seed's 高风险企业整改超过 7 天 rule and a recurrence rule, evaluated once
+    patrol_card_demo.seed(uow, users)  # the chemical plant's three tagged key parts, cards at its latest visit (one 异常)

@@ -57,7 +57,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "stop_work": N_("停产停业指令 #%(id)s"), "knowledge_entry": N_("知识库条目 #%(id)s"),
                  "effect_evaluation": N_("整改效果评估 #%(id)s"),
                  "evaluation_body": N_("第三方评估机构 #%(id)s"), "alert_rule": N_("预警规则 #%(id)s"),
-                 "alert": N_("预警 #%(id)s")}
+                 "alert": N_("预警 #%(id)s"), "key_part": N_("重点部位 #%(id)s")}
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))

@@ -306,7 +306,10 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "effect_evaluation_overdue_notified": N_("提醒整改效果评估逾期"),
             "evaluation_body_added": N_("添加第三方评估机构"), "evaluation_body_saved": N_("修改第三方评估机构"),
             "alert_rule_created": N_("新建预警规则"), "alert_rule_saved": N_("修改预警规则"),
-            "alert_acknowledged": N_("确认预警")}
+            "alert_acknowledged": N_("确认预警"),
+            "key_part_tagged": N_("重点部位挂牌"), "key_part_updated": N_("修改重点部位挂牌信息"),
+            "key_part_retired": N_("重点部位摘牌"), "patrol_card_filled": N_("填写电子巡检卡"),
+            "patrol_item_registered": N_("巡检卡异常项登记为隐患")}
 
 
 def step_name(name):
