@@ -20,7 +20,7 @@ FIELDS = ("name", "kind", "location", "responsible_name", "responsible_phone", "
           "risk_point_id", "check_items")
 PART_TITLES = {"name": N_("部位名称"), "kind": N_("部位类别"), "location": N_("位置"), "responsible_name": N_("责任人"),
                "responsible_phone": N_("责任人电话"), "responsible_user_id": N_("责任人账号"),
-               "risk_point_id": N_("对应风险点"), "check_items": N_("巡检卡检查项"), "retired": N_("摘牌"),
+               "risk_point_id": N_("对应风险点"), "check_items": N_("巡检卡检查项"), "retired": N_("摘除挂牌"),
                "card_kind": N_("巡检方式"), "abnormal_count": N_("异常项数"), "note": N_("备注"),
                "items": N_("巡检结果"), "case": N_("登记隐患")}
 
