@@ -213,3 +213,17 @@ def upload_api(client):
                            content_type="multipart/form-data")
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()["id"]
+
+
+def test_the_demo_tags_three_parts_of_the_chemical_plant_with_cards_at_its_latest_visit(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    parts = db.session.query(KeyPart).order_by(KeyPart.id).all()
+    assert [p.kind for p in parts] == ["switch_room", "chemical_store", "boiler_room"]
+    assert parts[0].risk_point is not None and parts[0].risk_point.name == "变配电室"
+    visit_cards = db.session.query(PatrolCard).filter_by(kind="visit").all()
+    assert len(visit_cards) == 3 and sum(c.abnormal_count for c in visit_cards) == 1
+    latest = db.session.query(InspectionVisit).filter_by(enterprise_id=parts[0].enterprise_id) \
+        .order_by(InspectionVisit.visited_on.desc(), InspectionVisit.id.desc()).first()
+    assert {c.visit_id for c in visit_cards} == {latest.id}
+    assert db.session.query(PatrolCard).filter_by(kind="daily").count() == 1
