@@ -47,14 +47,15 @@ def _tag(uow, staff, enterprise_id, values):
 
 
 def _cards_at(uow, inspector, visit, parts):
-    """The inspector's cards at `visit`, on its day. The demo's visits are released by then (visit_review_demo), so
+    """The inspector's cards at `visit`, on its day from the time it began. The demo's visits are released by then (visit_review_demo), so
     the visit is opened again for the cards' moment only, as if they had been filled before the report was
     submitted."""
     status = visit.review_status
     visit.review_status = "draft"
     try:
-        for minutes, part in enumerate(parts):
-            clock.set(datetime.combine(visit.visited_on, time(10, 15 * minutes), SHANGHAI))
+        begun = datetime.combine(visit.visited_on, visit.visit_time or time(10, 0), SHANGHAI)  # a night check's hour
+        for index, part in enumerate(parts):
+            clock.set(begun + timedelta(minutes=20 + 15 * index))
             notes = ABNORMAL.get(part.name, {})
             entries = [{"position": n, "result": "abnormal" if n in notes else "normal", "note": notes.get(n, "")}
                        for n in range(1, len(part.check_items) + 1)]

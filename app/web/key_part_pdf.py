@@ -50,7 +50,7 @@ def tag(part, card_url):
                  colWidths=[TAG_WIDTH - QR_SIZE - 8 * mm, QR_SIZE + 6 * mm])
     body.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     frame = Table([[Paragraph(escape(title), TAG_TITLE)], [Paragraph(escape(part.name), TAG_NAME)], [body],
-                   [Paragraph(escape(_("挂牌管理 · 每次排查均须填写电子巡检卡 · 责任到人 · 过程可追溯")), st.SUBTITLE)]],
+                   [Paragraph(escape(_("挂牌管理：每次排查均须填写电子巡检卡，责任到人，过程可追溯")), st.SUBTITLE)]],
                   colWidths=[TAG_WIDTH])
     frame.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, colors.HexColor("#b91c1c")),
                                ("INNERGRID", (0, 0), (-1, 0), 0, colors.white),
