@@ -96,3 +96,5 @@ from .alert_rule import (ALERT_CHANNELS, ALERT_KINDS, ALERT_ROLES, ALERT_STATUSE
 from .learning import (ATTEMPT_STATUSES, COURSE_AUDIENCES, COURSE_MODULES, COURSE_STATUSES, LESSON_KINDS,  # noqa: F401
                        MINUTES_PER_PERIOD, QUESTION_KINDS, Course, CourseCompletion, Lesson, LessonProgress,
                        Question, TestAttempt)
+from .key_part import (CARD_KINDS, DEFAULT_CHECK_ITEMS, KEY_PART_KINDS, PATROL_RESULTS, KeyPart,  # noqa: F401
+                       PatrolCard, PatrolCardItem)

@@ -7,13 +7,15 @@ from .types import UTCDateTime
 # At most one owner: a case, an inspection visit, a public report, a notice, an enforcement record, a supervision
 # check, a re-inspection, an enterprise's archive document, a training session, a staff member's certificate, an
 # enterprise's risk map (its site plan), a meeting, an enterprise's question, an enterprise's self-check, an
-# application for resumption, a knowledge base entry, a quality incident or an effect evaluation. A new owner column
+# application for resumption, a knowledge base entry, a quality incident, an effect evaluation or a key part's
+# patrol card. A new owner column
 # goes here (and in a migration's CHECK): `free_of_owners` then keeps every statement that links a user's uploads from
 # taking a file that another owner holds.
 OWNER_COLUMNS = ("case_id", "visit_id", "report_id", "notice_id", "enforcement_referral_id", "check_id", "follow_up_id",
                  "document_id", "training_id", "certificate_id", "risk_plan_enterprise_id", "meeting_id", "question_id",
                  "self_check_id", "resumption_id", "knowledge_entry_id", "quality_incident_id", "effect_evaluation_id")
 OWNER_COLUMNS = OWNER_COLUMNS + ("lesson_id",)  # a learning centre lesson's video or PDF (services/learning_files.py)
+OWNER_COLUMNS = OWNER_COLUMNS + ("patrol_card_id",)  # a key part's patrol card photos (services/patrol_cards.py)
 ONE_OWNER = "(" + " + ".join(f"CASE WHEN {c} IS NULL THEN 0 ELSE 1 END" for c in OWNER_COLUMNS) + ") <= 1"
 
 
@@ -77,6 +79,8 @@ class Attachment(db.Model):
     effect_evaluation_id = db.Column(db.Integer, db.ForeignKey("effect_evaluation.id"), nullable=True, index=True)
     # A learning centre lesson's video or PDF (services/learning_files.py): served to whoever may open the lesson.
     lesson_id = db.Column(db.Integer, db.ForeignKey("lesson.id"), nullable=True, index=True)
+    # A photo of a key part's patrol card (电子巡检卡, services/patrol_card_files.py): served to whoever reads the card.
+    patrol_card_id = db.Column(db.Integer, db.ForeignKey("patrol_card.id"), nullable=True, index=True)
     original_name = db.Column(db.String(255), nullable=False)
     stored_name = db.Column(db.String(64), nullable=False, unique=True)
     content_type = db.Column(db.String(100), nullable=False)

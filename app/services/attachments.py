@@ -14,6 +14,7 @@ from . import (bureau_notices, effect_evaluations, enterprise_documents, followu
                staff_certificates, trainings)
 from .access import get_visible_case
 from .inspections import get_visible_visit
+from . import patrol_cards
 
 # Accepted kinds, recognised by their first bytes (the client's content type is not trusted).
 _SIGNATURES = [
@@ -213,6 +214,11 @@ def open_for_user(uow, user, public_id, upload_dir):
         quality_incidents.get(uow.session, user, attachment.quality_incident_id)
     elif attachment.effect_evaluation_id is not None:
         _evaluation_file_visible(uow.session, user, attachment)
+    elif attachment.patrol_card_id is not None:  # a patrol card's photo: whoever reads the card
+        try:
+            patrol_cards.get_card(uow.session, user, attachment.patrol_card_id)
+        except (NotFound, NotAllowed):
+            raise NotFound("attachment not found") from None
     elif attachment.visit_id is not None:
         try:
             get_visible_visit(uow.session, user, attachment.visit_id)

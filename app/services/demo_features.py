@@ -10,6 +10,7 @@ from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_docum
                staff_certificate_demo, supply_demo, training_demo)
 from . import alert_rule_demo, effect_evaluation_demo, joint_plan_demo
 from . import learning_demo
+from . import patrol_card_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -45,3 +46,4 @@ def seed(uow, users, enterprises, visits, password):
     effect_evaluation_demo.seed(uow, users)  # a closed major hazard's effect evaluation in its observation period
     alert_rule_demo.seed(uow)  # the seed's 高风险企业整改超过 7 天 rule and a recurrence rule, evaluated once
     learning_demo.seed(uow, users)  # 隐患自查方法 (10 questions) and a chemical course; the inspector passed a test
+    patrol_card_demo.seed(uow, users)  # the chemical plant's three tagged key parts, cards at its latest visit (one 异常)

@@ -13,11 +13,14 @@ Warnings (facts of the day that cannot be redone afterwards; shown to the team a
   4 hours (visit_checkins.MIN_MINUTES_ON_SITE) — for the kinds in FOUR_HOUR_KINDS only: a night check (夜查) and an
   unannounced one (四不两直) are short by design;
 - inspectors_unmatched: a name on the report that is no user with a recording role (cannot check in or be traced);
-- enterprise_contact_missing: the register names no contact person for the enterprise (企业负责人, who confirms)."""
+- enterprise_contact_missing: the register names no contact person for the enterprise (企业负责人, who confirms);
+- patrol_cards_missing: a tagged key part with no patrol card at the visit (services/patrol_cards.py: 每次排查均须填写
+  电子巡检卡; a warning, the least disruptive enforcement — the reviewers judge a part out of reach that day)."""
 from dataclasses import dataclass, field
 
 from ..models import Attachment, User, UserRole
 from . import checklist_results, inspections, visit_checkins
+from . import patrol_cards
 
 BLOCKING, WARNING = "blocking", "warning"
 LEVELS = {
@@ -25,6 +28,7 @@ LEVELS = {
     "inspectors_missing": BLOCKING,
     "hazard_no_photo": WARNING, "hazard_no_position": WARNING, "no_check_in": WARNING, "no_check_out": WARNING,
     "short_stay": WARNING, "inspectors_unmatched": WARNING, "enterprise_contact_missing": WARNING,
+    "patrol_cards_missing": WARNING,
 }
 FOUR_HOUR_KINDS = ("routine", "special", "joint")
 MESSAGES = {
@@ -42,6 +46,7 @@ MESSAGES = {
     "inspectors_unmatched": "排查人员姓名与系统用户不符（无法打卡、无法追溯） / inspector names that match no user",
     "enterprise_contact_missing": "企业名录中没有联系人（企业负责人签字确认） / the register names no contact person "
                                   "for the enterprise",
+    "patrol_cards_missing": "重点部位未填写电子巡检卡 / tagged key parts without a patrol card at this visit",
 }
 
 
@@ -91,6 +96,9 @@ def for_visit(session, visit):
         found.append(Check("inspectors_unmatched", unmatched))
     if not (visit.enterprise.contact_person or "").strip():
         found.append(Check("enterprise_contact_missing", [visit.enterprise.name]))
+    unpatrolled = [part.name for part in patrol_cards.missing_at_visit(session, visit)]
+    if unpatrolled:
+        found.append(Check("patrol_cards_missing", unpatrolled))
     order = list(LEVELS)
     return sorted(found, key=lambda c: (not c.blocking, order.index(c.code)))
 

@@ -53,6 +53,7 @@ def register_web(app):
     from . import quality_incident_steps, quality_incidents  # noqa: F401 - the steps add their routes to its bp
     from . import effect_evaluations, evaluation_bodies  # noqa: F401 - evaluation_bodies adds its routes to its bp
     from . import learning, learning_edit  # noqa: F401 - learning_edit adds its routes to learning.bp
+    from . import key_parts, patrol_cards
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -119,6 +120,8 @@ def register_web(app):
     app.register_blueprint(platform_entries.bp)
     app.register_blueprint(knowledge.bp)
     app.register_blueprint(alert_rules.bp)
+    app.register_blueprint(key_parts.bp)
+    app.register_blueprint(patrol_cards.bp)
     app.register_blueprint(alerts.bp)
     app.register_blueprint(hazard_sources.bp)
     app.register_blueprint(hazard_source_lists.bp)

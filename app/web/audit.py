@@ -60,6 +60,7 @@ _NAMED_SUBJECTS = {"iot_device": N_("监测设备 #%(id)s"), "iot_alarm": N_("�
                  "evaluation_body": N_("第三方评估机构 #%(id)s"), "alert_rule": N_("预警规则 #%(id)s"),
                  "alert": N_("预警 #%(id)s")}
 _NAMED_SUBJECTS.update({"course": N_("课程 #%(id)s"), "learning_attempt": N_("模拟测试 #%(id)s")})
+_NAMED_SUBJECTS.update({"key_part": N_("重点部位 #%(id)s")})
 
 may_read_audit_log = restrict(bp, "may_read_audit_log", audit_log.may_read,
                               N_("只有管理人员、应急管理局和系统管理员可以查看审计日志"))

@@ -315,6 +315,10 @@ _ACTIONS.update({  # the learning centre (学习中心)
     "learning_lesson_completed": N_("完成课时学习"), "learning_course_completed": N_("完成课程学习"),
     "learning_test_started": N_("开始模拟测试"), "learning_test_submitted": N_("模拟测试交卷"),
     "learning_test_expired": N_("模拟测试超时未交卷"), "learning_roster_recorded": N_("在线课程记入培训台账")})
+_ACTIONS.update({  # key parts and their patrol cards (重点部位挂牌, 电子巡检卡)
+    "key_part_tagged": N_("重点部位挂牌"), "key_part_updated": N_("修改重点部位挂牌信息"),
+    "key_part_retired": N_("重点部位摘牌"), "patrol_card_filled": N_("填写电子巡检卡"),
+    "patrol_item_registered": N_("巡检卡异常项登记为隐患")})
 
 
 def step_name(name):

@@ -1,7 +1,7 @@
 """Registering a hazard (`/hazards/new`, the cases blueprint's `register`): the form, and the many places a
 registration starts from — an inspection visit and its nonconforming checklist item, an IoT alarm, a verified public
 report, an emergency drill's problem, a return visit's regressed finding, a closed emergency incident, a risk point,
-an ineffective effect evaluation —
+an ineffective effect evaluation, an 异常 item of a key part's patrol card —
 each drafting the form from what it knows and recording the case it led to in the registration's transaction."""
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import RiskPoint
 from ..services import (checklist_results, drills, effect_evaluations, emergency_response, forms, hazards,
                         inspections, iot_alarm_handling, public_report_handling, return_visits, risk_points)
+from ..services import patrol_cards
 from ..services.access import may_see
 from ..services.processes import deployed_version, form_for
 from ..services.uow import UnitOfWork
@@ -52,8 +53,9 @@ def register():
         emergency = _emergency(request.args.get("emergency"), raw)
         _risk_point_prefill(request.args.get("risk_point"), raw)
         _effect_evaluation_prefill(request.args.get("effect_evaluation"), raw)
+        patrol = _patrol_item(request.args.get("patrol_item"), raw)
         return _register_page(form, raw, visit=visit, checked=checked, alarm=alarm, report=report, drill=drill,
-                              emergency=emergency)
+                              emergency=emergency, patrol=patrol)
     raw = request.form.to_dict(flat=False)
     visit = _visit(request.form.get("inspection_visit_id"))
     checked = _checked_item(visit, request.form.get("checklist_item_id"))
@@ -62,6 +64,7 @@ def register():
     drill = _drill_problem(request.form.get("drill_id"), request.form.get("drill_problem")) or \
         _return_visit_finding(request.form.get("return_visit_id"), request.form.get("return_visit_finding"))
     emergency = _emergency(request.form.get("emergency_id"))
+    patrol = _patrol_item(request.form.get("patrol_item_id"))
     data = forms.coerce(form, forms_render.normalize(form, raw))
     if visit is not None:
         data["inspection_visit_id"] = visit.id
@@ -79,11 +82,13 @@ def register():
                 drill.link(uow, case)
             if emergency is not None:  # so does the emergency incident it was registered from
                 emergency_response.link_case(uow, current_user, emergency.id, case)
+            if patrol is not None:  # and the patrol card's 异常 item (409 if a hazard was registered from it)
+                patrol_cards.link_case(uow, current_user, patrol.id, case)
             case_id, code = case.id, case.code
             uow.commit()
     except ValidationFailed as exc:
         return _register_page(form, raw, exc.fields, exc.message, visit=visit, checked=checked, alarm=alarm,
-                              report=report, drill=drill, emergency=emergency), 400
+                              report=report, drill=drill, emergency=emergency, patrol=patrol), 400
     flash(_("隐患已登记，编号 %(code)s", code=code), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -96,6 +101,21 @@ def _effect_evaluation_prefill(value, raw):
     if values is None or ("enterprise_id" in raw and raw["enterprise_id"] != [values["enterprise_id"]]):
         return
     raw.update({name: [text] for name, text in values.items()})
+
+
+def _patrol_item(value, raw=None):
+    """The 异常 item of a patrol card a registration comes from (`?patrol_item=` / the form's hidden field): none when
+    not given; 404 for a card the user does not read, 409 for a normal item or one registered already. With `raw`,
+    the key part's enterprise and location and what was found are drafted."""
+    if not (value or "").strip():
+        return None
+    try:
+        item, values = patrol_cards.hazard_prefill(db.session, current_user, int_or_none(value))
+    except DomainError as exc:
+        abort(exc.status, forms_render.bilingual(exc.message))
+    if raw is not None:
+        raw.update({name: [text] for name, text in values.items()})
+    return item
 
 
 def _risk_point_prefill(value, raw):
@@ -234,7 +254,7 @@ class ReturnVisitFinding:
 
 
 def _register_page(form, raw, errors=None, message=None, visit=None, checked=None, alarm=None, report=None,
-                   drill=None, emergency=None):
+                   drill=None, emergency=None, patrol=None):
     errors = errors or {}
     own = [] if hazards.registers_for_any_enterprise(current_user) else [current_user.enterprise]  # self-check
     rows = forms_render.build(form, raw, errors, enterprises=own or enterprise_choices(current_user),
@@ -243,7 +263,7 @@ def _register_page(form, raw, errors=None, message=None, visit=None, checked=Non
     known = {f.name for row in rows for f in row} | {"risk_point_id"}
     only = visit.enterprise_id if visit is not None else (own[0].id if own else None)
     return render_template("register.html", form=form, rows=rows, message=message, visit=visit, checked=checked,
-                           alarm=alarm, public_report=report, drill=drill, emergency=emergency,
+                           alarm=alarm, public_report=report, drill=drill, emergency=emergency, patrol_item=patrol,
                            self_check=bool(own),
                            other_errors={k: v for k, v in errors.items() if k not in known},
                            risk_choices=risk_points.choices_for_cases(db.session, current_user, only),

@@ -10,6 +10,7 @@ from reportlab.platypus import Paragraph, Spacer
 from ..clock import clock
 from . import pdf_styles as st
 from .documents_pdf import blank
+from . import key_part_pdf
 from ..models import VISIT_KINDS, VISIT_REVIEW_STATUSES
 from ..models.hazard_case import GRADES, STATUSES
 from .names import label
@@ -57,6 +58,7 @@ def render(report):
         story.append(st.table(rows, [30 * mm, None, 22 * mm, 30 * mm, 22 * mm], header_row=True, label_column=False))
     else:
         story.append(Paragraph(escape(_("未发现隐患")), st.TEXT))
+    story += key_part_pdf.visit_section(visit)  # 重点部位巡检: each tagged part's card, or 未巡检
     story += _facts(_("发现问题及整改建议"), [(_("意见"), visit.findings or "—")])
     story += _checkins(report.checkins)
     story += _files(report.files)
