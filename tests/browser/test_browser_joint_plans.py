@@ -53,8 +53,8 @@ def test_lead_plans_and_sends_the_department_signs(people, live_server, page, ma
     page.wait_for_url(re.compile(rf"/inspections/plans/{plan.id}$"))
     row = f"#joint-units tr[data-unit='{plan.units[0].id}']"
     assert "消防设施、疏散通道" in page.inner_text(row) and "王参谋" in page.inner_text(row)
-    page.click("button:has-text('发送至各参加单位')")
-    page.wait_for_url(re.compile(rf"/inspections/plans/{plan.id}$"))
+    with page.expect_navigation(url=re.compile(rf"/inspections/plans/{plan.id}$")):  # the same address again
+        page.click("button:has-text('发送至各参加单位')")
     assert "已将联合检查计划发送至各参加单位" in page.inner_text(".flashes")
     assert "待签收" in page.inner_text(row)
     log_out(page)
@@ -70,8 +70,8 @@ def test_lead_plans_and_sends_the_department_signs(people, live_server, page, ma
     page.wait_for_url(re.compile(rf"/inspections/plans/{plan.id}$"))
     assert "消防设施、疏散通道" in page.inner_text(row)
     page.fill(f"{row} input[name=remark]", "参加人员改为李参谋")
-    page.click(f"{row} button:has-text('签收确认')")
-    page.wait_for_url(re.compile(rf"/inspections/plans/{plan.id}$"))
+    with page.expect_navigation(url=re.compile(rf"/inspections/plans/{plan.id}$")):  # the same address again
+        page.click(f"{row} button:has-text('签收确认')")
     assert "已签收联合检查计划" in page.inner_text(".flashes")
     log_out(page)
 

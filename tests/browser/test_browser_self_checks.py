@@ -44,15 +44,15 @@ def test_enterprise_fills_saves_and_submits_a_self_check(people, live_server, pa
     page.fill(f"#f-score-{first.id}", "90")
     page.set_input_files(f"#f-photos-{first.id}",
                          files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PNG}])
-    page.click("button:has-text('保存草稿')")
-    page.wait_for_url(re.compile(rf"/self-checks/{row.id}$"))
+    with page.expect_navigation(url=re.compile(rf"/self-checks/{row.id}$")):  # the same address again
+        page.click("button:has-text('保存草稿')")
     assert "草稿已保存" in page.inner_text(".flashes")
     assert page.locator(f"{box} .tiles img").count() == 1
     assert page.input_value(f"#f-place-{first.id}") == "办公楼一层"
     assert page.locator(".field-error").count() == 0
 
-    page.click("button:has-text('提交自查')")
-    page.wait_for_url(re.compile(rf"/self-checks/{row.id}$"))
+    with page.expect_navigation(url=re.compile(rf"/self-checks/{row.id}$")):  # the same address again
+        page.click("button:has-text('提交自查')")
     assert "不符合项已上报 1 条隐患" in page.inner_text(".flashes")
     case = HazardCase.query.one()
     assert case.source == "self_check" and case.place == "办公楼一层" and case.score == 90
@@ -79,8 +79,8 @@ def _start_with_a_photo(page, base):
     page.fill(f"#f-place-{first}", "办公楼一层")
     page.fill(f"#f-score-{first}", "90")
     page.set_input_files(f"#f-photos-{first}", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PNG}])
-    page.click("button:has-text('保存草稿')")
-    page.wait_for_url(re.compile(rf"/self-checks/{row.id}$"))
+    with page.expect_navigation(url=re.compile(rf"/self-checks/{row.id}$")):  # the same address again
+        page.click("button:has-text('保存草稿')")
     assert page.locator(f"#item-{first} .tiles img").count() == 1
     return row, row.items
 
@@ -128,8 +128,8 @@ def test_a_photo_chosen_before_an_error_is_kept_and_goes_to_the_case(people, liv
     assert page.locator(f"#item-{first} .has-error:has(#f-photos-{first})").count() == 0
     assert "1" in page.inner_text(f"#item-{first} .pending-photos")  # the user is told the photo is kept
     page.fill(f"#f-score-{first}", "90")
-    page.click("button:has-text('提交自查')")
-    page.wait_for_url(re.compile(r"/self-checks/\d+$"))
+    with page.expect_navigation(url=re.compile(r"/self-checks/\d+$")):  # the same address again
+        page.click("button:has-text('提交自查')")
     case = HazardCase.query.one()
     page.goto(f"{live_server}/cases/{case.id}")
     assert page.locator(".att-group .tiles img").count() == 1
