@@ -100,7 +100,7 @@ def test_plan_send_sign_and_urge(units):
     with pytest.raises(NotAllowed):  # signs for no unit of the plan
         sign(p.quality, plan_id)
     sign(p.project_lead, plan_id)  # for the contractor
-    event = db.session.query(AuditEvent).filter_by(action="joint_plan_signed").first()
+    event = db.session.query(AuditEvent).filter_by(action="joint_plan_signed").order_by(AuditEvent.id).first()
     assert event.changes["signed"] == [None, "县消防救援大队"] and event.changes["remark"][1] == "王参谋改为李参谋"
     # three days before the day: the bureau and the housing bureau have not signed
     assert jobs.urge_joint_plan_signatures() == 0

@@ -87,6 +87,7 @@ def review(case_id):
     case = get_visible_case(db.session, current_user, case_id)
     form = {name: request.form.get(name, "").strip() for name in REVIEW_FIELDS}
     form["site_checker_ids"] = request.form.getlist("site_checker_ids")
+    form["task_id"] = row_id(request.form.get("task_id", ""))  # a refused review still goes back to the task
     values = dict(form, materials_complete=_YES_NO.get(form["materials_complete"]),
                   consistent=_YES_NO.get(form["consistent"]))
     try:

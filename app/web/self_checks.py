@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import clock
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..models import CHECK_RESULTS, DIMENSIONS, SELF_CHECK_STATUSES
 from ..services import attachments, self_check_files, self_check_rhythm as rhythm, self_check_submit, self_checks
@@ -149,6 +149,8 @@ def save(self_check_id):
     row = self_checks.get_visible(db.session, current_user, self_check_id)  # 404 outside the user's share
     self_checks.check_may_write(current_user, row)  # 403 for the staff side
     submitting = request.form.get("action") == "submit"
+    # A photo's 移除 button sends the whole form here, so what was typed meanwhile is saved with the removal.
+    removing = request.form.get("remove", "").strip()
     entries, note = _entries(row), request.form.get("note")
     pending = {}
     try:
@@ -158,6 +160,8 @@ def save(self_check_id):
             for item in row.items:
                 self_check_files.attach(uow, current_user, row, item, pending.get(item.id, ()),
                                         self_checks.field_name(item.id, "photos"))
+            if removing:
+                _remove(uow, row, removing)
             cases = self_check_submit.submit(uow, current_user, row.id)[1] if submitting else None
             uow.commit()
     except DomainError as exc:
@@ -172,6 +176,8 @@ def save(self_check_id):
         return _page(row, form, message=bilingual(exc.message))[0], exc.status
     if submitting:
         flash(_("自查已提交，不符合项已上报 %(n)s 条隐患", n=len(cases)), "success")
+    elif removing:
+        flash(_("照片已移除"), "success")
     else:
         flash(_("草稿已保存"), "success")
     return redirect(url_for("self_checks.show", self_check_id=self_check_id))
@@ -185,13 +191,17 @@ def remove_photo(self_check_id, public_id):
     if row.status != "draft":
         abort(409, _("该自查已提交，不能再修改"))
     with UnitOfWork() as uow:
-        field = self_check_files.remove(uow, row, public_id)
-        if field is None:
-            abort(404)
-        self_checks.audit_photo_removed(uow, current_user, row, public_id, field)
+        _remove(uow, row, public_id)
         uow.commit()
     flash(_("照片已移除"), "success")
     return redirect(url_for("self_checks.show", self_check_id=self_check_id))
+
+
+def _remove(uow, row, public_id):
+    field = self_check_files.remove(uow, row, public_id)
+    if field is None:
+        raise NotFound("没有这张照片 / no such photo")
+    self_checks.audit_photo_removed(uow, current_user, row, public_id, field)
 
 
 @bp.route("/self-checks/frequency")
