@@ -52,6 +52,7 @@ def register_web(app):
     from . import evaluations, surveys
     from . import quality_incident_steps, quality_incidents  # noqa: F401 - the steps add their routes to its bp
     from . import effect_evaluations, evaluation_bodies  # noqa: F401 - evaluation_bodies adds its routes to its bp
+    from . import rankings, recurrence
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -152,6 +153,8 @@ def register_web(app):
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(rankings.bp)
+    app.register_blueprint(recurrence.bp)
     app.register_blueprint(kpi.bp)
     app.register_blueprint(performance.bp)
     app.register_blueprint(staff_supervision.bp)
