@@ -15,7 +15,6 @@ industry.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -54,7 +53,10 @@ class Standing:
 
     @property
     def exact_rate(self):
-        return Fraction(self.closed, self.registered)
+        """closed / registered as a float, which compares like the fraction: division is correctly rounded, so
+        equal fractions (2/3, 4/6) give the same float, and two different ones with fewer than ten million cases
+        apart by more than 1e-14, far more than a rounding."""
+        return self.closed / self.registered
 
     @property
     def average_days_to_close(self):
@@ -135,38 +137,40 @@ def compute(session, month, kinds=KINDS, area=report_area.COUNTY):
     rankings = {}
     for kind in kinds:
         ranking = rankings[kind] = Ranking(kind, month, end, area, MIN_CASES[kind])
-        ranking.ranked, ranking.unranked = _ranked(_standings(*this_month, kind), ranking.minimum)
-        ranks = {s.key: s.rank for s in _ranked(_standings(*last_month, kind), ranking.minimum)[0]}
+        ranking.ranked, ranking.unranked = _ranked(_standings(this_month, kind), ranking.minimum)
+        ranks = {s.key: s.rank for s in _ranked(_standings(last_month, kind), ranking.minimum)[0]}
         for standing in ranking.ranked:
             standing.previous_rank = ranks.get(standing.key)
     return rankings
 
 
 def _month_counts(session, start, end, area):
-    """(per-enterprise count rows, {enterprise id: Enterprise row}) of the cases of `area` registered from `start`
-    to `end`."""
+    """[(Enterprise row, registered, closed, overdue, closed days)] of the cases of `area` registered from `start` to
+    `end`, one per enterprise with cases."""
     rows = reports.counted_by_enterprise(session, start, end, area)
+    if not rows:
+        return []
     enterprises = {e.id: e for e in session.execute(
         select(Enterprise.id, Enterprise.name, Enterprise.township, Enterprise.industry)
-        .where(Enterprise.id.in_({r.enterprise_id for r in rows})))} if rows else {}
-    return rows, enterprises
+        .where(Enterprise.id.in_({r.enterprise_id for r in rows})))}
+    return [(enterprises[r.enterprise_id], r.registered, int(r.closed or 0), int(r.overdue or 0),
+             float(r.closed_days or 0)) for r in rows]
 
 
-def _standings(rows, enterprises, kind):
+def _standings(counts, kind):
     """{key: Standing} of `kind` added up from the per-enterprise counts."""
     standings = {}
-    for row in rows:
-        enterprise = enterprises[row.enterprise_id]
+    for enterprise, registered, closed, overdue, closed_days in counts:
         if kind == "enterprise":
-            standing = standings.setdefault(enterprise.id, Standing(
-                enterprise.id, enterprise.name, enterprise.township or "", enterprise.industry or ""))
+            standing = standings[enterprise.id] = Standing(
+                enterprise.id, enterprise.name, enterprise.township or "", enterprise.industry or "")
         else:
-            key = getattr(enterprise, kind) or ""
-            standing = standings.setdefault(key, Standing(key, key))
-        standing.registered += row.registered
-        standing.closed += int(row.closed or 0)
-        standing.overdue += int(row.overdue or 0)
-        standing.closed_days += float(row.closed_days or 0)
+            key = (enterprise.township if kind == "township" else enterprise.industry) or ""
+            standing = standings.get(key) or standings.setdefault(key, Standing(key, key))
+        standing.registered += registered
+        standing.closed += closed
+        standing.overdue += overdue
+        standing.closed_days += closed_days
     return standings
 
 
@@ -175,9 +179,11 @@ def _ranked(standings, minimum):
     first of them (1 + how many rate better)."""
     eligible = sorted((s for s in standings.values() if s.registered >= minimum),
                       key=lambda s: (-s.exact_rate, -s.registered, s.name))
+    rate = None
     for place, standing in enumerate(eligible, start=1):
-        before = eligible[place - 2] if place > 1 else None
-        standing.rank = before.rank if before and before.exact_rate == standing.exact_rate else place
+        if standing.exact_rate != rate:
+            rank, rate = place, standing.exact_rate
+        standing.rank = rank
     unranked = sorted((s for s in standings.values() if s.registered < minimum),
                       key=lambda s: (-s.registered, s.name))
     return eligible, unranked

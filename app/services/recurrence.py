@@ -27,21 +27,23 @@ PAIR_PAGE = 100  # recurring pairs per page of the drill-down list
 EXPORT_PAIRS = 50_000  # at most, in a file
 
 
-def predecessors(begin, finish, area):
+def predecessors(begin, finish, area, earlier=False):
     """Subquery of the cases of `area` registered before `finish` and at most six months before `begin`, each with
-    its predecessor of the same enterprise and type (`before_id`, `before_code`, `before`: NULL for the first).
-    Partitioned by enterprise, so narrowing to an area's enterprises changes no predecessor of theirs."""
+    the moment of its predecessor of the same enterprise and type (`before`: NULL for the first); with `earlier`,
+    also the predecessor's id and code (`before_id`, `before_code`: the drill-down's pairs — the counts go without,
+    each carried column costs in the window's sort). Partitioned by enterprise, so narrowing to an area's
+    enterprises changes no predecessor of theirs."""
     window = dict(partition_by=(HazardCase.enterprise_id, HazardCase.hazard_type),
                   order_by=(HazardCase.registered_at, HazardCase.id))
-    return select(
-        HazardCase.id, HazardCase.code, HazardCase.enterprise_id, HazardCase.hazard_type,
-        HazardCase.registered_at.label("at"),
-        # typed as the column, so that the earlier moment reads back as an aware datetime on SQLite too
-        type_coerce(func.lag(HazardCase.registered_at).over(**window), UTCDateTime).label("before"),
-        func.lag(HazardCase.id).over(**window).label("before_id"),
-        func.lag(HazardCase.code).over(**window).label("before_code")) \
-        .where(HazardCase.registered_at >= begin - RECURRENCE_WINDOW, HazardCase.registered_at < finish,
-               area.condition(HazardCase.enterprise_id)).subquery()
+    columns = [HazardCase.enterprise_id, HazardCase.hazard_type, HazardCase.registered_at.label("at"),
+               # typed as the column, so that the earlier moment reads back as an aware datetime on SQLite too
+               type_coerce(func.lag(HazardCase.registered_at).over(**window), UTCDateTime).label("before")]
+    if earlier:
+        columns += [HazardCase.id, HazardCase.code, func.lag(HazardCase.id).over(**window).label("before_id"),
+                    func.lag(HazardCase.code).over(**window).label("before_code")]
+    return select(*columns).where(HazardCase.registered_at >= begin - RECURRENCE_WINDOW,
+                                  HazardCase.registered_at < finish,
+                                  area.condition(HazardCase.enterprise_id)).subquery()
 
 
 def recurs(dialect, pairs):
@@ -192,17 +194,19 @@ class Pair:
 
 
 def pairs(session, analysis, hazard_type=None, limit=PAIR_PAGE, offset=0):
-    """([Pair], total) of the analysis' period and area, newest recurrence first; `hazard_type` narrows them."""
+    """([Pair], total) of the analysis' period and area, newest recurrence first; `hazard_type` narrows them. One
+    pass of the window: the total is counted over the same rows (a second query only for a page past the end)."""
     begin, finish = _bounds(analysis.start, analysis.end)
     dialect = session.get_bind().dialect.name
-    sub = predecessors(begin, finish, analysis.area)
+    sub = predecessors(begin, finish, analysis.area, earlier=True)
     conditions = [sub.c.at >= begin, recurs(dialect, sub)]
     if hazard_type:
         conditions.append(sub.c.hazard_type == hazard_type)
-    total = session.execute(select(func.count()).select_from(sub).where(*conditions)).scalar()
     rows = session.execute(
-        select(sub, Enterprise.name, Enterprise.township).join(Enterprise, Enterprise.id == sub.c.enterprise_id)
+        select(sub, Enterprise.name, Enterprise.township, func.count().over().label("total"))
+        .join(Enterprise, Enterprise.id == sub.c.enterprise_id)
         .where(*conditions).order_by(sub.c.at.desc(), sub.c.id.desc()).limit(limit).offset(offset)).all()
+    total = rows[0].total if rows else session.execute(select(func.count()).select_from(sub).where(*conditions)).scalar()
     return [Pair(r.enterprise_id, r.name, r.township or "", r.hazard_type, r.before_id, r.before_code, r.before,
                  r.id, r.code, r.at) for r in rows], total
 
