@@ -7,7 +7,9 @@ import pytest
 
 from app.clock import SHANGHAI, clock
 from app.extensions import db
+from app.models import Notification, User
 from app.services import rankings, reports
+from scheduler import jobs
 from tests.pdf_support import flat, pdf_text
 from tests.rankings_support import add_case, enterprise, office
 from tests.test_web_support import compile_translations, csv_rows, text
@@ -153,3 +155,15 @@ def test_an_empty_month(people, login):
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
     page = text(login("bureau").get("/reports/rankings?month=2026-01"))
     assert page.count("本月没有登记隐患") == 3
+
+
+def test_the_monthly_report_names_the_first_and_last_township_and_the_most_recurring_type(ranked):
+    """October (delivered on November 23): 滨江园区 3/3 first, 南湖镇 0/3 last; 一号化工's electrical cases of
+    October 10 recur (the second and third had the first before them), as do 四号食品's and 五号机械's."""
+    assert jobs.deliver_monthly_report() == 3  # manager, bureau, the 南湖镇 office
+    notes = {n.user_id: n for n in db.session.query(Notification).filter_by(kind="monthly_report")}
+    county = notes[ranked.bureau.id].body
+    assert "整改率排行首位 滨江园区（100.0%），末位 南湖镇（0.0%）。" in county
+    assert "重复出现最多的隐患类型：电气安全（6 次）。" in county
+    town = notes[db.session.query(User.id).filter_by(username="town_nh").scalar()].body
+    assert "整改率排行" not in town and "电气安全（2 次）" in town  # one township: no first and last
