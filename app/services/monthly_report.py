@@ -6,7 +6,7 @@ is delivered once (one notice per recipient and month), however often it runs or
 from datetime import date, timedelta
 
 from ..clock import clock
-from . import audit, notifications, report_area, reports
+from . import audit, notifications, rankings, recurrence, report_area, reports, weekly_report
 
 RECIPIENT_ROLES = ("manager", "bureau")
 KIND = "monthly_report"
@@ -44,7 +44,7 @@ def _deliver_area(uow, start, end, key, area, recipients):
     title = f"{start:%Y年%m月}{area.name('')}隐患排查治理月报"
     rate = "—" if t.rate is None else f"{t.rate}%"
     body = (f"本月登记隐患 {t.registered} 件，已销号 {t.closed} 件，未销号 {t.open} 件（其中逾期 {t.overdue} 件），"
-            f"整改率 {rate}。详见统计报表 {start.isoformat()} 至 {end.isoformat()}。")
+            f"整改率 {rate}。{_highlights(uow, start, end, area)}详见统计报表 {start.isoformat()} 至 {end.isoformat()}。")
     notifications.send(uow, recipients, KIND, title, body, key)
     details = {"month": f"{start:%Y-%m}", "recipients": len(recipients), "registered": t.registered,
                "closed": t.closed}
@@ -52,3 +52,18 @@ def _deliver_area(uow, start, end, key, area, recipients):
         details["townships"] = list(area.townships)
     audit.record(uow, None, None, "monthly_report_sent", details=details)
     return len(recipients)
+
+
+def _highlights(uow, start, end, area):
+    """The month's first and last township on the rectification-rate ranking (when two or more are ranked) and the
+    hazard type that recurred most (services/rankings.py, services/recurrence.py), as a sentence or nothing."""
+    ranked = rankings.compute(uow.session, start, ("township",), area)["township"].ranked
+    text = ""
+    if len(ranked) > 1:
+        first, last = ranked[0], ranked[-1]
+        text += f"整改率排行首位 {first.name or '未填写'}（{first.rate}%），末位 {last.name or '未填写'}（{last.rate}%）。"
+    kinds = recurrence.compute(uow.session, start, end, area).by_type
+    if kinds:
+        name = weekly_report.hazard_type_names(uow).get(kinds[0].hazard_type, kinds[0].hazard_type)
+        text += f"重复出现最多的隐患类型：{name}（{kinds[0].recurrences} 次）。"
+    return text

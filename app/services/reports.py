@@ -16,11 +16,11 @@ from ..clock import clock, start_of_local_day
 from ..errors import NotAllowed
 from ..models import GRADES, Enterprise, EnterpriseTag, HazardCase
 from . import report_area, tag_statistics, trends
+from .recurrence import predecessors, recurs
 from .enterprise_tags import ordered
 from .sql_dates import days_between, local_month
 
 ROLES = ("manager", "bureau", "admin")
-RECURRENCE_WINDOW = timedelta(days=183)  # six months
 MAX_DAYS = 366 * 3
 MAJOR_GRADES = ("major", "especially_major")
 
@@ -186,17 +186,21 @@ def _with_open_major(session, enterprise_ids):
 
 def _recurring(session, dialect, begin, finish, area):
     """How many cases of the period had a case of the same enterprise and hazard type in the six months before
-    them: each case's predecessor (a window function over the period and the six months before it; partitioned
-    by enterprise, so counting the area's enterprises only changes nothing for theirs)."""
-    previous = func.lag(HazardCase.registered_at).over(
-        partition_by=(HazardCase.enterprise_id, HazardCase.hazard_type),
-        order_by=(HazardCase.registered_at, HazardCase.id))
-    pairs = select(HazardCase.registered_at.label("at"), previous.label("before")) \
-        .where(HazardCase.registered_at >= begin - RECURRENCE_WINDOW, HazardCase.registered_at < finish,
-               area.condition(HazardCase.enterprise_id)).subquery()
+    them (services/recurrence.py: each case's predecessor, a window function over the period and the six months
+    before it)."""
+    pairs = predecessors(begin, finish, area)
     return session.execute(select(func.count()).select_from(pairs).where(
-        pairs.c.at >= begin, pairs.c.before.is_not(None),
-        days_between(dialect, pairs.c.at, pairs.c.before) <= RECURRENCE_WINDOW.days)).scalar()
+        pairs.c.at >= begin, recurs(dialect, pairs))).scalar()
+
+
+def counted_by_enterprise(session, start, end, area=report_area.COUNTY):
+    """The cases of `area` registered from `start` to `end` (Shanghai dates, both included) counted per enterprise:
+    rows of enterprise_id, registered, closed, overdue (now) and closed_days — the report's own tallies, for the
+    rankings (services/rankings.py)."""
+    begin, finish = start_of_local_day(start), start_of_local_day(end + timedelta(days=1))
+    cohort = (HazardCase.registered_at >= begin, HazardCase.registered_at < finish,
+              area.condition(HazardCase.enterprise_id))
+    return _grouped(session, session.get_bind().dialect.name, cohort, clock.now(), (HazardCase.enterprise_id,))
 
 
 def previous_month(today):

@@ -118,7 +118,7 @@ def deliver(uow):
     sent = 0
     for area, recipients in groups:
         if recipients:
-            type_names = type_names or _type_names(uow)
+            type_names = type_names or hazard_type_names(uow)
             sent += _deliver_area(uow, start, end, key, area, recipients, type_names)
     return sent
 
@@ -135,7 +135,7 @@ def _deliver_area(uow, start, end, key, area, recipients, type_names):
     return len(recipients)
 
 
-def _type_names(uow):
+def hazard_type_names(uow):
     """Chinese names of the hazard types, from the deployed registration form (codes when none is deployed)."""
     try:
         form = form_for(deployed_info(uow), REGISTRATION_FORM)

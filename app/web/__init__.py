@@ -54,6 +54,7 @@ def register_web(app):
     from . import effect_evaluations, evaluation_bodies  # noqa: F401 - evaluation_bodies adds its routes to its bp
     from . import learning, learning_edit  # noqa: F401 - learning_edit adds its routes to learning.bp
     from . import key_parts, patrol_cards
+    from . import rankings, recurrence
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -156,6 +157,8 @@ def register_web(app):
     app.register_blueprint(accident_import.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(rankings.bp)
+    app.register_blueprint(recurrence.bp)
     app.register_blueprint(kpi.bp)
     app.register_blueprint(performance.bp)
     app.register_blueprint(staff_supervision.bp)
