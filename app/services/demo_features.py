@@ -9,6 +9,7 @@ from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_docum
                return_visit_demo, risk_point_demo, roster_demo, self_check_demo, service_project_demo,
                staff_certificate_demo, supply_demo, training_demo)
 from . import alert_rule_demo, effect_evaluation_demo, joint_plan_demo
+from . import dispatch_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -28,7 +29,7 @@ def seed(uow, users, enterprises, visits, password):
     # A current winter fire-safety campaign (专项行动) with a night check and an unannounced plan.
     campaign_demo.seed(uow, users["project_lead"], users["inspector"])
     training_demo.seed(uow, users, enterprises)  # this year's training plan, two sessions held and a drill
-    staff_certificate_demo.seed(uow, users)  # certificates: two valid, one running out, one run out (持证率 3 / 6)
+    staff_certificate_demo.seed(uow, users)  # certificates: two valid, one running out, one run out (持证率 3 / 7 with dispatch_demo's 王排查)
     roster_demo.seed(uow, users)  # the three enterprises' training registers: one certificate expiring, one expired
     return_visit_demo.seed(uow, users, enterprises)  # return visits, a key flag and last quarter's report submitted
     periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
@@ -43,3 +44,4 @@ def seed(uow, users, enterprises, visits, password):
     joint_plan_demo.seed(uow, users, enterprises)  # a joint check sent to four units, the fire brigade signed
     effect_evaluation_demo.seed(uow, users)  # a closed major hazard's effect evaluation in its observation period
     alert_rule_demo.seed(uow)  # the seed's 高风险企业整改超过 7 天 rule and a recurrence rule, evaluated once
+    dispatch_demo.seed(uow, users, password)  # a second inspector; the next working day's plans and route (智能调度)

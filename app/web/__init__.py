@@ -52,6 +52,7 @@ def register_web(app):
     from . import evaluations, surveys
     from . import quality_incident_steps, quality_incidents  # noqa: F401 - the steps add their routes to its bp
     from . import effect_evaluations, evaluation_bodies  # noqa: F401 - evaluation_bodies adds its routes to its bp
+    from . import dispatch
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -162,6 +163,7 @@ def register_web(app):
     app.register_blueprint(processes.bp)
     app.register_blueprint(processes_api.bp)
     app.register_blueprint(vendor.bp)
+    app.register_blueprint(dispatch.bp)
     app.register_blueprint(api)
     init_upload_limits(app)  # before the CSRF check reads the body
     init_csrf(app)

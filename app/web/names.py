@@ -116,7 +116,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "effect_evaluation_concluded": N_("整改效果评估结论"),
                 "effect_evaluation_ineffective": N_("整改效果评估无效，请重新登记隐患"),
                 "effect_evaluation_overdue": N_("整改效果评估逾期未出具结论"),
-                "alert_raised": N_("预警规则触发")}
+                "alert_raised": N_("预警规则触发"),
+                "inspection_dispatched": N_("派单：排查任务"), "inspection_plan_team_changed": N_("排查人员变更"),
+                "dispatch_day_reminder": N_("今日排查任务提醒")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -306,7 +308,8 @@ _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("�
             "effect_evaluation_overdue_notified": N_("提醒整改效果评估逾期"),
             "evaluation_body_added": N_("添加第三方评估机构"), "evaluation_body_saved": N_("修改第三方评估机构"),
             "alert_rule_created": N_("新建预警规则"), "alert_rule_saved": N_("修改预警规则"),
-            "alert_acknowledged": N_("确认预警")}
+            "alert_acknowledged": N_("确认预警"),
+            "inspection_plan_dispatched": N_("排查计划派单"), "dispatch_day_reminded": N_("提醒排查人员当日任务")}
 
 
 def step_name(name):
