@@ -13,7 +13,7 @@ from ..services.uow import UnitOfWork
 from ..services.users import holders_of_role
 from . import dispatch_pdf
 from . import inspection_plans as plan_pages
-from .forms_render import bilingual
+from .forms_render import Catalog, bilingual
 from .query_args import int_or_none
 
 bp = Blueprint("dispatch", __name__)
@@ -128,7 +128,7 @@ def route(user_id):
     result = dispatch_routes.day_route(db.session, current_user, user_id, day)
     inspectors = holders_of_role(db.session, "inspector") if dispatch.may_dispatch(current_user) else []
     return render_template("dispatch/route.html", route=result, inspectors=inspectors, now=clock.now(),
-                           is_overdue=dispatch_routes.is_overdue)
+                           is_overdue=dispatch_routes.is_overdue, catalog=Catalog.deployed())
 
 
 @bp.route("/dispatch/inspectors/<int:user_id>/route.pdf")
@@ -136,6 +136,7 @@ def route(user_id):
 def sheet(user_id):
     day = request.args.get("day") or ""
     result = dispatch_routes.day_route(db.session, current_user, user_id, day)
-    body = dispatch_pdf.render(result)
+    catalog = Catalog.deployed()
+    body = dispatch_pdf.render(result, lambda code: catalog.show("hazard_type", code))
     name = f"day-sheet-{user_id}-{result.day.isoformat()}.pdf"
     return body, 200, {"Content-Type": "application/pdf", "Content-Disposition": f'attachment; filename="{name}"'}

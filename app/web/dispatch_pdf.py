@@ -13,7 +13,8 @@ from . import pdf_styles as st
 from .names import label
 
 
-def render(route):
+def render(route, type_name):
+    """`type_name`: a hazard type code's name (the deployed forms' labels)."""
     title = _("排查行程单")
     start = _("从项目部出发（%(lat)s, %(lng)s）", lat=route.start[0], lng=route.start[1]) \
         if route.start_kind == "office" and route.start else _("从第一个计划的企业出发")
@@ -32,13 +33,13 @@ def render(route):
                                       else _("位置未知")), st.SMALL)])
     story.append(st.table(rows, [14 * mm, None, 30 * mm, 28 * mm], header_row=True, label_column=False))
     for number, stop in enumerate(route.stops, 1):
-        story += _stop(number, stop)
+        story += _stop(number, stop, type_name)
     if not route.stops:
         story.append(Paragraph(escape(_("当天没有排查计划")), st.TEXT))
     return st.build(story, title)
 
 
-def _stop(number, stop):
+def _stop(number, stop, type_name):
     plan, enterprise, focus = stop.plan, stop.plan.enterprise, stop.focus
     contact = " ".join(v for v in (enterprise.contact_person, enterprise.contact_phone) if v) or "—"
     pairs = [(_("地址"), enterprise.address or "—"), (_("乡镇（园区）"), enterprise.township or "—"),
@@ -46,7 +47,7 @@ def _stop(number, stop):
              (_("涉及区域"), plan.areas), (_("检查表"), _("、").join(stop.checklists) or "—")]
     if plan.campaign is not None:
         pairs.append((_("所属专项行动"), plan.campaign.name))
-    types = _("、").join(_("%(type)s %(n)s 起（未销号 %(open)s）", type=kind, n=total, open=still_open)
+    types = _("、").join(_("%(type)s %(n)s 起（未销号 %(open)s）", type=type_name(kind), n=total, open=still_open)
                         for kind, total, still_open in focus.types) or _("无历史隐患")
     pairs.append((_("常见隐患类型"), types))
     if focus.cooperation is not None:
@@ -61,7 +62,7 @@ def _stop(number, stop):
             due = st.moment(case.rectification_due) + (_("（已逾期）") if is_overdue(case) else "")
             rows.append([Paragraph(escape(f"{case.code} {case.description[:60]}"), st.SMALL),
                          Paragraph(escape(label(GRADES, case.grade) if case.grade else "—"), st.SMALL),
-                         Paragraph(escape(case.hazard_type), st.SMALL), Paragraph(escape(due), st.SMALL)])
+                         Paragraph(escape(type_name(case.hazard_type)), st.SMALL), Paragraph(escape(due), st.SMALL)])
         story.append(st.table(rows, [None, 22 * mm, 30 * mm, 36 * mm], header_row=True, label_column=False))
         if focus.open_total > len(focus.open_cases):
             story.append(Paragraph(escape(_("另有 %(n)s 项未列出", n=focus.open_total - len(focus.open_cases))), st.SMALL))
