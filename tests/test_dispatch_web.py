@@ -55,6 +55,8 @@ def test_auto_dispatch_preview_then_confirm(crew, login):
     assert db.session.get(InspectionPlan, second).team == "待派"
     again = lead.post("/dispatch/confirm", data=form)
     assert again.status_code == 409 and "人员已变更" in again.get_data(as_text=True)
+    none_kept = lead.post("/dispatch/confirm", data={"start": "2026-12-01", "end": "2026-12-01"})
+    assert none_kept.status_code == 400 and "请至少保留一个计划" in none_kept.get_data(as_text=True)
     too_long = lead.get("/dispatch?start=2026-12-01&end=2027-01-01")
     assert too_long.status_code == 400 and "31" in too_long.get_data(as_text=True)
     assert login("inspector").get("/dispatch").status_code == 403

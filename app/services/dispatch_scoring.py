@@ -99,11 +99,14 @@ class DispatchData:
         places = set(enterprise_ids) | {plan.enterprise_id for plan in self.plans}
         self.sites = visit_checkins.site_positions(session, places)
         self.townships = dict(session.query(Enterprise.id, Enterprise.township).filter(Enterprise.id.in_(places or [0])))
-        self.visits = session.query(InspectionVisit.enterprise_id, InspectionVisit.visited_on,
-                                    InspectionVisit.created_by_id, InspectionVisit.inspectors).filter(
-            InspectionVisit.enterprise_id.in_(list(enterprise_ids) or [0]),
-            InspectionVisit.visited_on >= first_day - timedelta(days=FAMILIAR_DAYS),
-            InspectionVisit.visited_on < last_day).all()
+        self.visits = {}  # enterprise id -> [(day, recorder id, the team's names)]
+        for eid, day, recorder, names in session.query(
+                InspectionVisit.enterprise_id, InspectionVisit.visited_on, InspectionVisit.created_by_id,
+                InspectionVisit.inspectors).filter(
+                InspectionVisit.enterprise_id.in_(list(enterprise_ids) or [0]),
+                InspectionVisit.visited_on >= first_day - timedelta(days=FAMILIAR_DAYS),
+                InspectionVisit.visited_on < last_day):
+            self.visits.setdefault(eid, []).append((day, recorder, team_names(names)))
 
     def team_ids(self, text):
         return {uid for name in team_names(text) for uid in self._by_name.get(name, [])}
@@ -184,8 +187,8 @@ def _certificate(certificates, day):
 
 def _familiarity(data, plan, user):
     since = plan.planned_on - timedelta(days=FAMILIAR_DAYS)
-    visits = sum(1 for v in data.visits if v.enterprise_id == plan.enterprise_id and since <= v.visited_on
-                 < plan.planned_on and (v.created_by_id == user.id or user.display_name in team_names(v.inspectors)))
+    visits = sum(1 for day, recorder, names in data.visits.get(plan.enterprise_id, ())
+                 if since <= day < plan.planned_on and (recorder == user.id or user.display_name in names))
     prefers_new = plan.kind in UNANNOUNCED_KINDS
     points = min(FAMILIAR_VISIT * visits, FAMILIAR_CAP)
     return Part("familiarity", -points if prefers_new else points, {"visits": visits, "prefers_new": prefers_new})

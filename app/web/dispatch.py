@@ -101,9 +101,10 @@ def confirm():
             count = len(rows)
             uow.commit()
     except (ValidationFailed, Conflict) as exc:  # a range, a kept plan or a team no longer right: preview again
-        fields = {k: bilingual(v) for k, v in exc.fields.items()}
-        return _auto_page({"start": start, "end": end}, None, errors=fields,
-                          message=None if fields else bilingual(exc.message)), exc.status
+        fields = {k: bilingual(v) for k, v in exc.fields.items() if k in ("start", "end")}
+        others = [bilingual(v) for k, v in exc.fields.items() if k not in fields]
+        message = "；".join(others) if others else (None if fields else bilingual(exc.message))
+        return _auto_page({"start": start, "end": end}, None, errors=fields, message=message), exc.status
     flash(_("已为 %(n)s 个排查计划派单", n=count), "success")
     return redirect(url_for("dispatch.auto", start=start, end=end))
 
