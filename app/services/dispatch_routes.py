@@ -40,7 +40,7 @@ class Stop:
     latitude: float = None
     longitude: float = None
     leg_km: float = None  # from the stop (or start) before; None for a stop without a position
-    checklists: list = field(default_factory=list)  # names of the standard lists to use
+    checklists: list = field(default_factory=list)  # the standard lists (Checklist) to use
     focus: "Focus" = None
 
 
@@ -158,14 +158,14 @@ def _add_details(session, stops):
 
 
 def checklists_for_plan(session, plan, lists=None):
-    """The names of the standard lists the visit will use: the general list, its industry's, its campaign's."""
+    """The standard lists the visit will use: the general list, its industry's, its campaign's."""
     lists = lists if lists is not None else checklists.all_checklists(session)
     chosen = [c for c in lists if checklists.applies(c, plan.enterprise.industry)]
     if plan.campaign is not None and plan.campaign.checklist_id:
         extra = session.get(Checklist, plan.campaign.checklist_id)
         if extra is not None and extra not in chosen:
             chosen.append(extra)
-    return [c.name for c in chosen]
+    return chosen
 
 
 def focus_points(session, enterprise_ids):

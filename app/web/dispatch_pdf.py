@@ -10,6 +10,7 @@ from reportlab.platypus import Paragraph
 from ..models import GRADES, VISIT_KINDS
 from ..services.dispatch_routes import is_overdue
 from . import pdf_styles as st
+from .checklists import checklist_name
 from .names import label
 
 
@@ -44,7 +45,7 @@ def _stop(number, stop, type_name):
     contact = " ".join(v for v in (enterprise.contact_person, enterprise.contact_phone) if v) or "—"
     pairs = [(_("地址"), enterprise.address or "—"), (_("乡镇（园区）"), enterprise.township or "—"),
              (_("联系人"), contact), (_("行业"), enterprise.industry or "—"), (_("排查人员"), plan.team),
-             (_("涉及区域"), plan.areas), (_("检查表"), _("、").join(stop.checklists) or "—")]
+             (_("涉及区域"), plan.areas), (_("检查表"), _("、").join(checklist_name(c) for c in stop.checklists) or "—")]
     if plan.campaign is not None:
         pairs.append((_("所属专项行动"), plan.campaign.name))
     types = _("、").join(_("%(type)s %(n)s 起（未销号 %(open)s）", type=type_name(kind), n=total, open=still_open)

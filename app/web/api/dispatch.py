@@ -115,7 +115,8 @@ class StopSchema(Schema):
     longitude = fields.Float(allow_none=True)
     leg_km = fields.Float(allow_none=True, metadata={"description": "straight-line km from the stop before (or the "
                                                                     "start); null: no position, listed last"})
-    checklists = fields.List(fields.String())
+    checklists = fields.Function(lambda s: [c.name for c in s.checklists], metadata={
+        "type": "array", "items": {"type": "string"}, "description": "the standard lists to use, by name"})
     focus = fields.Function(_focus, metadata={
         "type": "object", "description": "重点关注: hazard_types [{type, cases, open}] (most frequent first), "
                                          "open_cases, open_total, cooperation {month, class, score} or null"})
