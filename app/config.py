@@ -38,6 +38,26 @@ def kpi_targets(environ):
 
 
 
+# Where an inspector's day starts (智能调度 路径规划, services/dispatch_routes.py): the contractor's office, WGS-84
+# "latitude,longitude". The default is the county seat (辉县市城区, by the municipal government); "first" starts each
+# day at its first plan instead. A malformed value stops the start.
+DISPATCH_OFFICE_DEFAULT = "35.4617,113.8054"
+
+
+def dispatch_office(environ):
+    """(latitude, longitude) from DISPATCH_OFFICE (or its default), or None for "first"."""
+    text = (environ.get("DISPATCH_OFFICE") or DISPATCH_OFFICE_DEFAULT).strip()
+    if text.lower() == "first":
+        return None
+    try:
+        latitude, longitude = (float(part) for part in text.split(","))
+    except ValueError:
+        latitude = longitude = None
+    if latitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise RuntimeError(f'DISPATCH_OFFICE must be "latitude,longitude" (WGS-84) or "first"; got {text!r}')
+    return latitude, longitude
+
+
 # The staff scorecard's weights (绩效考核, seed 000 line 219; services/performance.py), in points of 100: each figure is
 # scored 0–100 and the score is their weighted mean. The quality figures — 报告合格率 (registrations neither re-graded
 # nor found wanting by a quality sample), 整改闭环 (verifications done in time) and 客户满意度 — must weigh at least
@@ -162,6 +182,7 @@ class Config:
     PERFORMANCE_DEDUCT_FAILED_CHECK = int(_env("PERFORMANCE_DEDUCT_FAILED_CHECK", "10"))
     PERFORMANCE_DEDUCT_CRITICISM = int(_env("PERFORMANCE_DEDUCT_CRITICISM", "5"))
     PERFORMANCE_DEDUCT_COMPLAINT = int(_env("PERFORMANCE_DEDUCT_COMPLAINT", "5"))
+    DISPATCH_OFFICE = dispatch_office(os.environ)  # (latitude, longitude) or None: see dispatch_office
     INBOX_PAGE_SIZE = 50
     TESTING = False
     PRODUCTION = _bool("PRODUCTION")

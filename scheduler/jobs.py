@@ -15,6 +15,7 @@ from app.services import (alerts, backup, bureau_notice_receipts, complaints, co
                           question_handling, referrals, region_risk, resumption, roster_expiry, self_check_rhythm,
                           staff_certificate_expiry, supply_expiry, timers, weekly_report)
 from app.services import effect_evaluation_facts, joint_plan_signoff
+from app.services import dispatch_reminders
 from app.services.uow import UnitOfWork
 
 log = logging.getLogger("scheduler")
@@ -391,6 +392,12 @@ def notify_overdue_effect_evaluations():
                  "overdue effect evaluations told")
 
 
+def remind_dispatch_day():
+    """任务提醒: on a working day from 07:00, each inspector told their plans of the day with the route link, once per
+    inspector and day (checked hourly; a scheduler started later that morning still reminds)."""
+    return _urge("remind_dispatch_day", dispatch_reminders.remind_today, "inspectors reminded of their day")
+
+
 def job_table(config):
     jobs = [
         {"id": "sweep_due_timers", "func": sweep_due_timers, "trigger": "interval",
@@ -463,6 +470,8 @@ def job_table(config):
          "seconds": 86400},
         # hourly: an alert rule's thresholds are days (each alert raised once until its condition clears)
         {"id": "evaluate_alert_rules", "func": evaluate_alert_rules, "trigger": "interval", "seconds": 3600},
+        # hourly: the day's reminder goes from 07:00 on a working day, once per inspector and day
+        {"id": "remind_dispatch_day", "func": remind_dispatch_day, "trigger": "interval", "seconds": 3600},
     ]
     if config.get("BACKUP_DIR"):
         jobs.append({"id": "backup_database", "func": backup_database, "trigger": "interval", "seconds": 3600})

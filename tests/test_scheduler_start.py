@@ -46,6 +46,7 @@ def test_every_job_runs_right_after_the_scheduler_starts(app):
         "urge_joint_plan_signatures",
         "notify_overdue_effect_evaluations",
         "evaluate_alert_rules",
+        "remind_dispatch_day",
     }
     first_runs = sorted(j.next_run_time for j in jobs)
     assert first_runs[0] == now and first_runs[-1] <= now + timedelta(seconds=20)  # all within moments

@@ -50,6 +50,7 @@ def test_the_checkpoint_job_is_scheduled_for_sqlite_only():
         "urge_joint_plan_signatures",
         "notify_overdue_effect_evaluations",
         "evaluate_alert_rules",
+        "remind_dispatch_day",
     ]
     assert [j["id"] for j in sqlite] == expected + ["checkpoint_sqlite"]
     assert [j["seconds"] for j in sqlite][-1] == 60

@@ -199,7 +199,7 @@ def test_english_pages_of_the_certificates(people, login):
     assert leftover_chinese(page) == {}
 
 
-def test_the_demo_has_certificates_one_running_out_and_the_rate_at_half(app):
+def test_the_demo_has_certificates_one_running_out_and_the_rate_at_three_of_seven(app):
     from app.models import User
     from app.services import training_targets
     assert app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
@@ -208,7 +208,8 @@ def test_the_demo_has_certificates_one_running_out_and_the_rate_at_half(app):
                       ("supervision", "expired")}
     admin = db.session.query(User).filter_by(username="admin").one()
     rate = training_targets.certification(db.session, admin)
-    assert (rate.holding, len(rate.rows), rate.percent) == (3, 6, 50.0)
+    # seven staff: the dispatch demo's second inspector (王排查) has no certificate recorded
+    assert (rate.holding, len(rate.rows), rate.percent) == (3, 7, 42.9)
     assert jobs.notify_staff_certificate_expiry() == 2  # the inspector's running out, the supervisor's run out
 
 

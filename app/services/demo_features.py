@@ -11,6 +11,7 @@ from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_docum
 from . import alert_rule_demo, effect_evaluation_demo, joint_plan_demo
 from . import learning_demo
 from . import patrol_card_demo
+from . import dispatch_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -30,7 +31,7 @@ def seed(uow, users, enterprises, visits, password):
     # A current winter fire-safety campaign (专项行动) with a night check and an unannounced plan.
     campaign_demo.seed(uow, users["project_lead"], users["inspector"])
     training_demo.seed(uow, users, enterprises)  # this year's training plan, two sessions held and a drill
-    staff_certificate_demo.seed(uow, users)  # certificates: two valid, one running out, one run out (持证率 3 / 6)
+    staff_certificate_demo.seed(uow, users)  # certificates: two valid, one running out, one run out (持证率 3 / 7 with dispatch_demo's 王排查)
     roster_demo.seed(uow, users)  # the three enterprises' training registers: one certificate expiring, one expired
     return_visit_demo.seed(uow, users, enterprises)  # return visits, a key flag and last quarter's report submitted
     periodic_report_demo.seed(uow, users)  # last month's briefing to the bureau, issued and signed for (定期报告)
@@ -47,3 +48,4 @@ def seed(uow, users, enterprises, visits, password):
     alert_rule_demo.seed(uow)  # the seed's 高风险企业整改超过 7 天 rule and a recurrence rule, evaluated once
     learning_demo.seed(uow, users)  # 隐患自查方法 (10 questions) and a chemical course; the inspector passed a test
     patrol_card_demo.seed(uow, users)  # the chemical plant's three tagged key parts, cards at its latest visit (one 异常)
+    dispatch_demo.seed(uow, users, password)  # a second inspector; the next working day's plans and route (智能调度)

@@ -10,6 +10,7 @@ staff (not in their list, 404 by id); staff and township offices see it as any o
 A joint plan (联合检查, services/joint_plans.py) also names its participating units and the instruments to bring; its
 day is at least a week ahead (it is sent to the units a week before, services/joint_plan_signoff.py). A department's
 users see the joint plans their department takes part in, and no other plan (404)."""
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -26,8 +27,11 @@ from .inspections import MAX_INSPECTORS, MAX_TEXT, clean_kind, may_record
 from .users import holders_of_role
 
 NOTICE_WORKING_DAYS = 5
+DISPATCHERS = ("project_lead",)  # 派单: who sets a plan's team from the dispatch suggestions (services/dispatch.py)
+MAX_TEAM = 6
 STATES = ("upcoming", "done", "cancelled", "all")
 UNANNOUNCED_KINDS = ("unannounced", "night")  # 四不两直, 突击夜查: never announced to the enterprise
+TEAM_SEPARATORS = re.compile(r"[、,，;；/\s]+")  # as a visit's team is read (services/visit_checkins.py)
 
 
 def is_announced(row):
@@ -140,6 +144,57 @@ def cancel(uow, actor, plan_id, reason):
     _tell(uow, row, "inspection_plan_cancelled", f"排查取消：原定 {row.planned_on.isoformat()} 的隐患排查取消",
           reason[:200], f"plan:{row.id}:cancelled")
     return row
+
+
+def set_team(uow, actor, plan_id, user_ids, source="suggestion", expected_team=None):
+    """派单: the plan's team becomes these inspectors (their display names joined by 、, as a team is typed), audited
+    before → after; each newly named inspector is told, and for an announced plan the enterprise is told the new team
+    (it was told the old one). `expected_team`: the team the dispatcher saw (a preview); another one by now is a 409.
+    A joint plan's people are its units' (cancel and plan again), so it is refused like a done or cancelled plan."""
+    if not actor.has_role(*DISPATCHERS):
+        raise NotAllowed("只有项目负责人可以派单 / only project leads dispatch inspectors")
+    row = get_visible(uow.session, actor, plan_id)
+    if row.kind == "joint":
+        raise Conflict("联合检查计划的人员由参加单位确定 / a joint plan's people are its units'")
+    team = _inspectors_by_id(uow.session, user_ids)
+    before, after = row.team, "、".join(user.display_name for user in team)
+    if len(after) > MAX_INSPECTORS:
+        raise_if({"user_ids": f"排查人员姓名合计不超过{MAX_INSPECTORS}字 / the names exceed {MAX_INSPECTORS} characters"})
+    done = uow.session.execute(update(InspectionPlan).where(
+        InspectionPlan.id == row.id, InspectionPlan.cancelled_at.is_(None), InspectionPlan.visit_id.is_(None),
+        InspectionPlan.team == (before if expected_team is None else expected_team)).values(team=after))
+    if done.rowcount != 1:
+        raise Conflict("该计划已完成、已取消或人员已变更，请刷新后重试 / the plan is done, cancelled or its team changed: "
+                       "reload and try again")
+    uow.session.refresh(row)
+    if after == before:
+        return row
+    now = clock.now()
+    audit.record(uow, None, actor, "inspection_plan_dispatched", changes={"team": [before, after]},
+                 details={"plan_id": row.id, "enterprise_id": row.enterprise_id, "name": row.enterprise.name,
+                          "planned_on": row.planned_on.isoformat(), "user_ids": [u.id for u in team],
+                          "source": source})
+    key = f"plan:{row.id}:dispatched:{now.isoformat()}"
+    named_before = set(TEAM_SEPARATORS.split(before))
+    notifications.send(uow, [u for u in team if u.display_name not in named_before], "inspection_dispatched",
+                       f"派单：{row.planned_on.isoformat()} {row.enterprise.name}", row.areas[:200], key)
+    if is_announced(row):
+        _tell(uow, row, "inspection_plan_team_changed", f"排查人员变更：{row.planned_on.isoformat()} 的隐患排查",
+              f"排查人员：{after}", f"plan:{row.id}:team:{now.isoformat()}")
+    return row
+
+
+def _inspectors_by_id(session, user_ids):
+    """The active inspectors of `user_ids` in the given order; ValidationFailed for none, too many, or an id that is
+    no active inspector."""
+    ids = list(dict.fromkeys(user_ids or []))
+    if not ids or len(ids) > MAX_TEAM or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise_if({"user_ids": f"请选择1至{MAX_TEAM}名排查人员 / choose 1 to {MAX_TEAM} inspectors"})
+    found = {u.id: u for u in holders_of_role(session, "inspector") if u.id in ids}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise_if({"user_ids": f"不是在岗的排查人员：{unknown} / not an active inspector: {unknown}"})
+    return [found[i] for i in ids]
 
 
 def open_for_visit(session, actor, plan_id):

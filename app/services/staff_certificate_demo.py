@@ -1,8 +1,8 @@
 """Demo data of the staff certificates (`make run`, services/demo.py): the project lead a registered safety engineer,
 the technical lead a safety assessor without an end date, the inspector's electrician certificate running out within
 the month (the scheduler's first run tells him and the project lead), the supervisor's safety manager certificate
-run out last month; the project team and the quality supervisor have none recorded — so the certification rate on
-the training targets page reads 3 of 6."""
+run out last month; the project team, the quality supervisor and the second inspector (王排查, services/dispatch_demo.py)
+have none recorded — so the certification rate on the training targets page reads 3 of 7."""
 from datetime import timedelta
 
 from ..clock import clock

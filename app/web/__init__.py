@@ -55,6 +55,7 @@ def register_web(app):
     from . import learning, learning_edit  # noqa: F401 - learning_edit adds its routes to learning.bp
     from . import key_parts, patrol_cards
     from . import rankings, recurrence
+    from . import dispatch
     from .api import api
     from .csrf import init_csrf
     from .uploads import init_upload_limits
@@ -170,6 +171,7 @@ def register_web(app):
     app.register_blueprint(processes_api.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(learning.bp)
+    app.register_blueprint(dispatch.bp)
     app.register_blueprint(api)
     init_upload_limits(app)  # before the CSRF check reads the body
     init_csrf(app)

@@ -111,7 +111,7 @@ def send(plan_id):
             joint_plan_signoff.send(uow, current_user, plan_id)
             uow.commit()
     except DomainError as exc:
-        return _back_with(exc, plan_id)
+        return back_with(exc, plan_id)
     flash(_("已将联合检查计划发送至各参加单位"), "success")
     return redirect(url_for("inspection_plans.show", plan_id=plan_id))
 
@@ -125,12 +125,12 @@ def sign(plan_id):
                                     request.form.get("unit_id"))
             uow.commit()
     except DomainError as exc:
-        return _back_with(exc, plan_id)
+        return back_with(exc, plan_id)
     flash(_("已签收联合检查计划"), "success")
     return redirect(url_for("inspection_plans.show", plan_id=plan_id))
 
 
-def _back_with(exc, plan_id):
+def back_with(exc, plan_id):
     """A refused send or signature (already sent or signed, too late, a remark too long): the plan's page with the
     reason, answered with the error's status; not allowed or not visible go to the error handler."""
     if exc.status in (403, 404):

@@ -116,7 +116,9 @@ _EVENT_NAMES = {"major_hazard_report": N_("重大隐患报告"), "assignment_ove
                 "effect_evaluation_concluded": N_("整改效果评估结论"),
                 "effect_evaluation_ineffective": N_("整改效果评估无效，请重新登记隐患"),
                 "effect_evaluation_overdue": N_("整改效果评估逾期未出具结论"),
-                "alert_raised": N_("预警规则触发")}
+                "alert_raised": N_("预警规则触发"),
+                "inspection_dispatched": N_("派单：排查任务"), "inspection_plan_team_changed": N_("排查人员变更"),
+                "dispatch_day_reminder": N_("今日排查任务提醒")}
 _ACTIONS = {"hazard_registered": N_("登记隐患信息"), "task_claimed": N_("认领任务"), "task_released": N_("释放任务"),
             "task_reassigned": N_("改派任务"), "task_draft_saved": N_("保存草稿"), "task_completed": N_("完成"),
             "draft_files_removed": N_("撤下草稿附件"),
@@ -319,6 +321,8 @@ _ACTIONS.update({  # key parts and their patrol cards (重点部位挂牌, 电�
     "key_part_tagged": N_("重点部位挂牌"), "key_part_updated": N_("修改重点部位挂牌信息"),
     "key_part_retired": N_("重点部位摘牌"), "patrol_card_filled": N_("填写电子巡检卡"),
     "patrol_item_registered": N_("巡检卡异常项登记为隐患")})
+_ACTIONS.update({"inspection_plan_dispatched": N_("排查计划派单"),  # dispatch (智能调度)
+                 "dispatch_day_reminded": N_("提醒排查人员当日任务")})
 
 
 def step_name(name):

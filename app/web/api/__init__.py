@@ -73,3 +73,4 @@ from . import alert_rules  # noqa: E402,F401
 from . import learning  # noqa: E402,F401
 from . import key_parts  # noqa: E402,F401
 from . import statistics_analysis  # noqa: E402,F401
+from . import dispatch  # noqa: E402,F401
