@@ -1,0 +1,49 @@
+"""Features built apart, connected (README "Connections between features"): quality incidents on the staff
+scorecards; an agreeing resumption acceptance fills in the enforcement record's 停产整顿解除日期; alert texts with the
+hazard types' names and the alert rules' audit rows with field titles; self-checks on the enterprise's supervision
+page and in its 一企一档 dossier, with its effect evaluations. (The initial reviews' on-time rate on the KPI page:
+tests/test_kpi.py.)"""
+from app.extensions import db
+from app.models import QualityIncident
+
+
+# ---- quality incidents on the staff scorecards -----------------------------------------------------------------
+def _incident(quality, lead, grade, measures):
+    """An incident of `grade` registered, investigated, handled and notified with {user: [measures]}."""
+    r = quality.post("/quality-incidents/new", data={
+        "title": f"复核未到现场（{grade}）", "description": "复核照片取自其他企业", "found_at": "2026-11-23T08:30",
+        "grade": grade, "source_ref": "other", "case_codes": "", "visit_ids": "",
+        "responsible_ids": [str(user.id) for user in measures]})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    row = QualityIncident.query.order_by(QualityIncident.id.desc()).first()
+    assert lead.post(f"/quality-incidents/{row.id}/investigate").status_code == 302
+    assert lead.post(f"/quality-incidents/{row.id}/handle", data={
+        "findings": "照片系复制", "cause": "未到现场", "remedy": "重新复核"}).status_code == 302
+    form = {"lesson": "复核必须到现场"}
+    for user, chosen in measures.items():
+        form[f"measures_{user.id}"] = chosen
+    assert quality.post(f"/quality-incidents/{row.id}/notify", data=form).status_code == 302
+    return row.id
+
+
+def test_a_notified_incident_takes_points_off_its_responsible_persons_scorecard(people, login, api):
+    quality, lead = login("quality"), login("project_lead")
+    general = _incident(quality, lead, "general", {people.inspector: ["criticism"], people.project_team: ["none"]})
+    larger = _incident(quality, lead, "larger", {people.inspector: ["pay_cut", "written_review"]})
+    card = api("project_lead").get(f"/api/v1/performance/{people.inspector.id}?month=2026-11").get_json()
+    incidents = [(d["kind"], d["points"], d["quality_incident_id"]) for d in card["deductions"]]
+    assert incidents == [("incident", 5, general), ("incident", 10, larger)]
+    assert card["deducted"] == 15 and card["counts"]["quality_incidents"] == 2
+    spared = api("project_lead").get(f"/api/v1/performance/{people.project_team.id}?month=2026-11").get_json()
+    assert spared["deductions"] == [] and spared["counts"]["quality_incidents"] == 0  # 免予追责
+    earlier = api("project_lead").get(f"/api/v1/performance/{people.inspector.id}?month=2026-10").get_json()
+    assert earlier["deductions"] == []  # counted in the month it was notified
+    # the scorecard's own line, linked for the incidents' readers; the member reads the line without the link
+    page = lead.get(f"/performance/{people.inspector.id}?month=2026-11").get_data(as_text=True)
+    assert 'data-deduction="incident"' in page and f'href="/quality-incidents/{general}"' in page
+    own = login("inspector").get(f"/performance/{people.inspector.id}?month=2026-11")
+    assert own.status_code == 200
+    text = own.get_data(as_text=True)
+    assert 'data-deduction="incident"' in text and f'href="/quality-incidents/{general}"' not in text
+    assert lead.get(f"/performance/{people.inspector.id}/scorecard.pdf?month=2026-11").status_code == 200
+    assert lead.get("/performance/export.csv?month=2026-11").status_code == 200
