@@ -5,6 +5,7 @@ page and in its 一企一档 dossier, with its effect evaluations. (The initial 
 tests/test_kpi.py.)"""
 from app.extensions import db
 from app.models import QualityIncident
+from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, rectify_data
 
 
 # ---- quality incidents on the staff scorecards -----------------------------------------------------------------
@@ -47,3 +48,59 @@ def test_a_notified_incident_takes_points_off_its_responsible_persons_scorecard(
     assert 'data-deduction="incident"' in text and f'href="/quality-incidents/{general}"' not in text
     assert lead.get(f"/performance/{people.inspector.id}/scorecard.pdf?month=2026-11").status_code == 200
     assert lead.get("/performance/export.csv?month=2026-11").status_code == 200
+
+
+# ---- resumption: the enforcement record's 停产整顿解除日期 ----------------------------------------------------------
+def _ordered_by_enforcement(people, **decision):
+    from app.clock import clock
+    from app.services import stop_work
+    from app.services.uow import UnitOfWork
+    from tests.enforcement_support import DECIDED, FILED, referral, step
+    referral_id = referral(people)
+    clock.advance(days=7)  # 11-30
+    step(people.bureau, referral_id, "filing", FILED)
+    step(people.bureau, referral_id, "decision", {**DECIDED, "measures": ["fine", "suspension"], **decision})
+    with UnitOfWork() as uow:
+        order = stop_work.record_from_enforcement(uow, people.bureau, referral_id)
+        uow.commit()
+    case_id = order.case_id  # rectified, so that the enterprise may apply
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    return referral_id, order
+
+
+def test_an_agreeing_acceptance_fills_in_the_enforcement_records_resumption_day(people):
+    from datetime import date
+    from app.models import AuditEvent, EnforcementOutcome
+    from tests.enforcement_support import step
+    from tests.resumption_support import AGREED, REFUSED, apply, decide
+    referral_id, order = _ordered_by_enforcement(people)
+    # a refusal leaves the record alone
+    first = apply(people.ent_a, people.enterprise_a.id, {"measures": "整改", "self_check": "合格",
+                                                          "order_id": order.id})
+    decide(people.bureau, first.id, {**REFUSED, "inspected_on": "2026-11-30", "next_date": "2026-12-10"})
+    assert db.session.get(EnforcementOutcome, referral_id).resumed_on is None
+    second = apply(people.ent_a, people.enterprise_a.id, {"measures": "整改", "self_check": "合格", "order_id": order.id})
+    decide(people.bureau, second.id, {**AGREED, "inspected_on": "2026-11-30"})
+    db.session.expire_all()
+    outcome = db.session.get(EnforcementOutcome, referral_id)
+    assert outcome.resumed_on == date(2026, 11, 30) and outcome.status == "executed"
+    row = db.session.query(AuditEvent).filter_by(action="enforcement_executed", subject_type="enforcement",
+                                                 subject_id=referral_id).one()
+    assert row.changes["resumed_on"] == [None, "2026-11-30"] and row.changes["status"] == ["decided", "executed"]
+    assert row.details["resumption_application_id"] == second.id and row.actor_id == people.bureau.id
+    # the execution can still be corrected by hand afterwards
+    step(people.bureau, referral_id, "execution", {"resumed_on": "2026-11-30", "execution_note": "验收同意复产"})
+
+
+def test_a_resumption_day_recorded_by_hand_or_a_closed_record_is_kept(people):
+    from datetime import date
+    from app.models import EnforcementOutcome
+    from tests.enforcement_support import step
+    from tests.resumption_support import AGREED, apply, decide
+    referral_id, order = _ordered_by_enforcement(people)
+    step(people.bureau, referral_id, "execution", {"resumed_on": "2026-11-28"})
+    row = apply(people.ent_a, people.enterprise_a.id, {"measures": "整改", "self_check": "合格", "order_id": order.id})
+    decide(people.bureau, row.id, {**AGREED, "inspected_on": "2026-11-30"})
+    db.session.expire_all()
+    assert db.session.get(EnforcementOutcome, referral_id).resumed_on == date(2026, 11, 28)
