@@ -104,3 +104,13 @@ def test_a_resumption_day_recorded_by_hand_or_a_closed_record_is_kept(people):
     decide(people.bureau, row.id, {**AGREED, "inspected_on": "2026-11-30"})
     db.session.expire_all()
     assert db.session.get(EnforcementOutcome, referral_id).resumed_on == date(2026, 11, 28)
+
+
+# ---- alert rules: the audit log's field titles --------------------------------------------------------------------
+def test_the_alert_rules_audit_rows_carry_field_titles(people, login):
+    from tests.test_alert_rules import make_rule
+    make_rule(people, name="高风险企业整改超期")
+    page = login("bureau").get("/audit?action=alert_rule_created").get_data(as_text=True)
+    assert "高风险企业整改超期" in page
+    for title in ("规则名称", "预警条件", "通知角色", "隐患等级"):
+        assert title in page, title
