@@ -4,7 +4,7 @@ hazard types' names and the alert rules' audit rows with field titles; self-chec
 page and in its 一企一档 dossier, with its effect evaluations. (The initial reviews' on-time rate on the KPI page:
 tests/test_kpi.py.)"""
 from app.extensions import db
-from app.models import QualityIncident
+from app.models import HazardCase, QualityIncident
 from tests.test_lifecycle_service import ASSIGN, complete, open_tasks, rectify_data
 
 
@@ -114,3 +114,48 @@ def test_the_alert_rules_audit_rows_carry_field_titles(people, login):
     assert "高风险企业整改超期" in page
     for title in ("规则名称", "预警条件", "通知角色", "隐患等级"):
         assert title in page, title
+
+
+# ---- self-checks and effect evaluations: the supervision page and the 一企一档 dossier -------------------------------
+def _submitted_self_check(api):
+    from tests.test_self_checks import all_conform, start
+    made = start(api)
+    response = api("ent_a").post(f"/api/v1/self-checks/{made['id']}/submit", json={"items": all_conform(made["items"])})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return made["id"]
+
+
+def test_self_checks_and_effect_evaluations_on_the_supervision_page_and_in_the_dossier(people, api, login):
+    import io
+    import zipfile
+    from datetime import datetime
+    from app.clock import SHANGHAI, clock
+    from tests.effect_evaluation_support import closed_major, commission, pool_expert
+    from tests.test_enterprise_dossier import rows_of
+    from tests.test_self_checks import load_lists, start
+    load_lists()
+    clock.set(datetime(2026, 10, 12, 9, 0, tzinfo=SHANGHAI))
+    october = _submitted_self_check(api)
+    clock.set(datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI))
+    november = _submitted_self_check(api)
+    start(api)  # a draft: in the dossier, not counted as submitted
+    case_id = closed_major(people)
+    commission(people.bureau, case_id, expert_ids=[pool_expert().id], note="内部委托说明，不给企业看")
+    closed_major(people, enterprise=people.enterprise_b)  # another enterprise's evaluation stays out
+    ent = people.enterprise_a
+    # the supervision page: this year's submitted self-checks, the ended months that had one, the list linked
+    page = login("bureau").get(f"/supervision/enterprises/{ent.id}").get_data(as_text=True)
+    assert 'data-self-checks="2"' in page and f"/self-checks?enterprise_id={ent.id}" in page
+    assert "2026 年已提交自查 2 次；已结束的 10 个月中有 1 个月达到每月至少 1 次。" in page
+    # the dossier: self_checks.csv (drafts too) and effect_evaluations.csv (the enterprise's side only)
+    archive = zipfile.ZipFile(io.BytesIO(login("bureau").get(f"/supervision/enterprises/{ent.id}/dossier.zip").data))
+    listed = {r[0]: r for r in rows_of(archive, "index.csv")[8:]}
+    assert listed["self_checks.csv"][2] == "3" and listed["effect_evaluations.csv"][2] == "1"
+    checks = rows_of(archive, "self_checks.csv")
+    assert [(int(r[0]), r[3]) for r in checks[1:3]] == [(october, "已提交"), (november, "已提交")]
+    assert checks[3][3] == "草稿"
+    evaluations = rows_of(archive, "effect_evaluations.csv")
+    assert evaluations[1][0] == db.session.get(HazardCase, case_id).code
+    assert evaluations[1][4] == "观察期" and evaluations[1][6] == "周建国"
+    assert "内部委托说明" not in archive.read("effect_evaluations.csv").decode("utf-8-sig")
+    assert not [name for name in archive.namelist() if "incident" in name]  # quality incidents are internal
