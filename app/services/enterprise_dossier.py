@@ -216,7 +216,7 @@ def _tables(session, enterprise, pick):
                         [[name_of(PLATFORMS, e.platform), name_of(PLATFORM_ITEMS, e.item),
                           name_of(ENTRY_STATUSES, e.status), e.entered_on, people.get(e.entered_by_id, ""),
                           e.checked_on, people.get(e.checked_by_id, ""), e.note] for e in entries]))
-    tables += [Table(*more) for more in enterprise_dossier_records.tables(session, eid, pick, name_of, codes)]
+    tables += [Table(*more) for more in enterprise_dossier_records.tables(session, eid, name_of, codes)]
     return tables
 
 

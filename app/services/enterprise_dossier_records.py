@@ -13,14 +13,13 @@ from ..models import (EFFECT_CONCLUSIONS, EFFECT_DIMENSIONS, EFFECT_STATES, SELF
 from . import effect_evaluation_facts
 
 
-def tables(session, enterprise_id, pick, name_of, codes):
-    """The two tables; `codes` {case id: code} of the enterprise's cases, `pick` chooses the language of a
-    (zh, en) pair, `name_of(table, code)` names a code."""
-    return [_self_checks(session, enterprise_id, pick, name_of, codes),
-            _effect_evaluations(session, enterprise_id, pick, name_of, codes)]
+def tables(session, enterprise_id, name_of, codes):
+    """The two tables; `codes` {case id: code} of the enterprise's cases, `name_of(table, code)` names a code in the
+    reader's language."""
+    return [_self_checks(session, enterprise_id, name_of, codes), _effect_evaluations(session, enterprise_id, name_of)]
 
 
-def _self_checks(session, enterprise_id, pick, name_of, codes):
+def _self_checks(session, enterprise_id, name_of, codes):
     rows = session.query(SelfCheck).options(selectinload(SelfCheck.items)).filter(
         SelfCheck.enterprise_id == enterprise_id).order_by(SelfCheck.started_at, SelfCheck.id).all()
     lines = [[row.id, row.checklist_name, row.checklist_version, name_of(SELF_CHECK_STATUSES, row.status),
@@ -34,7 +33,7 @@ def _self_checks(session, enterprise_id, pick, name_of, codes):
              ("上报隐患", "Cases reported"), ("说明", "Note")], lines)
 
 
-def _effect_evaluations(session, enterprise_id, pick, name_of, codes):
+def _effect_evaluations(session, enterprise_id, name_of):
     rows = session.query(EffectEvaluation).join(HazardCase, HazardCase.id == EffectEvaluation.case_id) \
         .filter(HazardCase.enterprise_id == enterprise_id).order_by(EffectEvaluation.closed_on,
                                                                      EffectEvaluation.id).all()
@@ -42,7 +41,7 @@ def _effect_evaluations(session, enterprise_id, pick, name_of, codes):
     for row in rows:
         liked = effect_evaluation_facts.satisfaction(session, row)
         again = effect_evaluation_facts.recurrences(session, row)
-        lines.append([codes.get(row.case_id, ""), row.closed_on, row.earliest_on, row.latest_on,
+        lines.append([row.case.code, row.closed_on, row.earliest_on, row.latest_on,
                       name_of(EFFECT_STATES, effect_evaluation_facts.state(row)),
                       row.body.name if row.body else "", "、".join(e.name for e in row.experts),
                       *[row.scores[name] for name in EFFECT_DIMENSIONS],

@@ -24,8 +24,8 @@ met, and its value month by month. Each figure comes from the service that shows
 - 设备校准合格率 (calibration): in-service instruments with a valid calibration (services/equipment_calibration.py) on
   the same days. The register keeps each instrument's current calibration only: a past month reads today's register.
 
-The case figures (initial reviews included) count the reader's area (the county, or a township office's townships, services/report_area.py);
-a township office sees only those (the roster, the contractor's staff and kit are not its business). A figure with an
+The case figures (initial reviews included) count the reader's area (the county, or a township office's townships,
+services/report_area.py); a township office sees only those (the roster, the contractor's staff and kit are not its business). A figure with an
 empty denominator has no value and is neither met nor missed. Met means value ≥ target, compared exactly (as
 fractions), so 17 of 20 meets 85 %."""
 from dataclasses import dataclass, field
