@@ -15,9 +15,10 @@ def _bool(name, default=False):
 
 
 # The tender's project KPIs (项目绩效指标, seed 000 lines 96–112), as shares of 1: 排查覆盖率 ≥ 85 %, 隐患识别准确率 ≥ 90 %,
-# 整改完成率 ≥ 95 %, 二次核查通过率 ≥ 98 %, 人员持证率 100 %, 设备校准合格率 100 % (services/kpi.py).
+# 整改完成率 ≥ 95 %, 二次核查通过率 ≥ 98 %, 人员持证率 100 %, 设备校准合格率 100 % (services/kpi.py); and the online initial
+# review within its 48 hours (线上初审按时率, seed 000 L559–575: 48 小时内组织线上初审) 100 %, not a tender KPI but its rule.
 KPI_DEFAULTS = {"coverage": "0.85", "accuracy": "0.90", "rectification": "0.95", "verification": "0.98",
-                "certification": "1", "calibration": "1"}
+                "initial_review": "1", "certification": "1", "calibration": "1"}
 
 
 def kpi_targets(environ):

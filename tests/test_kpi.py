@@ -35,7 +35,8 @@ def test_each_indicator_over_the_project_counted_by_hand(county, api):
     assert (data["period"]["start"], data["period"]["end"], data["period"]["kind"]) == \
         ("2026-10-01", "2026-12-31", "project")
     found = indicators(body)
-    assert list(found) == ["coverage", "accuracy", "rectification", "verification", "certification", "calibration"]
+    assert list(found) == ["coverage", "accuracy", "rectification", "verification", "initial_review", "certification",
+                           "calibration"]
     # 排查覆盖率: of the roster's two enterprises only A was visited (Oct 12); the project's own target, 85 %.
     assert figures(found["coverage"]) == ((1, 2, False), [("2026-10", 1, 2), ("2026-11", 1, 2), ("2026-12", None, None)])
     assert found["coverage"]["target"] == 0.85 and found["coverage"]["as_of"] == "2026-11-23"
@@ -101,7 +102,7 @@ def test_phases_quarters_and_ranges(county, api):
 
 def test_a_township_office_reads_the_case_figures_of_its_area(county, api):
     town_a = indicators(api("town_a").get("/api/v1/kpi"))
-    assert list(town_a) == ["accuracy", "rectification", "verification"]  # no roster, staff or kit
+    assert list(town_a) == ["accuracy", "rectification", "verification", "initial_review"]  # no roster, staff, kit
     # 城关镇 is enterprise A's: c1, c2, c4, c6 — only c1 identified right; c1 and c6 closed, both at round 1.
     assert figures(town_a["accuracy"])[0] == (1, 4, False)
     assert figures(town_a["rectification"])[0] == (2, 4, False)
@@ -157,9 +158,31 @@ def test_an_unknown_project_is_404_and_a_too_short_one_has_no_late_phase(people,
 
 def test_targets_are_configuration_with_the_seed_values():
     assert kpi_targets({}) == {"coverage": 0.85, "accuracy": 0.9, "rectification": 0.95, "verification": 0.98,
-                               "certification": 1.0, "calibration": 1.0}
+                               "initial_review": 1.0, "certification": 1.0, "calibration": 1.0}
     assert set(KPI_DEFAULTS) == set(kpi_targets({}))
     assert kpi_targets({"KPI_TARGET_COVERAGE": "0.9", "KPI_TARGET_ACCURACY": ""})["coverage"] == 0.9
     for wrong in ("85", "0", "-0.1", "nan", "九成"):
         with pytest.raises(RuntimeError, match="KPI_TARGET_RECTIFICATION"):
             kpi_targets({"KPI_TARGET_RECTIFICATION": wrong})
+
+
+def test_the_initial_reviews_on_time_rate_is_an_indicator_with_a_target_of_100_percent(county, api):
+    """线上初审按时率: the verification rounds' initial reviews (c1; c3 twice; c6), by the month their 48 hours ended;
+    c1 reviewed within them, c3's first round after them, the others never."""
+    from datetime import timedelta
+    from app.extensions import db
+    from app.models import InitialReview
+    reviews = {(r.case_id, r.round): r for r in db.session.query(InitialReview)}
+    assert set(reviews) == {(county.ids["c1"], 1), (county.ids["c3"], 1), (county.ids["c3"], 2),
+                            (county.ids["c6"], 1)}
+    on_time, late = reviews[(county.ids["c1"], 1)], reviews[(county.ids["c3"], 1)]
+    on_time.first_reviewed_at = on_time.due_at - timedelta(hours=1)
+    late.first_reviewed_at = late.due_at + timedelta(minutes=1)
+    db.session.commit()
+    found = indicators(api("bureau").get("/api/v1/kpi"))["initial_review"]
+    assert figures(found) == ((1, 4, False), [("2026-10", 1, 1), ("2026-11", 0, 3), ("2026-12", 0, 0)])
+    assert found["target"] == 1.0 and found["behind_total"] == 3
+    assert figures(indicators(api("bureau").get("/api/v1/kpi?from=2026-10-01&to=2026-10-31"))["initial_review"])[0] \
+        == (1, 1, True)
+    # a township office: its area's cases only (B: c3's two rounds)
+    assert figures(indicators(api("town_b").get("/api/v1/kpi?quarter=2026Q4"))["initial_review"])[0] == (0, 2, False)

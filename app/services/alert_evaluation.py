@@ -21,14 +21,17 @@ and `matches` reads the columns of the alert's text, for the subjects given (`wi
 run)."""
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 
 from ..clock import SHANGHAI, clock
-from ..models import Enterprise, HazardCase, HumanTask, RegionRiskChange
+from ..models import Enterprise, HazardCase, HumanTask, ProcessVersion, RegionRiskChange
 from ..models.hazard_case import STATUSES
 from .calendar import WorkingCalendar
 from .enterprise_tags import tagged
+from .hazards import REGISTRATION_FORM
+from .processes import PROCESS_ID
 
 MAJOR_GRADES = ("major", "especially_major")
 # "not closed" as a list the status index can serve (with "!=" SQLite reads every case of the date range instead)
@@ -70,7 +73,18 @@ def matches(session, rule, now=None, within=None):
     if within is not None:
         subject = HazardCase.id if kind.subject == "case" else HazardCase.enterprise_id
         statement = statement.where(subject.in_(list(within)))
-    return sorted(kind.texts(rule, now, session.execute(statement).all()), key=lambda m: m.subject_id)
+    texts = partial(_recurrence_texts, names=hazard_type_names(session)) if rule.kind == "recurrence" else kind.texts
+    return sorted(texts(rule, now, session.execute(statement).all()), key=lambda m: m.subject_id)
+
+
+def hazard_type_names(session):
+    """{code: name} of the hazard types as the deployed registration form offers them (the catalog the case pages
+    show, web/forms_render.Catalog), so an alert's text names 电气安全 rather than `electrical`; empty before any
+    deployment (the codes are shown then)."""
+    version = session.query(ProcessVersion).filter_by(process_id=PROCESS_ID, is_deployed=True).first()
+    form = (version.forms or {}).get(REGISTRATION_FORM, {}) if version is not None else {}
+    options = form.get("ui", {}).get("hazard_type", {}).get("options", [])
+    return {o["value"]: o.get("title") or o["value"] for o in options if "value" in o}
 
 
 def _scope(rule):
@@ -166,10 +180,10 @@ def _recurrence(rule, now, detail):
         .order_by(HazardCase.enterprise_id, HazardCase.hazard_type)
 
 
-def _recurrence_texts(rule, now, rows):
-    found = {}
+def _recurrence_texts(rule, now, rows, names=None):
+    found, names = {}, names or {}
     for enterprise_id, _e, hazard_type, times in rows:  # the recurring (enterprise, type) pairs only
-        found.setdefault(enterprise_id, []).append(f"{hazard_type} ×{times}")
+        found.setdefault(enterprise_id, []).append(f"{names.get(hazard_type, hazard_type)} ×{times}")
     return [Match("enterprise", e, e, None, f"{rule.m} 天内同类隐患再次发现：{'、'.join(types)}"[:300])
             for e, types in found.items()]
 

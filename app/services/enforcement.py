@@ -129,6 +129,30 @@ def record_step(uow, user, referral_id, step, form, file_ids=()):
     return outcome
 
 
+def record_resumption(uow, user, referral_id, day, application_id):
+    """停产整顿解除日期 (`resumed_on`) filled in with `day` when a resumption acceptance agrees to lift the stop-work
+    order this referral's decision made (services/resumption.py), in the acceptance's transaction and audited as
+    the execution step (before → after). Only a decided record ordering 责令停产停业整顿, without the date yet and not
+    closed (a closed record is final; a date recorded by hand is kept). Returns the day written, or None."""
+    outcome = uow.session.get(EnforcementOutcome, referral_id, populate_existing=True)
+    if outcome is None or not outcome.is_decided or outcome.status == "closed" or outcome.resumed_on is not None \
+            or "suspension" not in (outcome.measures or []) or day < outcome.decision_date:
+        return None
+    before_status = outcome.status
+    outcome.resumed_on = day
+    outcome.status = outcome.derived_status()
+    outcome.updated_at, outcome.updated_by_id = clock.now(), user.id
+    changes = {"resumed_on": [None, day]}
+    if before_status != outcome.status:
+        changes["status"] = [before_status, outcome.status]
+    referral = outcome.referral
+    audit.record(uow, None, user, "enforcement_executed", changes=changes,
+                 details={"case_id": referral.case_id, "case_code": referral.case.code,
+                          "enterprise_id": referral.enterprise_id, "round": referral.round,
+                          "resumption_application_id": application_id}, subject=("enforcement", referral.id))
+    return day
+
+
 _ACTIONS = {"filing": "enforcement_filed", "decision": "enforcement_decided", "execution": "enforcement_executed",
             "closing": "enforcement_closed"}
 

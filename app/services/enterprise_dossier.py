@@ -3,7 +3,8 @@ built in memory (nothing written to disk), of what the system holds about the en
 asked for — index.csv (the enterprise, the "as of" moment, each file and its row count), one CSV per kind of record
 (cases with grade, status and deadlines; inspection visits; supervision checks; trainings; drills; the archive's
 documents; the training register of its people with their 达标情况; credit records; rectification-notice and
-bureau-notice receipts; platform entry) and the stored files of its archive documents under files/.
+bureau-notice receipts; platform entry; self-checks and effect evaluations, services/enterprise_dossier_records.py) and
+the stored files of its archive documents under files/.
 
 Who: the staff who see every enterprise (OVERSIGHT_ROLES: the bureau's side and the contractor's) and township
 offices for their area. Another area's enterprise is NotFound; so is every dossier for an enterprise's own staff —
@@ -29,6 +30,7 @@ from ..models import (CHECK_CONCLUSIONS, CREDIT_RECORD_KINDS, DOCUMENT_KINDS, DR
 from ..models.hazard_case import SOURCES, STATUSES
 from ..models.user import OVERSIGHT_ROLES
 from . import roster, roster_rules
+from . import enterprise_dossier_records
 from .access import get_visible_enterprise
 
 READERS = tuple(sorted(OVERSIGHT_ROLES | {"township"}))
@@ -214,6 +216,7 @@ def _tables(session, enterprise, pick):
                         [[name_of(PLATFORMS, e.platform), name_of(PLATFORM_ITEMS, e.item),
                           name_of(ENTRY_STATUSES, e.status), e.entered_on, people.get(e.entered_by_id, ""),
                           e.checked_on, people.get(e.checked_by_id, ""), e.note] for e in entries]))
+    tables += [Table(*more) for more in enterprise_dossier_records.tables(session, eid, name_of, codes)]
     return tables
 
 

@@ -15,13 +15,17 @@ met, and its value month by month. Each figure comes from the service that shows
   share closed (销号) now, by month of registration.
 - 二次核查通过率 (second-check pass rate): of the cases closed in the period (each a completed verification), those
   closed at their first round (services/verification_rounds.py, by month of closing).
+- 线上初审按时率 (initial review on time): of the online initial reviews (services/initial_reviews.py) whose 48 hours
+  ended in the period (and by now), those first reviewed within them (initial_review_escalation.on_time_rate), by
+  month of the deadline. Not one of the tender's six indicators: the seed's 48-hour commitment (000 L559–575), its
+  target 100 % (config KPI_DEFAULTS, KPI_TARGET_INITIAL_REVIEW).
 - 人员持证率 (certification): the staff holding a valid certificate (services/training_targets.py) on the period's last
   day, today at the latest (each month's last day in the trend).
 - 设备校准合格率 (calibration): in-service instruments with a valid calibration (services/equipment_calibration.py) on
   the same days. The register keeps each instrument's current calibration only: a past month reads today's register.
 
-The three case figures count the reader's area (the county, or a township office's townships, services/report_area.py);
-a township office sees only those (the roster, the contractor's staff and kit are not its business). A figure with an
+The case figures (initial reviews included) count the reader's area (the county, or a township office's townships,
+services/report_area.py); a township office sees only those (the roster, the contractor's staff and kit are not its business). A figure with an
 empty denominator has no value and is neither met nor missed. Met means value ≥ target, compared exactly (as
 fractions), so 17 of 20 meets 85 %."""
 from dataclasses import dataclass, field
@@ -33,14 +37,14 @@ from sqlalchemy import case, func, select
 from ..clock import clock, start_of_local_day
 from ..errors import NotAllowed, NotFound
 from ..models import AuditEvent, HazardCase, QualitySample
-from . import (equipment_calibration, kpi_periods, report_area, reports, service_project_coverage,
-               training_targets)
+from . import (equipment_calibration, initial_review_escalation, kpi_periods, report_area, reports,
+               service_project_coverage, training_targets)
 from .sql_dates import local_month
 from .verification_rounds import closures
 
 READERS = ("bureau", "manager", "project_lead", "quality", "admin", "township")
-KEYS = ("coverage", "accuracy", "rectification", "verification", "certification", "calibration")
-CASE_KEYS = ("accuracy", "rectification", "verification")
+KEYS = ("coverage", "accuracy", "rectification", "verification", "initial_review", "certification", "calibration")
+CASE_KEYS = ("accuracy", "rectification", "verification", "initial_review")
 LISTED = 200  # cases or enterprises named behind a figure (the counts are complete)
 
 
@@ -117,7 +121,8 @@ def build(session, user, args, targets):
     area = report_area.default_for(user)
     found = {"accuracy": accuracy(session, period, area, targets["accuracy"]),
              "rectification": rectification(session, period, area, targets["rectification"]),
-             "verification": verification(session, period, area, targets["verification"])}
+             "verification": verification(session, period, area, targets["verification"]),
+             "initial_review": initial_review(session, period, area, targets["initial_review"])}
     if area.is_county:
         found["coverage"] = coverage(session, project, period, today, targets["coverage"])
         found["certification"] = certification(session, period, today, targets["certification"])
@@ -188,6 +193,18 @@ def verification(session, period, area, target):
         .order_by(HazardCase.closed_at, HazardCase.id).limit(LISTED))]
     total = _total(counted)
     return Indicator("verification", target, total, _series(period, counted), behind=behind,
+                     behind_total=total.denominator - total.numerator)
+
+
+def initial_review(session, period, area, target):
+    """线上初审按时率: per month of the 48 hours' end, (reviewed in time, due) — the initial reviews' own count."""
+    condition = area.condition(HazardCase.enterprise_id)
+    counted = {}
+    for month, first, last in period.months():
+        due, kept = initial_review_escalation.on_time_rate(session, *_bounds(first, last), condition)
+        counted[month] = Figure(kept, due)
+    total = _total(counted)
+    return Indicator("initial_review", target, total, _series(period, counted),
                      behind_total=total.denominator - total.numerator)
 
 

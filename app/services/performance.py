@@ -12,7 +12,8 @@ start: whole points summing to 100, the three quality figures at least 30 togeth
 A figure with nothing to count (no registrations, no verifications, no ratings, no visits) is left out and the others'
 weights are scaled up to 100 — nobody gains or loses by what they had no occasion to do. Then points come off: each
 不合格 supervision record of the month, each of them that also brought 通报批评 (on top), and each upheld complaint
-about a visit of the member's (config PERFORMANCE_DEDUCT_*). The score is not below 0 and is shown to one decimal.
+about a visit of the member's (config PERFORMANCE_DEDUCT_*), and each quality incident notified (已通报) in the month
+that held the member responsible with a measure other than 免予追责 (INCIDENT_POINTS by the incident's grade). The score is not below 0 and is shown to one decimal.
 
 Who: project leads and quality supervisors read every scorecard and the ranking; every member of the field staff reads
 their own scorecard (another's: NotAllowed); the bureau, managers and administrators read the ranking (the summary),
@@ -30,6 +31,9 @@ from .performance_signals import FIELD_ROLES, Month, collect, field_staff
 FULL_READERS = ("project_lead", "quality")
 SUMMARY_READERS = ("bureau", "manager", "admin")
 KEYS = ("workload", "accuracy", "timeliness", "satisfaction", "discipline")
+# Points off per quality incident (质量事故) by its grade, in the month it was notified company-wide: the contractor's
+# proposal (the seeds give no figure), between a failed supervision check (10) and twice that.
+INCIDENT_POINTS = {"general": 5, "larger": 10, "major": 20}
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
@@ -116,9 +120,9 @@ class Part:
 
 @dataclass
 class Deduction:
-    kind: str  # "failed_check", "criticism", "complaint"
+    kind: str  # "failed_check", "criticism", "complaint", "incident"
     points: int
-    record: object  # the StaffSupervision or ServiceComplaint
+    record: object  # the StaffSupervision, ServiceComplaint or QualityIncident
 
 
 @dataclass
@@ -179,6 +183,7 @@ def score(user, month, signals, rules):
             if "criticism" in (record.measures or []):
                 deductions.append(Deduction("criticism", rules.criticism, record))
     deductions += [Deduction("complaint", rules.complaint, c) for c in s.complaints]
+    deductions += [Deduction("incident", INCIDENT_POINTS[i.grade], i) for i in s.incidents]
     return Scorecard(user, month, signals, {k: parts[k] for k in KEYS}, deductions)
 
 

@@ -14,15 +14,17 @@ each read through the service that keeps or shows it elsewhere so that the figur
 - satisfaction (客户满意度): the visit ratings of the month's visits the member recorded (satisfaction.by_recorder).
 - upheld complaints (投诉属实): complaints about a visit whose answer, concluded upheld, was approved in the month;
   they count against every member of that visit's team.
-- supervision records (督查记录): the month's records (by the day of the check) that checked the member."""
+- supervision records (督查记录): the month's records (by the day of the check) that checked the member.
+- quality incidents (质量事故, services/quality_incidents.py): the incidents notified company-wide (已通报) in the month
+  that name the member responsible with a measure other than 免予追责."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from ..clock import SHANGHAI, clock, start_of_local_day
-from ..models import (AuditEvent, HazardCase, InspectionVisit, ServiceComplaint, StaffSupervision,
-                      StaffSupervisionPerson, User, UserRole, VisitCheckin)
+from ..models import (AuditEvent, HazardCase, InspectionVisit, QualityIncident, QualityIncidentPerson,
+                      ServiceComplaint, StaffSupervision, StaffSupervisionPerson, User, UserRole, VisitCheckin)
 from . import kpi, satisfaction, visit_checkins
 
 FIELD_ROLES = ("inspector", "project_team", "project_lead")
@@ -102,6 +104,7 @@ class Signals:
     satisfaction: object = None  # satisfaction.Tally of the visits the member recorded, None without visits
     complaints: list = field(default_factory=list)  # ServiceComplaint
     supervisions: list = field(default_factory=list)  # StaffSupervision
+    incidents: list = field(default_factory=list)  # QualityIncident the member was held to account for
 
 
 def field_staff(session, user_ids=None):
@@ -127,6 +130,7 @@ def collect(session, month, staff):
         signals.satisfaction = recorded.get(user_id)
     _complaints(session, begin, finish, staff, found)
     _supervisions(session, month, found)
+    _incidents(session, begin, finish, found)
     return found
 
 
@@ -212,3 +216,14 @@ def _supervisions(session, month, found):
         .order_by(StaffSupervision.checked_on, StaffSupervision.id)
     for user_id, record in rows:
         found[user_id].supervisions.append(record)
+
+
+def _incidents(session, begin, finish, found):
+    rows = session.query(QualityIncidentPerson.user_id, QualityIncidentPerson.measures, QualityIncident) \
+        .join(QualityIncident, QualityIncident.id == QualityIncidentPerson.incident_id) \
+        .filter(QualityIncidentPerson.part == "responsible", QualityIncidentPerson.user_id.in_(list(found)),
+                QualityIncident.notified_at >= begin, QualityIncident.notified_at < finish) \
+        .order_by(QualityIncident.notified_at, QualityIncident.id)
+    for user_id, measures, incident in rows:
+        if [m for m in measures or [] if m != "none"]:  # 免予追责 goes alone: no measure, no deduction
+            found[user_id].incidents.append(incident)

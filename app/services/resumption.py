@@ -17,7 +17,7 @@ from ..errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..models import (ACCEPTANCE_CONCLUSIONS, Attachment, HazardCase, ResumptionApplication, StopWorkOrder, User,
                       UserRole)
 from ..models.attachment import free_of_owners
-from . import audit, notifications, stop_work
+from . import audit, enforcement, notifications, stop_work
 from .access import enterprise_condition, get_visible_enterprise
 from .calendar import WorkingCalendar
 from .field_rules import clean_text, parse_date, raise_if, row_id
@@ -119,7 +119,7 @@ def apply(uow, user, enterprise_id, form, file_ids=()):
 
 def decide(uow, user, application_id, form, file_ids=()):
     """The on-site acceptance of a pending application (the bureau only: 403; 409 once decided). Agreeing lifts the
-    order."""
+    order and, for an order made from an enforcement decision, fills in that record's 停产整顿解除日期 with the day."""
     row = get_visible(uow.session, user, application_id)
     check_may_decide(user)
     order = row.order
@@ -146,6 +146,9 @@ def decide(uow, user, application_id, form, file_ids=()):
         order.status, order.ended_at, order.ended_by_id = "lifted", now, user.id
         audit.record(uow, order.case_id, user, "stop_work_lifted", changes={"status": ["active", "lifted"]},
                      details=details, subject=("stop_work", order.id))
+        if order.enforcement_referral_id is not None:  # the enforcement record's 停产整顿解除日期: the day it is lifted
+            enforcement.record_resumption(uow, user, order.enforcement_referral_id, now.astimezone(SHANGHAI).date(),
+                                          row.id)
     _tell_enterprise(uow, row)
     return row
 

@@ -77,6 +77,41 @@ def count_in_year(session, enterprise_id, year):
         SelfCheck.submitted_at < end).scalar()
 
 
+@dataclass
+class Regularity:
+    """One enterprise's self-checks of a year, for its supervision page and its dossier."""
+    year: int
+    months: list  # submitted self-checks in January … December
+    complete: int  # the months of the year that have ended (all twelve for a past year)
+    last_at: object = None  # the last submission ever, None without any
+    minimum: int = MONTHLY_MINIMUM
+
+    @property
+    def total(self):
+        return sum(self.months)
+
+    @property
+    def regular_months(self):
+        """How many of the ended months met the expectation (at least MONTHLY_MINIMUM)."""
+        return sum(1 for count in self.months[:self.complete] if count >= MONTHLY_MINIMUM)
+
+
+def regularity(session, enterprise_id, today=None):
+    """The enterprise's submitted self-checks this year (Shanghai months), how many ended months had their minimum,
+    and its last submission."""
+    today = today or clock.local_now().date()
+    start, _ = month_bounds(today.year, 1)
+    submitted = session.query(SelfCheck.submitted_at).filter(
+        SelfCheck.enterprise_id == enterprise_id, SelfCheck.status == "submitted", SelfCheck.submitted_at.isnot(None))
+    months = [0] * 12
+    for (moment,) in submitted.filter(SelfCheck.submitted_at >= start):
+        local = moment.astimezone(SHANGHAI)
+        if local.year == today.year:
+            months[local.month - 1] += 1
+    last = submitted.order_by(SelfCheck.submitted_at.desc()).limit(1).scalar()
+    return Regularity(today.year, months, today.month - 1, last)
+
+
 def notify_missed_month(uow, today=None):
     """The staff of each enterprise (with active staff users) that submitted fewer than MONTHLY_MINIMUM self-checks in
     the last complete month told once (dedup per enterprise and month); returns how many enterprises were told."""

@@ -16,6 +16,12 @@ from .guards import restrict
 from .names import N_, label
 
 bp = Blueprint("alert_rules", __name__)
+# The fields of a rule as the audit log titles them (web/audit.py, the rule's own rows only: "name", "kind" and
+# "roles" mean other things on other records).
+ALERT_RULE_TITLES = {"name": N_("规则名称"), "enabled": N_("启用"), "kind": N_("预警条件"), "n": N_("N"),
+                     "m": N_("M（天）"), "townships": N_("乡镇/园区"), "industries": N_("行业"), "scales": N_("企业规模"),
+                     "tags": N_("企业风险标签（具有任一即可）"), "region_levels": N_("所在区域风险等级"),
+                     "grades": N_("隐患等级"), "roles": N_("通知角色"), "channels": N_("其他渠道（站内通知总会发送）")}
 
 restrict(bp, "may_manage_alert_rules", rules.may_manage, N_("预警规则由应急管理局和系统管理员设置"))
 

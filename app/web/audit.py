@@ -20,6 +20,7 @@ from .complaints import COMPLAINT_TITLES, complaint_kind
 from .liaison import LIAISON_TITLES
 from .enterprise_documents import DOCUMENT_TITLES, document_category, review_status
 from .effect_evaluations import EVALUATION_TITLES
+from .alert_rules import ALERT_RULE_TITLES
 from .emergencies import EMERGENCY_TITLES
 from .resumption import RESUMPTION_TITLES
 from .evaluation_bodies import BODY_TITLES
@@ -146,6 +147,7 @@ _SUBJECT_TITLES = {"emergency": EMERGENCY_TITLES, "question": LIAISON_TITLES, "s
                    "knowledge_entry": KNOWLEDGE_TITLES, "effect_evaluation": EVALUATION_TITLES,
                    "evaluation_body": BODY_TITLES}
 _SUBJECT_TITLES["course"] = LEARNING_TITLES
+_SUBJECT_TITLES["alert_rule"] = ALERT_RULE_TITLES
 
 
 def subject_titles(catalog, subject_type):

@@ -20,16 +20,19 @@ bp = Blueprint("kpi", __name__, url_prefix="/kpi")
 QUERY = ("project_id", "phase", "quarter", "from", "to")
 
 NAMES = {"coverage": N_("排查覆盖率"), "accuracy": N_("隐患识别准确率"), "rectification": N_("整改完成率"),
-         "verification": N_("二次核查通过率"), "certification": N_("人员持证率"), "calibration": N_("设备校准合格率")}
+         "verification": N_("二次核查通过率"), "initial_review": N_("线上初审按时率"), "certification": N_("人员持证率"), "calibration": N_("设备校准合格率")}
 # (numerator, denominator) in words
 PARTS = {"coverage": (N_("已排查企业"), N_("服务名单企业")), "accuracy": (N_("识别无误的隐患"), N_("本期登记隐患")),
          "rectification": (N_("已销号"), N_("本期登记隐患")), "verification": (N_("首轮复核通过"), N_("本期复核销号")),
+         "initial_review": (N_("48小时内完成初审"), N_("本期到期的初审")),
          "certification": (N_("持有效证书人员"), N_("在岗项目人员")), "calibration": (N_("校准有效设备"), N_("在用计量设备"))}
 DEFINITIONS = {
     "coverage": N_("服务项目名单内、自项目开始至期末有排查走访记录的企业 ÷ 名单企业数（累计）；目标取服务项目设定的覆盖率目标。"),
     "accuracy": N_("1 −（等级经复核定级或重新定级改变的隐患 + 质量抽查或局方抽查验收结论为“发现问题”的隐患，同一隐患只计一次）÷ 本期登记的隐患。"),
     "rectification": N_("本期登记的隐患中目前已销号的 ÷ 本期登记的隐患（与统计报表的整改率相同）。"),
     "verification": N_("本期销号（复核通过）的隐患中第 1 轮复核即通过的 ÷ 本期销号的隐患；复核不通过退回整改会增加轮次。"),
+    "initial_review": N_("整改完成申请（进入复核）后 48 小时内完成首次线上初审的 ÷ 本期（截至目前）48 小时期满的初审；按期满月份统计。"
+                         "非招标文件六项指标，按闭环流程“48 小时内组织线上初审”的要求，目标为全部按时（100％）。"),
     "certification": N_("期末（不晚于今天）持有至少一本有效资质证书的在岗项目人员 ÷ 在岗项目人员（与培训目标页相同）。"),
     "calibration": N_("期末（不晚于今天）校准在有效期内的在用计量设备 ÷ 有校准信息的在用设备（与设备清单相同）；以往月份按设备清单现状计算。"),
 }

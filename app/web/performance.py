@@ -30,7 +30,8 @@ PART_HOW = {
     "satisfaction": N_("本人登记的本月排查所收到的企业满意度评价平均分（1–5 分），每分折合 20 分。"),
     "discipline": N_("本月参加的排查中，本人到场、离场打卡均无异常（距离、定位、时长、未离场、未打卡）的 ÷ 本月参加的排查。"),
 }
-DEDUCTION_NAMES = {"failed_check": N_("督查不合格"), "criticism": N_("通报批评"), "complaint": N_("属实投诉")}
+DEDUCTION_NAMES = {"failed_check": N_("督查不合格"), "criticism": N_("通报批评"), "complaint": N_("属实投诉"),
+                   "incident": N_("质量事故追责")}
 
 
 def _may_open():
@@ -108,7 +109,8 @@ def ranking_rows(cards):
     rows = [[_("排名"), _("姓名"), _("角色"), _("综合得分"), _("加权得分"), _("扣分")]
             + [f"{_(PART_NAMES[k])}" for k in performance.KEYS]
             + [_("排查走访"), _("复核验收"), _("按期复核"), _("登记隐患"), _("等级被改变"), _("抽查发现问题"),
-               _("打卡异常的排查"), _("满意度评价数"), _("满意度平均分"), _("属实投诉"), _("督查次数"), _("督查不合格")]]
+               _("打卡异常的排查"), _("满意度评价数"), _("满意度平均分"), _("属实投诉"), _("督查次数"), _("督查不合格"),
+               _("质量事故追责")]]
     for card in cards:
         s = card.signals
         weighted = card.weighted
@@ -120,7 +122,7 @@ def ranking_rows(cards):
                        sum(1 for c in s.cases if c.quality_problem),
                        sum(1 for v in s.visits if v.flags), card.parts["satisfaction"].denominator,
                        _num(card.parts["satisfaction"].numerator), len(s.complaints), len(s.supervisions),
-                       sum(1 for r in s.supervisions if r.result == "fail")])
+                       sum(1 for r in s.supervisions if r.result == "fail"), len(s.incidents)])
     return rows
 
 
@@ -152,7 +154,7 @@ def show(staff_id):
     card = performance.scorecard(db.session, current_user, staff_id, month or performance.read_month(""), rules())
     return render_template("performance/show.html", card=card, month=month or card.month, errors=errors,
                            args=request.args, rules=rules(), keys=performance.KEYS, quality_keys=QUALITY_KEYS,
-                           how=PART_HOW, deduction_names=DEDUCTION_NAMES,
+                           how=PART_HOW, deduction_names=DEDUCTION_NAMES, incident_points=performance.INCIDENT_POINTS,
                            sees_complaints=complaints.may_see_complaints(current_user)), 400 if errors else 200
 
 

@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from ..clock import clock
+from ..services.performance import INCIDENT_POINTS
 from . import pdf_styles as st
 
 
@@ -39,7 +40,8 @@ def render(card, rules, part_names, part_how, deduction_names, roles):
         lines = [[_("事项"), _("日期"), _("扣分")]]
         for d in card.deductions:
             day = d.record.checked_on.isoformat() if hasattr(d.record, "checked_on") else \
-                d.record.approved_at.astimezone(st.SHANGHAI).date().isoformat()
+                (d.record.notified_at if d.kind == "incident" else d.record.approved_at) \
+                .astimezone(st.SHANGHAI).date().isoformat()
             lines.append([f"{_(deduction_names[d.kind])} #{d.record.id}", day, f"−{d.points}"])
         story.append(st.table(_cells(lines), [None, 30 * mm, 20 * mm], header_row=True, label_column=False))
     else:
@@ -50,7 +52,8 @@ def render(card, rules, part_names, part_how, deduction_names, roles):
               [_("抽查发现问题"), sum(1 for c in s.cases if c.quality_problem)],
               [_("完成复核验收"), len(s.verifications)], [_("逾期完成"), sum(1 for v in s.verifications if not v.on_time)],
               [_("属实投诉"), len(s.complaints)], [_("被督查次数"), len(s.supervisions)],
-              [_("督查不合格"), sum(1 for r in s.supervisions if r.result == "fail")]]
+              [_("督查不合格"), sum(1 for r in s.supervisions if r.result == "fail")],
+              [_("质量事故追责"), len(s.incidents)]]
     story.append(st.table(_cells(counts, st.TEXT), [50 * mm, None]))
     story.append(Paragraph(escape(_("计算口径")), st.HEADING))
     for key in card.parts:
@@ -60,6 +63,9 @@ def render(card, rules, part_names, part_how, deduction_names, roles):
                                     "通报批评另扣 %(c)s 分，属实投诉每件 %(p)s 分；得分不低于 0。",
                                     n=card.quality_weight, f=rules.failed_check, c=rules.criticism,
                                     p=rules.complaint)), st.SMALL))
+    story.append(Paragraph(escape(_("本人为责任人且追责措施不是“免予追责”的质量事故，在全公司通报当月扣分：一般 %(g)s 分，较大 %(l)s 分，"
+                                    "重大 %(m)s 分。", g=INCIDENT_POINTS["general"], l=INCIDENT_POINTS["larger"],
+                                    m=INCIDENT_POINTS["major"])), st.SMALL))
     story += [Spacer(1, 12 * mm),
               Paragraph(escape(_("被考核人（签字）：＿＿＿＿＿＿　　项目负责人（签字）：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿")),
                         st.TEXT)]

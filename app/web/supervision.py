@@ -14,6 +14,7 @@ from ..errors import NotFound
 from ..services import (accidents, cooperation, enterprise_dossier, iot_access, iot_device_list, roster,
                         service_reports, sla, sla_views, stop_work)
 from ..services.access import get_visible_enterprise
+from ..services import self_check_rhythm, self_checks
 from ..services.uow import UnitOfWork
 from .forms_render import bilingual
 from .names import is_english
@@ -123,6 +124,8 @@ def _enterprise_page(enterprise_id, accident_form=None, accident_errors=None):
                            may_write_service_reports=service_reports.may_write(current_user),
                            roster_summary=roster.summary(db.session, company)
                            if roster.may_read(current_user) else None,
+                           self_check_regularity=self_check_rhythm.regularity(db.session, enterprise_id)
+                           if self_checks.may_read(current_user) else None,
                            **_iot_devices(enterprise_id))
 
 

@@ -37,7 +37,7 @@ class MonthSchema(FigureSchema):
 
 class IndicatorSchema(FigureSchema):
     key = fields.String(metadata={"description": "coverage | accuracy | rectification | verification | "
-                                                 "certification | calibration"})
+                                                 "initial_review | certification | calibration"})
     target = fields.Float(metadata={"description": "a share of 1 (0.85)"})
     met = fields.Boolean(allow_none=True, metadata={"description": "value ≥ target, compared exactly; null without "
                                                                    "data"})

@@ -29,10 +29,11 @@ class PartSchema(Schema):
 
 
 class DeductionSchema(Schema):
-    kind = fields.String(metadata={"enum": ["failed_check", "criticism", "complaint"]})
+    kind = fields.String(metadata={"enum": ["failed_check", "criticism", "complaint", "incident"]})
     points = fields.Integer()
     supervision_id = fields.Integer(allow_none=True)
     complaint_id = fields.Integer(allow_none=True)
+    quality_incident_id = fields.Integer(allow_none=True)
 
 
 class ScorecardSummarySchema(Schema):
@@ -47,7 +48,7 @@ class ScorecardSummarySchema(Schema):
     deductions = fields.List(fields.Nested(DeductionSchema))
     counts = fields.Dict(metadata={"description": "visits, flagged_visits, registered, regraded, quality_problems, "
                                                   "verifications, verifications_late, ratings, upheld_complaints, "
-                                                  "supervisions, failed_supervisions"})
+                                                  "supervisions, failed_supervisions, quality_incidents"})
 
 
 class RankingSchema(Schema):
@@ -101,8 +102,10 @@ def summary(card):
         "parts": [{"key": p.key, "weight": p.weight, "numerator": p.numerator, "denominator": p.denominator,
                    "points": p.points} for p in card.parts.values()],
         "deductions": [{"kind": d.kind, "points": d.points,
-                        "supervision_id": None if d.kind == "complaint" else d.record.id,
-                        "complaint_id": d.record.id if d.kind == "complaint" else None} for d in card.deductions],
+                        "supervision_id": d.record.id if d.kind in ("failed_check", "criticism") else None,
+                        "complaint_id": d.record.id if d.kind == "complaint" else None,
+                        "quality_incident_id": d.record.id if d.kind == "incident" else None}
+                       for d in card.deductions],
         "counts": {"visits": len(s.visits), "flagged_visits": sum(1 for v in s.visits if v.flags),
                    "registered": len(s.cases), "regraded": sum(1 for c in s.cases if c.regraded),
                    "quality_problems": sum(1 for c in s.cases if c.quality_problem),
@@ -110,7 +113,8 @@ def summary(card):
                    "verifications_late": sum(1 for v in s.verifications if not v.on_time),
                    "ratings": card.parts["satisfaction"].denominator, "upheld_complaints": len(s.complaints),
                    "supervisions": len(s.supervisions),
-                   "failed_supervisions": sum(1 for r in s.supervisions if r.result == "fail")}}
+                   "failed_supervisions": sum(1 for r in s.supervisions if r.result == "fail"),
+                   "quality_incidents": len(s.incidents)}}
 
 
 @api.get("/performance")
