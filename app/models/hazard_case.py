@@ -31,7 +31,10 @@ class HazardCase(db.Model):
     # Case ids key the in-process runtime cache and the readable code: never reuse one (SQLite would).
     # One case per (reporter, client_ref): a device's retry of a registration whose answer it never got finds the
     # case it made, also when two retries arrive at once (NULLs, registrations without a reference, never clash).
+    # The recurrence rule reads each case's predecessor of the same enterprise and type in time order (migration 0084).
     __table_args__ = (db.Index("uq_hazard_case_inspector_id_client_ref", "inspector_id", "client_ref", unique=True),
+                      db.Index("ix_hazard_case_enterprise_type_registered", "enterprise_id", "hazard_type",
+                               "registered_at", "id"),
                       {"sqlite_autoincrement": True})
     id = db.Column(db.Integer, primary_key=True)
     code = db.Column(db.String(32), unique=True)  # YH-2026-000123, set right after insert
