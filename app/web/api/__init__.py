@@ -70,3 +70,4 @@ from . import roster  # noqa: E402,F401
 from . import resumption  # noqa: E402,F401
 from . import effect_evaluations  # noqa: E402,F401
 from . import alert_rules  # noqa: E402,F401
+from . import milestones  # noqa: E402,F401
