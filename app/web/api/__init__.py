@@ -71,3 +71,5 @@ from . import resumption  # noqa: E402,F401
 from . import effect_evaluations  # noqa: E402,F401
 from . import alert_rules  # noqa: E402,F401
 from . import milestones  # noqa: E402,F401
+from . import contractor_evaluations  # noqa: E402,F401
+from . import surveys  # noqa: E402,F401
