@@ -73,3 +73,4 @@ from . import alert_rules  # noqa: E402,F401
 from . import milestones  # noqa: E402,F401
 from . import contractor_evaluations  # noqa: E402,F401
 from . import surveys  # noqa: E402,F401
+from . import platform_entries  # noqa: E402,F401
