@@ -9,6 +9,9 @@ from . import (campaign_demo, emergency_demo, enforcement_demo, enterprise_docum
                return_visit_demo, risk_point_demo, roster_demo, self_check_demo, service_project_demo,
                staff_certificate_demo, supply_demo, training_demo)
 from . import alert_rule_demo, effect_evaluation_demo, joint_plan_demo
+from . import milestone_demo
+from . import bureau_evaluation_demo
+from . import platform_entry_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -43,3 +46,6 @@ def seed(uow, users, enterprises, visits, password):
     joint_plan_demo.seed(uow, users, enterprises)  # a joint check sent to four units, the fire brigade signed
     effect_evaluation_demo.seed(uow, users)  # a closed major hazard's effect evaluation in its observation period
     alert_rule_demo.seed(uow)  # the seed's 高风险企业整改超过 7 天 rule and a recurrence rule, evaluated once
+    milestone_demo.seed(uow, users)  # the compressor station case's milestones: one done, one late, one to come
+    bureau_evaluation_demo.seed(uow, users)  # last quarter's confirmed evaluation with one item; a survey, 2 answers
+    platform_entry_demo.seed(uow, users, enterprises)  # platform entries: one checked, three entered, the rest pending
