@@ -12,6 +12,9 @@ from . import alert_rule_demo, effect_evaluation_demo, joint_plan_demo
 from . import learning_demo
 from . import patrol_card_demo
 from . import dispatch_demo
+from . import milestone_demo
+from . import bureau_evaluation_demo
+from . import platform_entry_demo
 
 
 def seed(uow, users, enterprises, visits, password):
@@ -49,3 +52,6 @@ def seed(uow, users, enterprises, visits, password):
     learning_demo.seed(uow, users)  # 隐患自查方法 (10 questions) and a chemical course; the inspector passed a test
     patrol_card_demo.seed(uow, users)  # the chemical plant's three tagged key parts, cards at its latest visit (one 异常)
     dispatch_demo.seed(uow, users, password)  # a second inspector; the next working day's plans and route (智能调度)
+    milestone_demo.seed(uow, users)  # the compressor station case's milestones: one done, one late, one to come
+    bureau_evaluation_demo.seed(uow, users)  # last quarter's confirmed evaluation with one item; a survey, 2 answers
+    platform_entry_demo.seed(uow, users, enterprises)  # platform entries: one checked, three entered, the rest pending

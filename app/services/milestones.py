@@ -54,8 +54,18 @@ def may_edit(user, case):
     return user.has_role(*EDITORS) or ("enterprise" in user.roles and user.enterprise_id == case.enterprise_id)
 
 
+def check_may_edit(user, case):
+    if not may_edit(user, case):
+        raise NotAllowed("只有项目负责人和本企业可以维护整改节点 / only the project lead and the enterprise set milestones")
+
+
 def may_edit_parties(user):
     return user.has_role(*PARTY_EDITORS)
+
+
+def check_may_edit_parties(user):
+    if not may_edit_parties(user):
+        raise NotAllowed("只有项目负责人可以指定三方责任人 / only the project lead names the parties")
 
 
 def editable(case):
@@ -73,8 +83,7 @@ def supervisor_choices(session, case):
 # ---- milestones --------------------------------------------------------------------------------------------------
 def _editable_case(uow, user, case_id):
     case = get_visible_case(uow.session, user, case_id)  # 404 first: other enterprises learn nothing
-    if not may_edit(user, case):
-        raise NotAllowed("只有项目负责人和本企业可以维护整改节点 / only the project lead and the enterprise set milestones")
+    check_may_edit(user, case)
     uow.session.refresh(case, with_for_update=True)
     if not editable(case):
         raise Conflict("案件不在整改中，不能维护整改节点 / milestones are set while the case is rectifying")
@@ -150,8 +159,7 @@ def set_parties(uow, user, case_id, values):
     """The project lead names (or renames) the three parties; an unchanged form records nothing."""
     session = uow.session
     case = get_visible_case(session, user, case_id)
-    if not may_edit_parties(user):
-        raise NotAllowed("只有项目负责人可以指定三方责任人 / only the project lead names the parties")
+    check_may_edit_parties(user)
     if case.status == "closed":
         raise Conflict("案件已销号 / the case is closed")
     errors = {}

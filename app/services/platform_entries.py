@@ -37,6 +37,12 @@ def may_record(user):
     return user.has_role(*RECORDERS)
 
 
+def check_may_record(user):
+    if not may_record(user):
+        raise NotAllowed("平台录入情况由项目执行小组和项目负责人登记 / platform entry is recorded by the project team and "
+                         "project leads")
+
+
 def get_enterprise(session, user, enterprise_id):
     if not may_read(user):
         raise NotAllowed("平台录入情况供项目组、监管部门和企业本身查看 / platform entry is for the project team, the "
@@ -107,9 +113,7 @@ def record(uow, user, enterprise_id, platform, item, status, on_date="", note=""
     an earlier check: what was checked has changed); 已核对 needs it entered first and a checker other than who
     entered it; 未录入 clears everything."""
     session = uow.session
-    if not may_record(user):
-        raise NotAllowed("平台录入情况由项目执行小组和项目负责人登记 / platform entry is recorded by the project team and "
-                         "project leads")
+    check_may_record(user)
     enterprise = get_visible_enterprise(session, user, enterprise_id)
     if platform not in PLATFORMS or item not in PLATFORM_ITEMS:
         raise NotFound("没有这个平台或录入事项 / no such platform or item")

@@ -74,3 +74,7 @@ from . import learning  # noqa: E402,F401
 from . import key_parts  # noqa: E402,F401
 from . import statistics_analysis  # noqa: E402,F401
 from . import dispatch  # noqa: E402,F401
+from . import milestones  # noqa: E402,F401
+from . import contractor_evaluations  # noqa: E402,F401
+from . import surveys  # noqa: E402,F401
+from . import platform_entries  # noqa: E402,F401

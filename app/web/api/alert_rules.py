@@ -1,5 +1,7 @@
-"""Alert rules (自定义预警规则) and the alerts they raised, in the API (services/alert_rules.py, alerts.py)."""
-from flask import g
+"""Alert rules (自定义预警规则) and the alerts they raised, in the API (services/alert_rules.py, alerts.py): the rules
+read, created, changed, enabled and disabled (each change with the rule's `version`, as the page's form: 409 when it
+was changed meanwhile), the alerts listed and acknowledged."""
+from flask import g, request
 from marshmallow import Schema, fields, validate
 
 from ...extensions import db
@@ -54,6 +56,21 @@ class AlertRuleRequestSchema(Schema):
     channels = fields.List(fields.String(), load_default=list)
 
 
+class AlertRuleUpdateSchema(AlertRuleRequestSchema):
+    version = fields.Integer(required=True, strict=True, metadata={
+        "description": "the version read (GET); 409 when the rule was changed since"})
+
+
+class AlertRuleSwitchSchema(Schema):
+    version = fields.Integer(strict=True, load_default=None, metadata={
+        "description": "the version read; with it, 409 when the rule was changed since"})
+
+
+class AcknowledgeRequestSchema(Schema):
+    note = fields.String(required=True, validate=validate.Length(1, alerts.MAX_NOTE),
+                         metadata={"description": "what was done about it (处理说明)"})
+
+
 class AlertSchema(Schema):
     id = fields.Integer()
     rule_id = fields.Integer()
@@ -102,6 +119,59 @@ def create_alert_rule():
         return AlertRuleSchema().dump(rule), 201
 
 
+@api.get("/alert-rules/<int:rule_id>")
+@token_required
+def get_alert_rule(rule_id):
+    return AlertRuleSchema().dump(alert_rules.get_rule(db.session, g.api_user, rule_id))
+
+
+@api.put("/alert-rules/<int:rule_id>")
+@token_required
+def update_alert_rule(rule_id):
+    alert_rules.get_rule(db.session, g.api_user, rule_id)  # 403 / 404 before the body is judged
+    body = json_body(AlertRuleUpdateSchema())
+    version = body.pop("version")
+    with UnitOfWork() as uow:
+        rule = alert_rules.update(uow, g.api_user, rule_id, body, version)
+        uow.commit()
+        return AlertRuleSchema().dump(rule)
+
+
+def _switch(rule_id, enabled):
+    """The rule's stored values with `enabled` changed, saved through the same update as the form."""
+    alert_rules.get_rule(db.session, g.api_user, rule_id)
+    body = AlertRuleSwitchSchema().load(request.get_json(silent=True) or {})  # no body: no version check
+    with UnitOfWork() as uow:
+        rule = alert_rules.get_rule(uow.session, g.api_user, rule_id)
+        values = {**alert_rules.values_of(rule), "enabled": enabled}
+        rule = alert_rules.update(uow, g.api_user, rule_id, values, body["version"])
+        uow.commit()
+        return AlertRuleSchema().dump(rule)
+
+
+@api.post("/alert-rules/<int:rule_id>/enable")
+@token_required
+def enable_alert_rule(rule_id):
+    return _switch(rule_id, True)
+
+
+@api.post("/alert-rules/<int:rule_id>/disable")
+@token_required
+def disable_alert_rule(rule_id):
+    return _switch(rule_id, False)
+
+
+@api.post("/alerts/<int:alert_id>/acknowledge")
+@token_required
+def acknowledge_alert(alert_id):
+    alerts.get_visible(db.session, g.api_user, alert_id)  # 403 / 404 before the body is judged
+    body = json_body(AcknowledgeRequestSchema())
+    with UnitOfWork() as uow:
+        alert = alerts.acknowledge(uow, g.api_user, alert_id, body["note"])
+        uow.commit()
+        return AlertSchema().dump(alert)
+
+
 @api.get("/alerts")
 @token_required
 def list_alerts():
@@ -121,4 +191,16 @@ OPERATIONS = {
                           AlertRuleRequestSchema, None, {"201": AlertRuleSchema}),
     "list_alerts": ("The alerts the caller may see, newest first (township offices: their area's; enterprise and "
                     "department tokens 403)", "alerts", None, AlertQuery, {"200": AlertListSchema}),
+    "get_alert_rule": ("One alert rule with its version (bureau and administrators)", "alerts", None, None,
+                       {"200": AlertRuleSchema}),
+    "update_alert_rule": ("Change an alert rule: every field as on creation, and the `version` read (409 when the "
+                          "rule was changed meanwhile); disabling it clears its current alerts. 400 naming every "
+                          "wrong field", "alerts", AlertRuleUpdateSchema, None, {"200": AlertRuleSchema}),
+    "enable_alert_rule": ("Enable a rule (evaluated again by the hourly job); `version` optional, 409 when stale",
+                          "alerts", AlertRuleSwitchSchema, None, {"200": AlertRuleSchema}),
+    "disable_alert_rule": ("Disable a rule: its current alerts are cleared; `version` optional, 409 when stale",
+                           "alerts", AlertRuleSwitchSchema, None, {"200": AlertRuleSchema}),
+    "acknowledge_alert": ("Acknowledge an alert with a note (确认预警; the readers of alerts; another area's 404). 409 "
+                          "when acknowledged already", "alerts", AcknowledgeRequestSchema, None,
+                          {"200": AlertSchema}),
 }

@@ -1,6 +1,8 @@
 """Quality incidents (质量事故, services/quality_incidents.py) as JSON: the list and one incident for quality supervisors,
-project leads and the bureau, and registering one (quality supervisors, project leads). Enterprise tokens 404, other
-roles 403; bad input 400 with the fields named. The steps after registration are on the pages."""
+project leads and the bureau, registering one and its steps after that (services/quality_incident_handling.py:
+investigate, handle, notify, close; quality supervisors, project leads) and putting uploaded files on it (the
+investigation's recordings). Enterprise tokens 404, other roles 403; bad input 400 with the fields named; a step out of
+order 409."""
 from flask import g
 from marshmallow import Schema, fields, validate
 
@@ -8,6 +10,8 @@ from ...extensions import db
 from ...models import (ACCOUNTABILITY_MEASURES, INCIDENT_GRADES, INCIDENT_SOURCES, INCIDENT_STATUSES, PERSON_PARTS,
                        SOURCE_COLUMNS)
 from ...clock import clock
+from ...services import quality_incident_files
+from ...services import quality_incident_handling as handling
 from ...services import quality_incidents as incidents
 from ...services.uow import UnitOfWork
 from . import api
@@ -84,6 +88,45 @@ class QualityIncidentRequestSchema(Schema):
                        "technical lead, managers)"})
 
 
+class InvestigateRequestSchema(Schema):
+    investigator_ids = fields.List(fields.Integer(strict=True), load_default=list, metadata={
+        "description": "the special investigation group (专项调查组): users of the company; at least two for a 重大 "
+                       "incident, optional otherwise"})
+
+
+class HandleRequestSchema(Schema):
+    findings = fields.String(required=True, validate=validate.Length(1, incidents.MAX_TEXT))
+    cause = fields.String(required=True, validate=validate.Length(1, incidents.MAX_TEXT))
+    remedy = fields.String(required=True, validate=validate.Length(1, incidents.MAX_TEXT),
+                           metadata={"description": "the remedy plan (补救方案)"})
+
+
+class AccountabilityEntrySchema(Schema):
+    user_id = fields.Integer(required=True, strict=True, metadata={"description": "a responsible person"})
+    measures = fields.List(fields.String(validate=validate.OneOf(list(ACCOUNTABILITY_MEASURES))), required=True,
+                           metadata={"description": "at least one; `none` (免予追责) alone"})
+    note = fields.String(load_default="", validate=validate.Length(max=incidents.MAX_TEXT))
+
+
+class NotifyRequestSchema(Schema):
+    lesson = fields.String(required=True, validate=validate.Length(1, incidents.MAX_TEXT),
+                           metadata={"description": "the lesson told to the whole company (案例教训)"})
+    accountability = fields.List(fields.Nested(AccountabilityEntrySchema), required=True, metadata={
+        "description": "one entry per responsible person; errors name `measures_<user id>`"})
+
+
+class CloseRequestSchema(Schema):
+    training_id = fields.Integer(required=True, strict=True, metadata={
+        "description": "the internal training (组织学习) held after the incident was found"})
+
+
+class IncidentFilesRequestSchema(Schema):
+    files = fields.List(fields.String(validate=validate.Length(1, 32)), required=True,
+                        validate=validate.Length(1, 10), metadata={
+                            "description": "public ids of the caller's own uploads (POST /attachments): videos of "
+                                           "the investigation (MP4, MOV, WebM), images, PDF"})
+
+
 def dump(row):
     column = SOURCE_COLUMNS.get(row.source)
     return QualityIncidentSchema().dump({
@@ -130,6 +173,56 @@ def get_quality_incident(incident_id):
     return dump(incidents.get(db.session, g.api_user, incident_id))
 
 
+def _step(incident_id, schema, write):
+    """404 / 403 before the body is read, then the service's step in one transaction; the incident as it is now."""
+    incidents.get(db.session, g.api_user, incident_id)
+    incidents.check_may_manage(g.api_user)
+    body = json_body(schema)
+    with UnitOfWork() as uow:
+        row = write(uow, body)
+        uow.commit()
+        return dump(row)
+
+
+@api.post("/quality-incidents/<int:incident_id>/investigate")
+@token_required
+def investigate_quality_incident(incident_id):
+    return _step(incident_id, InvestigateRequestSchema(),
+                 lambda uow, body: handling.investigate(uow, g.api_user, incident_id, body))
+
+
+@api.post("/quality-incidents/<int:incident_id>/handle")
+@token_required
+def handle_quality_incident(incident_id):
+    return _step(incident_id, HandleRequestSchema(),
+                 lambda uow, body: handling.handle(uow, g.api_user, incident_id, body))
+
+
+@api.post("/quality-incidents/<int:incident_id>/notify")
+@token_required
+def notify_quality_incident(incident_id):
+    def write(uow, body):
+        given = {e["user_id"]: {"measures": e["measures"], "note": e["note"]} for e in body["accountability"]}
+        return handling.notify(uow, g.api_user, incident_id, {"lesson": body["lesson"], "accountability": given})
+    return _step(incident_id, NotifyRequestSchema(), write)
+
+
+@api.post("/quality-incidents/<int:incident_id>/close")
+@token_required
+def close_quality_incident(incident_id):
+    return _step(incident_id, CloseRequestSchema(),
+                 lambda uow, body: handling.close(uow, g.api_user, incident_id, body))
+
+
+@api.post("/quality-incidents/<int:incident_id>/files")
+@token_required
+def add_quality_incident_files(incident_id):
+    def write(uow, body):
+        quality_incident_files.add(uow, g.api_user, incident_id, body["files"])
+        return incidents.get(uow.session, g.api_user, incident_id)
+    return _step(incident_id, IncidentFilesRequestSchema(), write)
+
+
 OPERATIONS = {
     "list_quality_incidents": ("Quality incidents of the contractor's own service (质量事故), the latest registered "
                                "first (quality, project lead, bureau; enterprise tokens 404)", "quality", None,
@@ -139,4 +232,20 @@ OPERATIONS = {
                                   "quality", QualityIncidentRequestSchema, None, {"201": QualityIncidentSchema}),
     "get_quality_incident": ("One quality incident with its people, handling, notice and files (404 when not "
                              "visible)", "quality", None, None, {"200": QualityIncidentSchema}),
+    "investigate_quality_incident": ("Start the investigation (调查中) of a registered incident, naming the group "
+                                     "(required for 重大: two or more). 409 at another step", "quality",
+                                     InvestigateRequestSchema, None, {"200": QualityIncidentSchema}),
+    "handle_quality_incident": ("Record the handling (已处置): findings, cause, remedy plan; a 重大 incident needs a "
+                                "video recording on it first (POST …/files). Handled after the limit shows "
+                                "`handled_late`. 409 unless under investigation", "quality", HandleRequestSchema, None,
+                                {"200": QualityIncidentSchema}),
+    "notify_quality_incident": ("Hold the responsible staff to account and tell the whole company the lesson "
+                                "(已通报; an in-app notice to every active member of the company). 409 unless handled",
+                                "quality", NotifyRequestSchema, None, {"200": QualityIncidentSchema}),
+    "close_quality_incident": ("Close the incident (关闭) with the internal training where the lesson was learnt. 409 "
+                               "unless notified", "quality", CloseRequestSchema, None, {"200": QualityIncidentSchema}),
+    "add_quality_incident_files": ("Put the caller's own uploads on the incident (the investigation's recordings, "
+                                   "evidence) until it is closed (409 then); an unknown or someone else's upload is "
+                                   "400 on `files`", "quality", IncidentFilesRequestSchema, None,
+                                   {"200": QualityIncidentSchema}),
 }

@@ -1,5 +1,6 @@
 """Stop-work orders and the resumption of production (services/stop_work.py, services/resumption.py): an enterprise's
-stop-work state with each order's applications and acceptances; an application by the enterprise's own staff; the
+stop-work state with each order's applications and acceptances; an order recorded by the bureau (by hand, or from an
+enforcement decision) and withdrawn when recorded by mistake; an application by the enterprise's own staff; the
 bureau's on-site acceptance. Files: upload with POST /attachments, then name their ids."""
 from flask import g
 from marshmallow import Schema, fields, validate
@@ -98,6 +99,55 @@ class DecisionRequestSchema(Schema):
     files = _FILE_IDS
 
 
+class OrderRequestSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, stop_work.MAX_TEXT))
+    order_number = fields.String(load_default="", validate=validate.Length(max=100),
+                                 metadata={"description": "e.g. （县）应急停〔2026〕3号"})
+    scope = fields.String(load_default="", validate=validate.Length(max=stop_work.MAX_TEXT))
+    resumption_conditions = fields.String(load_default="", validate=validate.Length(max=stop_work.MAX_TEXT))
+    effective_at = fields.String(load_default="", metadata={
+        "format": "date-time", "description": "when it took effect (Shanghai time when no offset); now when left "
+                                              "out; not in the future"})
+
+
+class WithdrawRequestSchema(Schema):
+    withdraw_reason = fields.String(required=True, validate=validate.Length(1, stop_work.MAX_TEXT),
+                                    metadata={"description": "why it was recorded by mistake"})
+
+
+@api.post("/enterprises/<int:enterprise_id>/stop-work-orders")
+@token_required
+def record_stop_work_order(enterprise_id):
+    get_visible_enterprise(db.session, g.api_user, enterprise_id)  # 404 before anything else
+    stop_work.check_may_record(g.api_user)  # 403 before the body is read
+    body = json_body(OrderRequestSchema())
+    with UnitOfWork() as uow:
+        row = stop_work.record_by_hand(uow, g.api_user, enterprise_id, body)
+        uow.commit()
+        return OrderSchema().dump(row), 201
+
+
+@api.post("/enforcement/<int:referral_id>/stop-work-order")
+@token_required
+def stop_work_order_from_enforcement(referral_id):
+    with UnitOfWork() as uow:
+        row = stop_work.record_from_enforcement(uow, g.api_user, referral_id)
+        uow.commit()
+        return OrderSchema().dump(row), 201
+
+
+@api.post("/stop-work-orders/<int:order_id>/withdraw")
+@token_required
+def withdraw_stop_work_order(order_id):
+    stop_work.get_visible(db.session, g.api_user, order_id)  # 404 before anything else
+    stop_work.check_may_record(g.api_user)  # 403 before the body is read
+    body = json_body(WithdrawRequestSchema())
+    with UnitOfWork() as uow:
+        row = stop_work.withdraw(uow, g.api_user, order_id, body["withdraw_reason"])
+        uow.commit()
+        return OrderSchema().dump(row)
+
+
 @api.get("/enterprises/<int:enterprise_id>/stop-work")
 @token_required
 def enterprise_stop_work(enterprise_id):
@@ -143,4 +193,14 @@ OPERATIONS = {
                           "otherwise; 409 once decided): `agreed` lifts the order; `refused` needs requirements and "
                           "the day to rectify by", "resumption", DecisionRequestSchema, None,
                           {"200": ApplicationSchema}),
+    "record_stop_work_order": ("Record a stop-work order by hand (停产停业整顿; the bureau and admins, others 403; "
+                               "404 outside the caller's share): the reason is required; the enterprise's staff are "
+                               "told", "resumption", OrderRequestSchema, None, {"201": OrderSchema}),
+    "stop_work_order_from_enforcement": ("Record the stop-work order of an enforcement decision that ordered "
+                                         "责令停产停业整顿 (in force from the decision's day; the bureau and admins). 409 "
+                                         "when recorded already or the decision has no such measure",
+                                         "resumption", None, None, {"201": OrderSchema}),
+    "withdraw_stop_work_order": ("Withdraw a standing order recorded by mistake (撤销, with the reason; the bureau and "
+                                 "admins). 409 when it no longer stands or an application awaits its acceptance",
+                                 "resumption", WithdrawRequestSchema, None, {"200": OrderSchema}),
 }

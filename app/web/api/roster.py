@@ -1,5 +1,6 @@
 """An enterprise's training register of its people (从业人员安全培训台账, services/roster.py) in the API: the people
-with their 达标情况 and the share compliant; adding a person; a person's trainings and adding one. Another
+with their 达标情况 and the share compliant; adding and changing a person (a leaving day included); a person's
+trainings, adding one and removing one entered by mistake. Another
 enterprise's staff, another area's township office: 404; roles without business here, or reading but not writing:
 403; wrong input: 400 naming each field."""
 from flask import g
@@ -126,6 +127,21 @@ def add_enterprise_staff(enterprise_id):
     return _dump(person, roster.status_of(db.session, enterprise, person)), 201
 
 
+@api.put("/enterprises/<int:enterprise_id>/staff/<int:person_id>")
+@token_required
+def change_enterprise_staff(enterprise_id, person_id):
+    enterprise = roster.writable_enterprise(db.session, g.api_user, enterprise_id)
+    roster.get_person(db.session, g.api_user, enterprise.id, person_id)  # 404 before the body is read
+    body = json_body(PersonRequestSchema())
+    with UnitOfWork() as uow:
+        person = roster.save_person(uow, g.api_user, enterprise_id, body, person_id)
+        uow.commit()
+    db.session.expire_all()
+    enterprise = roster.get_enterprise(db.session, g.api_user, enterprise_id)
+    person = roster.get_person(db.session, g.api_user, enterprise.id, person_id)
+    return _dump(person, None if person.left_on else roster.status_of(db.session, enterprise, person))
+
+
 @api.get("/enterprises/<int:enterprise_id>/staff/<int:person_id>/trainings")
 @token_required
 def staff_trainings(enterprise_id, person_id):
@@ -147,6 +163,15 @@ def add_staff_training(enterprise_id, person_id):
     return TrainingSchema().dump(row), 201
 
 
+@api.delete("/enterprises/<int:enterprise_id>/staff/<int:person_id>/trainings/<int:training_id>")
+@token_required
+def remove_staff_training(enterprise_id, person_id, training_id):
+    with UnitOfWork() as uow:
+        roster.remove_training(uow, g.api_user, enterprise_id, person_id, training_id)
+        uow.commit()
+    return "", 204
+
+
 OPERATIONS = {
     "enterprise_staff": ("An enterprise's training register (从业人员安全培训台账): its present people with their "
                          "达标情况 (initial / pre-job and this year's hours against 《生产经营单位安全培训规定》, the "
@@ -160,4 +185,10 @@ OPERATIONS = {
                         {"200": TrainingListSchema}),
     "add_staff_training": ("Record a training of a person (hours > 0; kind initial, refresher or pre_job). 400 names "
                            "each wrong field", "staff", TrainingRequestSchema, None, {"201": TrainingSchema}),
+    "change_enterprise_staff": ("Change a person of the register: every field as on adding (one left out is "
+                                "emptied); a `left_on` day takes them off the 达标情况 (kept as history, status "
+                                "null). 400 names each wrong field", "staff", PersonRequestSchema, None,
+                                {"200": PersonSchema}),
+    "remove_staff_training": ("Remove a training entered by mistake (audited with what it said); 204", "staff", None,
+                              None, {"204": "removed"}),
 }

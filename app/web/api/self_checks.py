@@ -133,20 +133,38 @@ def get_self_check(self_check_id):
     return SelfCheckDetailSchema().dump(self_checks.get_visible(db.session, g.api_user, self_check_id))
 
 
+def _save(uow, row, body):
+    """The given items (and note) saved on the draft, their photos put on them."""
+    entries = [{k: v for k, v in e.items() if k != "photos"} for e in body["items"]]
+    self_checks.save(uow, g.api_user, row.id, entries, body.get("note"))
+    items = {i.id: i for i in row.items}
+    for entry in body["items"]:
+        if entry["photos"] and entry["item_id"] in items:
+            self_check_files.attach(uow, g.api_user, row, items[entry["item_id"]], entry["photos"],
+                                    self_checks.field_name(entry["item_id"], "photos"))
+
+
+@api.put("/self-checks/<int:self_check_id>")
+@token_required
+def save_self_check(self_check_id):
+    row = self_checks.get_visible(db.session, g.api_user, self_check_id)  # 404 before the body is looked at
+    self_checks.check_may_write(g.api_user, row)
+    body = json_body(SelfCheckSubmitSchema())
+    with UnitOfWork() as uow:
+        _save(uow, row, body)
+        uow.commit()
+    db.session.expire_all()
+    return SelfCheckDetailSchema().dump(self_checks.get_visible(db.session, g.api_user, self_check_id))
+
+
 @api.post("/self-checks/<int:self_check_id>/submit")
 @token_required
 def submit_self_check(self_check_id):
     row = self_checks.get_visible(db.session, g.api_user, self_check_id)  # 404 before the body is looked at
     self_checks.check_may_write(g.api_user, row)
     body = json_body(SelfCheckSubmitSchema())
-    entries = [{k: v for k, v in e.items() if k != "photos"} for e in body["items"]]
     with UnitOfWork() as uow:
-        self_checks.save(uow, g.api_user, row.id, entries, body.get("note"))
-        items = {i.id: i for i in row.items}
-        for entry in body["items"]:
-            if entry["photos"] and entry["item_id"] in items:
-                self_check_files.attach(uow, g.api_user, row, items[entry["item_id"]], entry["photos"],
-                                        self_checks.field_name(entry["item_id"], "photos"))
+        _save(uow, row, body)
         row, cases = self_check_submit.submit(uow, g.api_user, row.id)
         uow.commit()
         return SelfCheckSubmittedSchema().dump({"self_check": row, "cases": [c.code for c in cases]})
@@ -170,4 +188,9 @@ OPERATIONS = {
                           "score and at least one photo required). 400 with field errors (items.<id>.<field>), 403 "
                           "for anyone but the enterprise's staff, 404 for another enterprise's, 409 when submitted "
                           "already", "self-checks", SelfCheckSubmitSchema, None, {"200": SelfCheckSubmittedSchema}),
+    "save_self_check": ("Save the draft (保存草稿) without submitting: the given items only (result, note, report, "
+                        "place, score, hazard_type, photos; the others stay as they were) and the note; nothing is "
+                        "required yet. 400 with field errors (items.<id>.<field>), 403 for anyone but the "
+                        "enterprise's staff, 404 for another enterprise's, 409 once submitted", "self-checks",
+                        SelfCheckSubmitSchema, None, {"200": SelfCheckDetailSchema}),
 }
