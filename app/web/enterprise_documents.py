@@ -12,6 +12,7 @@ from ..models import (DOCUMENT_KINDS, MANAGER_CATEGORIES, OPERATION_CATEGORIES, 
 from ..services import document_completeness as completeness, document_expiry as expiry, \
     enterprise_documents as documents
 from ..services.uow import UnitOfWork
+from . import record_review_pages as record_pages
 from .forms_render import bilingual
 from .names import N_, label
 from .uploads import store_chosen_files
@@ -182,33 +183,20 @@ def _show_page(enterprise_id, document_id, message=None, form=None):
 @bp.route("/enterprises/<int:enterprise_id>/documents/<int:document_id>/review", methods=["POST"])
 @login_required
 def review(enterprise_id, document_id):
-    decision, note = request.form.get("decision", ""), request.form.get("review_note", "")
-    done = _("资料已审核") if decision == "reviewed" else _("资料已退回，已通知企业")
-    return _act(enterprise_id, document_id, lambda uow: documents.review(
-        uow, current_user, enterprise_id, document_id, decision, note, request.form.get("version")), done,
-        {"decision": decision, "review_note": note})
+    return record_pages.review(lambda uow, decision, note, version: documents.review(
+        uow, current_user, enterprise_id, document_id, decision, note, version),
+        _("资料已审核"), _("资料已退回，已通知企业"), *_again_and_back(enterprise_id, document_id))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/documents/<int:document_id>/retire", methods=["POST"])
 @login_required
 def retire(enterprise_id, document_id):
-    reason = request.form.get("retire_reason", "")
-    return _act(enterprise_id, document_id, lambda uow: documents.retire(
-        uow, current_user, enterprise_id, document_id, reason, request.form.get("version")), _("资料已移出档案"),
-        {"retire_reason": reason})
+    return record_pages.retire(lambda uow, reason, version: documents.retire(
+        uow, current_user, enterprise_id, document_id, reason, version),
+        _("资料已移出档案"), *_again_and_back(enterprise_id, document_id))
 
 
-def _act(enterprise_id, document_id, run, done, form):
-    """One action on the document's page: back to it, or the page again with the error (403 / 404 as such)."""
-    try:
-        with UnitOfWork() as uow:
-            run(uow)
-            uow.commit()
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        db.session.expire_all()
-        message = "；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message)
-        return _show_page(enterprise_id, document_id, message, form), exc.status
-    flash(done, "success")
-    return redirect(url_for("enterprise_documents.show", enterprise_id=enterprise_id, document_id=document_id))
+def _again_and_back(enterprise_id, document_id):
+    """The document's page again with a refusal, and its address after a change."""
+    return (lambda message, form: _show_page(enterprise_id, document_id, message, form),
+            url_for("enterprise_documents.show", enterprise_id=enterprise_id, document_id=document_id))

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import RESPONSIBLE_ROLES, SOURCE_LEVELS, HazardSource
 from ..services import hazard_source_states as states, hazard_sources as sources
 from ..services.uow import UnitOfWork
+from . import record_review_pages as record_pages
 from .forms_render import bilingual
 from .names import N_, is_english, label
 
@@ -175,33 +176,20 @@ def _show_page(enterprise_id, source_id, message=None, form=None):
 @bp.route("/enterprises/<int:enterprise_id>/hazard-sources/<int:source_id>/review", methods=["POST"])
 @login_required
 def review(enterprise_id, source_id):
-    decision, note = request.form.get("decision", ""), request.form.get("review_note", "")
-    done = _("已审核") if decision == "reviewed" else _("已退回，已通知企业")
-    return _act(enterprise_id, source_id, lambda uow: sources.review(
-        uow, current_user, enterprise_id, source_id, decision, note, request.form.get("version")), done,
-        {"decision": decision, "review_note": note})
+    return record_pages.review(lambda uow, decision, note, version: sources.review(
+        uow, current_user, enterprise_id, source_id, decision, note, version),
+        _("已审核"), _("已退回，已通知企业"), *_again_and_back(enterprise_id, source_id))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/hazard-sources/<int:source_id>/retire", methods=["POST"])
 @login_required
 def retire(enterprise_id, source_id):
-    reason = request.form.get("retire_reason", "")
-    return _act(enterprise_id, source_id, lambda uow: sources.retire(
-        uow, current_user, enterprise_id, source_id, reason, request.form.get("version")), _("重大危险源已核销"),
-        {"retire_reason": reason})
+    return record_pages.retire(lambda uow, reason, version: sources.retire(
+        uow, current_user, enterprise_id, source_id, reason, version),
+        _("重大危险源已核销"), *_again_and_back(enterprise_id, source_id))
 
 
-def _act(enterprise_id, source_id, run, done, form):
-    """One action on the source's page: back to it, or the page again with the error (403 / 404 as such)."""
-    try:
-        with UnitOfWork() as uow:
-            run(uow)
-            uow.commit()
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        db.session.expire_all()
-        message = "；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message)
-        return _show_page(enterprise_id, source_id, message, form), exc.status
-    flash(done, "success")
-    return redirect(url_for("hazard_sources.show", enterprise_id=enterprise_id, source_id=source_id))
+def _again_and_back(enterprise_id, source_id):
+    """The source's page again with a refusal, and its address after a change."""
+    return (lambda message, form: _show_page(enterprise_id, source_id, message, form),
+            url_for("hazard_sources.show", enterprise_id=enterprise_id, source_id=source_id))

@@ -11,6 +11,7 @@ from ..models import (ACCIDENT_TYPES, CHECK_FREQUENCIES, CONTROL_LEVELS, KEY_LIN
                       POINT_REVIEW_STATUSES, RISK_COLOURS, UNIT_KINDS, HazardCase, RiskPoint)
 from ..services import hazards, risk_levels, risk_map, risk_points as points
 from ..services.uow import UnitOfWork
+from . import record_review_pages as record_pages
 from .forms_render import bilingual
 from .names import N_, is_english, label
 
@@ -201,33 +202,20 @@ def _cases_at(row):
 @bp.route("/enterprises/<int:enterprise_id>/risk-points/<int:point_id>/review", methods=["POST"])
 @login_required
 def review(enterprise_id, point_id):
-    decision, note = request.form.get("decision", ""), request.form.get("review_note", "")
-    done = _("风险点已审核") if decision == "reviewed" else _("风险点已退回，已通知企业")
-    return _act(enterprise_id, point_id, lambda uow: points.review(
-        uow, current_user, enterprise_id, point_id, decision, note, request.form.get("version")), done,
-        {"decision": decision, "review_note": note})
+    return record_pages.review(lambda uow, decision, note, version: points.review(
+        uow, current_user, enterprise_id, point_id, decision, note, version),
+        _("风险点已审核"), _("风险点已退回，已通知企业"), *_again_and_back(enterprise_id, point_id), refuse=refuse)
 
 
 @bp.route("/enterprises/<int:enterprise_id>/risk-points/<int:point_id>/retire", methods=["POST"])
 @login_required
 def retire(enterprise_id, point_id):
-    reason = request.form.get("retire_reason", "")
-    return _act(enterprise_id, point_id, lambda uow: points.retire(
-        uow, current_user, enterprise_id, point_id, reason, request.form.get("version")), _("风险点已移出清单"),
-        {"retire_reason": reason})
+    return record_pages.retire(lambda uow, reason, version: points.retire(
+        uow, current_user, enterprise_id, point_id, reason, version),
+        _("风险点已移出清单"), *_again_and_back(enterprise_id, point_id), refuse=refuse)
 
 
-def _act(enterprise_id, point_id, run, done, form):
-    """One action on the point's page: back to it, or the page again with the error (403 / 404 as such)."""
-    try:
-        with UnitOfWork() as uow:
-            run(uow)
-            uow.commit()
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            refuse(exc)
-        db.session.expire_all()
-        message = "；".join(bilingual(v) for v in exc.fields.values()) or bilingual(exc.message)
-        return _show_page(enterprise_id, point_id, message, form), exc.status
-    flash(done, "success")
-    return redirect(url_for("risk_points.show", enterprise_id=enterprise_id, point_id=point_id))
+def _again_and_back(enterprise_id, point_id):
+    """The point's page again with a refusal, and its address after a change."""
+    return (lambda message, form: _show_page(enterprise_id, point_id, message, form),
+            url_for("risk_points.show", enterprise_id=enterprise_id, point_id=point_id))
