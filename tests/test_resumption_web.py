@@ -1,6 +1,7 @@
 """The resumption pages (web/resumption.py) and API (web/api/resumption.py) from outside: who sees and does what,
 the errors next to the fields, the marks on the supervision lists, the acceptance's PDF."""
 import io
+import re
 
 from app.extensions import db
 from app.models import ResumptionApplication, StopWorkOrder
@@ -132,3 +133,23 @@ def test_the_demo_has_a_stopped_enterprise_with_a_pending_application(app):
     order = db.session.query(StopWorkOrder).one()
     assert order.enterprise.name == "绿源食品有限公司" and order.status == "active"
     assert [a.status for a in order.applications] == ["pending"] and order.applications[0].case_ids
+
+
+def test_a_file_chosen_with_an_error_elsewhere_is_kept_for_the_corrected_application(people, login):
+    """The file was stored before the error; the page sent back had lost it, so the corrected application went in
+    without it (the user saw no file and the file input was empty)."""
+    case_id, _order = stopped_case(people)
+    client = login("ent_a")
+    url = f"/resumption/enterprises/{people.enterprise_a.id}/applications"
+    bad = client.post(url, data={"measures": "", "self_check": "合格", "case_ids": [str(case_id)],
+                                 "upload": (io.BytesIO(PNG), "自查记录.png")}, content_type="multipart/form-data")
+    assert bad.status_code == 400 and db.session.query(ResumptionApplication).count() == 0
+    kept = re.findall(r'<input type="hidden" name="files" value="([^"]+)">', text(bad))
+    assert len(kept) == 1 and "已上传 1 个文件" in text(bad)
+    done = client.post(url, data={**APPLICATION, "case_ids": [str(case_id)], "files": kept})
+    assert done.status_code == 302, text(done)
+    row = db.session.query(ResumptionApplication).one()
+    assert [a.original_name for a in row.attachments] == ["自查记录.png"]
+    # another user's upload is not taken by its id
+    assert login("ent_b").post(f"/resumption/enterprises/{people.enterprise_b.id}/applications",
+                               data={**APPLICATION, "files": kept}).status_code in (400, 409)

@@ -10,7 +10,7 @@ Who sees what: like cases — the contractor's staff and the bureau every enterp
 its area's, enterprise staff their own (another enterprise's: 404). Only the enterprise's own staff start, fill in
 and submit one (anyone else: 403)."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import exists
 
@@ -224,9 +224,11 @@ def listing(session, user, flt, limit=50, offset=0):
         query = query.filter(SelfCheck.status == flt.status)
     moment = SelfCheck.started_at if flt.status == "draft" else SelfCheck.submitted_at
     if flt.since:
-        query = query.filter(moment >= datetime.combine(flt.since, time.min, SHANGHAI))
+        # from the day's first moment; 0001-01-01's is before the first UTC day (an overflow): the 2nd's then
+        query = query.filter(moment >= datetime.combine(max(flt.since, date(1, 1, 2)), time.min, SHANGHAI))
     if flt.until:
-        query = query.filter(moment < datetime.combine(flt.until + timedelta(days=1), time.min, SHANGHAI))
+        # to the day's last moment (not the next day's start: 9999-12-31 has none)
+        query = query.filter(moment <= datetime.combine(flt.until, time.max, SHANGHAI))
     if flt.findings in FINDINGS:
         found = exists().where(SelfCheckItem.self_check_id == SelfCheck.id, SelfCheckItem.result == "nonconform")
         query = query.filter(found if flt.findings == "with" else ~found)

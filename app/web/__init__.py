@@ -61,6 +61,8 @@ def register_web(app):
     from .uploads import init_upload_limits
     from .errors import register_error_handlers
 
+    from .url_ids import install as install_id_converter
+    install_id_converter(app)  # before the first blueprint: huge ids in paths are 404, not a database overflow
     login_manager.login_view = "auth.login"
 
     @login_manager.user_loader

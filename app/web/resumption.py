@@ -122,8 +122,10 @@ def _page(enterprise_id, form=None, errors=None, which=None, target=None, status
 def _handle(enterprise_id, which, target, form, write, success, anchor, files_field=None):
     """Keep the chosen files (their own transaction), then run `write(uow, file ids)`; an error shows the page again
     with the form as typed, the message next to its field or above the form (400/409)."""
+    # the files kept from a form sent back with errors (by id, the user's own uploads: checked when attached)
+    files = [i for i in request.form.getlist("files") if i] if files_field else []
     try:
-        files = store_chosen_files(files_field, limit=resumption.MAX_FILES) if files_field else []
+        files += store_chosen_files(files_field, limit=resumption.MAX_FILES) if files_field else []
         with UnitOfWork() as uow:
             write(uow, files)
             uow.commit()
@@ -132,6 +134,8 @@ def _handle(enterprise_id, which, target, form, write, success, anchor, files_fi
         db.session.expire_all()
         if exc.status in (403, 404):
             raise
+        # sent back with the page, so the corrected form keeps them (not when they are what is wrong)
+        form["files"] = [] if "files" in exc.fields else files
         fields = {k: bilingual(v) for k, v in exc.fields.items()}
         if not fields:
             fields = {"_form": bilingual(exc.message)}
