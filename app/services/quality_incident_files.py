@@ -4,10 +4,9 @@ in an MP4 container as video/*) and other evidence (photos, PDF) — the uploade
 incident (services/quality_incidents.py). Added until the incident is closed; never taken off (they are evidence)."""
 from sqlalchemy import update as sql_update
 
-from ..errors import NotFound
 from ..models import Attachment
 from ..models.attachment import free_of_owners
-from . import audit
+from . import audit, owned_files
 from .quality_incident_handling import check_files_allowed, refuse_unknown_files
 from .quality_incidents import SUBJECT, check_may_manage, details, get
 
@@ -37,7 +36,4 @@ def add(uow, user, incident_id, file_ids):
 
 def file_of(session, row, public_id):
     """A file of the incident `row` (which the caller read through quality_incidents.get); NotFound otherwise."""
-    item = session.query(Attachment).filter_by(public_id=str(public_id), quality_incident_id=row.id).first()
-    if item is None:
-        raise NotFound("附件不存在 / attachment not found")
-    return item
+    return owned_files.file_of(session, "quality_incident_id", row.id, public_id)

@@ -2,47 +2,25 @@
 images, through the common upload endpoints) put on the session — the attachment's fifth owner, `training_id`, beside a
 case, a visit, a public report and a notice (one owner at most, the table's CHECK) — served to whoever reads the
 session (services/trainings.py), taken off again by an edit (back to the uploader's own uploads)."""
-from sqlalchemy import update as sql_update
 
-from ..errors import NotFound, ValidationFailed
-from ..models import Attachment
-from ..models.attachment import free_of_owners
+from . import owned_files
 
 FILE_TYPES = ("application/pdf",)  # and images
 
-_table = Attachment.__table__
+_REFUSAL = "附件无效：只能附上自己上传的 PDF 或图片 / unknown attachment: only your own PDF or image uploads"
 
 
 def attach(uow, user, row, file_ids):
     """Put the user's own free uploads (PDF or images) on the session; the public ids linked."""
-    wanted = sorted({str(i) for i in file_ids if i})
-    if not wanted:
-        return []
-    kinds = _table.c.content_type.in_(FILE_TYPES) | _table.c.content_type.like("image/%")
-    linked = uow.session.connection().execute(
-        sql_update(_table).where(_table.c.public_id.in_(wanted), _table.c.uploader_id == user.id,
-                                 free_of_owners(_table.c), kinds)
-        .values(training_id=row.id, field="training").returning(_table.c.public_id)).scalars().all()
-    refused = sorted(set(wanted) - set(linked))
-    if refused:
-        raise ValidationFailed("附件无效：只能附上自己上传的 PDF 或图片 / unknown attachment: only your own PDF or image "
-                               "uploads", fields={"files": f"unknown attachment {refused[0]}"})
-    return sorted(linked)
+    return owned_files.link_own(uow, user, "training_id", row.id, "training", owned_files.wanted_ids(file_ids),
+                                owned_files.PDF_OR_IMAGE, _REFUSAL)
 
 
 def detach(uow, row, file_ids):
-    """Take materials off the session (back to their uploader's own uploads); the public ids taken off."""
-    ids = sorted({str(i) for i in file_ids if i})
-    if not ids:
-        return []
-    return sorted(uow.session.connection().execute(
-        sql_update(_table).where(_table.c.public_id.in_(ids), _table.c.training_id == row.id)
-        .values(training_id=None, field="").returning(_table.c.public_id)).scalars().all())
+    """Take files off the session (back to their uploader's own uploads); the public ids taken off."""
+    return owned_files.detach(uow, "training_id", row.id, file_ids)
 
 
 def file_of(session, row, public_id):
-    """A material of the session `row` (which the caller read through trainings.get); NotFound otherwise."""
-    item = session.query(Attachment).filter_by(public_id=str(public_id), training_id=row.id).first()
-    if item is None:
-        raise NotFound("附件不存在 / attachment not found")
-    return item
+    """A file of the session `row` (which the caller read through trainings.get); NotFound otherwise."""
+    return owned_files.file_of(session, "training_id", row.id, public_id)
