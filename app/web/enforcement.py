@@ -2,10 +2,8 @@
 period's statistics and CSV; one record's page with the forms of its steps (the bureau, admins), its documents and
 history; the printable record (PDF); and the case page's card. Enterprise staff see the card only: the decided
 measures and the decision number."""
-from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,6 +20,7 @@ from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import N_, is_english, label
 from .query_args import int_or_none, page_count, page_number, read_days
+from .stored_files import send_stored
 from .uploads import store_chosen_files
 
 bp = Blueprint("enforcement", __name__)
@@ -221,12 +220,4 @@ def record_pdf(referral_id):
 @login_required
 def file(referral_id, public_id):
     item = enforcement.file_of(db.session, current_user, referral_id, public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)

@@ -2,9 +2,8 @@
 bureau and project leads plan a meeting with, the meeting's page (attendees, agenda, minutes, files, receipts, action
 items), recording and issuing the minutes, signing for them, the files and the minutes PDF. The action items' list,
 their forms and the commitments check are in web/meeting_actions.py."""
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,6 +19,7 @@ from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import N_, label
 from .query_args import int_or_none, page_count, page_number, read_days
+from .stored_files import send_stored
 from .uploads import store_chosen_files
 
 bp = Blueprint("meetings", __name__)
@@ -331,15 +331,7 @@ def file(meeting_id, public_id):
     if not meetings.sees_minutes(current_user, row):
         abort(404)
     item = meeting_files.file_of(db.session, row, public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")

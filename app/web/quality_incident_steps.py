@@ -1,9 +1,8 @@
 """A quality incident's steps on its page (services/quality_incident_handling.py): start the investigation, record the
 handling, hold to account and notify the company, close with the learning; its files (the investigation's recordings)
 and the handling report PDF (质量事故处置报告). Routes on the quality_incidents blueprint, under its guard."""
-from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +15,7 @@ from ..services.uow import UnitOfWork
 from . import quality_incident_pdf
 from .forms_render import bilingual
 from .quality_incidents import bp, show_page
+from .stored_files import send_stored
 
 MAX_FILES = 10
 
@@ -98,15 +98,7 @@ def add_files(incident_id):
 def file(incident_id, public_id):
     row = incidents.get(db.session, current_user, incident_id)
     item = quality_incident_files.file_of(db.session, row, public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)
 
 
 @bp.route("/<int:incident_id>/report.pdf")

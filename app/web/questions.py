@@ -3,9 +3,8 @@ the staff side's inbox (mine / all, waiting, overdue, closed) —, asking one (e
 question's page with its thread, the response clock and the forms of what the user may do: answer or add a word,
 close, reopen."""
 import re
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,6 +17,7 @@ from .forms_render import bilingual
 from .guards import restrict
 from .names import N_, is_english, label
 from .query_args import page_count, page_number
+from .stored_files import send_stored
 from .uploads import store_chosen_files
 
 bp = Blueprint("questions", __name__)
@@ -184,12 +184,4 @@ def reopen(question_id):
 @login_required
 def file(question_id, public_id):
     item = question_files.file_of(db.session, questions.get_visible(db.session, current_user, question_id), public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)

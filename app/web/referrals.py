@@ -4,10 +4,8 @@ the reply files. Enterprise staff see the list and the case page's card only: to
 A department's own user (部门用户) sees its department's referrals: the list, a page with the letter's facts of the
 case (no case page, no internal note), signing for it (签收) and its own replies (web/department_gate.py keeps it
 from every other page)."""
-from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,6 +20,7 @@ from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import label
 from .query_args import int_or_none, page_count, page_number
+from .stored_files import send_stored
 from .uploads import store_chosen_files
 
 bp = Blueprint("referrals", __name__)
@@ -214,12 +213,4 @@ def letter(referral_id):
 @login_required
 def reply_file(referral_id, public_id):
     item = referrals.reply_file(db.session, current_user, referral_id, public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)

@@ -4,9 +4,8 @@ enterprise's page with its orders, each application and its acceptance, and the 
 the bureau records an order by hand or from an enforcement decision, withdraws one, records the acceptance); the
 acceptance's PDF (复工复产验收意见书) and the files. The lists and pages of other features mark a stopped enterprise
 through `stop_work_enterprise_ids()`."""
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,6 +19,7 @@ from ..services.uow import UnitOfWork
 from . import resumption_pdf
 from .forms_render import bilingual
 from .names import N_, label
+from .stored_files import send_stored
 from .uploads import store_chosen_files
 
 bp = Blueprint("resumption", __name__, url_prefix="/resumption")
@@ -209,12 +209,4 @@ def decision_pdf(application_id):
 @login_required
 def file(application_id, public_id):
     item = resumption.file_of(db.session, current_user, application_id, public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)

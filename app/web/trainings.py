@@ -2,9 +2,8 @@
 project team record a session with (its attendees and materials), the session's page with the assessment (考核), its
 materials and the printable sign-in sheet (签到表). Enterprise staff see the on-site trainings given to their
 enterprise; the plan and the targets are in web/training_plans.py."""
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,6 +18,7 @@ from .downloads import csv_download, csv_moment
 from .forms_render import bilingual
 from .names import label
 from .query_args import int_or_none, page_count, page_number, read_days
+from .stored_files import send_stored
 from .uploads import store_chosen_files
 
 bp = Blueprint("trainings", __name__)
@@ -212,15 +212,7 @@ def assess(training_id):
 @login_required
 def material(training_id, public_id):
     item = training_files.file_of(db.session, trainings.get(db.session, current_user, training_id), public_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / item.stored_name
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.original_name, max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_stored(item)
 
 
 @bp.route("/training/<int:training_id>/sign-in.pdf")
