@@ -2,7 +2,7 @@
 from flask import Flask
 
 from .config import BASE_DIR, Config, check_performance, check_production
-from .extensions import babel, configure_sqlite, db, login_manager, migrate
+from .extensions import babel, configure_sqlite, db, engine_options, login_manager, migrate
 
 
 def create_app(config=None):
@@ -14,6 +14,8 @@ def create_app(config=None):
     check_performance(app.config)
     _init_sentry(app)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

@@ -1,3 +1,6 @@
+import json
+
+import orjson
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -45,3 +48,33 @@ def configure_sqlite(engine):
         cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT}")
         cursor.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
         cursor.close()
+
+
+def engine_options(url, options):
+    """The engine options the app runs with: the configured ones, with JSON columns written and read by orjson
+    (several audit and projection rows per step: json's encoder cost more than their INSERTs) and without the
+    pool's pre-ping on SQLite (it checks that a server has not dropped the connection; an embedded file's
+    connection cannot be dropped, so the ping would be one wasted statement per request)."""
+    options = dict(options or {})
+    options.setdefault("json_serializer", json_text)
+    options.setdefault("json_deserializer", json_value)
+    if str(url).startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    return options
+
+
+def json_text(value):
+    """A JSON column's text. orjson writes what json.dumps writes, except that text stays UTF-8 instead of
+    \\u escapes (the same value to every JSON reader, SQLite's and PostgreSQL's functions included); what it
+    refuses (keys that are not strings, integers beyond 64 bits) goes to json as before."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def json_value(text):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN or Infinity, which json once wrote and orjson refuses
+        return json.loads(text)

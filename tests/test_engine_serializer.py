@@ -11,12 +11,14 @@ from SpiffWorkflow.task import Task
 
 from app.clock import clock
 from app.engine import CaseRuntime, serializer
+from app.engine.task_walk import CaseWorkflow
 from app.extensions import db
 from app.services import processes
 from app.services.script_functions import ScriptFunctions
 from app.services.uow import UnitOfWork
 
 _stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+_stock.registry.typenames[CaseWorkflow] = "BpmnWorkflow"  # a case's workflow is a BpmnWorkflow to SpiffWorkflow
 SPEC_KEYS = ("spec", "subprocess_specs")
 
 

@@ -9,13 +9,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition  # the parser's class: events match by it
 from SpiffWorkflow.util.task import TaskState
 
 from . import serializer
 from .sandbox import RestrictedScriptEngine, SandboxError
+from .task_walk import CaseWorkflow
 
 
 class EngineError(Exception):
@@ -88,7 +88,7 @@ class CaseRuntime:
     # ---- construction ------------------------------------------------------------------------------
     @classmethod
     def start(cls, parsed, functions, initial_data):
-        wf = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=RestrictedScriptEngine(functions))
+        wf = CaseWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=RestrictedScriptEngine(functions))
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(initial_data)
         runtime = cls(wf)

@@ -29,6 +29,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from .task_walk import CaseWorkflow
+
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED  # not ERROR: an errored task can be retried
 _MEMO = "_hazard_task_dicts"  # on a (sub)workflow: {id(task): _Entry}
 _UNKNOWN = object()  # the parent of an entry that only remembers the task's key
@@ -264,6 +266,15 @@ class MemoSubWorkflowConverter(BpmnSubWorkflowConverter):
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """A case's workflow without its spec. Cases run as CaseWorkflow (task_walk.py) and are written as SpiffWorkflow
+    writes a BpmnWorkflow, typename included; what is read back is a CaseWorkflow, also from states stored before it.
+    A plain BpmnWorkflow is written the same way."""
+
+    def __init__(self, target_class, registry, typename=None):
+        super().__init__(CaseWorkflow, registry, "BpmnWorkflow")
+        registry.register(BpmnWorkflow, self.to_dict, self.from_dict, "BpmnWorkflow")
+        registry.register(CaseWorkflow, self.to_dict, self.from_dict, "BpmnWorkflow")
+
     def to_dict(self, workflow):
         dct = _workflow_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)

@@ -3,9 +3,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 
 from ..clock import SHANGHAI, clock
 from ..errors import NotAllowed, NotFound, ValidationFailed
@@ -120,19 +120,43 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False, link_files
 def _insert(session, case, actor):
     """Insert the case row; with a client reference, in a savepoint: if the same reporter's other request inserted
     one under it first (the unique index waits for it to commit, then refuses), this request's part is undone and
-    `register_once` returns that case."""
+    `register_once` returns that case.
+
+    The row goes in by one Core INSERT … RETURNING id and the object joins the session as persistent with every
+    column loaded: what add + flush did, without the unit of work's machinery (≈ 0.7 ms, a fifth of a
+    registration's own work besides the engine)."""
+    values = _row_values(case)
     if case.client_ref is None:
-        session.add(case)
-        session.flush()
-        return
-    try:
-        with session.begin_nested():
-            session.add(case)
-            session.flush()
-    except IntegrityError:
-        if registered_under(session, actor, case.client_ref) is None:
-            raise  # another constraint: not a retry
-        raise _RegisteredMeanwhile() from None
+        case.id = session.connection().execute(_INSERT_CASE, values).scalar_one()
+    else:
+        try:
+            with session.begin_nested():
+                case.id = session.connection().execute(_INSERT_CASE, values).scalar_one()
+        except IntegrityError:
+            if registered_under(session, actor, case.client_ref) is None:
+                raise  # another constraint: not a retry
+            raise _RegisteredMeanwhile() from None
+    make_transient_to_detached(case)  # persistent once added: no attribute left to load
+    session.add(case)
+
+
+_INSERT_CASE = insert(HazardCase.__table__).returning(HazardCase.__table__.c.id)
+
+
+def _row_values(case):
+    """Every column of the new case's row but its id, defaults filled in on the object too (so that none is left
+    unloaded, which would cost a SELECT on first use)."""
+    values = {}
+    for column in HazardCase.__table__.columns:
+        if column.key == "id":
+            continue
+        if column.key not in case.__dict__:
+            default = column.default
+            if default is not None and not default.is_scalar:  # a callable or SQL default: give it here first
+                raise TypeError(f"hazard_case.{column.key}: only plain defaults are filled in on registration")
+            setattr(case, column.key, default.arg if default is not None else None)
+        values[column.key] = case.__dict__[column.key]
+    return values
 
 
 def _registration_details(visit, client_ref, offline):

@@ -8,7 +8,7 @@ off may be listed again while it is open: the record keeps the current listing, 
 This is not the key-supervision list (重点监管名单, services/sla.py), which lists enterprises with overdue cases."""
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..clock import clock
@@ -87,10 +87,16 @@ def delist(uow, user, case_id, reason):
 
 
 def on_case_closed(uow, case):
-    """A listed case's closing ends its listing (摘牌 by closing)."""
-    record = uow.session.get(MajorHazard, case.id)
-    if record is not None and record.is_listed:
-        _end(uow, record, None, None)  # no reason typed: the pages and the notice say "closed"
+    """A listed case's closing ends its listing (摘牌 by closing). Every closing asks, and most cases never were
+    major: a plain indexed look first, the record as an object only for a listed one (loading it through the
+    session flushed the step's pending objects first and cost half a millisecond on every closing)."""
+    listed = uow.session.connection().execute(_LISTED, {"case_id": case.id}).first()
+    if listed is not None:
+        _end(uow, uow.session.get(MajorHazard, case.id), None, None)  # no reason typed: the pages say "closed"
+
+
+_LISTED = select(MajorHazard.case_id).where(MajorHazard.case_id == bindparam("case_id"),
+                                            MajorHazard.listed_at.is_not(None), MajorHazard.delisted_at.is_(None))
 
 
 def _end(uow, record, user, reason):
