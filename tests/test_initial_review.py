@@ -8,7 +8,7 @@ import pytest
 from app.clock import clock
 from app.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, InitialReview, Notification
+from app.models import AuditEvent, HazardCase, InitialReview, Notification
 from app.services import initial_review_escalation, initial_reviews
 from app.services.uow import UnitOfWork
 from scheduler import jobs
@@ -64,6 +64,23 @@ def test_a_verification_round_opens_its_record_48_clock_hours_long(people):
     complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
     assert current(case_id).round == 2
     assert db.session.query(InitialReview).filter_by(case_id=case_id).count() == 2
+
+
+def test_opening_a_round_again_leaves_its_record_and_history_alone(people):
+    """The opening's audit row and record are written in the step's pipeline without reading anything back: a round
+    that has its record gets neither a second record nor a second "opened" row."""
+    case_id = register(people)
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    complete(people.ent_a, open_tasks(case_id)["rectification"], rectify_data(people.ent_a))
+    opened_at = current(case_id).opened_at
+    clock.set(clock.now() + timedelta(hours=1))
+    with UnitOfWork() as uow:
+        initial_reviews.open_round(uow, db.session.get(HazardCase, case_id), ["project_team"])
+        uow.commit()
+    db.session.expire_all()
+    assert db.session.query(InitialReview).filter_by(case_id=case_id).count() == 1
+    assert current(case_id).opened_at == opened_at
+    assert db.session.query(AuditEvent).filter_by(case_id=case_id, action="initial_review_opened").count() == 1
 
 
 def test_the_tier_decides_who_reviews(people):

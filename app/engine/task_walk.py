@@ -23,42 +23,41 @@ from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
 _FINISHED = TaskState.FINISHED_MASK
 
 
-def _walk(root, min_state, max_depth, end_at_spec, subprocess_rule, filter_state):
-    """Every task under `root` (itself first) as TaskIterator's depth-first walk visits them. `subprocess_rule`:
-    None for TaskIterator (subprocesses are not entered), else BpmnTaskIterator's skip_subprocesses flag.
-    A task's depth travels with it on the stack; TaskIterator counts it up and down as it goes, which gives the
-    same numbers within one workflow's tree (they matter only at max_depth, 1,000 levels by default)."""
+def _walk(root, min_state, max_depth, end_at_spec, subprocess_rule, filter_state, want=None, manual=None):
+    """The tasks under `root` (itself first) as TaskIterator's depth-first walk visits them: all of them, or with
+    `want` (a state mask) only those in one of its states (and, when `manual` is not None, whose spec's `manual`
+    is that), checked here rather than by a function call per task.
+
+    `subprocess_rule`: None for TaskIterator (subprocesses are not entered), else BpmnTaskIterator's
+    skip_subprocesses flag. A task's depth travels with it on the stack; TaskIterator counts it up and down as it
+    goes, which gives the same numbers within one workflow's tree (they matter only at max_depth, 1,000 levels
+    by default)."""
     subprocesses = root.workflow.top_workflow.subprocesses if subprocess_rule is not None else None
     stack = [(root, 0)]
     pop, push = stack.pop, stack.append
     while stack:
         task, depth = pop()
-        children = task._children
+        children, state = task._children, task._state
         sub = subprocesses.get(task.id) if subprocesses else None
-        if (children or sub is not None) and (task._state >= min_state or sub is not None) and depth < max_depth \
-                and task.task_spec.name != end_at_spec:
+        if (children or sub is not None) and (state >= min_state or sub is not None) and depth < max_depth \
+                and (end_at_spec is None or task.task_spec.name != end_at_spec):
             depth += 1
             lookup = task.workflow.tasks.get
             for child in reversed(children):
                 push((lookup(child), depth))
-            if sub is not None and not subprocess_rule \
-                    and not (task._state >= _FINISHED and filter_state <= _FINISHED):
+            if sub is not None and not subprocess_rule and not (state >= _FINISHED and filter_state <= _FINISHED):
                 push((sub.task_tree, depth))  # visited before the task's own children, as BpmnTaskIterator does
-        yield task
+        if want is None or (state & want and (manual is None or task.task_spec.manual == manual)):
+            yield task
 
 
-def _matcher(task_filter):
-    """A plain function for a filter that only asks for states (and `manual`), else the filter's own check.
-    (TaskFilter also compares last_state_change with updated_ts, which is 0 unless asked for.)"""
+def _simple(task_filter):
+    """Does the filter ask only for states (and `manual`)? (TaskFilter also compares last_state_change with
+    updated_ts, which is 0 unless asked for.)"""
     kind = type(task_filter)
-    if kind not in (TaskFilter, BpmnTaskFilter) or task_filter.updated_ts != 0 or task_filter.spec_name is not None \
-            or task_filter.spec_class is not None or \
-            (kind is BpmnTaskFilter and (task_filter.catches_event is not None or task_filter.lane is not None)):
-        return task_filter.matches
-    state, manual = task_filter.state, task_filter.manual
-    if manual is None:
-        return lambda task: task._state & state != 0
-    return lambda task: task._state & state != 0 and task.task_spec.manual == manual
+    return kind in (TaskFilter, BpmnTaskFilter) and task_filter.updated_ts == 0 and task_filter.spec_name is None \
+        and task_filter.spec_class is None and \
+        (kind is TaskFilter or (task_filter.catches_event is None and task_filter.lane is None))
 
 
 class TaskWalk(TaskIterator):
@@ -70,18 +69,24 @@ class TaskWalk(TaskIterator):
         self._start(task)
 
     def _start(self, task):
-        self._tasks = _walk(task, self.min_state, self.max_depth, self.end_at_spec, self._subprocess_rule,
-                            self.task_filter.state) if self.depth_first else None
-        self._matches = _matcher(self.task_filter)
+        self._tasks = None
+        if not self.depth_first:
+            return
+        task_filter = self.task_filter
+        if _simple(task_filter):
+            self._tasks = _walk(task, self.min_state, self.max_depth, self.end_at_spec, self._subprocess_rule,
+                                task_filter.state, task_filter.state, task_filter.manual)
+        else:
+            self._tasks = filter(task_filter.matches, _walk(task, self.min_state, self.max_depth, self.end_at_spec,
+                                                            self._subprocess_rule, task_filter.state))
+
+    def __iter__(self):
+        return self if self._tasks is None else self._tasks
 
     def __next__(self):
         if self._tasks is None:
             return TaskIterator.__next__(self)  # breadth first: SpiffWorkflow's own walk (its _next)
-        matches = self._matches
-        for task in self._tasks:
-            if matches(task):
-                return task
-        raise StopIteration
+        return next(self._tasks)
 
 
 class BpmnTaskWalk(BpmnTaskIterator):
@@ -93,6 +98,7 @@ class BpmnTaskWalk(BpmnTaskIterator):
         self._subprocess_rule = bool(skip_subprocesses)
         TaskWalk._start(self, task)
 
+    __iter__ = TaskWalk.__iter__
     __next__ = TaskWalk.__next__
 
 

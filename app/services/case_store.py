@@ -202,6 +202,7 @@ def _write(uow, pipe, loaded, step):
     audit.write(uow, step.audit_rows, pipe)
     if step.status_before != "closed" and step.case_values.get("status") == "closed":
         followups.schedule(pipe, loaded.case)  # the re-inspections after closing (回头看)
+    initial_reviews.on_step(uow, loaded.case, step.status_before, step.tasks, pipe)  # a verification round's review
 
 
 def _after_write(uow, loaded, step, keep_runtime=True):
@@ -214,7 +215,6 @@ def _after_write(uow, loaded, step, keep_runtime=True):
         notifications.on_process_event(uow, case, event.name, round_no, regrades)
         sla.on_process_event(uow, case, event.name, round_no)
         major_hazards.on_process_event(uow, case, event.name)  # the special report's and plan's 48 hours
-    initial_reviews.on_step(uow, case, step.status_before, step.tasks)  # a verification round's 48-hour review
     if step.status_before != "closed" and case.status == "closed":
         sla.on_case_closed(uow, case)
         major_hazard_listing.on_case_closed(uow, case)  # 摘牌 by closing

@@ -12,12 +12,12 @@ completed without one (the diagram is not changed); its page says whether there 
 in 48 hours is escalated once (services/initial_review_escalation.py)."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import SHANGHAI, clock
 from ..errors import Conflict, NotAllowed
-from ..models import REVIEW_CONCLUSIONS, InitialReview, InitialReviewEntry, User
+from ..models import REVIEW_CONCLUSIONS, AuditEvent, InitialReview, InitialReviewEntry, User
 from . import attachments, audit, notifications
 from .access import get_visible_case
 from .field_rules import clean_text, parse_date, raise_if, row_id
@@ -37,33 +37,38 @@ def tier_roles(grade):
     return TIER_ROLES.get(grade, JOINT_ROLES)
 
 
-# ---- opening (case_store._after_write) ---------------------------------------------------------------------------
-def on_step(uow, case, status_before, tasks):
+# ---- opening (case_store._write) -----------------------------------------------------------------------------------
+def on_step(uow, case, status_before, tasks, pipe=None):
     """A step that put the case into verification opens the round's record. `tasks`: the step's wanted task rows
-    ({guid: values}), whose verification tasks name the roles that review."""
+    ({guid: values}), whose verification tasks name the roles that review. `pipe`: the step's pipeline."""
     if case.status == "verifying" and status_before != "verifying":
         roles = sorted({t["role"] for t in tasks.values() if t.get("form_key") in VERIFICATION_FORMS})
-        open_round(uow, case, roles or list(tier_roles(case.grade)))
+        open_round(uow, case, roles or list(tier_roles(case.grade)), pipe)
 
 
-def open_round(uow, case, roles):
-    """The record of the case's current round, opened now unless it has one; True when it was opened. One statement
-    (an insert that a second opening of the round leaves alone), no ORM object: it runs in every step that starts a
-    verification round, on the path whose speed the lifecycle benchmark measures."""
+def open_round(uow, case, roles, pipe=None):
+    """The record of the case's current round, opened now unless it has one, and the audit row of its opening.
+    Two writes that read nothing back, so that they travel in the step's pipeline (services.pipeline; on
+    PostgreSQL a round trip each otherwise): the audit row, written only while the round has no record (an
+    INSERT … SELECT … WHERE NOT EXISTS), then the record (an insert that a second opening of the round leaves
+    alone). No ORM object: this runs in every step that starts a verification round."""
     now = clock.now()
     due = now + DEADLINE
-    connection = uow.session.connection()
-    opened = connection.execute(_OPEN[connection.dialect.name], {
-        "case_id": case.id, "round": case.round, "opened_at": now, "due_at": due, "roles": roles,
-        "status": "pending"}).first() is not None  # RETURNING: a count is not reliable in PostgreSQL's pipeline
-    if opened:
-        audit.record(uow, case.id, None, "initial_review_opened",
-                     details={"round": case.round, "due": due.isoformat(), "roles": roles})
-    return opened
+    writer = pipe if pipe is not None else uow.session.connection()
+    writer.execute(_AUDIT_IF_NEW, dict(audit.entry(case.id, None, "initial_review_opened", details={
+        "round": case.round, "due": due.isoformat(), "roles": roles}), b_case_id=case.id, b_round=case.round))
+    writer.execute(_OPEN[uow.session.connection().dialect.name], {
+        "case_id": case.id, "round": case.round, "opened_at": now, "due_at": due, "roles": roles, "status": "pending"})
 
 
-_OPEN = {name: dialect.insert(InitialReview.__table__).on_conflict_do_nothing(index_elements=["case_id", "round"])
-         .returning(InitialReview.__table__.c.id) for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+_OPEN = {name: dialect.insert(InitialReview.__table__).inline()
+         .on_conflict_do_nothing(index_elements=["case_id", "round"])
+         for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+_AUDIT_COLUMNS = [column for column in AuditEvent.__table__.columns if column.key != "id"]
+_AUDIT_IF_NEW = insert(AuditEvent.__table__).inline().from_select(
+    [column.key for column in _AUDIT_COLUMNS],
+    select(*(bindparam(column.key, type_=column.type) for column in _AUDIT_COLUMNS)).where(~exists().where(
+        InitialReview.case_id == bindparam("b_case_id"), InitialReview.round == bindparam("b_round"))))
 
 
 # ---- reading -----------------------------------------------------------------------------------------------------
