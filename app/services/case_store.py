@@ -68,13 +68,15 @@ class LoadedCase:
         self.projection = projection if projection is not None else {}
 
 
-def start(uow, case, version, initial_data, audit_rows=()):
-    """Start the case's workflow and store it with its projections and audit rows (as `save`)."""
+def start(uow, case, version, initial_data, audit_rows=(), case_values=None):
+    """Start the case's workflow and store it with its projections and audit rows (as `save`). `case_values`:
+    columns of the new case row to write in the same UPDATE as its first projected values (its code)."""
     functions = ScriptFunctions()
     runtime = run(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
     loaded = LoadedCase(case, runtime, 1, functions, projection={HumanTask: {}, Timer: {}})
     state = runtime.dump()
     step = _plan(uow, loaded, None, audit_rows)
+    step.case_values.update(case_values or {})
     with pipelined(uow.session) as pipe:
         pipe.execute(_INSERT_STATE, {"case_id": case.id, "state": state, "version": 1, "updated_at": clock.now()})
         _write(uow, pipe, loaded, step)
