@@ -11,14 +11,16 @@ from SpiffWorkflow.task import Task
 
 from app.clock import clock
 from app.engine import CaseRuntime, serializer
-from app.engine.task_walk import CaseWorkflow
+from app.engine.task_walk import CaseSubWorkflow, CaseWorkflow
 from app.extensions import db
 from app.services import processes
 from app.services.script_functions import ScriptFunctions
 from app.services.uow import UnitOfWork
 
 _stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-_stock.registry.typenames[CaseWorkflow] = "BpmnWorkflow"  # a case's workflow is a BpmnWorkflow to SpiffWorkflow
+# a case's workflow and its called subprocesses are a BpmnWorkflow and BpmnSubWorkflows to SpiffWorkflow
+_stock.registry.typenames[CaseWorkflow] = "BpmnWorkflow"
+_stock.registry.typenames[CaseSubWorkflow] = "BpmnSubWorkflow"
 SPEC_KEYS = ("spec", "subprocess_specs")
 
 

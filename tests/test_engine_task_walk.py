@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskIterator, TaskState
 from app.clock import clock
 from app.engine import CaseRuntime
 from app.engine.sandbox import RestrictedScriptEngine
-from app.engine.task_walk import BpmnTaskWalk, CaseWorkflow, TaskWalk
+from app.engine.task_walk import BpmnTaskWalk, CaseSubWorkflow, CaseWorkflow, TaskWalk
 from app.services import processes
 from app.services.script_functions import ScriptFunctions
 from app.services.uow import UnitOfWork
@@ -101,6 +101,7 @@ def test_the_walks_find_what_spiffworkflow_finds_at_every_state_of_a_case(app, s
             same_walks(workflow)
             for subprocess in workflow.subprocesses.values():
                 seen_subprocess = True
+                assert type(subprocess) is CaseSubWorkflow  # with the same walks
                 same_walks(subprocess)
         assert runtime.is_completed
         assert seen_subprocess == (score == 60)  # the joint verification ran in called subprocesses
@@ -137,11 +138,17 @@ def test_a_stored_case_is_read_back_as_a_case_workflow_and_written_as_a_bpmn_wor
     from app.engine import serializer
     import json
     with app.app_context():
-        runtime = runtime_for(90)
+        runtime = None
+        for runtime in states_of_a_case(60, JOINT[:3]):  # in the joint verification's called subprocesses
+            pass
+        assert runtime._wf.subprocesses
         blob = runtime.dump()
-        assert json.loads(serializer.decompress(blob))["typename"] == "BpmnWorkflow"
+        stored = json.loads(serializer.decompress(blob))
+        assert stored["typename"] == "BpmnWorkflow"
+        assert {sp["typename"] for sp in stored["subprocesses"].values()} == {"BpmnSubWorkflow"}
         with UnitOfWork() as uow:
             parsed = processes.parsed_for(processes.deployed_version(uow))
         again = CaseRuntime.load(parsed, ScriptFunctions().as_dict(), blob)
         assert type(again._wf) is CaseWorkflow
+        assert {type(sp) for sp in again._wf.subprocesses.values()} == {CaseSubWorkflow}
         assert again.dump() == blob

@@ -29,7 +29,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from .task_walk import CaseWorkflow
+from .task_walk import CaseSubWorkflow, CaseWorkflow
 
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED  # not ERROR: an errored task can be retried
 _MEMO = "_hazard_task_dicts"  # on a (sub)workflow: {id(task): _Entry}
@@ -250,6 +250,14 @@ def _tasks_from_dict(converter, tasks, workflow):
 
 
 class MemoSubWorkflowConverter(BpmnSubWorkflowConverter):
+    """A case's called subprocess: written as SpiffWorkflow writes a BpmnSubWorkflow, read back as a CaseSubWorkflow
+    (task_walk.py)."""
+
+    def __init__(self, target_class, registry, typename=None):
+        super().__init__(CaseSubWorkflow, registry, "BpmnSubWorkflow")
+        registry.register(BpmnSubWorkflow, self.to_dict, self.from_dict, "BpmnSubWorkflow")
+        registry.register(CaseSubWorkflow, self.to_dict, self.from_dict, "BpmnSubWorkflow")
+
     def to_dict(self, workflow):
         dct = _workflow_dict(self, workflow)
         dct["parent_task_id"] = str(workflow.parent_task_id)

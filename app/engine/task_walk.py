@@ -13,9 +13,11 @@ with a stack. Filters that are only a state mask (and `manual`) are checked inli
 through its own `matches`. Breadth-first walks are left to SpiffWorkflow. tests/engine_contract compares both
 walks task for task on every state of the project's diagrams.
 
-`CaseWorkflow` uses them for its own walks (get_tasks and friends, update_waiting_tasks). Walks that gateway
-specs start themselves (the join of an inclusive or parallel gateway) stay SpiffWorkflow's.
+`CaseWorkflow` and the subprocesses it calls (`CaseSubWorkflow`) use them for their own walks (get_tasks and
+friends, update_waiting_tasks). Walks that gateway specs start themselves (the join of an inclusive or parallel
+gateway) stay SpiffWorkflow's.
 """
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
@@ -102,9 +104,8 @@ class BpmnTaskWalk(BpmnTaskIterator):
     __next__ = TaskWalk.__next__
 
 
-class CaseWorkflow(BpmnWorkflow):
-    """A case's workflow: BpmnWorkflow walking its task tree with BpmnTaskWalk / TaskWalk. Stored as a
-    BpmnWorkflow (the same format, see serializer.py)."""
+class _Walks:
+    """The walks of a (sub)workflow's own task tree."""
 
     def get_tasks_iterator(self, first_task=None, **kwargs):
         return BpmnTaskWalk(first_task or self.task_tree, **kwargs)
@@ -112,3 +113,19 @@ class CaseWorkflow(BpmnWorkflow):
     def update_waiting_tasks(self):
         for task in TaskWalk(self.task_tree, state=TaskState.WAITING):
             task.task_spec._update(task)
+
+
+class CaseSubWorkflow(_Walks, BpmnSubWorkflow):
+    """A called subprocess of a case (the joint verification): BpmnSubWorkflow with the same walks. Stored as a
+    BpmnSubWorkflow."""
+
+
+class CaseWorkflow(_Walks, BpmnWorkflow):
+    """A case's workflow: BpmnWorkflow walking its task tree with BpmnTaskWalk / TaskWalk, its called
+    subprocesses too. Stored as a BpmnWorkflow (the same format, see serializer.py)."""
+
+    def create_subprocess(self, my_task, spec_name):
+        # BpmnWorkflow.create_subprocess, making a CaseSubWorkflow
+        subprocess = CaseSubWorkflow(self.subprocess_specs[spec_name], parent_task_id=my_task.id, top_workflow=self)
+        self.subprocesses[my_task.id] = subprocess
+        return subprocess
