@@ -10,8 +10,8 @@ For this project's diagrams those walks were about a third of the engine's time.
 are looked at when it is visited, as before, so a step that changes the tree while it is walked sees the same
 thing) and prune the same branches (by state, depth, `end_at_spec` and BpmnTaskIterator's subprocess rules),
 with a stack. Filters that are only a state mask (and `manual`) are checked inline; any other filter goes
-through its own `matches`. Breadth-first walks are left to SpiffWorkflow. tests/engine_contract compares both
-walks task for task on every state of the project's diagrams.
+through its own `matches`. Breadth-first walks are left to SpiffWorkflow. tests/test_engine_task_walk.py compares
+both walks task for task on every state of a general and a jointly verified case.
 
 `CaseWorkflow` and the subprocesses it calls (`CaseSubWorkflow`) use them for their own walks (get_tasks and
 friends, update_waiting_tasks). Walks that gateway specs start themselves (the join of an inclusive or parallel
@@ -48,7 +48,8 @@ def _walk(root, min_state, max_depth, end_at_spec, subprocess_rule, filter_state
             for child in reversed(children):
                 push((lookup(child), depth))
             if sub is not None and not subprocess_rule and not (state >= _FINISHED and filter_state <= _FINISHED):
-                push((sub.task_tree, depth))  # visited before the task's own children, as BpmnTaskIterator does
+                # visited before the task's own children; the condition is BpmnTaskIterator's, word for word
+                push((sub.task_tree, depth))
         if want is None or (state & want and (manual is None or task.task_spec.manual == manual)):
             yield task
 
