@@ -254,9 +254,8 @@ class MemoSubWorkflowConverter(BpmnSubWorkflowConverter):
     (task_walk.py)."""
 
     def __init__(self, target_class, registry, typename=None):
-        super().__init__(CaseSubWorkflow, registry, "BpmnSubWorkflow")
+        super().__init__(CaseSubWorkflow, registry, "BpmnSubWorkflow")  # registers CaseSubWorkflow under that typename
         registry.register(BpmnSubWorkflow, self.to_dict, self.from_dict, "BpmnSubWorkflow")
-        registry.register(CaseSubWorkflow, self.to_dict, self.from_dict, "BpmnSubWorkflow")
 
     def to_dict(self, workflow):
         dct = _workflow_dict(self, workflow)
@@ -279,9 +278,8 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     A plain BpmnWorkflow is written the same way."""
 
     def __init__(self, target_class, registry, typename=None):
-        super().__init__(CaseWorkflow, registry, "BpmnWorkflow")
+        super().__init__(CaseWorkflow, registry, "BpmnWorkflow")  # registers CaseWorkflow under that typename
         registry.register(BpmnWorkflow, self.to_dict, self.from_dict, "BpmnWorkflow")
-        registry.register(CaseWorkflow, self.to_dict, self.from_dict, "BpmnWorkflow")
 
     def to_dict(self, workflow):
         dct = _workflow_dict(self, workflow)
