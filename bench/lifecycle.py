@@ -188,6 +188,17 @@ def insert_in_batches(model, rows, size=5000):
         db.session.execute(sa.insert(model), batch)
 
 
+def timed(action, repeat):
+    """Median and max of `repeat` runs of `action` in milliseconds, each on a fresh view of the session."""
+    samples = []
+    for _ in range(repeat):
+        db.session.expire_all()
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return f"{statistics.median(samples):.0f} ms (max {max(samples):.0f})"
+
+
 def inbox_latency(user):
     """(p50, p95) of the inbox list query (page of 50 + total), and of the per-filter counts."""
     lists, counts = [], []

@@ -11,7 +11,6 @@ is created and dropped).
 """
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ from app.models import Enterprise, HazardCase, ProcessVersion, User, UserRole, U
 from app.scratch_db import throwaway_database  # noqa: E402
 from app.services import rankings, recurrence  # noqa: E402
 from app.services.credit_code import with_check_character  # noqa: E402
-from lifecycle import insert_in_batches  # noqa: E402
+from lifecycle import insert_in_batches, timed  # noqa: E402
 
 SIZES = (10_000, 100_000)
 ENTERPRISES = 1000
@@ -74,16 +73,6 @@ def add_cases(first, last, inspector_id, version_id):
     db.session.commit()
 
 
-def timed(action):
-    samples = []
-    for _ in range(REPEAT):
-        db.session.expire_all()
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return f"{statistics.median(samples):.0f} ms (max {max(samples):.0f})"
-
-
 def measure(size, manager, township):
     month = date(2026, 11, 1)
     start, end = recurrence.default_period(END.date())
@@ -91,14 +80,15 @@ def measure(size, manager, township):
     def pairs():
         recurrence.pairs(db.session, recurrence.compute(db.session, start, end))
     return [
-        (f"rankings of a month, 3 kinds ({size:,} cases)", timed(lambda: rankings.build(db.session, manager, month))),
+        (f"rankings of a month, 3 kinds ({size:,} cases)",
+         timed(lambda: rankings.build(db.session, manager, month), REPEAT)),
         (f"rankings of a month, one township's office ({size:,} cases)",
-         timed(lambda: rankings.build(db.session, township, month))),
+         timed(lambda: rankings.build(db.session, township, month), REPEAT)),
         (f"recurring hazard types, 6 months ({size:,} cases)",
-         timed(lambda: recurrence.build(db.session, manager, start, end))),
+         timed(lambda: recurrence.build(db.session, manager, start, end), REPEAT)),
         (f"recurring hazard types, one township's office ({size:,} cases)",
-         timed(lambda: recurrence.build(db.session, township, start, end))),
-        (f"analysis + first page of pairs and their total ({size:,} cases)", timed(pairs)),
+         timed(lambda: recurrence.build(db.session, township, start, end), REPEAT)),
+        (f"analysis + first page of pairs and their total ({size:,} cases)", timed(pairs, REPEAT)),
     ]
 
 

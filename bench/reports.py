@@ -12,7 +12,6 @@ is created and dropped).
 """
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from app.models import AuditEvent, Enterprise, HazardCase, ProcessVersion, User,
 from app.scratch_db import throwaway_database  # noqa: E402
 from app.services import audit_log, inspection_priority, region_risk, reports  # noqa: E402
 from app.services.credit_code import with_check_character  # noqa: E402
-from lifecycle import insert_in_batches  # noqa: E402
+from lifecycle import insert_in_batches, timed  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 AUDIT_ROWS = int(os.environ.get("BENCH_AUDIT", "1000000"))
@@ -82,16 +81,6 @@ def fill(manager):
     db.session.commit()
 
 
-def timed(action):
-    samples = []
-    for _ in range(REPEAT):
-        db.session.expire_all()
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return f"{statistics.median(samples):.0f} ms (max {max(samples):.0f})"
-
-
 def main():
     url, options, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), tempfile.mkdtemp(), "bench")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
@@ -115,9 +104,9 @@ def main():
             for label, start, end in [("a month", date(2026, 10, 1), date(2026, 10, 31)),
                                       ("the year", date(2025, 12, 1), date(2026, 11, 30))]:
                 results.append((f"statistics of {label} ({CASES:,} cases in the year)",
-                                timed(lambda: reports.build(db.session, manager, start, end))))
+                                timed(lambda: reports.build(db.session, manager, start, end), REPEAT)))
                 results.append((f"statistics of {label}, one township's (a third of them)",
-                                timed(lambda: reports.build(db.session, township, start, end))))
+                                timed(lambda: reports.build(db.session, township, start, end), REPEAT)))
             for label, query in [("unfiltered", audit_log.AuditQuery()),
                                  ("one action", audit_log.AuditQuery(action="timer_fired")),
                                  ("a rare action", audit_log.AuditQuery(action="calendar_override")),
@@ -125,11 +114,11 @@ def main():
                                  ("one case", audit_log.AuditQuery(case_code=code)),
                                  ("one month", audit_log.AuditQuery(since=date(2026, 10, 1), until=date(2026, 10, 31)))]:
                 results.append((f"audit log page 1 + total, {label} ({AUDIT_ROWS:,} rows)",
-                                timed(lambda: audit_log.search(db.session, manager, query))))
+                                timed(lambda: audit_log.search(db.session, manager, query), REPEAT)))
             results.append((f"regional risk grading, 3 areas of 200 enterprises ({CASES:,} cases)",
-                            timed(lambda: region_risk.grade_areas(db.session))))
+                            timed(lambda: region_risk.grade_areas(db.session), REPEAT)))
             results.append((f"inspection priority list ({CASES:,} cases)",
-                            timed(lambda: inspection_priority.priority_list(db.session))))
+                            timed(lambda: inspection_priority.priority_list(db.session), REPEAT)))
             db.session.remove()
             db.engine.dispose()
     finally:
