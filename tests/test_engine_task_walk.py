@@ -3,6 +3,7 @@ BpmnTaskIterator find, in the same order, on every state a case passes through (
 round, a major case verified jointly in called subprocesses, fired timers), for every kind of question the engine
 asks and more (states, manual, depth limits, end specs, starting tasks, subprocesses skipped); and a case run
 as a CaseWorkflow ends exactly as one run as a plain BpmnWorkflow."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from app.clock import clock
-from app.engine import CaseRuntime
+from app.engine import CaseRuntime, serializer
 from app.engine.sandbox import RestrictedScriptEngine
 from app.engine.task_walk import BpmnTaskWalk, CaseSubWorkflow, CaseWorkflow, TaskWalk
 from app.services import processes
@@ -119,8 +120,7 @@ def test_breadth_first_walks_are_spiffworkflows_own(app):
 def shape(workflow):
     """The task tree as spec names, states and data (ids and times differ between two runs)."""
     def node(task):
-        data = {k: v for k, v in task.data.items()}
-        return task.task_spec.name, task.state, data, [node(child) for child in task.children]
+        return task.task_spec.name, task.state, dict(task.data), [node(child) for child in task.children]
     return node(workflow.task_tree), {sp.spec.name: node(sp.task_tree) for sp in workflow.subprocesses.values()}
 
 
@@ -135,8 +135,6 @@ def test_a_case_workflow_runs_exactly_as_a_plain_bpmn_workflow(app, score, steps
 
 
 def test_a_stored_case_is_read_back_as_a_case_workflow_and_written_as_a_bpmn_workflow(app):
-    from app.engine import serializer
-    import json
     with app.app_context():
         runtime = None
         for runtime in states_of_a_case(60, JOINT[:3]):  # in the joint verification's called subprocesses

@@ -98,8 +98,8 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False, link_files
                       process_version_id=version.id, inspection_visit_id=visit.id if visit else None, source=source,
                       client_ref=client_ref, risk_point_id=risk_point.id if risk_point else None)
     _insert(uow.session, case, actor)
-    code = {"code": case.code_for_id()}
-    projection.set_committed(case, code)  # written with the case's first projected values (case_store.start)
+    numbered = {"code": case.code_for_id()}
+    projection.set_committed(case, numbered)  # written with the case's first projected values (case_store.start)
     for field in forms.attachment_fields(form):
         if link_files is not None:
             link_files(case, clean.get(field, []), field)
@@ -111,7 +111,7 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False, link_files
                "score": case.score, "legal_major": case.legal_major, "hazard_type": case.hazard_type,
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
-    case_store.start(uow, case, version, initial, case_values=code, audit_rows=[audit.entry(
+    case_store.start(uow, case, version, initial, case_values=numbered, audit_rows=[audit.entry(
         case.id, actor, "hazard_registered", task_name="隐患登记",
         changes=_registration_changes(clean, visit, checked, risk_point),
         details=_registration_details(visit, client_ref, offline))])
