@@ -2,7 +2,8 @@
 from flask import Flask
 
 from .config import BASE_DIR, Config, check_performance, check_production
-from .extensions import babel, configure_sqlite, db, engine_options, login_manager, migrate
+from .extensions import (babel, configure_pool_ping, configure_sqlite, db, engine_options, login_manager, migrate,
+                         wants_idle_ping)
 
 
 def create_app(config=None):
@@ -14,11 +15,15 @@ def create_app(config=None):
     check_performance(app.config)
     _init_sentry(app)
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
-                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    url, options = app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    ping_after_idle = app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]
+    idle_ping = wants_idle_ping(url, options, ping_after_idle)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url, options, ping_after_idle)
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        if idle_ping:
+            configure_pool_ping(db.engine, ping_after_idle)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
     from .web.i18n import select_locale

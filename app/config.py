@@ -39,6 +39,20 @@ def kpi_targets(environ):
 
 
 
+def ping_after_idle(environ):
+    """DATABASE_PING_AFTER_IDLE_SECONDS: how long a pooled connection to a database server may rest before it is
+    pinged at checkout (extensions.configure_pool_ping); 0 pings at every checkout. A value that is no number of
+    seconds (0 to 3600) stops the start."""
+    text = (environ.get("DATABASE_PING_AFTER_IDLE_SECONDS") or "0.5").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= 3600:
+        raise RuntimeError(f"DATABASE_PING_AFTER_IDLE_SECONDS must be seconds from 0 to 3600, e.g. 0.5; got {text!r}")
+    return value
+
+
 # Where an inspector's day starts (智能调度 路径规划, services/dispatch_routes.py): the contractor's office, WGS-84
 # "latitude,longitude". The default is the county seat (辉县市城区, by the municipal government); "first" starts each
 # day at its first plan instead. A malformed value stops the start.
@@ -99,6 +113,7 @@ class Config:
     INSTANCE_DIR = Path(_env("INSTANCE_DIR", str(BASE_DIR / "instance")))
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hazards.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    DATABASE_PING_AFTER_IDLE_SECONDS = ping_after_idle(os.environ)
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True

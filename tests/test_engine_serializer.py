@@ -11,7 +11,7 @@ from SpiffWorkflow.task import Task
 
 from app.clock import clock
 from app.engine import CaseRuntime, serializer
-from app.engine.task_walk import CaseSubWorkflow, CaseWorkflow
+from app.engine.task_walk import CaseEndJoin, CaseSubWorkflow, CaseWorkflow
 from app.extensions import db
 from app.services import processes
 from app.services.script_functions import ScriptFunctions
@@ -21,6 +21,7 @@ _stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 # a case's workflow and its called subprocesses are a BpmnWorkflow and BpmnSubWorkflows to SpiffWorkflow
 _stock.registry.typenames[CaseWorkflow] = "BpmnWorkflow"
 _stock.registry.typenames[CaseSubWorkflow] = "BpmnSubWorkflow"
+_stock.registry.typenames[CaseEndJoin] = "_EndJoin"
 SPEC_KEYS = ("spec", "subprocess_specs")
 
 

@@ -1,12 +1,14 @@
 """The case workflow's task walks (app/engine/task_walk.py) find exactly what SpiffWorkflow's TaskIterator and
 BpmnTaskIterator find, in the same order, on every state a case passes through (a general case with a failed
 round, a major case verified jointly in called subprocesses, fired timers), for every kind of question the engine
-asks and more (states, manual, depth limits, end specs, starting tasks, subprocesses skipped); and a case run
-as a CaseWorkflow ends exactly as one run as a plain BpmnWorkflow."""
+asks and more (states, manual, depth limits, end specs, starting tasks, subprocesses skipped); the end joins'
+check (CaseEndJoin) answers what SpiffWorkflow's _EndJoin answers; and a case run as a CaseWorkflow on the case
+specs ends exactly as one run as a plain BpmnWorkflow on SpiffWorkflow's own specs."""
 import json
 from datetime import timedelta
 
 import pytest
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskIterator, TaskState
@@ -14,7 +16,8 @@ from SpiffWorkflow.util.task import TaskIterator, TaskState
 from app.clock import clock
 from app.engine import CaseRuntime, serializer
 from app.engine.sandbox import RestrictedScriptEngine
-from app.engine.task_walk import BpmnTaskWalk, CaseSubWorkflow, CaseWorkflow, TaskWalk
+from app.engine import parse_process
+from app.engine.task_walk import BpmnTaskWalk, CaseEndJoin, CaseSubWorkflow, CaseWorkflow, TaskWalk, _reached
 from app.services import processes
 from app.services.script_functions import ScriptFunctions
 from app.services.uow import UnitOfWork
@@ -38,9 +41,14 @@ STATES = [TaskState.ANY_MASK, TaskState.READY, TaskState.WAITING, TaskState.NOT_
 
 
 def runtime_for(score, workflow_class=CaseWorkflow):
+    """A case's runtime on the case specs (CaseWorkflow) or on SpiffWorkflow's own (BpmnWorkflow)."""
     with UnitOfWork() as uow:
         version = processes.deployed_version(uow)
-    parsed = processes.parsed_for(version)
+    if workflow_class is CaseWorkflow:
+        parsed = processes.parsed_for(version)
+    else:
+        parsed = parse_process(processes.files_of(version), version.process_id, stock=True)
+        assert not any(isinstance(s, CaseEndJoin) for s in parsed.spec.task_specs.values())
     runtime = CaseRuntime(workflow_class(parsed.spec, parsed.subprocess_specs,
                                          script_engine=RestrictedScriptEngine(ScriptFunctions().as_dict())))
     for task in runtime._wf.get_tasks(state=TaskState.READY):
@@ -106,6 +114,42 @@ def test_the_walks_find_what_spiffworkflow_finds_at_every_state_of_a_case(app, s
                 same_walks(subprocess)
         assert runtime.is_completed
         assert seen_subprocess == (score == 60)  # the joint verification ran in called subprocesses
+
+
+def end_joins(workflow):
+    return [t for t in workflow.tasks.values() if isinstance(t.task_spec, _EndJoin)]
+
+
+@pytest.mark.parametrize("score, steps", [(90, GENERAL), (60, JOINT)], ids=["general", "joint"])
+def test_the_end_joins_check_answers_what_spiffworkflows_answers_at_every_state_of_a_case(app, score, steps):
+    with app.app_context():
+        clock.set(clock.now())
+        answers = []
+        for runtime in states_of_a_case(score, steps):
+            for workflow in (runtime._wf, *runtime._wf.subprocesses.values()):
+                for task in end_joins(workflow):
+                    assert type(task.task_spec) is CaseEndJoin
+                    ours = task.task_spec._check_threshold_unstructured(task)
+                    assert ours == _EndJoin._check_threshold_unstructured(task.task_spec, task), task
+                    answers.append(ours)
+        assert True in answers and False in answers
+
+
+@pytest.mark.parametrize("score, steps", [(90, GENERAL), (60, JOINT)], ids=["general", "joint"])
+def test_reached_is_what_a_walk_from_the_root_reaches(app, score, steps):
+    """Every task, every end spec, several depth limits: `_reached` agrees with TaskIterator (all states)."""
+    with app.app_context():
+        clock.set(clock.now())
+        for runtime in states_of_a_case(score, steps):
+            for workflow in (runtime._wf, *runtime._wf.subprocesses.values()):
+                names = sorted({t.task_spec.name for t in workflow.tasks.values()})
+                for name in names[::2] + [None]:
+                    for depth in (0, 1, 2, 3, 5, 8, 13, 1000):
+                        walked = set(TaskIterator(workflow.task_tree, end_at_spec=name, max_depth=depth,
+                                                  state=TaskState.ANY_MASK))
+                        for task in workflow.tasks.values():
+                            assert _reached(task, workflow.tasks, workflow.task_tree, name, depth) == \
+                                (task in walked), (task, name, depth)
 
 
 def test_breadth_first_walks_are_spiffworkflows_own(app):

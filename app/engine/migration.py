@@ -13,9 +13,12 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from . import serializer
+from .task_walk import CaseEndJoin
 
-# Task specs are compared through their serialized form, so the registry must match the parser family.
+# Task specs are compared through their serialized form, so the registry must match the parser family (and
+# know a case's end joins as what they are written as, SpiffWorkflow's _EndJoin).
 _registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+_registry.typenames[CaseEndJoin] = "_EndJoin"
 _BLOCKING = TaskState.COMPLETED | TaskState.STARTED
 
 

@@ -7,6 +7,7 @@ from lxml import etree
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from .task_walk import use_case_joins
 
 
 class SpecError(Exception):
@@ -43,8 +44,10 @@ class ParsedProcess:
         self.subprocess_specs = subprocess_specs
 
 
-def parse_process(files, process_id):
-    """files: {"name.bpmn" | "name.dmn": xml text}. Returns ParsedProcess or raises SpecError."""
+def parse_process(files, process_id, stock=False):
+    """files: {"name.bpmn" | "name.dmn": xml text}. Returns ParsedProcess or raises SpecError. The end joins
+    are CaseEndJoins (task_walk.py) unless `stock` (SpiffWorkflow's specs as parsed: the bench's and the tests'
+    comparisons with the stock engine)."""
     parser = SpiffBpmnParser()
     try:
         for name, text in sorted(files.items()):
@@ -61,6 +64,8 @@ def parse_process(files, process_id):
         raise
     except Exception as exc:  # the parser raises plain errors for some broken diagrams
         raise SpecError(f"{type(exc).__name__}: {exc}") from exc
+    if not stock:
+        use_case_joins(spec, subprocess_specs)
     return ParsedProcess(spec, subprocess_specs)
 
 

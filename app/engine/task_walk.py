@@ -17,12 +17,14 @@ both walks task for task on every state of a general and a jointly verified case
 friends, update_waiting_tasks). Walks that gateway specs start themselves (the join of an inclusive or parallel
 gateway) stay SpiffWorkflow's.
 """
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
 
 _FINISHED = TaskState.FINISHED_MASK
+_NOT_FINISHED = TaskState.NOT_FINISHED_MASK
 
 
 def _walk(root, min_state, max_depth, end_at_spec, subprocess_rule, filter_state, want=None, manual=None):
@@ -114,6 +116,46 @@ class _Walks:
     def update_waiting_tasks(self):
         for task in TaskWalk(self.task_tree, state=TaskState.WAITING):
             task.task_spec._update(task)
+
+
+class CaseEndJoin(_EndJoin):
+    """The join before a (sub)process's end: it may fire once no task of its workflow but itself is unfinished.
+    SpiffWorkflow asks that with a TaskIterator from the root each time the join is updated, which is at every
+    update of the waiting tasks from the moment the first branch reaches the end (the assignment's reminder
+    branch does, early): about a fifth of the engine's time. The answer is a yes or no, so the order of the walk
+    does not matter, only which tasks it would reach: here the unfinished tasks are looked at directly (newest
+    first, where they are) and each is checked to be one the walk reaches (see `_reached`)."""
+
+    def _check_threshold_unstructured(self, my_task):
+        workflow = my_task.workflow
+        tasks, root, name = workflow.tasks, workflow.task_tree, self.name
+        for task in reversed(tasks.values()):
+            if task._state & _NOT_FINISHED and task != my_task and _reached(task, tasks, root, name):
+                return False
+        return True
+
+
+def _reached(task, tasks, root, end_at_spec, max_depth=1000):
+    """Does TaskIterator(root, end_at_spec=...) reach `task` when every state is walked? It does when the chain of
+    parents leads to the root, no task above it is of `end_at_spec` (the walk does not go below those) and it is
+    no deeper than max_depth (TaskIterator's default; the walk does not go below that depth)."""
+    depth = 0
+    while task is not root:
+        parent = tasks.get(task._parent) if task._parent is not None else None
+        if parent is None or parent.task_spec.name == end_at_spec:
+            return False
+        depth += 1
+        task = parent
+    return depth <= max_depth
+
+
+def use_case_joins(spec, subprocess_specs):
+    """Make the end joins of a parsed process and its called processes CaseEndJoins (in place: the specs are
+    parsed for the case runtime and cached). Written and compared as SpiffWorkflow's `_EndJoin`."""
+    for process in (spec, *subprocess_specs.values()):
+        for task_spec in process.task_specs.values():
+            if type(task_spec) is _EndJoin:
+                task_spec.__class__ = CaseEndJoin
 
 
 class CaseSubWorkflow(_Walks, BpmnSubWorkflow):

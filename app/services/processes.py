@@ -118,6 +118,11 @@ def parsed_for(version):
     return spec_cache.get(version.content_hash, _content(version)[0], version.process_id)
 
 
+def files_of(version):
+    """The version's diagram files ({"name.bpmn" | "name.dmn": xml text})."""
+    return _content(version)[0]
+
+
 def forms_of(version):
     return _content(version)[1]
 
