@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEvent, HazardCase, HumanTask, User, WorkflowState
+from app.models import Attachment, AuditEvent, HazardCase, HumanTask, User, WorkflowState
 from app.services import audit, tasks
 from app.services.pipeline import pipelined
 from app.services.uow import UnitOfWork
-from tests.test_lifecycle_service import ASSIGN, open_tasks, register
+from tests.test_lifecycle_service import ASSIGN, open_tasks, rectify_data, register
 
 _STATE_CAS = sa.update(WorkflowState.__table__).where(
     WorkflowState.case_id == sa.bindparam("b_case_id"), WorkflowState.version == sa.bindparam("b_version")) \
@@ -81,6 +81,40 @@ def test_a_steps_writes_go_in_one_pipeline_on_postgresql(people, monkeypatch):
     assert ("INSERT", "audit_event") in step_writes and ("DELETE", "human_task") in step_writes
     assert all(pipelined_ for verb, table, pipelined_ in seen
                if table in ("hazard_case", "human_task", "timer", "audit_event")), seen
+
+
+def test_a_steps_photo_links_go_among_its_writes(people, monkeypatch):
+    """Not as a statement of their own before the engine runs (one round trip less on PostgreSQL): SQLAlchemy
+    executes no UPDATE of attachment during the step; on PostgreSQL the driver gets it in pipeline mode."""
+    case_id = register(people)
+    tasks_by_key = open_tasks(case_id)
+    with UnitOfWork() as uow:
+        tasks.complete(uow, people.project_lead, tasks_by_key["assignment"].id, ASSIGN)
+        uow.commit()
+    through_sqlalchemy, at_driver = [], []
+
+    def statement(_conn, _cursor, text, *_args):
+        through_sqlalchemy.append(text.split()[0:2])
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    if on_postgresql():
+        import psycopg
+
+        def watch(method):
+            def watched(cursor, query, *args, **kwargs):
+                if str(query).startswith("UPDATE attachment"):
+                    at_driver.append(cursor.connection.pgconn.pipeline_status != 0)
+                return method(cursor, query, *args, **kwargs)
+            return watched
+        monkeypatch.setattr(psycopg.Cursor, "executemany", watch(psycopg.Cursor.executemany))
+    try:
+        with UnitOfWork() as uow:
+            tasks.complete(uow, people.ent_a, open_tasks(case_id)["rectification"].id, rectify_data(people.ent_a))
+            uow.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert ["UPDATE", "attachment"] not in through_sqlalchemy
+    assert at_driver == ([True] if on_postgresql() else [])
+    assert db.session.query(Attachment).filter_by(case_id=case_id, field="after_photos").count() == 1
 
 
 def test_writes_go_to_the_driver_with_sqlalchemys_parameter_conversions(people):

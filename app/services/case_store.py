@@ -68,9 +68,10 @@ class LoadedCase:
         self.projection = projection if projection is not None else {}
 
 
-def start(uow, case, version, initial_data, audit_rows=(), case_values=None):
-    """Start the case's workflow and store it with its projections and audit rows (as `save`). `case_values`:
-    columns of the new case row to write in the same UPDATE as its first projected values (its code)."""
+def start(uow, case, version, initial_data, audit_rows=(), case_values=None, writes=()):
+    """Start the case's workflow and store it with its projections and audit rows (as `save`, `writes` too).
+    `case_values`: columns of the new case row to write in the same UPDATE as its first projected values (its
+    code)."""
     functions = ScriptFunctions()
     runtime = run(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
     loaded = LoadedCase(case, runtime, 1, functions, projection={HumanTask: {}, Timer: {}})
@@ -80,6 +81,9 @@ def start(uow, case, version, initial_data, audit_rows=(), case_values=None):
     with pipelined(uow.session) as pipe:
         pipe.execute(_INSERT_STATE, {"case_id": case.id, "state": state, "version": 1, "updated_at": clock.now()})
         _write(uow, pipe, loaded, step)
+        checks = [write(pipe) for write in writes if write is not None]
+    for check in checks:
+        check()
     _after_write(uow, loaded, step)
     return loaded
 
@@ -122,11 +126,14 @@ _SAVE = (update(WorkflowState.__table__)
          .values(state=bindparam("state"), version=bindparam("version"), updated_at=bindparam("updated_at")))
 
 
-def save(uow, loaded, actor, audit_rows=(), keep_runtime=True):
+def save(uow, loaded, actor, audit_rows=(), keep_runtime=True, writes=()):
     """Store the runtime's state (compare-and-set), its projections and the step's audit rows: `audit_rows`
     (what the caller did), then the case's changes, in one statement. On PostgreSQL these writes travel in
     one pipeline; the compare-and-set's answer is read when it ends, and a stale save rolls back whole.
-    `keep_runtime=False`: not kept for the case's next step (see timers._fire_case)."""
+    `writes`: the caller's own writes for the pipeline (None skipped), each a function of it returning the check
+    to run once it has ended (attachments.linking: the step's files; their refusal is checked before staleness,
+    as when they were linked first). `keep_runtime=False`: not kept for the case's next step (see
+    timers._fire_case)."""
     state = loaded.runtime.dump()
     step = _plan(uow, loaded, actor, audit_rows)
     with pipelined(uow.session) as pipe:
@@ -134,6 +141,9 @@ def save(uow, loaded, actor, audit_rows=(), keep_runtime=True):
             "b_case_id": loaded.case.id, "b_version": loaded.state_version, "state": state,
             "version": loaded.state_version + 1, "updated_at": clock.now()})
         _write(uow, pipe, loaded, step)
+        checks = [write(pipe) for write in writes if write is not None]
+    for check in checks:
+        check()
     if saved.rowcount != 1:
         raise StaleCase("案件刚被他人更新，请刷新后重试 / this case was changed by someone else a moment ago; reload it and try again")
     loaded.state_version += 1

@@ -64,7 +64,7 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False, link_files
     """data: the registration form's fields (validated here against the deployed form schema). With `client_ref`,
     call `register_once`, which returns the case already made under it. `link_files(case, public_ids, field)`: how
     the files are put on the case when they are not the actor's own free uploads (a self-check's item photos,
-    services/self_check_submit.py); by default `attachments.link`."""
+    services/self_check_submit.py); by default `attachments.linking`, among the start's writes."""
     if not may_register(actor):
         raise NotAllowed("only inspectors (and enterprise staff, for their own enterprise) register hazards")
     version = deployed_info(uow)
@@ -100,18 +100,19 @@ def register_hazard(uow, actor, data, client_ref=None, offline=False, link_files
     _insert(uow.session, case, actor)
     numbered = {"code": case.code_for_id()}
     projection.set_committed(case, numbered)  # written with the case's first projected values (case_store.start)
+    links = []  # the inspector's own uploads go among the start's writes (attachments.linking)
     for field in forms.attachment_fields(form):
         if link_files is not None:
             link_files(case, clean.get(field, []), field)
         else:
-            attachments.link(uow, actor, case, clean.get(field, []), field)
+            links.append(attachments.linking(uow, actor, case, clean.get(field, []), field))
     if checked is not None:
         checklist_results.link_case(uow, checked, case)
     initial = {"case_id": case.id, "case_code": case.code, "enterprise_id": enterprise_id,
                "score": case.score, "legal_major": case.legal_major, "hazard_type": case.hazard_type,
                "description": case.description, "place": case.place, "inspector": actor.username,
                "registered_at": now.astimezone(SHANGHAI).isoformat()}
-    case_store.start(uow, case, version, initial, case_values=numbered, audit_rows=[audit.entry(
+    case_store.start(uow, case, version, initial, case_values=numbered, writes=links, audit_rows=[audit.entry(
         case.id, actor, "hazard_registered", task_name="隐患登记",
         changes=_registration_changes(clean, visit, checked, risk_point),
         details=_registration_details(visit, client_ref, offline))])

@@ -54,12 +54,14 @@ class Pipeline:
         self._run(direct, self._cursor, params, many)
 
     def counted(self, statement, params):
-        """A write whose row count is read after the block (`.rowcount` of the returned object)."""
-        direct = _direct(statement, self.connection.dialect, params)
+        """A write whose row count is read after the block (`.rowcount` of the returned object; of an executemany,
+        when `params` is a list, the rows of all its executions)."""
+        many = isinstance(params, list)
+        direct = _direct(statement, self.connection.dialect, params[0] if many else params)
         if direct is None:
             return Counted(rowcount=self.connection.execute(statement, params).rowcount)
         cursor = self._driver.cursor()  # its own cursor: its row count must survive the writes after it
-        self._run(direct, cursor, params, False)
+        self._run(direct, cursor, params, many)
         return Counted(cursor=cursor)
 
     def _run(self, direct, cursor, params, many):

@@ -175,8 +175,9 @@ def complete(uow, user, task_id, data):
     version = processes.VersionInfo(task.version_id, task.process_id, task.version, task.content_hash)
     form = form_for(version, task.form_key)
     clean = forms.validate(form, data)
-    for field in forms.attachment_fields(form):
-        attachments.link(uow, user, case, clean.get(field, []), field)
+    # The files are linked among the step's writes (checked when they have gone, before anything is committed).
+    links = [attachments.linking(uow, user, case, clean.get(field, []), field)
+             for field in forms.attachment_fields(form)]
     if task.draft:  # what the draft put on the case and the submission left out comes off it
         draft_files.take_off_dropped(uow, user, case, task_id, task.name, form, task.draft, clean)
     loaded = case_store.load(uow, case, state_version=task.state_version, calendar_revision=task.calendar_revision)
@@ -188,7 +189,7 @@ def complete(uow, user, task_id, data):
     case_store.save(uow, loaded, user, audit_rows=[audit.entry(
         case.id, user, "task_completed", task_name=task.name,
         details={"task_id": task_id, "form_key": task.form_key, "submitted": clean},
-        changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})])
+        changes={k: [before.get(k), v] for k, v in clean.items() if before.get(k) != v})], writes=links)
     if task.form_key == STOP_WORK_FORM:  # the enterprise stands stopped until an acceptance agrees to resume
         stop_work.record_from_task(uow, user, case, clean)
     return case
