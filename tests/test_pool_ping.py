@@ -77,7 +77,8 @@ def backend_pid(engine):
 def terminate(pid):
     killer = sa.create_engine(PG_URL, poolclass=sa.pool.NullPool)
     with killer.connect() as connection:
-        connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        # with a timeout it waits until the backend is gone (PostgreSQL 14+), not only signalled
+        assert connection.execute(sa.text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid}).scalar()
     killer.dispose()
 
 
@@ -94,22 +95,27 @@ def test_a_connection_back_moments_ago_is_not_pinged_one_that_rested_is(pool):
     assert backend_pid(engine) == first and pings == [clock.now]
 
 
-@needs_postgres
-def test_a_connection_the_server_dropped_during_a_rest_is_replaced_before_the_request_sees_it(pool):
+@pytest.fixture
+def dropped(pool):
+    """The pool of `pool` whose one connection the server has just terminated, and that connection's pid."""
     engine, clock, pings = pool
     first = backend_pid(engine)
     terminate(first)
+    return engine, clock, pings, first
+
+
+@needs_postgres
+def test_a_connection_the_server_dropped_during_a_rest_is_replaced_before_the_request_sees_it(dropped):
+    engine, clock, pings, first = dropped
     clock.now += 60
     second = backend_pid(engine)  # pinged, found dead, replaced: the statement runs on a new connection
     assert second != first and len(pings) == 1
 
 
 @needs_postgres
-def test_a_connection_dropped_within_the_window_fails_one_request_then_the_pool_recovers(pool):
+def test_a_connection_dropped_within_the_window_fails_one_request_then_the_pool_recovers(dropped):
     """The risk the window takes, as the docstring of configure_pool_ping says."""
-    engine, clock, pings = pool
-    first = backend_pid(engine)
-    terminate(first)
+    engine, clock, pings, first = dropped
     clock.now += 0.1
     with pytest.raises(exc.OperationalError) as raised:
         backend_pid(engine)
