@@ -35,7 +35,7 @@ from app.scratch_db import throwaway_database  # noqa: E402
 from app.services import alert_evaluation, alerts  # noqa: E402
 from app.services.credit_code import with_check_character  # noqa: E402
 from app.services.uow import UnitOfWork  # noqa: E402
-from lifecycle import insert_in_batches  # noqa: E402
+from lifecycle import insert_in_batches, samples_ms  # noqa: E402
 
 SIZES = (10_000, 100_000)
 ENTERPRISES = 2000
@@ -110,14 +110,8 @@ def add_cases(enterprise_ids, version_id, inspector, start_index, count):
 
 
 def timed(action, repeat=REPEAT):
-    samples = []
-    for _ in range(repeat):
-        db.session.expire_all()
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-        db.session.rollback()
-    return statistics.median(samples)
+    """The median in milliseconds, each run's session work rolled back after it."""
+    return statistics.median(samples_ms(action, repeat, rollback=True))
 
 
 def hourly_run():

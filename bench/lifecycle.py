@@ -190,14 +190,23 @@ def insert_in_batches(model, rows, size=5000):
         db.session.execute(sa.insert(model), batch)
 
 
-def timed(action, repeat):
-    """Median and max of `repeat` runs of `action` in milliseconds, each on a fresh view of the session."""
+def samples_ms(action, repeat, rollback=False):
+    """`repeat` runs of `action` in milliseconds, each on a fresh view of the session (and with `rollback`, what
+    it did in the session undone after it)."""
     samples = []
     for _ in range(repeat):
         db.session.expire_all()
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
+        if rollback:
+            db.session.rollback()
+    return samples
+
+
+def timed(action, repeat):
+    """Median and max of `repeat` runs of `action` in milliseconds, each on a fresh view of the session."""
+    samples = samples_ms(action, repeat)
     return f"{statistics.median(samples):.0f} ms (max {max(samples):.0f})"
 
 
