@@ -146,3 +146,61 @@ def test_provisional_deadline_is_recomputed_when_the_year_is_imported(people):
     assert db.session.query(AuditEvent).filter_by(case_id=case_id, action="deadlines_recomputed").count() == 1
     assert calendar_admin.missing_years(db.session) == []
     assert db.session.query(HazardCase).filter_by(deadlines_provisional=True).count() == 0
+
+
+def test_an_event_is_acted_on_once_however_the_next_steps_load_the_case(people):
+    """What the process threw in a step is handled in that step's transaction and not again: a later step that
+    reads the case from the database (as another worker process or the scheduler does; the runtime cache is
+    cleared here for that) must not raise it anew — into the next round, a referral and an urging notice the
+    enterprise did not earn."""
+    from app.models import Notification
+    from app.services.case_store import _cache
+    case_id = overdue_case(people)
+    clock.set(case_row(case_id).rectification_due + timedelta(days=8))
+    sweep()  # round 1: urged, then referred to enforcement
+    for user, form, data in [(people.ent_a, "rectification", rectify_data(people.ent_a)),
+                             (people.project_team, "verification",
+                              {"passed": False, "opinion": "不合格", "added_requirements": "补充"})]:
+        _cache.clear()
+        complete(user, open_tasks(case_id)[form], data)
+    assert case_row(case_id).round == 2
+    assert [r.round for r in db.session.query(EnforcementReferral).filter_by(case_id=case_id)] == [1]
+    round_two = db.session.query(Notification).filter(Notification.case_id == case_id,
+                                                      Notification.dedup_key.like("%:round:2%")).all()
+    assert [n.kind for n in round_two] == []
+    events = [(e.details["event"], e.details["round"]) for e in db.session.query(AuditEvent)
+              .filter_by(case_id=case_id, action="process_event")]
+    assert len(events) == len(set(events)), events
+
+
+def test_a_state_stored_with_its_steps_events_does_not_raise_them_again(people):
+    """States written before the events were taken out ahead of the dump hold what their step threw (that step
+    acted on it). Such a state, written here as the sweep used to write it, is read without raising it anew."""
+    from app.engine import CaseRuntime
+    from app.models import WorkflowState
+    from app.services.case_store import _cache
+    from app.services.processes import parsed_for
+    from app.services.script_functions import ScriptFunctions
+    case_id = register(people)
+    before = db.session.get(WorkflowState, case_id).state
+    clock.advance(hours=2, minutes=1)
+    sweep()  # the assignment is overdue: the notice goes out and the history says so
+    old = CaseRuntime.load(parsed_for(case_row(case_id).process_version), ScriptFunctions().as_dict(), before)
+    old.fire_due_timers()
+    old_state = old.dump()  # the same firing, its event still inside, as stored before
+    assert [e["event_definition"]["name"] for e in pending_events(old_state)] == ["assignment_overdue"]
+    db.session.get(WorkflowState, case_id).state = old_state
+    db.session.commit()
+    _cache.clear()
+    complete(people.project_lead, open_tasks(case_id)["assignment"], ASSIGN)
+    events = [e.details["event"] for e in db.session.query(AuditEvent)
+              .filter_by(case_id=case_id, action="process_event")]
+    assert events.count("assignment_overdue") == 1
+    assert pending_events(db.session.get(WorkflowState, case_id).state) == []
+
+
+def pending_events(state):
+    """The events a stored state holds (SpiffWorkflow's `bpmn_events`)."""
+    import json
+    from app.engine import serializer
+    return json.loads(serializer.decompress(state))["bpmn_events"]

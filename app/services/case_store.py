@@ -75,8 +75,9 @@ def start(uow, case, version, initial_data, audit_rows=(), case_values=None, wri
     functions = ScriptFunctions()
     runtime = run(case, lambda: CaseRuntime.start(parsed_for(version), functions.as_dict(), initial_data))
     loaded = LoadedCase(case, runtime, 1, functions, projection={HumanTask: {}, Timer: {}})
+    events = runtime.drain_events()  # acted on in this transaction (_after_write): not stored with the state
     state = runtime.dump()
-    step = _plan(uow, loaded, None, audit_rows)
+    step = _plan(uow, loaded, None, audit_rows, events)
     step.case_values.update(case_values or {})
     with pipelined(uow.session) as pipe:
         pipe.execute(_INSERT_STATE, {"case_id": case.id, "state": state, "version": 1, "updated_at": clock.now()})
@@ -114,6 +115,9 @@ def load(uow, case, state_version=None, calendar_revision=None, state=None, proj
             runtime = CaseRuntime.load(parsed_for(case.process_version), functions, state)
         except Exception as exc:  # a damaged or foreign state must become a reportable error, not a crash
             raise ProcessError(f"case {case.code}: stored workflow state cannot be loaded ({exc})") from exc
+        # States saved before the events were taken out ahead of the dump still hold the events their step
+        # threw; that step acted on them (notices, referral, lists), so they are dropped, not raised again.
+        runtime.drain_events()
     return LoadedCase(case, runtime, state_version, script_functions, projection)
 
 
@@ -134,8 +138,9 @@ def save(uow, loaded, actor, audit_rows=(), keep_runtime=True, writes=()):
     to run once it has ended (attachments.linking: the step's files; their refusal is checked before staleness,
     as when they were linked first). `keep_runtime=False`: not kept for the case's next step (see
     timers._fire_case)."""
+    events = loaded.runtime.drain_events()  # acted on in this transaction (_after_write): not stored with the state
     state = loaded.runtime.dump()
-    step = _plan(uow, loaded, actor, audit_rows)
+    step = _plan(uow, loaded, actor, audit_rows, events)
     with pipelined(uow.session) as pipe:
         saved = pipe.counted(_SAVE, {
             "b_case_id": loaded.case.id, "b_version": loaded.state_version, "state": state,
@@ -179,11 +184,12 @@ class _StepWrites:
     data: dict  # the diagram's variables, for the events
     status_before: str
     held: list  # task and timer objects the session holds (projection.held_rows)
+    events: list  # what the process threw in the step (ThrownEvent), acted on after the writes
     gone: dict = None  # {model: guids whose rows were deleted}, filled by _write
     changed: dict = None
 
 
-def _plan(uow, loaded, actor, audit_rows):
+def _plan(uow, loaded, actor, audit_rows, events):
     """The case's projections and the audit of the step: what the caller did (`audit_rows`) and how the case
     changed, in one statement."""
     case, snapshot = loaded.case, loaded.runtime.snapshot()
@@ -200,7 +206,7 @@ def _plan(uow, loaded, actor, audit_rows):
     _read_stored_projection(uow, loaded)
     return _StepWrites({f: v for f, v in after.items() if v != before[f]}, _wanted_tasks(case, after, ready, data),
                        {t.guid: dict(bpmn_id=t.bpmn_id, name=t.name, due_at=t.due_at) for t in snapshot.timers},
-                       rows, data, before["status"], projection.held_rows(uow.session))
+                       rows, data, before["status"], projection.held_rows(uow.session), events)
 
 
 def _write(uow, pipe, loaded, step):
@@ -223,7 +229,7 @@ def _after_write(uow, loaded, step, keep_runtime=True):
     if step.held:
         projection.forget_held(uow.session, step.held, case.id, step.gone, step.changed)
     regrades = step.data.get("regrade_count") or 0
-    for event in loaded.runtime.drain_events():
+    for event in step.events:
         notifications.on_process_event(uow, case, event.name, round_no, regrades)
         sla.on_process_event(uow, case, event.name, round_no)
         major_hazards.on_process_event(uow, case, event.name)  # the special report's and plan's 48 hours
