@@ -14,7 +14,9 @@ import pytest
 from app.clock import clock
 from app.extensions import db
 from app.models import AuditEvent, CreditRecord, EnforcementReferral, KeySupervisionEntry, Notification, Timer
+from app.services import regrading
 from app.services.case_store import _cache
+from app.services.uow import UnitOfWork
 from tests.test_lifecycle_service import ASSIGN, case_row, complete, open_tasks, rectify_data, register
 from tests.test_timers_service import sweep
 
@@ -56,6 +58,28 @@ def especially_major_case(people, officer, call, step):
             "expert_passed": expert_passed, "expert_opinion": "同意" if expert_passed else "不同意",
             **({} if expert_passed else {"expert_added_requirements": "补充"})})
     return case_id
+
+
+def regraded_case(people, officer, call, step):
+    """Graded again during rectification (a new period by the new grade): the old period's timers never fire."""
+    case_id = call(register, people, 90, False, officer.enterprise)
+    step(case_id, people.project_lead, "assignment", ASSIGN)
+    due = case_row(case_id).rectification_due
+    clock.set(due - timedelta(days=5))
+    call(sweep)  # the first period's reminder
+    call(regrade, people.project_lead, case_id)
+    clock.set(due + timedelta(minutes=1))
+    call(sweep)  # the first period's deadline has gone with it
+    step(case_id, officer, "rectification", rectify_data(officer))
+    step(case_id, people.bureau, "joint_verification_bureau", {"bureau_passed": True, "bureau_opinion": "同意"})
+    step(case_id, people.expert, "joint_verification_expert", {"expert_passed": True, "expert_opinion": "同意"})
+    return case_id
+
+
+def regrade(user, case_id):
+    with UnitOfWork() as uow:
+        regrading.regrade(uow, user, case_id, 60, False, "评审小组复核：涉及重大危险源")
+        uow.commit()
 
 
 def walk(people, scenario, officer, cold):
@@ -105,11 +129,13 @@ def observed(people, case_id, start):
     }
 
 
-@pytest.mark.parametrize("scenario", [escalating_general_case, especially_major_case])
+@pytest.mark.parametrize("scenario", [escalating_general_case, especially_major_case, regraded_case])
 def test_a_case_does_the_same_whether_its_runtime_is_cached_or_read_from_the_database(people, scenario):
     warm = walk(people, scenario, people.ent_a, cold=False)
     cold = walk(people, scenario, people.ent_b, cold=True)
-    assert warm["case"][0] == "closed" and warm["case"][2] == 2
+    assert warm["case"][0] == "closed" and warm["case"][2] == (1 if scenario is regraded_case else 2)
+    if scenario is regraded_case:
+        assert warm["case"][1] == "major" and "case_regraded" in {entry[0] for entry in warm["history"]}
     if scenario is escalating_general_case:
         assert warm["referrals"] == [1] and warm["key_supervision"] and warm["credit"]
         assert "verification_overdue" in {kind for kind, _, _ in warm["notices"]}
